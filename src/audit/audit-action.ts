@@ -1,0 +1,21 @@
+/** Every action the audit log knows. Stable strings: operators filter on them. */
+export enum AuditAction {
+  LoginSucceeded = 'auth.login.succeeded',
+  LoginFailed = 'auth.login.failed',
+  ClerkFirstSignIn = 'auth.clerk.first_sign_in',
+  ClerkLinkedOnSignIn = 'auth.clerk.linked',
+  ClerkSignInRejected = 'auth.clerk.rejected',
+  RunStarted = 'migration.run.started',
+  RunFinished = 'migration.run.finished',
+  UserCreated = 'migration.user.created',
+  UserLinked = 'migration.user.linked',
+  UserSkipped = 'migration.user.skipped',
+  UserFailed = 'migration.user.failed',
+  UserReconciled = 'migration.user.reconciled',
+  InvitationSent = 'migration.invitation.sent',
+  InvitationFailed = 'migration.invitation.failed',
+  RunRolledBack = 'migration.run.rolled_back',
+  UserRolledBack = 'migration.user.rolled_back',
+  PasswordsCleanedUp = 'migration.passwords.cleaned_up',
+  PasswordRemoved = 'migration.password.removed',
+}

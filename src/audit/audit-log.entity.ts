@@ -1,0 +1,24 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity({ name: 'audit_logs' })
+export class AuditLogEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'user_id', type: 'uuid', nullable: true })
+  userId: string | null;
+
+  /** Who did it: an admin's user id, `cli`, `scheduler`, or the user themself. */
+  @Column({ type: 'varchar' })
+  actor: string;
+
+  @Column({ type: 'varchar' })
+  action: string;
+
+  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` })
+  // `any`: jsonb holds whatever the event needs, and TypeORM's insert typing rejects `unknown` values.
+  details: Record<string, any>;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

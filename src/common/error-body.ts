@@ -1,0 +1,57 @@
+import { STATUS_CODES } from 'node:http';
+import { AppError, CommonErrorCode } from './app-error.js';
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  code: string;
+  details?: Record<string, unknown>;
+}
+
+const CODE_BY_STATUS: Record<number, CommonErrorCode> = {
+  400: CommonErrorCode.BadRequest,
+  401: CommonErrorCode.Unauthorized,
+  403: CommonErrorCode.Forbidden,
+  404: CommonErrorCode.NotFound,
+  413: CommonErrorCode.PayloadTooLarge,
+  429: CommonErrorCode.TooManyRequests,
+};
+
+export function errorBody(status: number, code: string, message: string, details?: Record<string, unknown>): ErrorBody {
+  return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, code, ...(details ? { details } : {}) };
+}
+
+/** Turns whatever was thrown into the JSON body every error of this API has. */
+export function toErrorBody(exception: unknown): ErrorBody {
+  if (exception instanceof AppError) {
+    return errorBody(exception.status, exception.code, exception.message, exception.details);
+  }
+  const http = asHttpLike(exception);
+  if (http) {
+    const code = http.code ?? CODE_BY_STATUS[http.status] ?? (http.status >= 500 ? CommonErrorCode.Internal : CommonErrorCode.BadRequest);
+    return errorBody(http.status, code, http.message);
+  }
+  return errorBody(500, CommonErrorCode.Internal, 'Internal server error');
+}
+
+/** Nest's HttpException and body-parser's errors both carry a status; read them without importing either. */
+function asHttpLike(exception: unknown): { status: number; message: string; code?: string } | undefined {
+  if (typeof exception !== 'object' || exception === null) return undefined;
+  const candidate = exception as { getStatus?: () => number; getResponse?: () => unknown; status?: number; type?: string; message?: string };
+  if (typeof candidate.getStatus === 'function') {
+    const response = candidate.getResponse?.();
+    const message = typeof response === 'object' && response && 'message' in response ? String((response as { message: unknown }).message) : candidate.message;
+    return { status: candidate.getStatus(), message: message ?? 'Error' };
+  }
+  if (candidate.type === 'entity.too.large') {
+    return { status: 413, message: 'Request body is too large', code: CommonErrorCode.PayloadTooLarge };
+  }
+  if (candidate.type === 'entity.parse.failed') {
+    return { status: 400, message: 'Request body is not valid JSON', code: CommonErrorCode.InvalidJson };
+  }
+  if (typeof candidate.status === 'number' && candidate.status >= 400 && candidate.status < 500) {
+    return { status: candidate.status, message: candidate.message ?? 'Bad request' };
+  }
+  return undefined;
+}

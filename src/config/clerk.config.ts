@@ -1,0 +1,55 @@
+import { registerAs } from '@nestjs/config';
+import { EnvReader } from './env-reader.js';
+
+export interface ClerkConfig {
+  /** Unset: every Clerk feature answers with a clear "not configured" error. */
+  secretKey: string | undefined;
+  apiUrl: string;
+  /** PEM public key; when set, session tokens are verified without a network call. */
+  jwtKey: string | undefined;
+  /** Allowed `azp` origins; empty means the claim is not checked. */
+  authorizedParties: string[];
+  /** Backend API requests per second the migrator may spend. */
+  rateLimitPerSecond: number;
+  requestTimeoutMs: number;
+  /** Attempts per request for transient failures (5xx, network, timeout), the first included. */
+  maxAttempts: number;
+  /** Base delay of the exponential backoff between those attempts. */
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+  clockSkewMs: number;
+}
+
+/**
+ * Clerk's documented Backend API limits are 1,000 requests per 10 s for production instances
+ * (`sk_live_`) and 100 per 10 s for development ones (`sk_test_`).
+ */
+export function defaultRateLimit(secretKey: string | undefined): number {
+  return secretKey?.startsWith('sk_live_') ? 100 : 10;
+}
+
+export function readClerkConfig(env: Record<string, string | undefined>): ClerkConfig {
+  const read = new EnvReader(env);
+  const secretKey = read.optional('CLERK_SECRET_KEY');
+  if (secretKey !== undefined && !/^sk_(live|test)_\S+$/.test(secretKey)) {
+    read.problem('CLERK_SECRET_KEY', 'must start with sk_live_ or sk_test_');
+  }
+  const jwtKey = read.optional('CLERK_JWT_KEY')?.replace(/\\n/g, '\n');
+  if (jwtKey !== undefined && !jwtKey.includes('BEGIN PUBLIC KEY')) {
+    read.problem('CLERK_JWT_KEY', 'must be a PEM public key (-----BEGIN PUBLIC KEY-----)');
+  }
+  return read.done({
+    secretKey,
+    apiUrl: read.url('CLERK_API_URL', 'https://api.clerk.com', ['http:', 'https:'])!,
+    jwtKey,
+    authorizedParties: read.list('CLERK_AUTHORIZED_PARTIES'),
+    rateLimitPerSecond: read.number('CLERK_RATE_LIMIT', defaultRateLimit(secretKey), { min: 0.1, max: 10000 }),
+    requestTimeoutMs: read.int('CLERK_REQUEST_TIMEOUT_MS', 10000, { min: 100, max: 120000 }),
+    maxAttempts: read.int('CLERK_MAX_ATTEMPTS', 5, { min: 1, max: 20 }),
+    retryBaseDelayMs: read.int('CLERK_RETRY_BASE_DELAY_MS', 200, { min: 0, max: 60000 }),
+    retryMaxDelayMs: read.int('CLERK_RETRY_MAX_DELAY_MS', 10000, { min: 0, max: 300000 }),
+    clockSkewMs: read.int('CLERK_CLOCK_SKEW_MS', 5000, { min: 0, max: 300000 }),
+  });
+}
+
+export const clerkConfig = registerAs('clerk', () => readClerkConfig(process.env));

@@ -1,0 +1,37 @@
+import type { INestApplication } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
+import { toErrorBody } from './common/error-body.js';
+import { createValidationPipe } from './common/validation.pipe.js';
+import type { AppConfig } from './config/app.config.js';
+
+/** Everything `main.ts` and the tests both need, so that tests exercise the app as it runs. */
+export function configureApp(app: NestExpressApplication): INestApplication {
+  const config = app.get(ConfigService).getOrThrow<AppConfig>('app', { infer: true });
+  app.useBodyParser('json', { limit: config.bodyLimit });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.enableShutdownHooks();
+  app.disable('x-powered-by');
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApiConfig()));
+  return app;
+}
+
+/** Body-parser errors (413, broken JSON) happen before Nest's filters; answer them in the same shape. */
+export function bodyParserErrorHandler(error: unknown, _req: Request, res: Response, next: NextFunction): void {
+  if (res.headersSent) return next(error);
+  const body = toErrorBody(error);
+  res.status(body.statusCode).json(body);
+}
+
+function openApiConfig() {
+  return new DocumentBuilder()
+    .setTitle('clerk-migrate')
+    .setDescription('Moves legacy email-and-password users to Clerk and authenticates both kinds of user during the move.')
+    .setVersion('0.1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Clerk session token or a legacy token from POST /auth/login' })
+    .build();
+}

@@ -1,0 +1,31 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { databaseConfig, type DatabaseConfig } from '../config/database.config.js';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres.js';
+
+const EMBEDDED_DATABASE = 'clerk_migrate';
+
+/**
+ * Decides which PostgreSQL the app talks to: `DATABASE_URL` when set, otherwise an embedded
+ * server that this process starts, and stops again when the app shuts down.
+ */
+@Injectable()
+export class DatabaseServer implements OnApplicationShutdown {
+  private readonly logger = new Logger(DatabaseServer.name);
+  private embedded?: Promise<EmbeddedPostgresHandle>;
+
+  constructor(@Inject(databaseConfig.KEY) private readonly config: DatabaseConfig) {}
+
+  async url(): Promise<string> {
+    if (this.config.url) return this.config.url;
+    this.embedded ??= startEmbeddedPostgres(this.config.embeddedDataDir, EMBEDDED_DATABASE);
+    const handle = await this.embedded;
+    this.logger.log(`DATABASE_URL is not set: using embedded PostgreSQL (data in ${this.config.embeddedDataDir})`);
+    return handle.url;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const embedded = this.embedded;
+    this.embedded = undefined;
+    if (embedded) await (await embedded).stop();
+  }
+}

@@ -1,0 +1,37 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { databaseConfig, type DatabaseConfig } from '../config/database.config.js';
+import { DatabaseServer } from './database-server.js';
+import { dataSourceOptions, runSchemaMigrations } from './data-source.js';
+
+@Module({
+  imports: [ConfigModule.forFeature(databaseConfig)],
+  providers: [DatabaseServer],
+  exports: [DatabaseServer],
+})
+class DatabaseServerModule {}
+
+/**
+ * TypeORM on the configured (or embedded) PostgreSQL. Schema migrations are applied at start,
+ * under an advisory lock; `synchronize` is never used.
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      imports: [DatabaseServerModule, ConfigModule.forFeature(databaseConfig)],
+      inject: [DatabaseServer, databaseConfig.KEY],
+      useFactory: async (server: DatabaseServer, config: DatabaseConfig) => ({
+        ...dataSourceOptions(await server.url(), config.poolSize),
+        autoLoadEntities: true,
+      }),
+      dataSourceFactory: async (options) => {
+        const dataSource = await new DataSource(options!).initialize();
+        await runSchemaMigrations(dataSource);
+        return dataSource;
+      },
+    }),
+  ],
+})
+export class DatabaseModule {}

@@ -1,0 +1,50 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { databaseConfig, type DatabaseConfig } from '../config/database.config.js';
+import { pendingSchemaMigrations } from '../database/data-source.js';
+import { Public } from '../common/public.decorator.js';
+
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(databaseConfig.KEY) private readonly config: DatabaseConfig,
+  ) {}
+
+  @Get('live')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Liveness: the process is up (no I/O)' })
+  live() {
+    return this.health.check([() => this.indicators.check('process').up({ uptimeSeconds: Math.round(process.uptime()) })]);
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: the database answers and every schema migration is applied; 503 otherwise' })
+  ready() {
+    return this.health.check([
+      () =>
+        this.indicators
+          .check('database')
+          .attempt(async () => {
+            await this.dataSource.query('SELECT 1');
+          })
+          .withTimeout(this.config.pingTimeoutMs),
+      () =>
+        this.indicators
+          .check('migrations')
+          .attempt(async () => {
+            const pending = await pendingSchemaMigrations(this.dataSource);
+            if (pending.length > 0) throw new Error(`pending schema migrations: ${pending.join(', ')}`);
+          })
+          .withTimeout(this.config.pingTimeoutMs),
+    ]);
+  }
+}

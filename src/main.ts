@@ -1,0 +1,20 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ConfigService } from '@nestjs/config';
+import { AppModule } from './app.module.js';
+import type { AppConfig } from './config/app.config.js';
+import { configureApp } from './configure-app.js';
+
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false });
+  configureApp(app);
+  const { port } = app.get(ConfigService).getOrThrow<AppConfig>('app', { infer: true });
+  await app.listen(port);
+  console.log(`clerk-migrate listening on ${await app.getUrl()} (docs at /docs)`);
+}
+
+bootstrap().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { UserEntity } from './user.entity.js';
+
+export interface UserStats {
+  total: number;
+  withClerk: number;
+  withoutClerk: number;
+  withPassword: number;
+  signedInThroughClerk: number;
+}
+
+/**
+ * Reads and writes the product's `users` table. Methods that take an `EntityManager` run inside
+ * the caller's transaction when given one.
+ */
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private repo(manager?: EntityManager) {
+    return (manager ?? this.dataSource.manager).getRepository(UserEntity);
+  }
+
+  findById(userId: string, manager?: EntityManager): Promise<UserEntity | null> {
+    return this.repo(manager).findOneBy({ userId });
+  }
+
+  /** Emails compare case-insensitively; when the table holds case-variants, the oldest wins. */
+  findByEmail(email: string): Promise<UserEntity | null> {
+    return this.repo()
+      .createQueryBuilder('u')
+      .where('lower(u.email) = lower(:email)', { email })
+      .orderBy('u.created_at', 'ASC')
+      .addOrderBy('u.user_id', 'ASC')
+      .getOne();
+  }
+
+  findByClerkUserId(clerkUserId: string): Promise<UserEntity | null> {
+    return this.repo().findOneBy({ clerkUserId });
+  }
+
+  findByIds(userIds: string[]): Promise<UserEntity[]> {
+    if (userIds.length === 0) return Promise.resolve([]);
+    return this.repo().createQueryBuilder('u').where('u.user_id = ANY(:ids)', { ids: userIds }).getMany();
+  }
+
+  /**
+   * Links a Clerk account only if the user is still unlinked (compare-and-set): of two writers
+   * racing for the same user, exactly one wins. Returns whether this call linked it.
+   */
+  async linkClerkUser(userId: string, clerkUserId: string, manager?: EntityManager): Promise<boolean> {
+    const result = await this.repo(manager)
+      .createQueryBuilder()
+      .update()
+      .set({ clerkUserId })
+      .where('user_id = :userId AND clerk_user_id IS NULL', { userId })
+      .execute();
+    return (result.affected ?? 0) === 1;
+  }
+
+  /** Clears the link only if it still points at `clerkUserId`. Returns whether it did. */
+  async unlinkClerkUser(userId: string, clerkUserId: string, manager?: EntityManager): Promise<boolean> {
+    const result = await this.repo(manager)
+      .createQueryBuilder()
+      .update()
+      .set({ clerkUserId: null })
+      .where('user_id = :userId AND clerk_user_id = :clerkUserId', { userId, clerkUserId })
+      .execute();
+    return (result.affected ?? 0) === 1;
+  }
+
+  async stats(): Promise<UserStats> {
+    const [row] = await this.dataSource.query(`
+      SELECT count(*)::int AS total,
+             count(u.clerk_user_id)::int AS "withClerk",
+             (count(*) - count(u.clerk_user_id))::int AS "withoutClerk",
+             count(u.password_hash)::int AS "withPassword",
+             count(s.user_id)::int AS "signedInThroughClerk"
+        FROM users u
+        LEFT JOIN clerk_sign_ins s ON s.user_id = u.user_id AND s.clerk_user_id = u.clerk_user_id`);
+    return row as UserStats;
+  }
+
+  /**
+   * Users not yet on Clerk, in batches ordered by `user_id` and fetched by keyset, so memory stays
+   * flat however large the table is. Rows linked while the iteration runs simply drop out.
+   */
+  async *legacyUsersInBatches(batchSize: number, after?: string): AsyncGenerator<UserEntity[]> {
+    let cursor = after;
+    for (;;) {
+      const query = this.repo()
+        .createQueryBuilder('u')
+        .where('u.clerk_user_id IS NULL')
+        .orderBy('u.user_id', 'ASC')
+        .limit(batchSize);
+      if (cursor) query.andWhere('u.user_id > :cursor', { cursor });
+      const batch = await query.getMany();
+      if (batch.length === 0) return;
+      yield batch;
+      if (batch.length < batchSize) return;
+      cursor = batch[batch.length - 1].userId;
+    }
+  }
+
+  /** Other users whose email equals one of `emails` ignoring case, to spot case-duplicates. */
+  async countByLowerEmail(emails: string[]): Promise<Map<string, number>> {
+    if (emails.length === 0) return new Map();
+    const rows: { email: string; count: number }[] = await this.dataSource.query(
+      `SELECT lower(email) AS email, count(*)::int AS count FROM users WHERE lower(email) = ANY($1) GROUP BY lower(email)`,
+      [emails.map((email) => email.toLowerCase())],
+    );
+    return new Map(rows.map((row) => [row.email, row.count]));
+  }
+}

@@ -1,0 +1,58 @@
+import { migrateDatabase } from '../../src/database/data-source.js';
+import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
+import {
+  SERVER_URL_ENV,
+  TEMPLATE_ENV,
+  TEST_DATABASE_PREFIX,
+  assertTestDatabase,
+  databaseUrl,
+  withServerClient,
+} from './test-server.js';
+
+/**
+ * Finds a PostgreSQL server (TEST_DATABASE_URL, else DATABASE_URL, else an embedded one), and
+ * builds a migrated template database that each test file clones in milliseconds.
+ */
+export async function prepareTestServer(): Promise<void> {
+  const serverUrl = await findServer();
+  const template = `${TEST_DATABASE_PREFIX}template_${process.pid}`;
+  assertTestDatabase(template);
+  await withServerClient(serverUrl, async (client) => {
+    await dropDatabasesOfDeadRuns(client);
+    await client.query(`DROP DATABASE IF EXISTS ${template}`);
+    await client.query(`CREATE DATABASE ${template}`);
+  });
+  await migrateDatabase(databaseUrl(serverUrl, template));
+  process.env[SERVER_URL_ENV] = serverUrl;
+  process.env[TEMPLATE_ENV] = template;
+}
+
+async function findServer(): Promise<string> {
+  const given = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+  if (given) return databaseUrl(given, 'postgres');
+  const embedded = await startEmbeddedPostgres('.data/test-postgres', 'postgres');
+  (globalThis as { __embeddedPostgres?: typeof embedded }).__embeddedPostgres = embedded;
+  return embedded.serverUrl;
+}
+
+/** Test databases carry the creating process id; those of processes that are gone are left-overs. */
+async function dropDatabasesOfDeadRuns(client: import('pg').Client): Promise<void> {
+  const { rows } = await client.query<{ datname: string }>(
+    `SELECT datname FROM pg_database WHERE datname LIKE $1`,
+    [`${TEST_DATABASE_PREFIX}%`],
+  );
+  for (const { datname } of rows) {
+    const pid = Number(/(?:^|_)(\d+)(?:_|$)/.exec(datname.slice(TEST_DATABASE_PREFIX.length))?.[1]);
+    if (!pid || isAlive(pid)) continue;
+    await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`).catch(() => undefined);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import {
+  SERVER_URL_ENV,
+  TEMPLATE_ENV,
+  TEST_DATABASE_PREFIX,
+  assertTestDatabase,
+  databaseUrl,
+  withServerClient,
+} from '../setup/test-server.js';
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  /** A pool on the test database, for arranging and asserting with plain SQL. */
+  pool: pg.Pool;
+  drop(): Promise<void>;
+}
+
+/**
+ * A database of its own for one test file: a clone of the migrated template, or, with
+ * `{ empty: true }`, a database with nothing in it (for the schema-adoption tests).
+ */
+export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
+  const serverUrl = required(SERVER_URL_ENV);
+  const name = `${TEST_DATABASE_PREFIX}${process.pid}_${randomBytes(4).toString('hex')}`;
+  assertTestDatabase(name);
+  const template = options.empty ? 'template0' : required(TEMPLATE_ENV);
+  await withServerClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
+  const url = databaseUrl(serverUrl, name);
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  return {
+    name,
+    url,
+    pool,
+    drop: async () => {
+      await pool.end();
+      await withServerClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests through jest, whose global set-up sets it`);
+  return value;
+}
