@@ -12,6 +12,7 @@ import type { AppConfig } from './config/app.config.js';
 export function configureApp(app: NestExpressApplication): INestApplication {
   const config = app.get(ConfigService).getOrThrow<AppConfig>('app', { infer: true });
   app.useBodyParser('json', { limit: config.bodyLimit });
+  app.use(bodyParserErrorHandler);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks();

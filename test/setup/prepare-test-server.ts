@@ -30,7 +30,8 @@ export async function prepareTestServer(): Promise<void> {
 async function findServer(): Promise<string> {
   const given = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
   if (given) return databaseUrl(given, 'postgres');
-  const embedded = await startEmbeddedPostgres('.data/test-postgres', 'postgres');
+  // A server of this run's own, deleted when the run ends, so that parallel runs never share one.
+  const embedded = await startEmbeddedPostgres(`.data/test-postgres-${process.pid}`, 'postgres', { persistent: false });
   (globalThis as { __embeddedPostgres?: typeof embedded }).__embeddedPostgres = embedded;
   return embedded.serverUrl;
 }

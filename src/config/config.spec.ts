@@ -1,0 +1,51 @@
+import { describe, expect, it } from '@jest/globals';
+import { readAppConfig } from './app.config.js';
+import { readClerkConfig } from './clerk.config.js';
+import { readDatabaseConfig } from './database.config.js';
+import { InvalidConfigError } from './env-reader.js';
+
+function problemsOf(read: () => unknown): string[] {
+  try {
+    read();
+  } catch (error) {
+    if (error instanceof InvalidConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  it('has working defaults with an empty environment', () => {
+    expect(readAppConfig({})).toMatchObject({ port: 3000 });
+    expect(readDatabaseConfig({}).url).toBeUndefined();
+    expect(readClerkConfig({})).toMatchObject({ apiUrl: 'https://api.clerk.com', rateLimitPerSecond: 10, authorizedParties: [] });
+  });
+
+  it('paces at Clerk’s documented limit for the kind of key, unless told otherwise', () => {
+    expect(readClerkConfig({ CLERK_SECRET_KEY: 'sk_live_abc' }).rateLimitPerSecond).toBe(100);
+    expect(readClerkConfig({ CLERK_SECRET_KEY: 'sk_test_abc' }).rateLimitPerSecond).toBe(10);
+    expect(readClerkConfig({ CLERK_SECRET_KEY: 'sk_live_abc', CLERK_RATE_LIMIT: '40' }).rateLimitPerSecond).toBe(40);
+  });
+
+  it('names every bad variable and says what is wrong, all at once', () => {
+    const problems = problemsOf(() =>
+      readClerkConfig({ CLERK_SECRET_KEY: 'pk_test_oops', CLERK_API_URL: 'ftp://x', CLERK_RATE_LIMIT: 'fast' }),
+    );
+    expect(problems).toEqual([
+      'CLERK_SECRET_KEY must start with sk_live_ or sk_test_',
+      'CLERK_API_URL must be a http: or https: URL',
+      'CLERK_RATE_LIMIT must be a number from 0.1 to 10000, got "fast"',
+    ]);
+    expect(problemsOf(() => readAppConfig({ PORT: '70000' }))).toEqual(['PORT must be a whole number from 0 to 65535, got "70000"']);
+    expect(problemsOf(() => readDatabaseConfig({ DATABASE_URL: 'mysql://x' }))).toEqual([
+      'DATABASE_URL must be a postgres: or postgresql: URL',
+    ]);
+  });
+
+  it('splits comma-separated lists and trims them', () => {
+    expect(readClerkConfig({ CLERK_AUTHORIZED_PARTIES: ' https://a.example , https://b.example,' }).authorizedParties).toEqual([
+      'https://a.example',
+      'https://b.example',
+    ]);
+  });
+});

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import { UsersRepository } from '../../../src/users/users.repository.js';
+import { UserResponseDto } from '../../../src/users/user-response.dto.js';
+import { insertUser, insertUsers, makeUser } from '../../factories/user.factory.js';
+import { createTestApp } from '../../utils/test-app.js';
+import { createTestDatabase, type TestDatabase } from '../../utils/test-database.js';
+
+describe('UsersRepository on PostgreSQL', () => {
+  let db: TestDatabase;
+  let app: INestApplication;
+  let users: UsersRepository;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    app = await createTestApp(db.url);
+    users = app.get(UsersRepository);
+  });
+  afterAll(async () => {
+    await app.close();
+    await db.drop();
+  });
+
+  it('finds a user by id, by email ignoring case, and by Clerk id', async () => {
+    const user = await insertUser(db.pool, { email: 'Mixed.Case@Example.com', clerkUserId: 'user_find_me' });
+    expect((await users.findById(user.userId))?.email).toBe('Mixed.Case@Example.com');
+    expect((await users.findByEmail('mixed.case@EXAMPLE.COM'))?.userId).toBe(user.userId);
+    expect((await users.findByClerkUserId('user_find_me'))?.userId).toBe(user.userId);
+    expect(await users.findByEmail('nobody@example.com')).toBeNull();
+  });
+
+  it('links a Clerk id only while the user is unlinked: of many racing writers exactly one wins', async () => {
+    const user = await insertUser(db.pool);
+    const attempts = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => users.linkClerkUser(user.userId, `user_racer_${i}`)),
+    );
+    expect(attempts.filter(Boolean)).toHaveLength(1);
+    const winner = `user_racer_${attempts.indexOf(true)}`;
+    const { rows } = await db.pool.query('SELECT clerk_user_id FROM users WHERE user_id = $1', [user.userId]);
+    expect(rows[0].clerk_user_id).toBe(winner);
+
+    expect(await users.unlinkClerkUser(user.userId, 'user_someone_else')).toBe(false);
+    expect(await users.unlinkClerkUser(user.userId, winner)).toBe(true);
+    expect((await users.findById(user.userId))?.clerkUserId).toBeNull();
+  });
+
+  it('walks every legacy user exactly once in keyset batches, skipping linked ones', async () => {
+    const isolated = await createTestDatabase();
+    const local = await createTestApp(isolated.url);
+    try {
+      const legacy = await insertUsers(isolated.pool, Array.from({ length: 23 }, () => makeUser()));
+      await insertUsers(isolated.pool, Array.from({ length: 5 }, (_, i) => makeUser({ clerkUserId: `user_linked_${i}` })));
+      const seen: string[] = [];
+      const batchSizes: number[] = [];
+      for await (const batch of local.get(UsersRepository).legacyUsersInBatches(5)) {
+        batchSizes.push(batch.length);
+        seen.push(...batch.map((u) => u.userId));
+      }
+      expect(batchSizes).toEqual([5, 5, 5, 5, 3]);
+      expect([...seen].sort()).toEqual(legacy.map((u) => u.userId).sort());
+      expect(await local.get(UsersRepository).stats()).toEqual({
+        total: 28,
+        withClerk: 5,
+        withoutClerk: 23,
+        withPassword: 28,
+        signedInThroughClerk: 0,
+      });
+    } finally {
+      await local.close();
+      await isolated.drop();
+    }
+  });
+
+  it('maps a user to a response that carries no password hash', async () => {
+    const user = await insertUser(db.pool);
+    const entity = (await users.findById(user.userId))!;
+    const dto = UserResponseDto.from(entity);
+    expect(dto).toEqual({
+      userId: user.userId,
+      clerkUserId: null,
+      email: user.email,
+      name: user.name,
+      role: 'user',
+      hasPassword: true,
+      createdAt: user.createdAt.toISOString(),
+    });
+    expect(JSON.stringify(dto)).not.toContain(user.passwordHash!);
+  });
+});
