@@ -1,0 +1,106 @@
+import { describe, expect, it } from '@jest/globals';
+import { ClerkAPIResponseError } from '@clerk/backend/errors';
+import type { Clock } from './clock.js';
+import { ClerkErrorKind, ClerkGatewayError } from './clerk-gateway.error.js';
+import { ClerkRequestPacer, type PacerOptions } from './clerk-request.pacer.js';
+
+function fakeClock(): Clock & { sleeps: number[] } {
+  let now = 0;
+  const sleeps: number[] = [];
+  return { sleeps, now: () => now, sleep: async (ms) => void (sleeps.push(ms), (now += ms)) };
+}
+
+function apiError(status: number, code: string, retryAfter?: number) {
+  const error = new ClerkAPIResponseError('', { data: [{ code, message: code, long_message: `${code} long` }], status, retryAfter, clerkTraceId: 'trace-1' });
+  return error;
+}
+
+/** A call that fails with the given errors in turn, then answers "ok". */
+function flaky(...errors: unknown[]) {
+  let calls = 0;
+  const call = async () => {
+    calls++;
+    if (errors.length > 0) throw errors.shift();
+    return 'ok';
+  };
+  return { call, calls: () => calls };
+}
+
+function pacer(clock: Clock, overrides: Partial<PacerOptions> = {}) {
+  return new ClerkRequestPacer({
+    ratePerSecond: 1000, requestTimeoutMs: 1000, maxAttempts: 3, retryBaseDelayMs: 100, retryMaxDelayMs: 1000,
+    clock, random: () => 0.5, ...overrides,
+  });
+}
+
+describe('ClerkRequestPacer', () => {
+  it('waits Retry-After on a 429, then retries and succeeds', async () => {
+    const clock = fakeClock();
+    const { call, calls } = flaky(apiError(429, 'too_many_requests', 7));
+    await expect(pacer(clock).run(call)).resolves.toBe('ok');
+    expect(calls()).toBe(2);
+    expect(clock.now()).toBeGreaterThanOrEqual(7000);
+  });
+
+  it('holds every caller during a 429 pause, not only the one refused', async () => {
+    const clock = fakeClock();
+    const p = pacer(clock);
+    await expect(p.run(flaky(apiError(429, 'too_many_requests', 3)).call)).resolves.toBe('ok');
+    const before = clock.now();
+    await p.run(async () => 'next');
+    expect(clock.now() - before).toBeLessThan(10);
+  });
+
+  it('retries transient errors with backoff and then succeeds', async () => {
+    const clock = fakeClock();
+    const { call, calls } = flaky(apiError(503, 'internal_clerk_error'), apiError(500, 'internal_clerk_error'));
+    await expect(pacer(clock).run(call)).resolves.toBe('ok');
+    expect(calls()).toBe(3);
+    expect(clock.sleeps.filter((ms) => ms >= 50)).toEqual([50, 100]);
+  });
+
+  it('reports transient after the last attempt', async () => {
+    const clock = fakeClock();
+    const { call, calls } = flaky(apiError(502, 'x'), apiError(502, 'x'), apiError(502, 'x'), apiError(502, 'x'));
+    const error = await pacer(clock).run(call).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ClerkGatewayError);
+    expect(error).toMatchObject({ kind: ClerkErrorKind.Transient, status: 502, traceId: 'trace-1' });
+    expect(calls()).toBe(3);
+  });
+
+  it.each([
+    [422, 'form_identifier_exists', ClerkErrorKind.Conflict],
+    [422, 'form_password_digest_invalid_code', ClerkErrorKind.Invalid],
+    [400, 'form_param_missing', ClerkErrorKind.Invalid],
+    [401, 'authentication_invalid', ClerkErrorKind.Unauthorized],
+  ])('never retries %i %s (%s)', async (status, code, kind) => {
+    const { call, calls } = flaky(apiError(status, code));
+    await expect(pacer(fakeClock()).run(call)).rejects.toMatchObject({ kind, status, clerkCode: code });
+    expect(calls()).toBe(1);
+  });
+
+  it('treats a request that never got an answer as transient', async () => {
+    const clock = fakeClock();
+    const network = new ClerkAPIResponseError('', { data: [{ code: 'unexpected_error', message: 'fetch failed', long_message: '' }], status: undefined as unknown as number });
+    const seen: string[] = [];
+    const { call } = flaky(network);
+    await expect(pacer(clock).run(call, { onTransient: (e) => seen.push(e.clerkCode!) })).resolves.toBe('ok');
+    expect(seen).toEqual(['network_error']);
+  });
+
+  it('gives up with rate_limited after too many 429s', async () => {
+    const errors = Array.from({ length: 5 }, () => apiError(429, 'too_many_requests', 1));
+    await expect(pacer(fakeClock(), { maxRateLimitWaits: 3 }).run(flaky(...errors).call)).rejects.toMatchObject({
+      kind: ClerkErrorKind.RateLimited,
+      retryAfterSeconds: 1,
+    });
+  });
+
+  it('times out a call that does not answer', async () => {
+    const never = () => new Promise<string>(() => undefined);
+    await expect(pacer(fakeClock(), { requestTimeoutMs: 20, maxAttempts: 1 }).run(never)).rejects.toMatchObject({
+      kind: ClerkErrorKind.Transient,
+      clerkCode: 'timeout',
+    });
+  });
+});

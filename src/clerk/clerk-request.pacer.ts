@@ -1,0 +1,97 @@
+import { backoffDelayMs } from './backoff.policy.js';
+import { systemClock, type Clock } from './clock.js';
+import { classifyClerkError } from './clerk-error.classifier.js';
+import { ClerkErrorKind, ClerkGatewayError } from './clerk-gateway.error.js';
+import { TokenBucket } from './token-bucket.js';
+
+export interface PacerOptions {
+  ratePerSecond: number;
+  requestTimeoutMs: number;
+  /** Attempts for transient failures, the first included. */
+  maxAttempts: number;
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+  /** How many 429s one call may sit out before it reports `rate_limited`. */
+  maxRateLimitWaits?: number;
+  /** Used when a 429 carries no Retry-After. */
+  defaultRetryAfterSeconds?: number;
+  clock?: Clock;
+  random?: () => number;
+}
+
+export interface RunOptions {
+  /** Requests the call makes (the SDK's user list also asks for the count: 2). */
+  cost?: number;
+  /** Told of each transient failure before it is retried, e.g. to reconcile a create that may have landed. */
+  onTransient?: (error: ClerkGatewayError) => void;
+}
+
+/**
+ * Every Clerk call goes through here: the token bucket paces it, a 429 pauses the whole gateway
+ * for Retry-After (every caller waits, not only the one refused), transient failures are retried
+ * with full-jitter backoff, and each attempt has a deadline.
+ */
+export class ClerkRequestPacer {
+  private readonly bucket: TokenBucket;
+  private readonly clock: Clock;
+  private pausedUntil = 0;
+
+  constructor(private readonly options: PacerOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.bucket = new TokenBucket(options.ratePerSecond, 1, this.clock);
+  }
+
+  async run<T>(call: () => Promise<T>, runOptions: RunOptions = {}): Promise<T> {
+    const { maxAttempts, maxRateLimitWaits = 10 } = this.options;
+    let attempt = 0;
+    let rateLimitWaits = 0;
+    for (;;) {
+      await this.waitForPause();
+      await this.bucket.take(runOptions.cost ?? 1);
+      await this.waitForPause();
+      try {
+        return await this.withTimeout(call);
+      } catch (raw) {
+        const error = classifyClerkError(raw);
+        if (error.kind === ClerkErrorKind.RateLimited && ++rateLimitWaits <= maxRateLimitWaits) {
+          this.pause(error.retryAfterSeconds ?? this.options.defaultRetryAfterSeconds ?? 1);
+          continue;
+        }
+        if (error.kind !== ClerkErrorKind.Transient || ++attempt >= maxAttempts) throw error;
+        runOptions.onTransient?.(error);
+        await this.clock.sleep(backoffDelayMs(attempt, this.options.retryBaseDelayMs, this.options.retryMaxDelayMs, this.options.random));
+      }
+    }
+  }
+
+  private pause(seconds: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + seconds * 1000);
+  }
+
+  private async waitForPause(): Promise<void> {
+    while (this.clock.now() < this.pausedUntil) await this.clock.sleep(this.pausedUntil - this.clock.now());
+  }
+
+  /**
+   * `@clerk/backend` takes no AbortSignal, so a late answer cannot be cancelled, only ignored; the
+   * caller treats the attempt as transient and, for a create, reconciles by external id.
+   */
+  private withTimeout<T>(call: () => Promise<T>): Promise<T> {
+    const timeoutMs = this.options.requestTimeoutMs;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new ClerkGatewayError({ kind: ClerkErrorKind.Transient, clerkCode: 'timeout', message: `Clerk did not answer within ${timeoutMs} ms` }));
+      }, timeoutMs);
+      call().then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      );
+    });
+  }
+}

@@ -1,0 +1,157 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { createClerkClient, type ClerkClient } from '@clerk/backend';
+import type { ClerkConfig } from '../config/clerk.config.js';
+import {
+  ClerkGateway,
+  MAX_LOOKUP_BATCH,
+  type ClerkInvitation,
+  type ClerkUser,
+  type CreateClerkInvitationInput,
+  type CreateClerkUserInput,
+  type VerifiedSession,
+} from './clerk.gateway.js';
+import { ClerkErrorKind, ClerkGatewayError } from './clerk-gateway.error.js';
+import { ClerkRequestPacer, type PacerOptions } from './clerk-request.pacer.js';
+import { toClerkInvitation, toClerkUser } from './clerk-user.mapper.js';
+import { SessionTokenVerifier } from './session-token.verifier.js';
+
+/** `getUserList` asks Clerk for the page and, in parallel, for the count: two requests. */
+const LIST_COST = 2;
+
+/** The adapter over the real `@clerk/backend` client. */
+@Injectable()
+export class ClerkSdkGateway extends ClerkGateway {
+  private readonly client: ClerkClient | undefined;
+  private readonly pacer: ClerkRequestPacer;
+  private readonly verifier: SessionTokenVerifier;
+
+  constructor(configService: ConfigService) {
+    super();
+    const config = configService.getOrThrow<ClerkConfig>('clerk', { infer: true });
+    [this.client, this.pacer, this.verifier] = ClerkSdkGateway.parts(config);
+  }
+
+  /** Builds the gateway without Nest, for tests and scripts; `pacing` overrides the clock or randomness. */
+  static fromConfig(config: ClerkConfig, pacing: Partial<PacerOptions> = {}): ClerkSdkGateway {
+    const gateway = Object.create(ClerkSdkGateway.prototype) as ClerkSdkGateway;
+    const [client, pacer, verifier] = ClerkSdkGateway.parts(config, pacing);
+    Object.assign(gateway, { client, pacer, verifier });
+    return gateway;
+  }
+
+  private static parts(config: ClerkConfig, pacing: Partial<PacerOptions> = {}) {
+    const client = config.secretKey ? createClerkClient({ secretKey: config.secretKey, apiUrl: config.apiUrl }) : undefined;
+    const pacer = new ClerkRequestPacer({
+      ratePerSecond: config.rateLimitPerSecond,
+      requestTimeoutMs: config.requestTimeoutMs,
+      maxAttempts: config.maxAttempts,
+      retryBaseDelayMs: config.retryBaseDelayMs,
+      retryMaxDelayMs: config.retryMaxDelayMs,
+      ...pacing,
+    });
+    return [client, pacer, new SessionTokenVerifier(config)] as const;
+  }
+
+  async createUser(input: CreateClerkUserInput): Promise<ClerkUser> {
+    const client = this.sdk();
+    let uncertain = false;
+    try {
+      const user = await this.pacer.run(
+        () =>
+          client.users.createUser({
+            externalId: input.externalId,
+            emailAddress: [input.email],
+            firstName: input.firstName ?? undefined,
+            lastName: input.lastName ?? undefined,
+            publicMetadata: input.publicMetadata,
+            ...(input.passwordDigest
+              ? { passwordDigest: input.passwordDigest, passwordHasher: 'bcrypt' as const, skipPasswordChecks: true }
+              : { skipPasswordRequirement: true }),
+          }),
+        { onTransient: () => (uncertain = true) },
+      );
+      return toClerkUser(user);
+    } catch (err) {
+      return this.reconcileCreate(err, input.externalId, uncertain);
+    }
+  }
+
+  /**
+   * A create whose answer was lost may have landed; a retry then meets a conflict with our own
+   * user. Finding it by external id turns that into the success it was.
+   */
+  private async reconcileCreate(err: unknown, externalId: string, uncertain: boolean): Promise<ClerkUser> {
+    if (!(err instanceof ClerkGatewayError) || err.kind !== ClerkErrorKind.Conflict || !uncertain) throw err;
+    const existing = await this.findUserByExternalId(externalId);
+    if (existing) return existing;
+    throw err;
+  }
+
+  findUsersByEmails(emails: string[]): Promise<ClerkUser[]> {
+    return this.list('emailAddress', emails);
+  }
+
+  findUsersByExternalIds(externalIds: string[]): Promise<ClerkUser[]> {
+    return this.list('externalId', externalIds);
+  }
+
+  async findUserByExternalId(externalId: string): Promise<ClerkUser | null> {
+    const users = await this.list('externalId', [externalId]);
+    return users.find((u) => u.externalId === externalId) ?? null;
+  }
+
+  private async list(filter: 'emailAddress' | 'externalId', values: string[]): Promise<ClerkUser[]> {
+    if (values.length > MAX_LOOKUP_BATCH) {
+      throw new RangeError(`Clerk looks up at most ${MAX_LOOKUP_BATCH} values per request, got ${values.length}`);
+    }
+    if (values.length === 0) return [];
+    const client = this.sdk();
+    const { data } = await this.pacer.run(() => client.users.getUserList({ [filter]: values, limit: MAX_LOOKUP_BATCH }), { cost: LIST_COST });
+    return data.map(toClerkUser);
+  }
+
+  async getUser(clerkUserId: string): Promise<ClerkUser | null> {
+    const client = this.sdk();
+    try {
+      return toClerkUser(await this.pacer.run(() => client.users.getUser(clerkUserId)));
+    } catch (err) {
+      if (err instanceof ClerkGatewayError && err.status === 404) return null;
+      throw err;
+    }
+  }
+
+  async deleteUser(clerkUserId: string): Promise<boolean> {
+    const client = this.sdk();
+    try {
+      await this.pacer.run(() => client.users.deleteUser(clerkUserId));
+      return true;
+    } catch (err) {
+      if (err instanceof ClerkGatewayError && err.status === 404) return false;
+      throw err;
+    }
+  }
+
+  async createInvitation(input: CreateClerkInvitationInput): Promise<ClerkInvitation> {
+    const client = this.sdk();
+    const invitation = await this.pacer.run(() =>
+      client.invitations.createInvitation({
+        emailAddress: input.email,
+        redirectUrl: input.redirectUrl,
+        notify: input.notify,
+        ignoreExisting: input.ignoreExisting,
+        publicMetadata: input.publicMetadata,
+      }),
+    );
+    return toClerkInvitation(invitation);
+  }
+
+  verifySessionToken(token: string): Promise<VerifiedSession> {
+    return this.verifier.verify(token);
+  }
+
+  private sdk(): ClerkClient {
+    if (!this.client) throw ClerkGatewayError.notConfigured();
+    return this.client;
+  }
+}

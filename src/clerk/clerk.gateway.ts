@@ -1,0 +1,68 @@
+/** A Clerk user in our terms; nothing of the SDK leaks past the gateway. */
+export interface ClerkUser {
+  id: string;
+  externalId: string | null;
+  /** Lower-cased, as Clerk stores it; null when the user has no primary email. */
+  primaryEmail: string | null;
+  emails: { address: string; verified: boolean }[];
+  firstName: string | null;
+  lastName: string | null;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+  lastSignInAt: number | null;
+}
+
+export interface CreateClerkUserInput {
+  /** Our internal `users.user_id`; Clerk keeps it as `external_id`, the key for idempotency. */
+  externalId: string;
+  email: string;
+  firstName?: string | null;
+  lastName?: string | null;
+  /** A bcrypt digest (`$2a$`/`$2b$`/`$2y$`), imported so the person keeps their password. */
+  passwordDigest?: string | null;
+  publicMetadata?: Record<string, unknown>;
+}
+
+export interface CreateClerkInvitationInput {
+  email: string;
+  redirectUrl?: string;
+  notify: boolean;
+  ignoreExisting: boolean;
+  publicMetadata?: Record<string, unknown>;
+}
+
+export interface ClerkInvitation {
+  id: string;
+  email: string;
+  status: string;
+  createdAt: number;
+}
+
+export interface VerifiedSession {
+  clerkUserId: string;
+  sessionId: string | null;
+  claims: Record<string, unknown>;
+}
+
+/** Clerk's `GET /v1/users` takes up to 100 values per filter. */
+export const MAX_LOOKUP_BATCH = 100;
+
+/**
+ * The port to Clerk, and its injection token. Every method throws `ClerkGatewayError` (its `kind`
+ * tells the caller what to do); `verifySessionToken` throws `SessionTokenError`.
+ */
+export abstract class ClerkGateway {
+  /** Creates the user with a verified email; after an uncertain failure it reconciles by `externalId`. */
+  abstract createUser(input: CreateClerkUserInput): Promise<ClerkUser>;
+  /** Users owning any of up to 100 emails (case-insensitive). */
+  abstract findUsersByEmails(emails: string[]): Promise<ClerkUser[]>;
+  /** Users with any of up to 100 external ids. */
+  abstract findUsersByExternalIds(externalIds: string[]): Promise<ClerkUser[]>;
+  abstract findUserByExternalId(externalId: string): Promise<ClerkUser | null>;
+  /** Null when Clerk has no such user. */
+  abstract getUser(clerkUserId: string): Promise<ClerkUser | null>;
+  /** True when deleted, false when Clerk had no such user. */
+  abstract deleteUser(clerkUserId: string): Promise<boolean>;
+  abstract createInvitation(input: CreateClerkInvitationInput): Promise<ClerkInvitation>;
+  abstract verifySessionToken(token: string): Promise<VerifiedSession>;
+}

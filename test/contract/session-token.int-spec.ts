@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { ClerkConfig } from '../../src/config/clerk.config.js';
+import { SessionTokenError, SessionTokenErrorReason as Reason } from '../../src/clerk/clerk-gateway.error.js';
+import { ClerkSdkGateway } from '../../src/clerk/clerk-sdk.gateway.js';
+import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
+
+let emulator: ClerkEmulator;
+let userId: string;
+const APP = 'http://localhost:3000';
+
+function gateway(mode: 'jwks' | 'pem', overrides: Partial<ClerkConfig> = {}) {
+  return ClerkSdkGateway.fromConfig({
+    secretKey: emulator.secretKey, apiUrl: emulator.url, jwtKey: mode === 'pem' ? emulator.publicKeyPem : undefined,
+    authorizedParties: [APP], rateLimitPerSecond: 1000, requestTimeoutMs: 2000, maxAttempts: 1, retryBaseDelayMs: 0,
+    retryMaxDelayMs: 0, clockSkewMs: 5000, ...overrides,
+  });
+}
+
+async function reason(promise: Promise<unknown>): Promise<Reason> {
+  const err = await promise.then(() => undefined, (e: unknown) => e);
+  if (!(err instanceof SessionTokenError)) throw new Error(`expected a SessionTokenError, got ${String(err)}`);
+  return err.reason;
+}
+
+beforeAll(async () => {
+  emulator = await startClerkEmulator({ rateLimit: false });
+  userId = emulator.seedUser({ email: 'session@example.com', password: 'pa55word!' }).id;
+});
+afterAll(() => emulator.stop());
+
+describe.each(['jwks', 'pem'] as const)('verifySessionToken (%s)', (mode) => {
+  it('accepts a token from a password sign-in', async () => {
+    const { token, sessionId } = emulator.signIn('session@example.com', 'pa55word!', APP);
+    const session = await gateway(mode).verifySessionToken(token);
+    expect(session).toMatchObject({ clerkUserId: userId, sessionId, claims: expect.objectContaining({ v: 2, azp: APP, iss: emulator.issuer }) });
+  });
+
+  it.each([
+    ['expired', { issuedAtOffsetSeconds: -600 }, Reason.Expired],
+    ['not yet valid', { issuedAtOffsetSeconds: 600 }, Reason.NotYetValid],
+    ['for another app', { azp: 'https://evil.example.com' }, Reason.WrongAzp],
+  ])('refuses a token %s', async (_label, options, expected) => {
+    const token = emulator.mintSessionToken({ sub: userId, azp: APP, ...options });
+    expect(await reason(gateway(mode).verifySessionToken(token))).toBe(expected);
+  });
+
+  it('refuses a token signed by another instance', async () => {
+    const token = emulator.mintSessionToken({ sub: userId, azp: APP, foreign: true });
+    expect(await reason(gateway(mode).verifySessionToken(token))).toBe(mode === 'jwks' ? Reason.UnknownKid : Reason.BadSignature);
+  });
+
+  it('refuses a forged signature under the right kid', async () => {
+    const forged = emulator.mintSessionToken({ sub: userId, azp: APP, foreign: true });
+    const real = emulator.mintSessionToken({ sub: userId, azp: APP });
+    const spliced = `${real.split('.').slice(0, 2).join('.')}.${forged.split('.')[2]}`;
+    expect(await reason(gateway(mode).verifySessionToken(spliced))).toBe(Reason.BadSignature);
+  });
+
+  it('refuses something that is not a JWT', async () => {
+    expect(await reason(gateway(mode).verifySessionToken('not-a-jwt'))).toBe(Reason.Malformed);
+  });
+});
+
+describe('password sign-in on the emulator', () => {
+  it('refuses a wrong password', () => {
+    expect(() => emulator.signIn('session@example.com', 'wrong')).toThrow(/Password is incorrect/);
+  });
+});

@@ -1,0 +1,230 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { backendApiRoutes, type ApiRoute } from './emulator-api.routes.js';
+import { handleAdmin, inspectUser, mintToken, seedUser, signIn, type EmulatorInternals, type SignInResult } from './emulator-admin.routes.js';
+import { clerkErrors, EmulatorHttpError } from './emulator-errors.js';
+import { FaultInjector, type FaultConfigInput, type FaultSettings } from './emulator-faults.js';
+import { traceId } from './emulator-ids.js';
+import { CLERK_RATE_LIMITS, EmulatorRateLimiter } from './emulator-rate-limiter.js';
+import type { SessionTokenOptions } from './emulator-sessions.js';
+import { createSigningKey, jwksJson } from './emulator-signing-keys.js';
+import { EmulatorStore } from './emulator-store.js';
+import type { FaultKind, KeyType, RateLimitSettings } from './emulator.types.js';
+
+export const DEFAULT_TEST_SECRET_KEY = 'sk_test_emulatorDevelopmentInstanceKey000000000';
+export const DEFAULT_LIVE_SECRET_KEY = 'sk_live_emulatorProductionInstanceKey0000000000';
+export const NO_RATE_LIMIT: RateLimitSettings = { live: null, test: null };
+
+export interface ClerkEmulatorOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Secret keys the emulator accepts; the first is `emulator.secretKey`. */
+  secretKeys?: string[];
+  /** Clerk's documented limits unless set; `false` turns limiting off. */
+  rateLimit?: RateLimitSettings | false;
+  faults?: Partial<FaultSettings>;
+  /** `iss` of minted session tokens (Clerk's Frontend API URL). */
+  issuer?: string;
+}
+
+type Internals = EmulatorInternals & { counts: Map<string, Map<string, number>> };
+
+/** A running emulator: the base URL for `CLERK_API_URL`, its keys, and the test-side controls. */
+export class ClerkEmulator {
+  readonly secretKey: string;
+  private readonly routes: ApiRoute[];
+
+  constructor(
+    readonly url: string,
+    readonly secretKeys: string[],
+    private readonly internals: Internals,
+    private readonly server: Server,
+  ) {
+    this.secretKey = secretKeys[0];
+    this.routes = backendApiRoutes(internals.store);
+  }
+
+  /** A live (`sk_live_`) key the emulator accepts, if any: it gets the production rate limit. */
+  get liveSecretKey(): string | undefined {
+    return this.secretKeys.find((key) => key.startsWith('sk_live_'));
+  }
+
+  /** PEM for `CLERK_JWT_KEY` (networkless verification). */
+  get publicKeyPem(): string {
+    return this.internals.keys.instance.publicKeyPem;
+  }
+
+  get issuer(): string {
+    return this.internals.issuer;
+  }
+
+  users() {
+    return this.internals.store.all().map(inspectUser);
+  }
+
+  invitations() {
+    return this.internals.store.allInvitations();
+  }
+
+  seedUser(input: { email: string; verified?: boolean; externalId?: string; firstName?: string; lastName?: string; password?: string; passwordDigest?: string }) {
+    const body = { email_address: [input.email], verified: input.verified, external_id: input.externalId, first_name: input.firstName, last_name: input.lastName, password: input.password };
+    return inspectUser(seedUser(this.internals, { ...body, ...(input.passwordDigest && { password_digest: input.passwordDigest, password_hasher: 'bcrypt' }) }));
+  }
+
+  /** Throws `EmulatorHttpError` (422 `form_password_incorrect` / `form_identifier_not_found`) on failure. */
+  signIn(email: string, password: string, azp?: string): SignInResult {
+    return signIn(this.internals, email, password, azp);
+  }
+
+  mintSessionToken(options: SessionTokenOptions): string {
+    return mintToken(this.internals, options);
+  }
+
+  /** Request counts by `"METHOD /template"` and status (`"200"`, `"429"`, `"dropped"`, `"lost_response"`). */
+  requestCounts(): Record<string, Record<string, number>> {
+    return this.internals.requestCounts();
+  }
+
+  setFaults(input: FaultConfigInput) {
+    return this.internals.faults.configure(input);
+  }
+
+  /** The next `count` requests to `route` (e.g. `"POST /v1/users"`, or any Backend API route) meet `kind`. */
+  injectFault(kind: FaultKind, count = 1, route?: string, retryAfterSeconds?: number): void {
+    this.internals.faults.enqueue(kind, count, route, retryAfterSeconds);
+  }
+
+  setRateLimit(settings: RateLimitSettings | false): void {
+    this.internals.limiter.configure(settings === false ? NO_RATE_LIMIT : settings);
+  }
+
+  /** Forgets users, invitations, counts, faults and the rate-limit window; keeps keys and limits. */
+  reset(): void {
+    this.internals.reset();
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve, reject) => this.server.close((err) => (err ? reject(err) : resolve())));
+  }
+
+  /** Node's request handler; public so that `startClerkEmulator` can wire it before listening. */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    try {
+      const body = await readJson(req);
+      if (this.internals.faults.latencyMs > 0) await sleep(this.internals.faults.latencyMs);
+      if (url.pathname.startsWith('/__emulator/')) return send(res, 200, handleAdmin(this.internals, method, url.pathname, body));
+      await this.handleBackendApi(req, res, method, url, body);
+    } catch (err) {
+      sendError(res, err);
+    }
+  }
+
+  private async handleBackendApi(req: IncomingMessage, res: ServerResponse, method: string, url: URL, body: unknown) {
+    const isJwks = method === 'GET' && url.pathname === '/v1/jwks';
+    const match = isJwks ? undefined : this.match(method, url.pathname);
+    const routeKey = isJwks ? 'GET /v1/jwks' : match ? `${method} ${match.route.template}` : `${method} (unknown)`;
+    const count = (status: string) => this.count(routeKey, status);
+    try {
+      const key = this.authenticate(req);
+      if (isJwks) return send(res, 200, jwksJson([this.internals.keys.instance]), count);
+      const decision = this.internals.limiter.check(key, keyType(key));
+      if (!decision.allowed) throw clerkErrors.rateLimited(decision.retryAfterSeconds);
+      if (!match) throw clerkErrors.notFound();
+      const fault = this.internals.faults.next(routeKey);
+      if (fault?.kind === 'drop') return drop(req, count, 'dropped');
+      if (fault?.kind === 'error_5xx') throw clerkErrors.internal();
+      if (fault?.kind === 'rate_limit') throw clerkErrors.rateLimited(fault.retryAfterSeconds ?? 1);
+      const result = match.route.handle({ params: match.params, query: url.searchParams, body });
+      if (fault?.kind === 'lost_response') return drop(req, count, 'lost_response');
+      send(res, 200, result, count);
+    } catch (err) {
+      sendError(res, err, count);
+    }
+  }
+
+  private authenticate(req: IncomingMessage): string {
+    const key = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (key === undefined || !this.secretKeys.includes(key)) throw clerkErrors.unauthorized();
+    return key;
+  }
+
+  private match(method: string, path: string) {
+    for (const route of this.routes) {
+      const found = route.method === method ? route.pattern.exec(path) : null;
+      if (found) return { route, params: { ...found.groups } };
+    }
+    return undefined;
+  }
+
+  private count(route: string, status: string): void {
+    const byStatus = this.internals.counts.get(route) ?? new Map<string, number>();
+    byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
+    this.internals.counts.set(route, byStatus);
+  }
+}
+
+function keyType(secretKey: string): KeyType {
+  return secretKey.startsWith('sk_live_') ? 'live' : 'test';
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw clerkErrors.malformedBody();
+  }
+}
+
+/** `application/json` exactly: `@clerk/backend` parses a body as JSON only on that exact header value. */
+function send(res: ServerResponse, status: number, body: unknown, count?: (status: string) => void, headers: Record<string, string> = {}) {
+  count?.(String(status));
+  res.writeHead(status, { ...headers, 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function sendError(res: ServerResponse, err: unknown, count?: (status: string) => void) {
+  const httpError = err instanceof EmulatorHttpError ? err : clerkErrors.internal();
+  send(res, httpError.status, { errors: [httpError.error], clerk_trace_id: traceId() }, count, httpError.headers);
+}
+
+/** The connection is cut without an answer; for `lost_response` the work has already been done. */
+function drop(req: IncomingMessage, count: (status: string) => void, status: string) {
+  count(status);
+  req.socket.destroy();
+}
+
+export async function startClerkEmulator(options: ClerkEmulatorOptions = {}): Promise<ClerkEmulator> {
+  const [instance, foreign] = await Promise.all([createSigningKey(), createSigningKey()]);
+  const store = new EmulatorStore();
+  const limiter = new EmulatorRateLimiter(options.rateLimit === false ? NO_RATE_LIMIT : (options.rateLimit ?? CLERK_RATE_LIMITS));
+  const faults = new FaultInjector(options.faults);
+  const counts = new Map<string, Map<string, number>>();
+  const internals: Internals = {
+    store, limiter, faults, counts,
+    keys: { instance, foreign },
+    issuer: options.issuer ?? 'https://clerk-emulator.clerk.accounts.dev',
+    requestCounts: () => Object.fromEntries([...counts].map(([route, byStatus]) => [route, Object.fromEntries(byStatus)])),
+    reset: () => {
+      store.clear();
+      counts.clear();
+      faults.reset();
+      limiter.reset();
+    },
+  };
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  const { address, port } = server.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+  const emulator = new ClerkEmulator(`http://${host}:${port}`, options.secretKeys ?? [DEFAULT_TEST_SECRET_KEY, DEFAULT_LIVE_SECRET_KEY], internals, server);
+  server.on('request', (req, res) => void emulator.handle(req, res));
+  return emulator;
+}

@@ -1,0 +1,98 @@
+import { hashSync, verifySync } from '@node-rs/bcrypt';
+import { clerkErrors } from './emulator-errors.js';
+import type { FaultInjector } from './emulator-faults.js';
+import type { EmulatorRateLimiter } from './emulator-rate-limiter.js';
+import { invitationJson, userJson } from './emulator-serializers.js';
+import { mintSessionToken, type SessionTokenOptions } from './emulator-sessions.js';
+import type { SigningKey } from './emulator-signing-keys.js';
+import type { EmulatorStore } from './emulator-store.js';
+import type { RateLimitSettings, StoredUser } from './emulator.types.js';
+import { asBody, emailList, optionalBoolean, optionalName, optionalString, passwordDigest, type Body } from './emulator-validation.js';
+
+/** Everything the test-only side of the emulator reaches. */
+export interface EmulatorInternals {
+  store: EmulatorStore;
+  limiter: EmulatorRateLimiter;
+  faults: FaultInjector;
+  keys: { instance: SigningKey; foreign: SigningKey };
+  issuer: string;
+  requestCounts(): Record<string, Record<string, number>>;
+  reset(): void;
+}
+
+export interface SignInResult {
+  userId: string;
+  sessionId: string;
+  token: string;
+}
+
+/** A user as the test sees it: Clerk's JSON plus the stored digest, which Clerk never returns. */
+export function inspectUser(user: StoredUser) {
+  return { ...userJson(user), password_digest: user.passwordDigest };
+}
+
+/** Creates a user directly, bypassing Backend API rules a test wants to break (e.g. an unverified email). */
+export function seedUser(internals: EmulatorInternals, body: Body): StoredUser {
+  const plain = optionalString(body, 'password');
+  return internals.store.createUser({
+    emails: emailList(body, 'email_address'),
+    verified: optionalBoolean(body, 'verified', true),
+    externalId: optionalString(body, 'external_id'),
+    firstName: optionalName(body, 'first_name'),
+    lastName: optionalName(body, 'last_name'),
+    passwordDigest: typeof plain === 'string' ? hashSync(plain, 4) : passwordDigest(body),
+  });
+}
+
+/** Password sign-in as Clerk's Frontend API would do it, against the stored (possibly imported) digest. */
+export function signIn(internals: EmulatorInternals, email: string, password: string, azp?: string): SignInResult {
+  const user = internals.store.findByEmail(email);
+  if (!user) throw clerkErrors.identifierNotFound();
+  const address = user.emails.find((e) => e.address === email.toLowerCase());
+  if (!address?.verified || user.passwordDigest === null || !verifySync(password, user.passwordDigest)) {
+    throw clerkErrors.passwordIncorrect();
+  }
+  internals.store.update(user.id, { lastSignInAt: Date.now() });
+  const { token, sessionId } = mintSessionToken(internals.keys, internals.issuer, { sub: user.id, azp }, Date.now());
+  return { userId: user.id, sessionId, token };
+}
+
+export function mintToken(internals: EmulatorInternals, options: SessionTokenOptions): string {
+  return mintSessionToken(internals.keys, internals.issuer, options, Date.now()).token;
+}
+
+type AdminHandler = (internals: EmulatorInternals, body: Body) => unknown;
+
+const adminRoutes: Record<string, AdminHandler> = {
+  'GET /__emulator/users': ({ store }) => ({ users: store.all().map(inspectUser) }),
+  'POST /__emulator/users': (internals, body) => inspectUser(seedUser(internals, body)),
+  'GET /__emulator/invitations': ({ store }) => ({ invitations: store.allInvitations().map(invitationJson) }),
+  'GET /__emulator/requests': (internals) => ({ counts: internals.requestCounts() }),
+  'POST /__emulator/reset': (internals) => {
+    internals.reset();
+    return { reset: true };
+  },
+  'PUT /__emulator/faults': ({ faults }, body) => faults.configure(body),
+  'PUT /__emulator/rate-limit': ({ limiter }, body) => {
+    limiter.configure(body as unknown as RateLimitSettings);
+    return limiter.current();
+  },
+  'POST /__emulator/sign-in': (internals, body) => {
+    const result = signIn(internals, String(body.email ?? ''), String(body.password ?? ''), optionalString(body, 'azp') ?? undefined);
+    return { user_id: result.userId, session_id: result.sessionId, token: result.token };
+  },
+  'POST /__emulator/tokens': (internals, body) => ({ token: mintToken(internals, body as unknown as SessionTokenOptions) }),
+  'GET /__emulator/keys': ({ keys, issuer }) => ({
+    kid: keys.instance.kid,
+    public_key_pem: keys.instance.publicKeyPem,
+    foreign_kid: keys.foreign.kid,
+    issuer,
+  }),
+};
+
+/** Test-only endpoints under `/__emulator`; they are never rate limited, faulted or authenticated. */
+export function handleAdmin(internals: EmulatorInternals, method: string, path: string, rawBody: unknown): unknown {
+  const handler = adminRoutes[`${method} ${path}`];
+  if (!handler) throw clerkErrors.notFound();
+  return handler(internals, asBody(rawBody));
+}

@@ -1,0 +1,135 @@
+import { clerkErrors } from './emulator-errors.js';
+import { clerkId } from './emulator-ids.js';
+import type { NewUserData, StoredInvitation, StoredUser, UserFilters } from './emulator.types.js';
+
+/**
+ * The emulator's in-memory instance state. Clerk keeps email addresses unique across the instance,
+ * compared without case, and `external_id` unique too; both are enforced here.
+ */
+export class EmulatorStore {
+  private readonly users = new Map<string, StoredUser>();
+  private readonly idByEmail = new Map<string, string>();
+  private readonly idByExternalId = new Map<string, string>();
+  private readonly invitations = new Map<string, StoredInvitation>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  createUser(data: NewUserData): StoredUser {
+    this.assertEmailsFree(data.emails);
+    if (data.externalId && this.idByExternalId.has(data.externalId)) throw clerkErrors.identifierExists('external_id');
+    const at = data.createdAt ?? this.now();
+    const emails = data.emails.map((address) => ({
+      id: clerkId('idn'),
+      address: address.toLowerCase(),
+      verified: data.verified ?? true,
+      createdAt: at,
+      updatedAt: at,
+    }));
+    const user: StoredUser = {
+      id: clerkId('user'),
+      externalId: data.externalId ?? null,
+      firstName: data.firstName ?? null,
+      lastName: data.lastName ?? null,
+      emails,
+      primaryEmailId: emails[0]?.id ?? null,
+      passwordDigest: data.passwordDigest ?? null,
+      publicMetadata: data.publicMetadata ?? {},
+      privateMetadata: data.privateMetadata ?? {},
+      unsafeMetadata: data.unsafeMetadata ?? {},
+      createdAt: at,
+      updatedAt: at,
+      lastSignInAt: null,
+    };
+    this.index(user);
+    return user;
+  }
+
+  get(id: string): StoredUser {
+    const user = this.users.get(id);
+    if (!user) throw clerkErrors.notFound();
+    return user;
+  }
+
+  findByEmail(email: string): StoredUser | undefined {
+    const id = this.idByEmail.get(email.toLowerCase());
+    return id === undefined ? undefined : this.users.get(id);
+  }
+
+  update(id: string, patch: Partial<Pick<StoredUser, 'externalId' | 'firstName' | 'lastName' | 'passwordDigest' | 'lastSignInAt'>>) {
+    const user = this.get(id);
+    if (patch.externalId !== undefined && patch.externalId !== user.externalId) {
+      const owner = patch.externalId === null ? undefined : this.idByExternalId.get(patch.externalId);
+      if (owner !== undefined && owner !== id) throw clerkErrors.identifierExists('external_id');
+      if (user.externalId !== null) this.idByExternalId.delete(user.externalId);
+      if (patch.externalId !== null) this.idByExternalId.set(patch.externalId, id);
+    }
+    for (const [key, value] of Object.entries(patch)) {
+      if (value !== undefined) Object.assign(user, { [key]: value });
+    }
+    user.updatedAt = this.now();
+    return user;
+  }
+
+  delete(id: string): StoredUser {
+    const user = this.get(id);
+    this.users.delete(id);
+    for (const email of user.emails) this.idByEmail.delete(email.address);
+    if (user.externalId !== null) this.idByExternalId.delete(user.externalId);
+    return user;
+  }
+
+  /** Different filters narrow each other; the values of one filter widen (Clerk's semantics). */
+  list(filters: UserFilters): StoredUser[] {
+    const emails = new Set(filters.emails.map((e) => e.toLowerCase()));
+    const externalIds = new Set(filters.externalIds);
+    const userIds = new Set(filters.userIds);
+    return [...this.users.values()].filter(
+      (user) =>
+        (emails.size === 0 || user.emails.some((e) => emails.has(e.address))) &&
+        (externalIds.size === 0 || (user.externalId !== null && externalIds.has(user.externalId))) &&
+        (userIds.size === 0 || userIds.has(user.id)),
+    );
+  }
+
+  all(): StoredUser[] {
+    return [...this.users.values()];
+  }
+
+  createInvitation(data: Omit<StoredInvitation, 'id' | 'status' | 'createdAt' | 'updatedAt'>, ignoreExisting: boolean) {
+    const address = data.emailAddress.toLowerCase();
+    if (!ignoreExisting) {
+      if (this.idByEmail.has(address)) throw clerkErrors.identifierExists('email_address');
+      const pending = [...this.invitations.values()].some((i) => i.emailAddress === address && i.status === 'pending');
+      if (pending) throw clerkErrors.duplicateInvitation();
+    }
+    const at = this.now();
+    const invitation: StoredInvitation = { ...data, emailAddress: address, id: clerkId('inv'), status: 'pending', createdAt: at, updatedAt: at };
+    this.invitations.set(invitation.id, invitation);
+    return invitation;
+  }
+
+  allInvitations(): StoredInvitation[] {
+    return [...this.invitations.values()];
+  }
+
+  clear(): void {
+    this.users.clear();
+    this.idByEmail.clear();
+    this.idByExternalId.clear();
+    this.invitations.clear();
+  }
+
+  private assertEmailsFree(emails: string[]): void {
+    const seen = new Set<string>();
+    for (const email of emails.map((e) => e.toLowerCase())) {
+      if (this.idByEmail.has(email) || seen.has(email)) throw clerkErrors.identifierExists('email_address');
+      seen.add(email);
+    }
+  }
+
+  private index(user: StoredUser): void {
+    this.users.set(user.id, user);
+    for (const email of user.emails) this.idByEmail.set(email.address, user.id);
+    if (user.externalId !== null) this.idByExternalId.set(user.externalId, user.id);
+  }
+}
