@@ -7,10 +7,14 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { toErrorBody } from './common/error-body.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 import type { AppConfig } from './config/app.config.js';
+import type { AuthConfig } from './config/auth.config.js';
 
 /** Everything `main.ts` and the tests both need, so that tests exercise the app as it runs. */
 export function configureApp(app: NestExpressApplication): INestApplication {
   const config = app.get(ConfigService).getOrThrow<AppConfig>('app', { infer: true });
+  const { trustProxy } = app.get(ConfigService).getOrThrow<AuthConfig>('auth', { infer: true });
+  // Off by default: a client could otherwise pick its own IP for the login throttle with X-Forwarded-For.
+  app.set('trust proxy', trustProxy);
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.use(bodyParserErrorHandler);
   app.useGlobalPipes(createValidationPipe());

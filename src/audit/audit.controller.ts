@@ -1,10 +1,15 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/auth.decorators.js';
+import { ADMIN_ROLE } from '../auth/principal.js';
 import { AuditQueryDto } from './audit-query.dto.js';
 import { AuditPageResponseDto } from './audit-log-response.dto.js';
 import { AuditService } from './audit.service.js';
 
 @ApiTags('audit')
+@ApiBearerAuth()
+@ApiForbiddenResponse({ description: 'The caller is not an admin' })
+@Roles(ADMIN_ROLE)
 @Controller('audit')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}

@@ -104,6 +104,27 @@ export class UsersRepository {
     }
   }
 
+  /** Which of these Clerk ids some local user is linked to. */
+  async linkedClerkIds(clerkUserIds: string[]): Promise<Set<string>> {
+    if (clerkUserIds.length === 0) return new Set();
+    const rows: { clerk_user_id: string }[] = await this.dataSource.query(
+      'SELECT clerk_user_id FROM users WHERE clerk_user_id = ANY($1)',
+      [clerkUserIds],
+    );
+    return new Set(rows.map((row) => row.clerk_user_id));
+  }
+
+  /** Users linked to Clerk, by keyset on `user_id`, for verification. */
+  linkedUsersAfter(afterUserId: string | undefined, limit: number): Promise<UserEntity[]> {
+    const query = this.repo().createQueryBuilder('u').where('u.clerk_user_id IS NOT NULL').orderBy('u.user_id', 'ASC').limit(limit);
+    if (afterUserId) query.andWhere('u.user_id > :afterUserId', { afterUserId });
+    return query.getMany();
+  }
+
+  countLegacy(): Promise<number> {
+    return this.repo().createQueryBuilder('u').where('u.clerk_user_id IS NULL').getCount();
+  }
+
   /** Other users whose email equals one of `emails` ignoring case, to spot case-duplicates. */
   async countByLowerEmail(emails: string[]): Promise<Map<string, number>> {
     if (emails.length === 0) return new Map();

@@ -32,6 +32,7 @@ export class CreateMigrationState1764000000002 implements MigrationInterface {
         user_id UUID NOT NULL,
         email VARCHAR NOT NULL,
         action VARCHAR NOT NULL,
+        reason VARCHAR NULL,
         status VARCHAR NOT NULL,
         clerk_user_id VARCHAR NULL,
         created_in_clerk BOOLEAN NOT NULL DEFAULT false,

@@ -1,0 +1,26 @@
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiGoneResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { Public } from '../common/public.decorator.js';
+import { UserResponseDto } from '../users/user-response.dto.js';
+import { AuthService } from './auth.service.js';
+import { LegacyLoginDto, LegacyLoginResponseDto } from './legacy-login.dto.js';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Legacy email-and-password login during the transition; returns a short-lived legacy token' })
+  @ApiOkResponse({ type: LegacyLoginResponseDto })
+  @ApiUnauthorizedResponse({ description: 'Email or password is incorrect (the same answer whichever it was)' })
+  @ApiTooManyRequestsResponse({ description: 'Too many attempts from this IP or for this email; see Retry-After' })
+  @ApiGoneResponse({ description: 'Legacy login is switched off (LEGACY_AUTH_ENABLED=false); use Clerk' })
+  async login(@Body() body: LegacyLoginDto, @Req() request: Request): Promise<LegacyLoginResponseDto> {
+    const result = await this.auth.loginWithPassword(body.email, body.password, request.ip ?? 'unknown');
+    return { accessToken: result.accessToken, tokenType: 'Bearer', expiresIn: result.expiresIn, user: UserResponseDto.from(result.user) };
+  }
+}

@@ -1,0 +1,28 @@
+import { AppError } from '../common/app-error.js';
+
+export enum AuthErrorCode {
+  MissingToken = 'missing_token',
+  InvalidToken = 'invalid_token',
+  TokenExpired = 'token_expired',
+  InvalidCredentials = 'invalid_credentials',
+  LegacyAuthDisabled = 'legacy_auth_disabled',
+  ClerkUserNotLinked = 'clerk_user_not_linked',
+  ClerkUnavailable = 'clerk_unavailable',
+  UserGone = 'user_not_found',
+  Forbidden = 'forbidden',
+  TooManyAttempts = 'too_many_login_attempts',
+}
+
+export class AuthError extends AppError {
+  retryAfterSeconds?: number;
+
+  static unauthorized(code: AuthErrorCode, message: string): AuthError {
+    return new AuthError(401, code, message);
+  }
+
+  static tooManyAttempts(retryAfterSeconds: number): AuthError {
+    const error = new AuthError(429, AuthErrorCode.TooManyAttempts, `Too many login attempts; try again in ${retryAfterSeconds} s`);
+    error.retryAfterSeconds = retryAfterSeconds;
+    return error;
+  }
+}

@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuditModule } from '../audit/audit.module.js';
+import { ClerkModule } from '../clerk/clerk.module.js';
+import { MigrationModule } from '../migration/migration.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { AuthController } from './auth.controller.js';
+import { AuthGuard } from './auth.guard.js';
+import { AuthService } from './auth.service.js';
+import { ClerkPrincipalResolver } from './clerk-principal.resolver.js';
+import { LegacyTokenService } from './legacy-token.service.js';
+import { LoginThrottle } from './login-throttle.js';
+import { PasswordHasher } from './password-hasher.js';
+
+@Module({
+  imports: [UsersModule, AuditModule, ClerkModule, MigrationModule],
+  controllers: [AuthController],
+  providers: [
+    AuthService,
+    ClerkPrincipalResolver,
+    LegacyTokenService,
+    LoginThrottle,
+    PasswordHasher,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [AuthService, PasswordHasher],
+})
+export class AuthModule {}

@@ -1,0 +1,86 @@
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { AuditAction } from '../audit/audit-action.js';
+import { AuditService } from '../audit/audit.service.js';
+import { AppError } from '../common/app-error.js';
+import { isSupportedBcryptHash } from '../common/bcrypt-format.js';
+import { authConfig, type AuthConfig } from '../config/auth.config.js';
+import { migrationConfig, type MigrationConfig } from '../config/migration.config.js';
+import type { UserEntity } from '../users/user.entity.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { AuthError, AuthErrorCode } from './auth.error.js';
+import { ClerkPrincipalResolver } from './clerk-principal.resolver.js';
+import { LegacyTokenService } from './legacy-token.service.js';
+import { LoginThrottle } from './login-throttle.js';
+import { PasswordHasher } from './password-hasher.js';
+import type { Principal } from './principal.js';
+import { TrickleMigration } from './trickle-migration.port.js';
+
+export interface LegacyLoginResult {
+  accessToken: string;
+  expiresIn: number;
+  user: UserEntity;
+}
+
+/** The one answer to every failed password login, whatever the reason: nothing to learn from it. */
+const BAD_CREDENTIALS = 'Email or password is incorrect';
+
+@Injectable()
+export class AuthService {
+  private readonly logger = new Logger(AuthService.name);
+
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly legacyTokens: LegacyTokenService,
+    private readonly clerkPrincipals: ClerkPrincipalResolver,
+    private readonly throttle: LoginThrottle,
+    private readonly audit: AuditService,
+    @Inject(authConfig.KEY) private readonly config: AuthConfig,
+    @Inject(migrationConfig.KEY) private readonly migration: MigrationConfig,
+    @Optional() private readonly trickle?: TrickleMigration,
+  ) {}
+
+  async authenticate(token: string): Promise<Principal> {
+    if (!this.legacyTokens.looksLikeLegacy(token)) return this.clerkPrincipals.resolve(token);
+    const { userId } = this.legacyTokens.verify(token);
+    const user = await this.users.findById(userId);
+    if (!user) throw AuthError.unauthorized(AuthErrorCode.UserGone, 'The user of this token no longer exists');
+    return { userId: user.userId, role: user.role, authMethod: 'legacy' };
+  }
+
+  async loginWithPassword(email: string, password: string, ip: string): Promise<LegacyLoginResult> {
+    if (!this.config.legacyEnabled) {
+      throw new AppError(410, AuthErrorCode.LegacyAuthDisabled, 'Password login has been retired; sign in through Clerk instead');
+    }
+    this.throttle.hit(ip, email);
+    const user = await this.users.findByEmail(email);
+    const matches = await this.hasher.verify(password, user?.passwordHash ?? null);
+    if (!user || !matches) {
+      await this.audit.record({
+        userId: user?.userId ?? null,
+        actor: user?.userId ?? 'anonymous',
+        action: AuditAction.LoginFailed,
+        details: { method: 'legacy', reason: failureReason(user), ip },
+      });
+      throw AuthError.unauthorized(AuthErrorCode.InvalidCredentials, BAD_CREDENTIALS);
+    }
+    await this.audit.record({ userId: user.userId, actor: user.userId, action: AuditAction.LoginSucceeded, details: { method: 'legacy', ip } });
+    this.startTrickleMigration(user);
+    return { accessToken: this.legacyTokens.sign(user.userId, user.role), expiresIn: this.legacyTokens.ttlSeconds, user };
+  }
+
+  /** Runs after the answer is on its way: a login never waits for, or fails because of, Clerk. */
+  private startTrickleMigration(user: UserEntity): void {
+    if (!this.migration.migrateOnLogin || user.clerkUserId !== null || !this.trickle) return;
+    this.trickle.migrateAfterLogin(user).catch((error: unknown) => {
+      this.logger.warn(`trickle migration of user ${user.userId} failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
+}
+
+function failureReason(user: UserEntity | null): string {
+  if (!user) return 'unknown_email';
+  if (user.passwordHash === null) return 'no_password';
+  if (!isSupportedBcryptHash(user.passwordHash)) return 'unsupported_hash';
+  return 'wrong_password';
+}

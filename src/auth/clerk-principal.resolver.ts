@@ -1,0 +1,107 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AuditAction } from '../audit/audit-action.js';
+import { AuditService } from '../audit/audit.service.js';
+import { ClerkGateway, type ClerkUser } from '../clerk/clerk.gateway.js';
+import { ClerkErrorKind, ClerkGatewayError, SessionTokenError, SessionTokenErrorReason } from '../clerk/clerk-gateway.error.js';
+import { authConfig, type AuthConfig } from '../config/auth.config.js';
+import { ClerkSignInsRepository } from '../users/clerk-sign-ins.repository.js';
+import type { UserEntity } from '../users/user.entity.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { AuthError, AuthErrorCode } from './auth.error.js';
+import type { Principal } from './principal.js';
+
+/** Users whose sign-in this process has already recorded; bounded, so memory stays flat. */
+const RECORDED_LIMIT = 50_000;
+
+/**
+ * Turns a Clerk session token into our principal: verify it, map `sub` to the local user through
+ * `clerk_user_id`, and on a user's first appearance link the account when it can be proven theirs.
+ */
+@Injectable()
+export class ClerkPrincipalResolver {
+  private readonly logger = new Logger(ClerkPrincipalResolver.name);
+  private readonly recorded = new Set<string>();
+
+  constructor(
+    private readonly clerk: ClerkGateway,
+    private readonly users: UsersRepository,
+    private readonly signIns: ClerkSignInsRepository,
+    private readonly audit: AuditService,
+    @Inject(authConfig.KEY) private readonly config: AuthConfig,
+  ) {}
+
+  async resolve(token: string): Promise<Principal> {
+    const session = await this.clerk.verifySessionToken(token).catch((error: unknown) => {
+      throw toAuthError(error);
+    });
+    const user = (await this.users.findByClerkUserId(session.clerkUserId)) ?? (await this.linkOnFirstSignIn(session.clerkUserId));
+    await this.recordSignIn(user);
+    return { userId: user.userId, role: user.role, authMethod: 'clerk' };
+  }
+
+  private async linkOnFirstSignIn(clerkUserId: string): Promise<UserEntity> {
+    const clerkUser = await this.clerk.getUser(clerkUserId).catch((error: unknown) => {
+      throw toAuthError(error);
+    });
+    const candidate = clerkUser ? await this.localOwnerOf(clerkUser) : null;
+    if (candidate && (await this.users.linkClerkUser(candidate.user.userId, clerkUserId))) {
+      await this.audit.record({
+        userId: candidate.user.userId,
+        actor: candidate.user.userId,
+        action: AuditAction.ClerkLinkedOnSignIn,
+        details: { clerkUserId, matchedBy: candidate.matchedBy },
+      });
+      return { ...candidate.user, clerkUserId } as UserEntity;
+    }
+    await this.audit.record({
+      userId: null,
+      actor: 'clerk',
+      action: AuditAction.ClerkSignInRejected,
+      details: { clerkUserId, reason: AuthErrorCode.ClerkUserNotLinked },
+    });
+    throw AuthError.unauthorized(AuthErrorCode.ClerkUserNotLinked, 'This Clerk account is not linked to a user of this service');
+  }
+
+  private async localOwnerOf(clerkUser: ClerkUser): Promise<{ user: UserEntity; matchedBy: string } | null> {
+    if (clerkUser.externalId) {
+      const byExternalId = await this.users.findById(clerkUser.externalId).catch(() => null);
+      if (byExternalId && byExternalId.clerkUserId === null) return { user: byExternalId, matchedBy: 'external_id' };
+    }
+    if (this.config.linkClerkUsersByEmail && clerkUser.primaryEmail) {
+      const primary = clerkUser.emails.find((email) => email.address.toLowerCase() === clerkUser.primaryEmail);
+      const byEmail = primary?.verified ? await this.users.findByEmail(clerkUser.primaryEmail) : null;
+      if (byEmail && byEmail.clerkUserId === null) return { user: byEmail, matchedBy: 'verified_email' };
+    }
+    return null;
+  }
+
+  private async recordSignIn(user: UserEntity): Promise<void> {
+    if (this.recorded.has(user.userId)) return;
+    const first = await this.signIns.record(user.userId, user.clerkUserId!);
+    if (this.recorded.size >= RECORDED_LIMIT) this.recorded.clear();
+    this.recorded.add(user.userId);
+    if (first) {
+      await this.audit.record({ userId: user.userId, actor: user.userId, action: AuditAction.ClerkFirstSignIn, details: {} });
+      this.logger.log(`first Clerk sign-in of user ${user.userId}`);
+    }
+  }
+}
+
+function toAuthError(error: unknown): AuthError {
+  if (error instanceof SessionTokenError) {
+    if (error.reason === SessionTokenErrorReason.Expired) {
+      return AuthError.unauthorized(AuthErrorCode.TokenExpired, 'The session token has expired');
+    }
+    if (error.reason === SessionTokenErrorReason.KeysUnavailable) {
+      return new AuthError(503, AuthErrorCode.ClerkUnavailable, 'Clerk session keys are unavailable; try again shortly');
+    }
+    return AuthError.unauthorized(AuthErrorCode.InvalidToken, `The session token is not valid (${error.reason})`);
+  }
+  if (error instanceof ClerkGatewayError && error.kind === ClerkErrorKind.NotConfigured) {
+    return AuthError.unauthorized(AuthErrorCode.InvalidToken, 'Clerk sign-in is not configured on this service');
+  }
+  if (error instanceof ClerkGatewayError) {
+    return new AuthError(503, AuthErrorCode.ClerkUnavailable, 'Clerk could not be reached to check this account; try again shortly');
+  }
+  return error as AuthError;
+}

@@ -1,0 +1,63 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/** What the plan decided for a user. */
+export type PlannedAction = 'create' | 'invite' | 'link' | 'skip' | 'invalid';
+
+/**
+ * Where a user stands in a run: `pending → creating → created | linked | skipped | failed`;
+ * `planned` in a dry run; `rolled_back` once a rollback undid it.
+ */
+export type ItemStatus = 'planned' | 'pending' | 'creating' | 'created' | 'linked' | 'skipped' | 'failed' | 'rolled_back';
+
+@Entity({ name: 'migration_items' })
+export class MigrationItemEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id: string;
+
+  @Column({ name: 'run_id', type: 'uuid' })
+  runId: string;
+
+  @Column({ name: 'user_id', type: 'uuid' })
+  userId: string;
+
+  @Column({ type: 'varchar' })
+  email: string;
+
+  @Column({ type: 'varchar' })
+  action: PlannedAction;
+
+  /** Why the plan chose `action`: `bcrypt_digest`, `email`, `duplicate_email`, … */
+  @Column({ type: 'varchar', nullable: true })
+  reason: string | null;
+
+  @Column({ type: 'varchar' })
+  status: ItemStatus;
+
+  @Column({ name: 'clerk_user_id', type: 'varchar', nullable: true })
+  clerkUserId: string | null;
+
+  /** True only when this run created the Clerk account: the only ones a rollback may delete. */
+  @Column({ name: 'created_in_clerk', type: 'boolean' })
+  createdInClerk: boolean;
+
+  @Column({ name: 'invitation_status', type: 'varchar', nullable: true })
+  invitationStatus: 'sent' | 'failed' | null;
+
+  @Column({ name: 'error_code', type: 'varchar', nullable: true })
+  errorCode: string | null;
+
+  @Column({ name: 'error_message', type: 'text', nullable: true })
+  errorMessage: string | null;
+
+  @Column({ type: 'int' })
+  attempts: number;
+
+  @Column({ name: 'rolled_back_at', type: 'timestamptz', nullable: true })
+  rolledBackAt: Date | null;
+
+  @Column({ name: 'clerk_deleted_at', type: 'timestamptz', nullable: true })
+  clerkDeletedAt: Date | null;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

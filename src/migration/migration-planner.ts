@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { ClerkGateway, MAX_LOOKUP_BATCH, type ClerkUser } from '../clerk/clerk.gateway.js';
+import type { MigrationStrategy, OnExistingPolicy } from '../config/migration.config.js';
+import type { UserEntity } from '../users/user.entity.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { isPlausibleEmail, planBatch, type PlannedUser } from './migration-plan.js';
+import { MigrationRunsRepository } from './migration-runs.repository.js';
+
+export interface PlanOptions {
+  strategy: MigrationStrategy;
+  onExisting: OnExistingPolicy;
+}
+
+/**
+ * Gathers what a batch's plan depends on with as few Clerk requests as possible: one look-up by
+ * email per 100 users, and one by external id only for users some run may already have created.
+ */
+@Injectable()
+export class MigrationPlanner {
+  constructor(
+    private readonly clerk: ClerkGateway,
+    private readonly users: UsersRepository,
+    private readonly runs: MigrationRunsRepository,
+  ) {}
+
+  async plan(batch: UserEntity[], options: PlanOptions): Promise<PlannedUser[]> {
+    const emails = [...new Set(batch.map((u) => u.email.toLowerCase()).filter(isPlausibleEmail))];
+    const userIds = batch.map((u) => u.userId);
+    const [byEmail, emailCounts, mayExist] = await Promise.all([
+      this.inChunks(emails, (chunk) => this.clerk.findUsersByEmails(chunk)),
+      this.users.countByLowerEmail(emails),
+      this.runs.usersWithPossibleClerkAccount(userIds),
+    ]);
+    const byExternalId = await this.inChunks([...mayExist], (chunk) => this.clerk.findUsersByExternalIds(chunk));
+    const clerkUsers = [...byEmail, ...byExternalId];
+    const clerkIdsLinkedLocally = await this.users.linkedClerkIds(clerkUsers.map((u) => u.id));
+    return planBatch(batch, { ...options, clerkUsers, emailCounts, clerkIdsLinkedLocally });
+  }
+
+  private async inChunks(values: string[], lookUp: (chunk: string[]) => Promise<ClerkUser[]>): Promise<ClerkUser[]> {
+    const found: ClerkUser[] = [];
+    for (let i = 0; i < values.length; i += MAX_LOOKUP_BATCH) found.push(...(await lookUp(values.slice(i, i + MAX_LOOKUP_BATCH))));
+    return found;
+  }
+}

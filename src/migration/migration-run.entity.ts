@@ -1,0 +1,45 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export type RunKind = 'dry_run' | 'single' | 'all' | 'sweep' | 'login' | 'resend_invites';
+export type RunStatus = 'running' | 'completed' | 'completed_with_errors' | 'failed' | 'interrupted' | 'rolled_back';
+
+@Entity({ name: 'migration_runs' })
+export class MigrationRunEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'varchar' })
+  kind: RunKind;
+
+  @Column({ type: 'varchar' })
+  strategy: string;
+
+  @Column({ name: 'dry_run', type: 'boolean' })
+  dryRun: boolean;
+
+  /** An admin's user id, `cli` or `scheduler`. */
+  @Column({ name: 'started_by', type: 'varchar' })
+  startedBy: string;
+
+  @Column({ type: 'varchar' })
+  status: RunStatus;
+
+  // `any`: jsonb; the shapes are RunOptions and RunCounts, checked where they are written.
+  @Column({ type: 'jsonb' })
+  options: Record<string, any>;
+
+  @Column({ type: 'jsonb' })
+  counts: Record<string, any>;
+
+  @Column({ name: 'error_code', type: 'varchar', nullable: true })
+  errorCode: string | null;
+
+  @Column({ name: 'error_message', type: 'text', nullable: true })
+  errorMessage: string | null;
+
+  @Column({ name: 'started_at', type: 'timestamptz' })
+  startedAt: Date;
+
+  @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
+  finishedAt: Date | null;
+}

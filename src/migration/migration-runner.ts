@@ -1,0 +1,157 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { AuditAction } from '../audit/audit-action.js';
+import { AuditService } from '../audit/audit.service.js';
+import { ClerkGateway } from '../clerk/clerk.gateway.js';
+import { migrationConfig, type MigrationConfig, type MigrationStrategy, type OnExistingPolicy } from '../config/migration.config.js';
+import type { UserEntity } from '../users/user.entity.js';
+import { DependentRows } from './dependent-rows.js';
+import type { ItemStatus } from './migration-item.entity.js';
+import type { HeldLock } from './migration-lock.js';
+import { MigrationPlanner } from './migration-planner.js';
+import type { MigrationRunEntity, RunStatus } from './migration-run.entity.js';
+import { MigrationRunsRepository } from './migration-runs.repository.js';
+import { MigrationError, MigrationErrorCode } from './migration.error.js';
+import { runPool } from './run-pool.js';
+import { UserMigrator, type RunContext, type WorkItem } from './user-migrator.js';
+
+export interface RunOptions {
+  strategy: MigrationStrategy;
+  onExisting: OnExistingPolicy;
+  limit?: number;
+}
+
+export interface RunProgress {
+  runId: string;
+  processed: number;
+  total: number;
+  counts: Partial<Record<ItemStatus, number>>;
+}
+
+export type ProgressListener = (progress: RunProgress) => void;
+
+/**
+ * Executes a run that holds the migration lock: recover what an earlier run left behind, then plan
+ * and migrate users batch by batch, a bounded number of Clerk calls in flight, and record the end.
+ */
+@Injectable()
+export class MigrationRunner implements OnApplicationShutdown {
+  private readonly logger = new Logger(MigrationRunner.name);
+  private readonly stopping = new AbortController();
+  private readonly active = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly clerk: ClerkGateway,
+    private readonly planner: MigrationPlanner,
+    private readonly migrator: UserMigrator,
+    private readonly runs: MigrationRunsRepository,
+    private readonly dependents: DependentRows,
+    private readonly audit: AuditService,
+    @Inject(migrationConfig.KEY) private readonly config: MigrationConfig,
+  ) {}
+
+  /** Runs to the end and releases the lock, whatever happens; never rejects. */
+  execute(run: MigrationRunEntity, lock: HeldLock, source: AsyncIterable<UserEntity[]>, total: number, onProgress?: ProgressListener): Promise<MigrationRunEntity> {
+    const done = this.executeHeld(run, source, total, onProgress).finally(() => lock.release());
+    this.active.add(done);
+    return done.finally(() => this.active.delete(done));
+  }
+
+  /** On SIGTERM: stop taking users, let the ones in flight finish and record the run as interrupted. */
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping.abort();
+    await Promise.allSettled([...this.active]);
+  }
+
+  private async executeHeld(run: MigrationRunEntity, source: AsyncIterable<UserEntity[]>, total: number, onProgress?: ProgressListener): Promise<MigrationRunEntity> {
+    const context: RunContext = { runId: run.id, actor: run.startedBy, invitationRedirectUrl: this.config.invitationRedirectUrl };
+    const options = run.options as RunOptions;
+    let status: RunStatus = 'completed';
+    let error: { code: string; message: string } | undefined;
+    const dependentRows: { before?: Record<string, number>; after?: Record<string, number> } = {};
+    try {
+      await this.recoverAbandoned(run.id);
+      dependentRows.before = await this.dependents.count();
+      await this.migrateAll(context, options, source, total, onProgress);
+      await this.reconcileUncertain(context, run.id);
+      dependentRows.after = await this.dependents.count();
+      if (this.stopping.signal.aborted) status = 'interrupted';
+    } catch (failure) {
+      status = 'failed';
+      error = describeFailure(failure);
+      this.logger.error(`run ${run.id} failed: ${error.message}`);
+    }
+    return this.finish(run, status, error, dependentRows).catch((failure: unknown) => {
+      // Most likely the database itself is gone; the next run finds this one `running` and recovers it.
+      const lost = describeFailure(failure);
+      this.logger.error(`run ${run.id} ended (${status}) but could not be recorded: ${lost.message}`);
+      return { ...run, status: 'failed' as const, errorCode: lost.code, errorMessage: lost.message };
+    });
+  }
+
+  private async migrateAll(context: RunContext, options: RunOptions, source: AsyncIterable<UserEntity[]>, total: number, onProgress?: ProgressListener): Promise<void> {
+    const counts: Partial<Record<ItemStatus, number>> = {};
+    let processed = 0;
+    await runPool(this.workItems(context.runId, options, source), this.config.concurrency, async (item) => {
+      const status = await this.migrator.execute(context, item);
+      counts[status] = (counts[status] ?? 0) + 1;
+      processed += 1;
+      onProgress?.({ runId: context.runId, processed, total, counts });
+    });
+  }
+
+  private async *workItems(runId: string, options: RunOptions, source: AsyncIterable<UserEntity[]>): AsyncGenerator<WorkItem> {
+    let remaining = options.limit ?? Number.POSITIVE_INFINITY;
+    for await (const users of source) {
+      if (this.stopping.signal.aborted || remaining <= 0) return;
+      const batch = users.slice(0, remaining);
+      remaining -= batch.length;
+      const planned = await this.planner.plan(batch, options);
+      const itemIds = await this.runs.insertItems(runId, planned, 'pending');
+      const names = new Map(batch.map((u) => [u.userId, u.name]));
+      for (const plan of planned) yield { ...plan, itemId: itemIds.get(plan.userId)!, name: names.get(plan.userId) ?? '' };
+    }
+  }
+
+  /** Runs left `running` by a dead process are marked interrupted; their uncertain creates are settled. */
+  private async recoverAbandoned(runId: string): Promise<void> {
+    const abandoned = await this.runs.interruptAbandonedRuns(runId);
+    if (abandoned.length > 0) this.logger.warn(`recovering after interrupted runs: ${abandoned.join(', ')}`);
+    await this.reconcileUncertain({ runId, actor: 'reconciliation' });
+  }
+
+  /**
+   * Items whose create was sent without a recorded answer: a Clerk user with their external id
+   * means the create landed (link it, as created by that item's run); none means it did not.
+   */
+  async reconcileUncertain(context: RunContext, onlyRunId?: string): Promise<void> {
+    for (;;) {
+      const items = await this.runs.findUncertainItems(100, onlyRunId);
+      if (items.length === 0) return;
+      const found = await this.clerk.findUsersByExternalIds(items.map((i) => i.userId)).catch(() => undefined);
+      if (!found) return; // Clerk unreachable: leave them for the next run.
+      const byExternalId = new Map(found.map((u) => [u.externalId, u.id]));
+      for (const item of items) {
+        const itemContext = { ...context, runId: item.runId };
+        const clerkUserId = byExternalId.get(item.userId);
+        if (clerkUserId) await this.migrator.link(itemContext, { itemId: item.id, userId: item.userId, reason: 'reconciled' }, clerkUserId, true);
+        else await this.runs.updateItem(item.id, { status: 'failed', errorCode: item.errorCode ?? 'not_created' });
+      }
+    }
+  }
+
+  private async finish(run: MigrationRunEntity, status: RunStatus, error: { code: string; message: string } | undefined, dependentRows: object): Promise<MigrationRunEntity> {
+    const itemCounts = await this.runs.countItems(run.id);
+    if (status === 'completed' && ((itemCounts.failed ?? 0) > 0 || (itemCounts.creating ?? 0) > 0)) status = 'completed_with_errors';
+    const finished = await this.runs.finishRun(run.id, status, error);
+    await this.runs.updateRun(run.id, { counts: { ...finished.counts, dependentRows } });
+    await this.audit.record({ actor: run.startedBy, action: AuditAction.RunFinished, details: { runId: run.id, status, counts: itemCounts, error } });
+    return { ...finished, counts: { ...finished.counts, dependentRows } };
+  }
+}
+
+function describeFailure(failure: unknown): { code: string; message: string } {
+  if (failure instanceof MigrationError) return { code: failure.code, message: failure.message };
+  const message = failure instanceof Error ? failure.message : String(failure);
+  const databaseDown = /ECONNREFUSED|terminat|Connection|connect/i.test(message);
+  return { code: databaseDown ? MigrationErrorCode.DatabaseUnavailable : 'internal_error', message };
+}

@@ -1,0 +1,105 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, Max, MaxLength, Min } from 'class-validator';
+import { MIGRATION_STRATEGIES, type MigrationStrategy } from '../config/migration.config.js';
+import type { MigrationRunEntity } from './migration-run.entity.js';
+
+export class MigrateRequestDto {
+  @ApiPropertyOptional({ enum: MIGRATION_STRATEGIES, description: 'Defaults to MIGRATION_STRATEGY' })
+  @IsOptional()
+  @IsIn(MIGRATION_STRATEGIES)
+  strategy?: MigrationStrategy;
+
+  @ApiPropertyOptional({ description: 'Only this user (case-insensitive)', example: 'test@example.com' })
+  @IsOptional()
+  @MaxLength(320)
+  @IsEmail()
+  email?: string;
+
+  @ApiPropertyOptional({ description: 'At most this many users', minimum: 1 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100_000_000)
+  limit?: number;
+}
+
+export class RollbackRequestDto {
+  @ApiPropertyOptional({ default: false, description: 'Also delete from Clerk the accounts this run created (never pre-existing ones)' })
+  @IsOptional()
+  @IsBoolean()
+  deleteClerkUsers = false;
+
+  @ApiPropertyOptional({ default: false, description: 'Report what would be undone, change nothing' })
+  @IsOptional()
+  @IsBoolean()
+  dryRun = false;
+}
+
+export class CleanupRequestDto {
+  @ApiProperty({ description: 'Must be true: removing password hashes cannot be undone' })
+  @IsBoolean()
+  confirm: boolean;
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @IsBoolean()
+  dryRun = false;
+}
+
+export class PageQueryDto {
+  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit = 20;
+
+  @ApiPropertyOptional({ default: 0, minimum: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  offset = 0;
+}
+
+export class MigrationRunDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: ['dry_run', 'single', 'all', 'sweep', 'login', 'resend_invites'] }) kind: string;
+  @ApiProperty() strategy: string;
+  @ApiProperty() dryRun: boolean;
+  @ApiProperty({ description: 'An admin user id, cli or scheduler' }) startedBy: string;
+  @ApiProperty({ enum: ['running', 'completed', 'completed_with_errors', 'failed', 'interrupted', 'rolled_back'] }) status: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Items by status, and dependent rows before and after' })
+  counts: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true }) options: Record<string, unknown>;
+  @ApiProperty({ nullable: true, type: String }) errorCode: string | null;
+  @ApiProperty({ nullable: true, type: String }) errorMessage: string | null;
+  @ApiProperty() startedAt: string;
+  @ApiProperty({ nullable: true, type: String }) finishedAt: string | null;
+
+  static from(run: MigrationRunEntity): MigrationRunDto {
+    return Object.assign(new MigrationRunDto(), {
+      id: run.id,
+      kind: run.kind,
+      strategy: run.strategy,
+      dryRun: run.dryRun,
+      startedBy: run.startedBy,
+      status: run.status,
+      counts: run.counts,
+      options: run.options,
+      errorCode: run.errorCode,
+      errorMessage: run.errorMessage,
+      startedAt: run.startedAt.toISOString(),
+      finishedAt: run.finishedAt?.toISOString() ?? null,
+    });
+  }
+}
+
+export class StartedRunDto {
+  @ApiProperty({ format: 'uuid' }) runId: string;
+  @ApiProperty({ example: 'running' }) status: string;
+  @ApiProperty({ example: '/migration/runs/0b5f…', description: 'Poll this for progress' }) progressUrl: string;
+}

@@ -1,0 +1,16 @@
+import { AppError } from '../common/app-error.js';
+
+export enum MigrationErrorCode {
+  RunInProgress = 'run_in_progress',
+  RunNotFound = 'run_not_found',
+  UserNotFound = 'user_not_found',
+  AlreadyOnClerk = 'already_on_clerk',
+  ConfirmationRequired = 'confirmation_required',
+  ClerkUnauthorized = 'clerk_unauthorized',
+  ClerkNotConfigured = 'clerk_not_configured',
+  DatabaseUnavailable = 'database_unavailable',
+  NotRollbackable = 'not_rollbackable',
+  Interrupted = 'interrupted',
+}
+
+export class MigrationError extends AppError {}

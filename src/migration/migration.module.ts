@@ -1,0 +1,41 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module.js';
+import { ClerkModule } from '../clerk/clerk.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { DependentRows } from './dependent-rows.js';
+import { InvitationResender } from './invitation-resender.js';
+import { MigrationItemEntity } from './migration-item.entity.js';
+import { MigrationLock } from './migration-lock.js';
+import { MigrationPlanner } from './migration-planner.js';
+import { MigrationRunEntity } from './migration-run.entity.js';
+import { MigrationRunner } from './migration-runner.js';
+import { MigrationRunsRepository } from './migration-runs.repository.js';
+import { MigrationService } from './migration.service.js';
+import { MigrationVerifier } from './migration-verifier.js';
+import { PasswordCleanup } from './password-cleanup.js';
+import { RunRollback } from './run-rollback.js';
+import { UserMigrator } from './user-migrator.js';
+import { LoginMigration } from './login-migration.js';
+import { TrickleMigration } from '../auth/trickle-migration.port.js';
+
+/** The migration's core, without HTTP or scheduling: what the CLI, REST and cron share. */
+@Module({
+  imports: [TypeOrmModule.forFeature([MigrationRunEntity, MigrationItemEntity]), UsersModule, AuditModule, ClerkModule],
+  providers: [
+    MigrationService,
+    MigrationRunsRepository,
+    MigrationPlanner,
+    MigrationRunner,
+    MigrationLock,
+    UserMigrator,
+    RunRollback,
+    PasswordCleanup,
+    MigrationVerifier,
+    InvitationResender,
+    DependentRows,
+    { provide: TrickleMigration, useClass: LoginMigration },
+  ],
+  exports: [MigrationService, TrickleMigration],
+})
+export class MigrationModule {}

@@ -1,0 +1,161 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AuditAction } from '../audit/audit-action.js';
+import { AuditService } from '../audit/audit.service.js';
+import { migrationConfig, type MigrationConfig, type MigrationStrategy } from '../config/migration.config.js';
+import type { UserEntity } from '../users/user.entity.js';
+import { UsersRepository, type UserStats } from '../users/users.repository.js';
+import { MigrationLock, type HeldLock } from './migration-lock.js';
+import { MigrationPlanner } from './migration-planner.js';
+import type { PlannedUser } from './migration-plan.js';
+import type { MigrationRunEntity, RunKind } from './migration-run.entity.js';
+import { MigrationRunsRepository } from './migration-runs.repository.js';
+import { MigrationRunner, type ProgressListener, type RunOptions } from './migration-runner.js';
+import { MigrationError, MigrationErrorCode } from './migration.error.js';
+import { InvitationResender, type ResendReport } from './invitation-resender.js';
+import { MigrationVerifier, type VerifyReport } from './migration-verifier.js';
+import { PasswordCleanup, type CleanupReport, type CleanupRequest } from './password-cleanup.js';
+import { RunRollback, type RollbackReport, type RollbackRequest } from './run-rollback.js';
+
+export interface MigrateRequest {
+  actor: string;
+  strategy?: MigrationStrategy;
+  /** One user, by email (case-insensitive). */
+  email?: string;
+  limit?: number;
+  kind?: Extract<RunKind, 'all' | 'sweep' | 'login'>;
+}
+
+export interface StartedRun {
+  run: MigrationRunEntity;
+  /** Settles when the run ends; it never rejects. */
+  finished: Promise<MigrationRunEntity>;
+}
+
+export interface DryRunReport {
+  runId: string;
+  total: number;
+  byAction: Record<string, number>;
+  /** The plan per user, up to `PLAN_SAMPLE` entries (the run's items hold all of it). */
+  users: PlannedUser[];
+  truncated: boolean;
+}
+
+const PLAN_SAMPLE = 1000;
+
+/** The one entry point to the migration for the CLI, REST and the scheduler. */
+@Injectable()
+export class MigrationService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly runs: MigrationRunsRepository,
+    private readonly planner: MigrationPlanner,
+    private readonly runner: MigrationRunner,
+    private readonly lock: MigrationLock,
+    private readonly audit: AuditService,
+    private readonly rollbacks: RunRollback,
+    private readonly cleanup: PasswordCleanup,
+    private readonly verifier: MigrationVerifier,
+    private readonly resender: InvitationResender,
+    @Inject(migrationConfig.KEY) private readonly config: MigrationConfig,
+  ) {}
+
+  stats(): Promise<UserStats> {
+    return this.users.stats();
+  }
+
+  /** Plans every legacy user (or one) with batched Clerk look-ups; writes nothing to Clerk or `users`. */
+  async dryRun(request: Omit<MigrateRequest, 'kind'>): Promise<DryRunReport> {
+    const options = this.runOptions(request);
+    const source = request.email ? this.single(await this.legacyUserByEmail(request.email)) : this.users.legacyUsersInBatches(this.config.batchSize);
+    const run = await this.runs.createRun({ kind: 'dry_run', strategy: options.strategy, dryRun: true, startedBy: request.actor, options: { ...options } });
+    const sample: PlannedUser[] = [];
+    let remaining = options.limit ?? Number.POSITIVE_INFINITY;
+    for await (const users of source) {
+      if (remaining <= 0) break;
+      const planned = await this.planner.plan(users.slice(0, remaining), options);
+      remaining -= planned.length;
+      await this.runs.insertItems(run.id, planned, 'planned');
+      sample.push(...planned.slice(0, PLAN_SAMPLE - sample.length));
+    }
+    const finished = await this.runs.finishRun(run.id, 'completed');
+    const byAction = await this.runs.countPlannedActions(run.id);
+    return { runId: run.id, total: finished.counts.total, byAction, users: sample, truncated: finished.counts.total > sample.length };
+  }
+
+  /**
+   * Starts a run under the migration lock (409 if another run holds it) and returns at once; the
+   * run goes on in the background and `finished` tells when it ends.
+   */
+  async start(request: MigrateRequest, onProgress?: ProgressListener): Promise<StartedRun> {
+    const options = this.runOptions(request);
+    const user = request.email ? await this.legacyUserByEmail(request.email) : undefined;
+    const lock = await this.acquireLock();
+    try {
+      const kind = request.kind ?? (user ? 'single' : 'all');
+      const run = await this.runs.createRun({ kind, strategy: options.strategy, dryRun: false, startedBy: request.actor, options: { ...options, email: request.email } });
+      await this.audit.record({ actor: request.actor, action: AuditAction.RunStarted, details: { runId: run.id, kind, ...options } });
+      const total = user ? 1 : Math.min(await this.users.countLegacy(), options.limit ?? Number.POSITIVE_INFINITY);
+      const source = user ? this.single(user) : this.users.legacyUsersInBatches(this.config.batchSize);
+      return { run, finished: this.runner.execute(run, lock, source, total, onProgress) };
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
+  }
+
+  /** Starts and waits: what the CLI and the scheduler want. */
+  async migrate(request: MigrateRequest, onProgress?: ProgressListener): Promise<MigrationRunEntity> {
+    return (await this.start(request, onProgress)).finished;
+  }
+
+  /** Undoes a run; see `RunRollback`. Takes the migration lock, so it never races a run. */
+  async rollback(request: RollbackRequest): Promise<RollbackReport> {
+    return this.rollbacks.rollback(request, await this.acquireLock());
+  }
+
+  cleanupPasswords(request: CleanupRequest): Promise<CleanupReport> {
+    return this.cleanup.run(request);
+  }
+
+  verify(): Promise<VerifyReport> {
+    return this.verifier.verify();
+  }
+
+  async resendInvitations(actor: string): Promise<ResendReport> {
+    return this.resender.resend(actor, await this.acquireLock());
+  }
+
+  async getRun(runId: string): Promise<MigrationRunEntity> {
+    const run = await this.runs.findRun(runId);
+    if (!run) throw new MigrationError(404, MigrationErrorCode.RunNotFound, `No migration run with id ${runId}`);
+    if (run.status === 'running') run.counts = { ...(await this.runs.countItems(run.id)) };
+    return run;
+  }
+
+  listRuns(limit = 20, offset = 0): Promise<[MigrationRunEntity[], number]> {
+    return this.runs.listRuns(limit, offset);
+  }
+
+  async acquireLock(): Promise<HeldLock> {
+    const lock = await this.lock.tryAcquire();
+    if (!lock) throw new MigrationError(409, MigrationErrorCode.RunInProgress, 'Another migration run or rollback is in progress; wait for it to finish');
+    return lock;
+  }
+
+  private runOptions(request: Pick<MigrateRequest, 'strategy' | 'limit'>): RunOptions {
+    return { strategy: request.strategy ?? this.config.strategy, onExisting: this.config.onExisting, ...(request.limit ? { limit: request.limit } : {}) };
+  }
+
+  private async legacyUserByEmail(email: string): Promise<UserEntity> {
+    const user = await this.users.findByEmail(email);
+    if (!user) throw new MigrationError(404, MigrationErrorCode.UserNotFound, `No user with email ${email}`);
+    if (user.clerkUserId) {
+      throw new MigrationError(409, MigrationErrorCode.AlreadyOnClerk, `${email} is already linked to Clerk user ${user.clerkUserId}`);
+    }
+    return user;
+  }
+
+  private async *single(user: UserEntity): AsyncGenerator<UserEntity[]> {
+    yield [user];
+  }
+}

@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditAction } from '../audit/audit-action.js';
+import { AuditService } from '../audit/audit.service.js';
+import { MigrationError, MigrationErrorCode } from './migration.error.js';
+
+export interface CleanupRequest {
+  actor: string;
+  confirm: boolean;
+  dryRun: boolean;
+}
+
+export interface CleanupReport {
+  dryRun: boolean;
+  /** Hashes removed (or, in a dry run, that would be). */
+  removed: number;
+  /** Linked users who still have a hash because they have not signed in through Clerk yet. */
+  waitingForClerkSignIn: number;
+  /** Users not on Clerk at all; their hashes are kept, they still need them. */
+  notOnClerk: number;
+}
+
+const BATCH = 1000;
+
+/**
+ * The seed's "Remove Password Hashes", done safely: only for users linked to Clerk who have
+ * signed in through Clerk since (recorded by the auth guard), and only when confirmed.
+ */
+@Injectable()
+export class PasswordCleanup {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async run(request: CleanupRequest): Promise<CleanupReport> {
+    if (!request.dryRun && !request.confirm) {
+      throw new MigrationError(400, MigrationErrorCode.ConfirmationRequired, 'Removing password hashes cannot be undone: confirm it explicitly (--yes, or "confirm": true)');
+    }
+    const removed = request.dryRun ? await this.countRemovable() : await this.removeAll(request.actor);
+    const [left] = await this.dataSource.query(
+      `SELECT count(*) FILTER (WHERE u.clerk_user_id IS NOT NULL)::int AS waiting,
+              count(*) FILTER (WHERE u.clerk_user_id IS NULL)::int AS legacy
+         FROM users u
+        WHERE u.password_hash IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM clerk_sign_ins s WHERE s.user_id = u.user_id AND s.clerk_user_id = u.clerk_user_id)`,
+    );
+    const report = { dryRun: request.dryRun, removed, waitingForClerkSignIn: left.waiting, notOnClerk: left.legacy };
+    if (!request.dryRun) {
+      await this.audit.record({ actor: request.actor, action: AuditAction.PasswordsCleanedUp, details: { removed, waitingForClerkSignIn: report.waitingForClerkSignIn } });
+    }
+    return report;
+  }
+
+  private async countRemovable(): Promise<number> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM users u JOIN clerk_sign_ins s ON s.user_id = u.user_id AND s.clerk_user_id = u.clerk_user_id
+        WHERE u.password_hash IS NOT NULL`,
+    );
+    return row.n;
+  }
+
+  /** In batches, each one transaction with its audit rows, so a large table is never locked for long. */
+  private async removeAll(actor: string): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const count = await this.dataSource.transaction(async (manager) => {
+        const rows: { user_id: string }[] = await manager.query(
+          `UPDATE users SET password_hash = NULL
+            WHERE user_id IN (
+              SELECT u.user_id FROM users u JOIN clerk_sign_ins s ON s.user_id = u.user_id AND s.clerk_user_id = u.clerk_user_id
+               WHERE u.password_hash IS NOT NULL LIMIT $1 FOR UPDATE OF u SKIP LOCKED)
+            RETURNING user_id`,
+          [BATCH],
+        );
+        await this.audit.recordMany(rows.map((row) => ({ userId: row.user_id, actor, action: AuditAction.PasswordRemoved })), manager);
+        return rows.length;
+      });
+      removed += count;
+      if (count < BATCH) return removed;
+    }
+  }
+}

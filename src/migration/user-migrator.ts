@@ -1,0 +1,176 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AuditAction } from '../audit/audit-action.js';
+import { AuditService } from '../audit/audit.service.js';
+import { ClerkGateway } from '../clerk/clerk.gateway.js';
+import { ClerkErrorKind, ClerkGatewayError } from '../clerk/clerk-gateway.error.js';
+import { splitName } from '../clerk/name-splitter.js';
+import { UsersRepository } from '../users/users.repository.js';
+import type { ItemStatus, MigrationItemEntity } from './migration-item.entity.js';
+import type { PlannedUser } from './migration-plan.js';
+import { MigrationRunsRepository } from './migration-runs.repository.js';
+import { MigrationError, MigrationErrorCode } from './migration.error.js';
+
+export interface WorkItem extends PlannedUser {
+  itemId: string;
+  name: string;
+}
+
+export interface RunContext {
+  runId: string;
+  actor: string;
+  invitationRedirectUrl?: string;
+}
+
+const AUDIT_BY_STATUS: Partial<Record<ItemStatus, AuditAction>> = {
+  created: AuditAction.UserCreated,
+  linked: AuditAction.UserLinked,
+  skipped: AuditAction.UserSkipped,
+  failed: AuditAction.UserFailed,
+};
+
+/**
+ * Carries out the plan for one user. Per-user problems are recorded on the item and never thrown;
+ * only what must stop the whole run (a refused secret key, a lost database) escapes.
+ */
+@Injectable()
+export class UserMigrator {
+  private readonly logger = new Logger(UserMigrator.name);
+
+  constructor(
+    private readonly clerk: ClerkGateway,
+    private readonly users: UsersRepository,
+    private readonly runs: MigrationRunsRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  async execute(run: RunContext, item: WorkItem): Promise<ItemStatus> {
+    switch (item.action) {
+      case 'invalid':
+        return this.settle(run, item, 'failed', { errorCode: item.reason, errorMessage: invalidMessage(item.reason) });
+      case 'skip':
+        return this.settle(run, item, 'skipped', { clerkUserId: item.clerkUserId ?? null });
+      case 'link':
+        return this.link(run, item, item.clerkUserId!, false);
+      default:
+        return this.create(run, item);
+    }
+  }
+
+  private async create(run: RunContext, item: WorkItem): Promise<ItemStatus> {
+    await this.runs.markCreating(item.itemId);
+    let clerkUserId: string;
+    try {
+      const created = await this.clerk.createUser({
+        externalId: item.userId,
+        email: item.email,
+        ...splitName(item.name),
+        passwordDigest: item.action === 'create' ? item.passwordDigest : null,
+        publicMetadata: { migratedBy: 'clerk-migrate' },
+      });
+      clerkUserId = created.id;
+    } catch (error) {
+      return this.createFailed(run, item, error);
+    }
+    const status = await this.link(run, item, clerkUserId, true);
+    if (status === 'created' && item.action === 'invite') await this.invite(run, item);
+    return status;
+  }
+
+  private async createFailed(run: RunContext, item: WorkItem, error: unknown): Promise<ItemStatus> {
+    if (!(error instanceof ClerkGatewayError)) throw error;
+    const details = { errorCode: error.clerkCode ?? error.kind, errorMessage: error.message };
+    switch (error.kind) {
+      case ClerkErrorKind.Unauthorized:
+      case ClerkErrorKind.NotConfigured:
+        await this.settle(run, item, 'failed', { errorCode: MigrationErrorCode.ClerkUnauthorized, errorMessage: error.message });
+        throw new MigrationError(502, MigrationErrorCode.ClerkUnauthorized, `Clerk refused the secret key: ${error.message}`);
+      case ClerkErrorKind.Conflict:
+        // Someone gave Clerk this email between our look-up and the create; never make a second account.
+        return this.settle(run, item, 'skipped', { ...details, errorCode: 'exists_in_clerk' });
+      case ClerkErrorKind.Invalid:
+        return this.settle(run, item, 'failed', details);
+      default:
+        // The create may or may not have landed: leave the item `creating` for reconciliation by external id.
+        await this.runs.updateItem(item.itemId, details);
+        return 'creating';
+    }
+  }
+
+  /** Writes the link, the item's outcome and its audit row in one transaction. */
+  async link(run: RunContext, item: Pick<WorkItem, 'itemId' | 'userId' | 'reason'>, clerkUserId: string, createdInClerk: boolean): Promise<ItemStatus> {
+    const linked = await this.runs.transaction(async (manager) => {
+      const won = await this.users.linkClerkUser(item.userId, clerkUserId, manager);
+      const current = won ? clerkUserId : (await this.users.findById(item.userId, manager))?.clerkUserId;
+      if (current !== clerkUserId) return false;
+      const status = createdInClerk ? 'created' : 'linked';
+      await this.settle(run, item, status, { clerkUserId, createdInClerk }, manager);
+      return true;
+    });
+    if (linked) return createdInClerk ? 'created' : 'linked';
+    if (createdInClerk) await this.removeOrphan(clerkUserId);
+    return this.settle(run, item, 'skipped', { errorCode: 'already_linked', errorMessage: 'The user was linked to another Clerk account meanwhile' });
+  }
+
+  /** Sends the invitation of a created user and records how it went; true when Clerk took it. */
+  async invite(run: RunContext, item: Pick<WorkItem, 'itemId' | 'userId' | 'email'>): Promise<boolean> {
+    try {
+      await this.clerk.createInvitation({
+        email: item.email,
+        notify: true,
+        ignoreExisting: true,
+        redirectUrl: run.invitationRedirectUrl,
+        publicMetadata: { userId: item.userId },
+      });
+      await this.runs.updateItem(item.itemId, { invitationStatus: 'sent' });
+      await this.audit.record({ userId: item.userId, actor: run.actor, action: AuditAction.InvitationSent, details: { runId: run.runId } });
+      return true;
+    } catch (error) {
+      if (!(error instanceof ClerkGatewayError)) throw error;
+      await this.runs.updateItem(item.itemId, { invitationStatus: 'failed' });
+      await this.audit.record({
+        userId: item.userId,
+        actor: run.actor,
+        action: AuditAction.InvitationFailed,
+        details: { runId: run.runId, code: error.clerkCode ?? error.kind },
+      });
+      return false;
+    }
+  }
+
+  private async settle(
+    run: RunContext,
+    item: Pick<WorkItem, 'itemId' | 'userId' | 'reason'>,
+    status: ItemStatus,
+    changes: Partial<MigrationItemEntity>,
+    manager?: EntityManager,
+  ): Promise<ItemStatus> {
+    const write = async (tx: EntityManager) => {
+      await this.runs.updateItem(item.itemId, { ...changes, status }, tx);
+      const action = AUDIT_BY_STATUS[status];
+      if (action) {
+        await this.audit.record(
+          { userId: item.userId, actor: run.actor, action, details: { runId: run.runId, reason: changes.errorCode ?? item.reason, clerkUserId: changes.clerkUserId ?? undefined } },
+          tx,
+        );
+      }
+    };
+    await (manager ? write(manager) : this.runs.transaction(write));
+    return status;
+  }
+
+  private async removeOrphan(clerkUserId: string): Promise<void> {
+    await this.clerk.deleteUser(clerkUserId).catch((error: unknown) => {
+      this.logger.error(`could not delete unlinked Clerk user ${clerkUserId}: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
+}
+
+function invalidMessage(reason: string): string {
+  const messages: Record<string, string> = {
+    invalid_email: 'The email address is not valid',
+    duplicate_email: 'Another user has the same email ignoring case; resolve the duplicate first',
+    unsupported_hash: 'The password hash is not a bcrypt digest Clerk can import ($2a$, $2b$ or $2y$)',
+  };
+  return messages[reason] ?? reason;
+}
