@@ -114,18 +114,27 @@ export class MigrationRunsRepository {
 
   /** Runs left `running` by a process that died; only called while holding the migration lock. */
   async interruptAbandonedRuns(exceptRunId: string): Promise<string[]> {
+    // Wrapped in a CTE: TypeORM hands back `[rows, count]` for a bare UPDATE, plain rows for a SELECT.
     const rows: { id: string }[] = await this.dataSource.query(
-      `UPDATE migration_runs SET status = 'interrupted', finished_at = now(), error_code = 'interrupted',
-              error_message = 'The process running it stopped before it finished'
-        WHERE status = 'running' AND dry_run = false AND id <> $1 RETURNING id`,
+      `WITH interrupted AS (
+         UPDATE migration_runs SET status = 'interrupted', finished_at = now(), error_code = 'interrupted',
+                error_message = 'The process running it stopped before it finished'
+          WHERE status = 'running' AND dry_run = false AND id <> $1 RETURNING id)
+       SELECT id FROM interrupted`,
       [exceptRunId],
     );
-    await this.dataSource.query(
-      `UPDATE migration_items SET status = 'failed', error_code = 'interrupted', updated_at = now()
-        WHERE status = 'pending' AND run_id = ANY($1)`,
-      [rows.map((row) => row.id)],
-    );
+    await this.failPendingItems(rows.map((row) => row.id), 'interrupted');
     return rows.map((row) => row.id);
+  }
+
+  /** Items of these runs that were planned but never started; returns how many. */
+  async failPendingItems(runIds: string[], errorCode: string): Promise<number> {
+    const [, affected]: [unknown, number] = await this.dataSource.query(
+      `UPDATE migration_items SET status = 'failed', error_code = $2, updated_at = now()
+        WHERE status = 'pending' AND run_id = ANY($1)`,
+      [runIds, errorCode],
+    );
+    return affected;
   }
 
   /** User ids among `userIds` for which some run may have created a Clerk account. */

@@ -8,6 +8,7 @@ export enum MigrationErrorCode {
   ConfirmationRequired = 'confirmation_required',
   ClerkUnauthorized = 'clerk_unauthorized',
   ClerkNotConfigured = 'clerk_not_configured',
+  ClerkUnavailable = 'clerk_unavailable',
   DatabaseUnavailable = 'database_unavailable',
   NotRollbackable = 'not_rollbackable',
   Interrupted = 'interrupted',

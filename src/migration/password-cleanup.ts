@@ -67,11 +67,13 @@ export class PasswordCleanup {
     for (;;) {
       const count = await this.dataSource.transaction(async (manager) => {
         const rows: { user_id: string }[] = await manager.query(
-          `UPDATE users SET password_hash = NULL
-            WHERE user_id IN (
-              SELECT u.user_id FROM users u JOIN clerk_sign_ins s ON s.user_id = u.user_id AND s.clerk_user_id = u.clerk_user_id
-               WHERE u.password_hash IS NOT NULL LIMIT $1 FOR UPDATE OF u SKIP LOCKED)
-            RETURNING user_id`,
+          `WITH removed AS (
+             UPDATE users SET password_hash = NULL
+              WHERE user_id IN (
+                SELECT u.user_id FROM users u JOIN clerk_sign_ins s ON s.user_id = u.user_id AND s.clerk_user_id = u.clerk_user_id
+                 WHERE u.password_hash IS NOT NULL LIMIT $1 FOR UPDATE OF u SKIP LOCKED)
+              RETURNING user_id)
+           SELECT user_id FROM removed`,
           [BATCH],
         );
         await this.audit.recordMany(rows.map((row) => ({ userId: row.user_id, actor, action: AuditAction.PasswordRemoved })), manager);

@@ -84,7 +84,7 @@ export class UserMigrator {
       case ClerkErrorKind.Unauthorized:
       case ClerkErrorKind.NotConfigured:
         await this.settle(run, item, 'failed', { errorCode: MigrationErrorCode.ClerkUnauthorized, errorMessage: error.message });
-        throw new MigrationError(502, MigrationErrorCode.ClerkUnauthorized, `Clerk refused the secret key: ${error.message}`);
+        throw new MigrationError(502, MigrationErrorCode.ClerkUnauthorized, `Clerk refused the secret key (CLERK_SECRET_KEY): ${error.message}`);
       case ClerkErrorKind.Conflict:
         // Someone gave Clerk this email between our look-up and the create; never make a second account.
         return this.settle(run, item, 'skipped', { ...details, errorCode: 'exists_in_clerk' });

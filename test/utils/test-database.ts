@@ -35,9 +35,24 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
     pool,
     drop: async () => {
       await pool.end();
-      await withServerClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await withServerClient(serverUrl, async (client) => {
+        await waitForDisconnects(client, name);
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      });
     },
   };
+}
+
+/**
+ * `pool.end()` resolves before PostgreSQL has seen every connection close; forcing the drop then
+ * would kill a connection the client is still closing, and it would report that as an error.
+ */
+async function waitForDisconnects(client: pg.Client, database: string): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const { rows } = await client.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [database]);
+    if (rows[0].n === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 function required(name: string): string {

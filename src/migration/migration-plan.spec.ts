@@ -1,0 +1,68 @@
+import { describe, expect, it } from '@jest/globals';
+import type { ClerkUser } from '../clerk/clerk.gateway.js';
+import { planBatch, type PlanContext, type PlanInput } from './migration-plan.js';
+
+const HASH = '$2b$10$' + 'a'.repeat(53);
+
+function clerkUser(overrides: Partial<ClerkUser> & { email?: string; verified?: boolean } = {}): ClerkUser {
+  const { email = 'ada@example.com', verified = true, ...rest } = overrides;
+  return { id: 'user_existing', externalId: null, primaryEmail: email, emails: [{ address: email, verified }], firstName: null, lastName: null, createdAt: 0, lastSignInAt: null, ...rest };
+}
+
+function context(overrides: Partial<PlanContext> = {}): PlanContext {
+  return { strategy: 'password', onExisting: 'link', clerkUsers: [], emailCounts: new Map(), clerkIdsLinkedLocally: new Set(), ...overrides };
+}
+
+const user = (overrides: Partial<PlanInput> = {}): PlanInput => ({ userId: 'u-1', email: 'ada@example.com', passwordHash: HASH, ...overrides });
+const planOne = (input: PlanInput, ctx = context()) => planBatch([input], ctx)[0];
+
+describe('planBatch', () => {
+  it('creates a user with a supported bcrypt digest, importing it', () => {
+    expect(planOne(user())).toMatchObject({ action: 'create', reason: 'bcrypt_digest', passwordDigest: HASH });
+    for (const prefix of ['$2a$', '$2y$']) expect(planOne(user({ passwordHash: prefix + HASH.slice(4) })).action).toBe('create');
+  });
+
+  it('invites a user without a hash, and everyone under the invite strategy', () => {
+    expect(planOne(user({ passwordHash: null }))).toMatchObject({ action: 'invite', reason: 'no_password' });
+    expect(planOne(user(), context({ strategy: 'invite' }))).toMatchObject({ action: 'invite', reason: 'strategy_invite' });
+  });
+
+  it.each([
+    ['$2x$', '$2x$10$' + 'a'.repeat(53)],
+    ['truncated', HASH.slice(0, 40)],
+    ['not bcrypt', 'pbkdf2_sha256$260000$salt$hash'],
+    ['md5', '5f4dcc3b5aa765d61d8327deb882cf99'],
+  ])('refuses a %s hash as invalid', (_label, passwordHash) => {
+    expect(planOne(user({ passwordHash }))).toMatchObject({ action: 'invalid', reason: 'unsupported_hash' });
+  });
+
+  it.each(['not-an-email', 'two@@example.com', 'spa ce@example.com', `${'x'.repeat(250)}@example.com`, ''])('refuses the email %j as invalid', (email) => {
+    expect(planOne(user({ email }))).toMatchObject({ action: 'invalid', reason: 'invalid_email' });
+  });
+
+  it('refuses emails that differ only in case from another user', () => {
+    const ctx = context({ emailCounts: new Map([['ada@example.com', 2]]) });
+    expect(planOne(user({ email: 'Ada@Example.com' }), ctx)).toMatchObject({ action: 'invalid', reason: 'duplicate_email' });
+  });
+
+  it('links the Clerk account that carries our user_id, whatever its email', () => {
+    const ours = clerkUser({ id: 'user_ours', externalId: 'u-1', email: 'changed@example.com' });
+    expect(planOne(user(), context({ clerkUsers: [ours] }))).toMatchObject({ action: 'link', reason: 'external_id', clerkUserId: 'user_ours' });
+  });
+
+  it('links an existing Clerk account with the same verified email, ignoring case', () => {
+    const existing = clerkUser({ email: 'ada@example.com' });
+    expect(planOne(user({ email: 'ADA@example.com' }), context({ clerkUsers: [existing] }))).toMatchObject({ action: 'link', reason: 'email', clerkUserId: 'user_existing' });
+  });
+
+  it('skips, never duplicates, an existing account it must not link', () => {
+    const skipOf = (ctx: PlanContext) => planOne(user(), ctx);
+    expect(skipOf(context({ clerkUsers: [clerkUser({ verified: false })] }))).toMatchObject({ action: 'skip', reason: 'clerk_email_unverified' });
+    expect(skipOf(context({ clerkUsers: [clerkUser()], onExisting: 'skip' }))).toMatchObject({ action: 'skip', reason: 'exists_in_clerk' });
+    expect(skipOf(context({ clerkUsers: [clerkUser({ externalId: 'u-someone-else' })] }))).toMatchObject({ action: 'skip', reason: 'clerk_account_of_another_user' });
+    expect(skipOf(context({ clerkUsers: [clerkUser()], clerkIdsLinkedLocally: new Set(['user_existing']) }))).toMatchObject({
+      action: 'skip',
+      reason: 'clerk_account_linked_to_another_user',
+    });
+  });
+});
