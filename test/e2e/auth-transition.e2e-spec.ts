@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
+import { insertUser } from '../factories/user.factory.js';
+import { createTestApp } from '../utils/test-app.js';
+import { createTestDatabase, type TestDatabase } from '../utils/test-database.js';
+
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  let value = await read();
+  for (let attempt = 0; attempt < 100 && !done(value); attempt += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    value = await read();
+  }
+  return value;
+}
+
+describe('the transition', () => {
+  let db: TestDatabase;
+  let clerk: ClerkEmulator;
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    clerk = await startClerkEmulator({ rateLimit: false });
+    app = await createTestApp(db.url, {
+      CLERK_SECRET_KEY: clerk.secretKey,
+      CLERK_API_URL: clerk.url,
+      CLERK_JWT_KEY: clerk.publicKeyPem,
+      CLERK_RATE_LIMIT: '1000',
+      MIGRATION_ON_LOGIN: 'true',
+      LEGACY_DUMMY_HASH_COST: '4',
+    });
+  });
+  afterAll(async () => {
+    await app.close();
+    await clerk.stop();
+    await db.drop();
+  });
+
+  it('moves a person to Clerk right after their legacy login, and they then sign in at Clerk with the same password', async () => {
+    const user = await insertUser(db.pool);
+    await request(app.getHttpServer()).post('/auth/login').send({ email: user.email, password: user.password }).expect(200);
+    const linked = await eventually(
+      async () => (await db.pool.query('SELECT clerk_user_id FROM users WHERE user_id = $1', [user.userId])).rows[0].clerk_user_id as string | null,
+      (value) => value !== null,
+    );
+    expect(linked).toMatch(/^user_/);
+    const run = await db.pool.query(`SELECT kind, started_by FROM migration_runs WHERE kind = 'login'`);
+    expect(run.rows).toEqual([{ kind: 'login', started_by: user.userId }]);
+
+    const session = clerk.signIn(user.email, user.password!);
+    const me = await request(app.getHttpServer()).get('/users/me').set({ Authorization: `Bearer ${session.token}` }).expect(200);
+    expect(me.body).toMatchObject({ userId: user.userId, clerkUserId: linked });
+  });
+
+  it('verifies Clerk sessions without calling Clerk when CLERK_JWT_KEY is set', async () => {
+    const user = await insertUser(db.pool);
+    const account = clerk.seedUser({ email: user.email, externalId: user.userId });
+    await db.pool.query('UPDATE users SET clerk_user_id = $1 WHERE user_id = $2', [account.id, user.userId]);
+    const before = clerk.requestCounts()['GET /v1/jwks'];
+    const token = clerk.mintSessionToken({ sub: account.id });
+    await request(app.getHttpServer()).get('/users/me').set({ Authorization: `Bearer ${token}` }).expect(200);
+    expect(clerk.requestCounts()['GET /v1/jwks']).toEqual(before);
+  });
+});

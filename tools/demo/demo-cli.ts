@@ -1,0 +1,30 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The compiled CLI, run as an operator would run it. */
+const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
+
+export interface CliRun {
+  code: number;
+  json: any;
+  stderr: string;
+}
+
+/** Runs `clerk-migrate <args> --json` in a child process and parses its one JSON document. */
+export function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args, '--json'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      try {
+        resolve({ code: code ?? 1, json: JSON.parse(stdout), stderr });
+      } catch {
+        reject(new Error(`clerk-migrate ${args.join(' ')} printed no JSON (exit ${code}):\n${stdout}\n${stderr}`));
+      }
+    });
+  });
+}

@@ -1,0 +1,70 @@
+import pg from 'pg';
+import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
+import { startClerkEmulator, type ClerkEmulator } from '../clerk-emulator/index.js';
+import { createLegacySchema, insertLegacyWorld, makeLegacyWorldUsers, type LegacyWorldUser } from './legacy-world.js';
+
+/** The demo keeps its own database, so that it never touches the application's data. */
+export const DEMO_DATABASE = 'clerk_migrate_demo';
+
+export interface DemoWorld {
+  databaseUrl: string;
+  clerk: ClerkEmulator;
+  users: LegacyWorldUser[];
+  stop(): Promise<void>;
+}
+
+/**
+ * A fresh copy of the seed's world: the demo database (on DATABASE_URL's server, or an embedded
+ * one under .data/) dropped and rebuilt with the product's tables and 44 users, and a Clerk
+ * emulator that already holds the accounts of the 8 users who were on Clerk before.
+ */
+export async function createDemoWorld(options: { emulatorPort?: number } = {}): Promise<DemoWorld> {
+  const server = await demoServer();
+  await recreateDatabase(server.serverUrl);
+  const databaseUrl = withDatabase(server.serverUrl, DEMO_DATABASE);
+  const clerk = await startClerkEmulator({ port: options.emulatorPort ?? 0 });
+  const users = makeLegacyWorldUsers({ withClerkColumn: true });
+  for (const user of users.filter((u) => u.clerkUserId !== null)) {
+    user.clerkUserId = clerk.seedUser({ email: user.email, externalId: user.userId, firstName: user.name }).id;
+  }
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    await createLegacySchema(db, true);
+    await insertLegacyWorld(db, users, { withClerkColumn: true, bcryptCost: 10 });
+  } finally {
+    await db.end();
+  }
+  return {
+    databaseUrl,
+    clerk,
+    users,
+    stop: async () => {
+      await clerk.stop();
+      await server.stop();
+    },
+  };
+}
+
+async function demoServer(): Promise<{ serverUrl: string; stop(): Promise<void> }> {
+  const given = process.env.DATABASE_URL?.trim();
+  if (given) return { serverUrl: withDatabase(given, 'postgres'), stop: async () => undefined };
+  return startEmbeddedPostgres(process.env.EMBEDDED_POSTGRES_DIR ?? '.data/postgres', 'postgres');
+}
+
+async function recreateDatabase(serverUrl: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${DEMO_DATABASE} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${DEMO_DATABASE}`);
+  } finally {
+    await admin.end();
+  }
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}

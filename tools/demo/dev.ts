@@ -1,0 +1,55 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { randomBytes } from 'node:crypto';
+import { AppModule } from '../../src/app.module.js';
+import { configureApp } from '../../src/configure-app.js';
+import { createDemoWorld } from './demo-world.js';
+
+/**
+ * `npm run dev`: the API on the seed's world with a local Clerk emulator, left running for
+ * exploring by hand. The world is rebuilt at every start; the credentials are printed.
+ */
+async function main(): Promise<void> {
+  const world = await createDemoWorld({ emulatorPort: Number(process.env.CLERK_EMULATOR_PORT ?? 4010) });
+  Object.assign(process.env, {
+    DATABASE_URL: world.databaseUrl,
+    CLERK_SECRET_KEY: world.clerk.secretKey,
+    CLERK_API_URL: world.clerk.url,
+    LEGACY_JWT_SECRET: process.env.LEGACY_JWT_SECRET ?? randomBytes(32).toString('hex'),
+    MIGRATION_SCHEDULE_ENABLED: process.env.MIGRATION_SCHEDULE_ENABLED ?? 'false',
+  });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, bufferLogs: true });
+  configureApp(app);
+  await app.listen(Number(process.env.PORT ?? 3000));
+  const url = await app.getUrl();
+  const admin = world.users.find((u) => u.role === 'admin' && u.password)!;
+  const person = world.users.find((u) => u.email === 'test@example.com')!;
+  process.stdout.write(
+    [
+      '',
+      `API            ${url}`,
+      `OpenAPI docs   ${url}/docs`,
+      `Clerk emulator ${world.clerk.url}  (controls under /__emulator)`,
+      `Database       ${world.databaseUrl.replace(/:[^:@/]+@/, ':***@')}`,
+      '',
+      'Try it:',
+      `  curl -s -X POST ${url}/auth/login -H 'Content-Type: application/json' -d '{"email":"${admin.email}","password":"${admin.password}"}'   # an admin`,
+      `  curl -s -X POST ${world.clerk.url}/__emulator/sign-in -H 'Content-Type: application/json' -d '{"email":"${person.email}","password":"${person.password}"}'   # after migrating`,
+      `  CLERK_API_URL=${world.clerk.url} CLERK_SECRET_KEY=${world.clerk.secretKey} DATABASE_URL=<above> npm run cli -- migrate --dry-run`,
+      '',
+    ].join('\n'),
+  );
+  const stop = async () => {
+    await app.close();
+    await world.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((error: unknown) => {
+  console.error(`dev failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  process.exit(1);
+});
