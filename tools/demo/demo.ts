@@ -8,6 +8,7 @@ import { configureApp } from '../../src/configure-app.js';
 import { runCli } from './demo-cli.js';
 import { createDemoWorld, type DemoWorld } from './demo-world.js';
 import { DemoReport, type Stats } from './demo-report.js';
+import type { LegacyWorldUser } from './legacy-world.js';
 
 /**
  * `npm run demo`: the seed's operators' guide, step by step, with the real CLI against a fresh
@@ -55,22 +56,23 @@ async function walkTheGuide(world: DemoWorld, env: Record<string, string>, repor
   report.check('44 users, 44 on Clerk, 0 legacy', after.total === 44 && after.withClerk === 44 && after.withoutClerk === 0);
   report.check('every row of chat_sessions, prompts, quotas is still there', sameCounts(dependentsBefore, await dependentRows(world.databaseUrl)));
 
-  await report.step('Step 6  sign in through Clerk with the old password, call GET /users/me', () => signInWithOldPassword(world, env, report));
+  const person = world.users.find((u) => u.email === 'test@example.com')!;
+  const signedIn = await report.step('Step 6  sign in through Clerk with the old password, call GET /users/me', () => signInWithOldPassword(world, env, person));
+  report.check(`${person.email} signed in at Clerk with the old password; /users/me returned the old user_id`, signedIn);
   report.table(before, after);
 }
 
 /** The proof that matters to a person: their old password still works, and they still see their data. */
-async function signInWithOldPassword(world: DemoWorld, env: Record<string, string>, report: DemoReport): Promise<void> {
+async function signInWithOldPassword(world: DemoWorld, env: Record<string, string>, person: LegacyWorldUser): Promise<boolean> {
   Object.assign(process.env, env, { LOG_LEVEL: 'silent' });
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, logger: false });
   configureApp(app);
   await app.listen(0, '127.0.0.1');
   try {
-    const person = world.users.find((u) => u.email === 'test@example.com')!;
     const session = world.clerk.signIn(person.email, person.password!);
     const response = await fetch(`${await app.getUrl()}/users/me`, { headers: { Authorization: `Bearer ${session.token}` } });
     const me = (await response.json()) as { userId?: string };
-    report.check(`${person.email} signed in at Clerk with the old password; /users/me returned the old user_id`, response.status === 200 && me.userId === person.userId);
+    return response.status === 200 && me.userId === person.userId;
   } finally {
     await app.close();
   }
