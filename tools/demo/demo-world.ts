@@ -3,8 +3,11 @@ import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 import { startClerkEmulator, type ClerkEmulator } from '../clerk-emulator/index.js';
 import { createLegacySchema, insertLegacyWorld, makeLegacyWorldUsers, type LegacyWorldUser } from './legacy-world.js';
 
-/** The demo keeps its own database, so that it never touches the application's data. */
-export const DEMO_DATABASE = 'clerk_migrate_demo';
+/**
+ * The demo keeps its own database, so that it never touches the application's data. `DEMO_DATABASE`
+ * renames it (the test that runs the demo gives it a name of its own).
+ */
+export const DEMO_DATABASE = process.env.DEMO_DATABASE?.trim() || 'clerk_migrate_demo';
 
 export interface DemoWorld {
   databaseUrl: string;
@@ -56,8 +59,8 @@ async function recreateDatabase(serverUrl: string): Promise<void> {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
-    await admin.query(`DROP DATABASE IF EXISTS ${DEMO_DATABASE} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${DEMO_DATABASE}`);
+    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(DEMO_DATABASE)} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(DEMO_DATABASE)}`);
   } finally {
     await admin.end();
   }

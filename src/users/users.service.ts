@@ -1,0 +1,17 @@
+import { Injectable } from '@nestjs/common';
+import { AppError, CommonErrorCode } from '../common/app-error.js';
+import { UserResponseDto } from './user-response.dto.js';
+import { UsersRepository } from './users.repository.js';
+
+@Injectable()
+export class UsersService {
+  constructor(private readonly users: UsersRepository) {}
+
+  /** The caller's own record, mapped so that no password hash can leave. */
+  async profile(userId: string): Promise<UserResponseDto> {
+    const user = await this.users.findById(userId);
+    // The token was valid but the row is gone: the user was deleted after signing in.
+    if (!user) throw new AppError(404, CommonErrorCode.NotFound, 'User not found');
+    return UserResponseDto.from(user);
+  }
+}
