@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
+import { Logger } from 'nestjs-pino';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { toErrorBody } from './common/error-body.js';
 import { createValidationPipe } from './common/validation.pipe.js';
@@ -11,6 +12,8 @@ import type { AuthConfig } from './config/auth.config.js';
 
 /** Everything `main.ts` and the tests both need, so that tests exercise the app as it runs. */
 export function configureApp(app: NestExpressApplication): INestApplication {
+  // First, so that what Nest buffered during start-up and everything after goes out as JSON lines.
+  app.useLogger(app.get(Logger));
   const config = app.get(ConfigService).getOrThrow<AppConfig>('app', { infer: true });
   const { trustProxy } = app.get(ConfigService).getOrThrow<AuthConfig>('auth', { infer: true });
   // Off by default: a client could otherwise pick its own IP for the login throttle with X-Forwarded-For.

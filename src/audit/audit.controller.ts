@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Roles } from '../auth/auth.decorators.js';
 import { ADMIN_ROLE } from '../auth/principal.js';
 import { AuditQueryDto } from './audit-query.dto.js';
@@ -8,6 +8,7 @@ import { AuditService } from './audit.service.js';
 
 @ApiTags('audit')
 @ApiBearerAuth()
+@ApiUnauthorizedResponse({ description: 'No token, or a token that is not valid' })
 @ApiForbiddenResponse({ description: 'The caller is not an admin' })
 @Roles(ADMIN_ROLE)
 @Controller('audit')

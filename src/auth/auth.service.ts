@@ -5,6 +5,7 @@ import { AppError } from '../common/app-error.js';
 import { isSupportedBcryptHash } from '../common/bcrypt-format.js';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
 import { migrationConfig, type MigrationConfig } from '../config/migration.config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { AuthError, AuthErrorCode } from './auth.error.js';
@@ -35,6 +36,7 @@ export class AuthService {
     private readonly clerkPrincipals: ClerkPrincipalResolver,
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditService,
+    private readonly metrics: MetricsService,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
     @Inject(migrationConfig.KEY) private readonly migration: MigrationConfig,
     @Optional() private readonly trickle?: TrickleMigration,
@@ -56,6 +58,7 @@ export class AuthService {
     const user = await this.users.findByEmail(email);
     const matches = await this.hasher.verify(password, user?.passwordHash ?? null);
     if (!user || !matches) {
+      this.metrics.login('legacy', 'failure');
       await this.audit.record({
         userId: user?.userId ?? null,
         actor: user?.userId ?? 'anonymous',
@@ -64,6 +67,7 @@ export class AuthService {
       });
       throw AuthError.unauthorized(AuthErrorCode.InvalidCredentials, BAD_CREDENTIALS);
     }
+    this.metrics.login('legacy', 'success');
     await this.audit.record({ userId: user.userId, actor: user.userId, action: AuditAction.LoginSucceeded, details: { method: 'legacy', ip } });
     this.startTrickleMigration(user);
     return { accessToken: this.legacyTokens.sign(user.userId, user.role), expiresIn: this.legacyTokens.ttlSeconds, user };

@@ -4,6 +4,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { ClerkGateway, type ClerkUser } from '../clerk/clerk.gateway.js';
 import { ClerkErrorKind, ClerkGatewayError, SessionTokenError, SessionTokenErrorReason } from '../clerk/clerk-gateway.error.js';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { ClerkSignInsRepository } from '../users/clerk-sign-ins.repository.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
@@ -27,10 +28,22 @@ export class ClerkPrincipalResolver {
     private readonly users: UsersRepository,
     private readonly signIns: ClerkSignInsRepository,
     private readonly audit: AuditService,
+    private readonly metrics: MetricsService,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
   ) {}
 
   async resolve(token: string): Promise<Principal> {
+    try {
+      const principal = await this.resolveVerified(token);
+      this.metrics.login('clerk', 'success');
+      return principal;
+    } catch (error) {
+      this.metrics.login('clerk', 'failure');
+      throw error;
+    }
+  }
+
+  private async resolveVerified(token: string): Promise<Principal> {
     const session = await this.clerk.verifySessionToken(token).catch((error: unknown) => {
       throw toAuthError(error);
     });

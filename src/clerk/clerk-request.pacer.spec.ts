@@ -103,4 +103,17 @@ describe('ClerkRequestPacer', () => {
       clerkCode: 'timeout',
     });
   });
+
+  it('tells its observer how every attempt ended, by operation', async () => {
+    const outcomes: unknown[] = [];
+    const p = pacer(fakeClock(), { observe: (outcome) => outcomes.push(outcome) });
+    await p.run(flaky(apiError(429, 'too_many_requests', 1), apiError(503, 'unavailable')).call, { operation: 'users.create' });
+    await expect(p.run(flaky(apiError(422, 'form_param_invalid')).call)).rejects.toMatchObject({ status: 422 });
+    expect(outcomes).toEqual([
+      { operation: 'users.create', status: '429' },
+      { operation: 'users.create', status: '503' },
+      { operation: 'users.create', status: 'ok' },
+      { operation: 'other', status: '422' },
+    ]);
+  });
 });

@@ -2,7 +2,16 @@ import { backoffDelayMs } from './backoff.policy.js';
 import { systemClock, type Clock } from './clock.js';
 import { classifyClerkError } from './clerk-error.classifier.js';
 import { ClerkErrorKind, ClerkGatewayError } from './clerk-gateway.error.js';
-import { TokenBucket } from './token-bucket.js';
+import { pacingBucket, type TokenBucket } from './token-bucket.js';
+
+/** How one request to Clerk ended: `ok`, the HTTP status, or our code when none came back (`network_error`, `timeout`). */
+export interface ClerkRequestOutcome {
+  operation: string;
+  status: string;
+}
+
+/** Told of every request's outcome, each attempt counted; for metrics, without tying this folder to them. */
+export type ClerkRequestObserver = (outcome: ClerkRequestOutcome) => void;
 
 export interface PacerOptions {
   ratePerSecond: number;
@@ -17,9 +26,12 @@ export interface PacerOptions {
   defaultRetryAfterSeconds?: number;
   clock?: Clock;
   random?: () => number;
+  observe?: ClerkRequestObserver;
 }
 
 export interface RunOptions {
+  /** A short, fixed name for metrics (`users.create`); never anything that varies per call. */
+  operation?: string;
   /** Requests the call makes (the SDK's user list also asks for the count: 2). */
   cost?: number;
   /** Told of each transient failure before it is retried, e.g. to reconcile a create that may have landed. */
@@ -38,7 +50,7 @@ export class ClerkRequestPacer {
 
   constructor(private readonly options: PacerOptions) {
     this.clock = options.clock ?? systemClock;
-    this.bucket = new TokenBucket(options.ratePerSecond, 1, this.clock);
+    this.bucket = pacingBucket(options.ratePerSecond, this.clock);
   }
 
   async run<T>(call: () => Promise<T>, runOptions: RunOptions = {}): Promise<T> {
@@ -50,9 +62,12 @@ export class ClerkRequestPacer {
       await this.bucket.take(runOptions.cost ?? 1);
       await this.waitForPause();
       try {
-        return await this.withTimeout(call);
+        const result = await this.withTimeout(call);
+        this.observe(runOptions, 'ok');
+        return result;
       } catch (raw) {
         const error = classifyClerkError(raw);
+        this.observe(runOptions, error.status !== undefined ? String(error.status) : (error.clerkCode ?? error.kind));
         if (error.kind === ClerkErrorKind.RateLimited && ++rateLimitWaits <= maxRateLimitWaits) {
           this.pause(error.retryAfterSeconds ?? this.options.defaultRetryAfterSeconds ?? 1);
           continue;
@@ -62,6 +77,10 @@ export class ClerkRequestPacer {
         await this.clock.sleep(backoffDelayMs(attempt, this.options.retryBaseDelayMs, this.options.retryMaxDelayMs, this.options.random));
       }
     }
+  }
+
+  private observe(runOptions: RunOptions, status: string): void {
+    this.options.observe?.({ operation: runOptions.operation ?? 'other', status });
   }
 
   private pause(seconds: number): void {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { createClerkClient, type ClerkClient } from '@clerk/backend';
 import type { ClerkConfig } from '../config/clerk.config.js';
@@ -12,6 +12,7 @@ import {
   type VerifiedSession,
 } from './clerk.gateway.js';
 import { ClerkErrorKind, ClerkGatewayError } from './clerk-gateway.error.js';
+import { ClerkRequestObserver } from './clerk-request.observer.js';
 import { ClerkRequestPacer, type PacerOptions } from './clerk-request.pacer.js';
 import { toClerkInvitation, toClerkUser } from './clerk-user.mapper.js';
 import { SessionTokenVerifier } from './session-token.verifier.js';
@@ -26,10 +27,10 @@ export class ClerkSdkGateway extends ClerkGateway {
   private readonly pacer: ClerkRequestPacer;
   private readonly verifier: SessionTokenVerifier;
 
-  constructor(configService: ConfigService) {
+  constructor(configService: ConfigService, @Optional() observer?: ClerkRequestObserver) {
     super();
     const config = configService.getOrThrow<ClerkConfig>('clerk', { infer: true });
-    [this.client, this.pacer, this.verifier] = ClerkSdkGateway.parts(config);
+    [this.client, this.pacer, this.verifier] = ClerkSdkGateway.parts(config, observer ? { observe: (outcome) => observer.observe(outcome) } : {});
   }
 
   /** Builds the gateway without Nest, for tests and scripts; `pacing` overrides the clock or randomness. */
@@ -69,7 +70,7 @@ export class ClerkSdkGateway extends ClerkGateway {
               ? { passwordDigest: input.passwordDigest, passwordHasher: 'bcrypt' as const, skipPasswordChecks: true }
               : { skipPasswordRequirement: true }),
           }),
-        { onTransient: () => (uncertain = true) },
+        { operation: 'users.create', onTransient: () => (uncertain = true) },
       );
       return toClerkUser(user);
     } catch (err) {
@@ -107,14 +108,14 @@ export class ClerkSdkGateway extends ClerkGateway {
     }
     if (values.length === 0) return [];
     const client = this.sdk();
-    const { data } = await this.pacer.run(() => client.users.getUserList({ [filter]: values, limit: MAX_LOOKUP_BATCH }), { cost: LIST_COST });
+    const { data } = await this.pacer.run(() => client.users.getUserList({ [filter]: values, limit: MAX_LOOKUP_BATCH }), { operation: 'users.list', cost: LIST_COST });
     return data.map(toClerkUser);
   }
 
   async getUser(clerkUserId: string): Promise<ClerkUser | null> {
     const client = this.sdk();
     try {
-      return toClerkUser(await this.pacer.run(() => client.users.getUser(clerkUserId)));
+      return toClerkUser(await this.pacer.run(() => client.users.getUser(clerkUserId), { operation: 'users.get' }));
     } catch (err) {
       if (err instanceof ClerkGatewayError && err.status === 404) return null;
       throw err;
@@ -124,7 +125,7 @@ export class ClerkSdkGateway extends ClerkGateway {
   async deleteUser(clerkUserId: string): Promise<boolean> {
     const client = this.sdk();
     try {
-      await this.pacer.run(() => client.users.deleteUser(clerkUserId));
+      await this.pacer.run(() => client.users.deleteUser(clerkUserId), { operation: 'users.delete' });
       return true;
     } catch (err) {
       if (err instanceof ClerkGatewayError && err.status === 404) return false;
@@ -142,6 +143,7 @@ export class ClerkSdkGateway extends ClerkGateway {
         ignoreExisting: input.ignoreExisting,
         publicMetadata: input.publicMetadata,
       }),
+      { operation: 'invitations.create' },
     );
     return toClerkInvitation(invitation);
   }

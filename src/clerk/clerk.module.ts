@@ -1,12 +1,22 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { MetricsModule } from '../metrics/metrics.module.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { ClerkGateway } from './clerk.gateway.js';
+import { ClerkRequestObserver } from './clerk-request.observer.js';
 import { ClerkSdkGateway } from './clerk-sdk.gateway.js';
 
 /** Reads the `clerk` namespace, which the app registers with `ConfigModule.forRoot({ load: [clerkConfig] })`. */
 @Module({
-  imports: [ConfigModule],
-  providers: [{ provide: ClerkGateway, useClass: ClerkSdkGateway }],
+  imports: [ConfigModule, MetricsModule],
+  providers: [
+    { provide: ClerkGateway, useClass: ClerkSdkGateway },
+    {
+      provide: ClerkRequestObserver,
+      inject: [MetricsService],
+      useFactory: (metrics: MetricsService): ClerkRequestObserver => ({ observe: ({ operation, status }) => metrics.clerkRequest(operation, status) }),
+    },
+  ],
   exports: [ClerkGateway],
 })
 export class ClerkModule {}

@@ -1,9 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Clock } from './clock.js';
-import { TokenBucket } from './token-bucket.js';
+import { CLERK_WINDOW_SECONDS, pacingBucket, TokenBucket } from './token-bucket.js';
 
-/** A clock whose sleeps advance time instantly, recording how long each one was. */
-function fakeClock(): Clock & { sleeps: number[] } {
+/**
+ * A clock whose sleeps advance time instantly, recording how long each one was; `lateness` says
+ * how much longer than asked a sleep lasts, as a real timer on a busy event loop does.
+ */
+function fakeClock(lateness: () => number = () => 0): Clock & { sleeps: number[] } {
   let now = 1_000_000;
   const sleeps: number[] = [];
   return {
@@ -11,8 +14,26 @@ function fakeClock(): Clock & { sleeps: number[] } {
     now: () => now,
     sleep: async (ms) => {
       sleeps.push(ms);
-      now += ms;
+      now += ms + lateness();
     },
+  };
+}
+
+async function takeTimes(bucket: TokenBucket, clock: Clock, count: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    await bucket.take();
+    times.push(clock.now());
+  }
+  return times;
+}
+
+/** A deterministic stand-in for Math.random, so that a failure can be replayed. */
+function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state / 2 ** 31;
   };
 }
 
@@ -52,6 +73,30 @@ describe('TokenBucket', () => {
     expect(clock.sleeps).toEqual([]);
     await bucket.take();
     expect(clock.sleeps).toEqual([100]);
+  });
+
+  it('keeps the configured rate when timers wake late, where a capacity of 1 loses every late millisecond', async () => {
+    const late = fakeClock(() => 3);
+    const times = await takeTimes(pacingBucket(100, late), late, 1001);
+    // 1,000 intervals at 100 req/s less one request per 10 s window: 10.01 s, not 1,000 × 13 ms.
+    expect(times.at(-1)! - times[0]).toBeLessThanOrEqual(10_020);
+    const strict = fakeClock(() => 3);
+    const strictTimes = await takeTimes(new TokenBucket(100, 1, strict), strict, 1001);
+    expect(strictTimes.at(-1)! - strictTimes[0]).toBeGreaterThanOrEqual(13_000);
+  });
+
+  it.each([100, 10])('never lets more than %d req/s × 10 s into any sliding window, however late the timers', async (rate) => {
+    const random = seededRandom(rate);
+    // Late by 0 to 2 ms: enough for a plain bucket of capacity 1.99 to let 1,001 into a window.
+    const clock = fakeClock(() => Math.floor(random() * 3));
+    const times = await takeTimes(pacingBucket(rate, clock), clock, rate * 40);
+    const windowMs = CLERK_WINDOW_SECONDS * 1000;
+    let first = 0;
+    for (let last = 0; last < times.length; last++) {
+      // Clerk's window ending at a request: (t - 10 s, t].
+      while (times[first] <= times[last] - windowMs) first++;
+      expect(last - first + 1).toBeLessThanOrEqual(rate * CLERK_WINDOW_SECONDS);
+    }
   });
 
   it('refuses a rate that is not positive', () => {

@@ -2,6 +2,8 @@ import { registerAs } from '@nestjs/config';
 import { EnvReader } from './env-reader.js';
 
 export interface AppConfig {
+  /** NODE_ENV=production: what `npm start` runs, with no embedded database and no Clerk left unset. */
+  production: boolean;
   port: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Largest JSON body accepted; bigger ones are answered with 413. */
@@ -10,7 +12,13 @@ export interface AppConfig {
 
 export function readAppConfig(env: Record<string, string | undefined>): AppConfig {
   const read = new EnvReader(env);
+  const production = read.optional('NODE_ENV') === 'production';
+  if (production) {
+    read.required('CLERK_SECRET_KEY', 'when NODE_ENV=production (sk_live_… or sk_test_… from the Clerk dashboard)');
+    read.required('DATABASE_URL', 'when NODE_ENV=production (the embedded PostgreSQL is for development only)');
+  }
   return read.done({
+    production,
     port: read.int('PORT', 3000, { min: 0, max: 65535 }),
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     bodyLimit: read.string('HTTP_BODY_LIMIT', '100kb'),

@@ -48,4 +48,15 @@ describe('configuration', () => {
       'https://b.example',
     ]);
   });
+
+  it('refuses production without Clerk’s secret key or a database of its own, naming each', () => {
+    expect(problemsOf(() => readAppConfig({ NODE_ENV: 'production' }))).toEqual([
+      'CLERK_SECRET_KEY is required when NODE_ENV=production (sk_live_… or sk_test_… from the Clerk dashboard)',
+      'DATABASE_URL is required when NODE_ENV=production (the embedded PostgreSQL is for development only)',
+    ]);
+    const complete = { NODE_ENV: 'production', CLERK_SECRET_KEY: 'sk_live_abc', DATABASE_URL: 'postgres://db.example/app' };
+    expect(readAppConfig(complete)).toMatchObject({ production: true });
+    expect(readAppConfig({ NODE_ENV: 'development' })).toMatchObject({ production: false });
+  });
 });
+

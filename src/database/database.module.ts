@@ -6,12 +6,13 @@ import { databaseConfig, type DatabaseConfig } from '../config/database.config.j
 import { DatabaseServer } from './database-server.js';
 import { dataSourceOptions, runSchemaMigrations } from './data-source.js';
 
+/** Which server to use, without connecting to it: what `db:migrate` needs. */
 @Module({
   imports: [ConfigModule.forFeature(databaseConfig)],
   providers: [DatabaseServer],
   exports: [DatabaseServer],
 })
-class DatabaseServerModule {}
+export class DatabaseServerModule {}
 
 /**
  * TypeORM on the configured (or embedded) PostgreSQL. Schema migrations are applied at start,

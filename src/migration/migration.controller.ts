@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
 import { ADMIN_ROLE, type Principal } from '../auth/principal.js';
 import { CleanupRequestDto, MigrateRequestDto, MigrationRunDto, PageQueryDto, RollbackRequestDto, StartedRunDto } from './migration.dto.js';
@@ -7,6 +7,7 @@ import { MigrationService } from './migration.service.js';
 
 @ApiTags('migration')
 @ApiBearerAuth()
+@ApiUnauthorizedResponse({ description: 'No token, or a token that is not valid' })
 @ApiForbiddenResponse({ description: 'The caller is not an admin' })
 @Roles(ADMIN_ROLE)
 @Controller('migration')
@@ -48,6 +49,12 @@ export class MigrationController {
   @ApiOkResponse({ type: MigrationRunDto })
   async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<MigrationRunDto> {
     return MigrationRunDto.from(await this.migration.getRun(id));
+  }
+
+  @Get('runs/:id/problems')
+  @ApiOperation({ summary: 'Users of a run that did not end on Clerk (failed, skipped, uncertain), with the reason' })
+  problems(@Param('id', new ParseUUIDPipe()) id: string, @Query() page: PageQueryDto) {
+    return this.migration.runProblems(id, page.limit);
   }
 
   @Post('runs/:id/rollback')

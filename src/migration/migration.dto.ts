@@ -28,12 +28,12 @@ export class RollbackRequestDto {
   @ApiPropertyOptional({ default: false, description: 'Also delete from Clerk the accounts this run created (never pre-existing ones)' })
   @IsOptional()
   @IsBoolean()
-  deleteClerkUsers = false;
+  deleteClerkUsers: boolean = false;
 
   @ApiPropertyOptional({ default: false, description: 'Report what would be undone, change nothing' })
   @IsOptional()
   @IsBoolean()
-  dryRun = false;
+  dryRun: boolean = false;
 }
 
 export class CleanupRequestDto {
@@ -44,7 +44,7 @@ export class CleanupRequestDto {
   @ApiPropertyOptional({ default: false })
   @IsOptional()
   @IsBoolean()
-  dryRun = false;
+  dryRun: boolean = false;
 }
 
 export class PageQueryDto {
@@ -54,7 +54,7 @@ export class PageQueryDto {
   @IsInt()
   @Min(1)
   @Max(200)
-  limit = 20;
+  limit: number = 20;
 
   @ApiPropertyOptional({ default: 0, minimum: 0 })
   @IsOptional()
@@ -62,7 +62,7 @@ export class PageQueryDto {
   @IsInt()
   @Min(0)
   @Max(10_000_000)
-  offset = 0;
+  offset: number = 0;
 }
 
 export class MigrationRunDto {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module.js';
 import { ClerkModule } from '../clerk/clerk.module.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { DependentRows } from './dependent-rows.js';
 import { InvitationResender } from './invitation-resender.js';
@@ -21,7 +22,7 @@ import { TrickleMigration } from '../auth/trickle-migration.port.js';
 
 /** The migration's core, without HTTP or scheduling: what the CLI, REST and cron share. */
 @Module({
-  imports: [TypeOrmModule.forFeature([MigrationRunEntity, MigrationItemEntity]), UsersModule, AuditModule, ClerkModule],
+  imports: [TypeOrmModule.forFeature([MigrationRunEntity, MigrationItemEntity]), UsersModule, AuditModule, ClerkModule, MetricsModule],
   providers: [
     MigrationService,
     MigrationRunsRepository,

@@ -31,13 +31,25 @@ export interface StartedRun {
   finished: Promise<MigrationRunEntity>;
 }
 
+/** A planned user as reported: the digest to import stays inside the process. */
+export type PlannedUserView = Omit<PlannedUser, 'passwordDigest'>;
+
 export interface DryRunReport {
   runId: string;
   total: number;
   byAction: Record<string, number>;
   /** The plan per user, up to `PLAN_SAMPLE` entries (the run's items hold all of it). */
-  users: PlannedUser[];
+  users: PlannedUserView[];
   truncated: boolean;
+}
+
+export interface RunProblem {
+  userId: string;
+  email: string;
+  status: string;
+  reason: string | null;
+  message: string | null;
+  clerkUserId: string | null;
 }
 
 const PLAN_SAMPLE = 1000;
@@ -68,14 +80,14 @@ export class MigrationService {
     const options = this.runOptions(request);
     const source = request.email ? this.single(await this.legacyUserByEmail(request.email)) : this.users.legacyUsersInBatches(this.config.batchSize);
     const run = await this.runs.createRun({ kind: 'dry_run', strategy: options.strategy, dryRun: true, startedBy: request.actor, options: { ...options } });
-    const sample: PlannedUser[] = [];
+    const sample: PlannedUserView[] = [];
     let remaining = options.limit ?? Number.POSITIVE_INFINITY;
     for await (const users of source) {
       if (remaining <= 0) break;
       const planned = await this.planner.plan(users.slice(0, remaining), options);
       remaining -= planned.length;
       await this.runs.insertItems(run.id, planned, 'planned');
-      sample.push(...planned.slice(0, PLAN_SAMPLE - sample.length));
+      sample.push(...planned.slice(0, PLAN_SAMPLE - sample.length).map(({ passwordDigest: _digest, ...view }) => view));
     }
     const finished = await this.runs.finishRun(run.id, 'completed');
     const byAction = await this.runs.countPlannedActions(run.id);
@@ -130,6 +142,20 @@ export class MigrationService {
     if (!run) throw new MigrationError(404, MigrationErrorCode.RunNotFound, `No migration run with id ${runId}`);
     if (run.status === 'running') run.counts = { ...(await this.runs.countItems(run.id)) };
     return run;
+  }
+
+  /** Users of a run that did not end on Clerk (failed, skipped, or left uncertain), for an operator to look at. */
+  async runProblems(runId: string, limit = 100): Promise<RunProblem[]> {
+    await this.getRun(runId);
+    const items = await this.runs.findItems(runId, ['failed', 'skipped', 'creating'], limit);
+    return items.map((item) => ({
+      userId: item.userId,
+      email: item.email,
+      status: item.status,
+      reason: item.errorCode ?? item.reason,
+      message: item.errorMessage,
+      clerkUserId: item.clerkUserId,
+    }));
   }
 
   listRuns(limit = 20, offset = 0): Promise<[MigrationRunEntity[], number]> {

@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import type { TestingModuleBuilder } from '@nestjs/testing';
 import type { ClerkEmulator } from '../../tools/clerk-emulator/index.js';
 import { createLegacySchema, insertLegacyWorld, makeLegacyWorldUsers, type LegacyWorldUser } from '../../tools/demo/legacy-world.js';
 import { createTestApp } from './test-app.js';
@@ -16,7 +17,12 @@ export interface SeedWorld {
  * The seed's world on a fresh database: the product's own tables and 44 users (8 already on
  * Clerk, with their accounts in the emulator), then the app booted on it, which adopts the schema.
  */
-export async function seedWorld(clerk: ClerkEmulator, env: Record<string, string> = {}, sizes: { legacyUsers?: number } = {}): Promise<SeedWorld> {
+export async function seedWorld(
+  clerk: ClerkEmulator,
+  env: Record<string, string> = {},
+  sizes: { legacyUsers?: number } = {},
+  override?: (builder: TestingModuleBuilder) => TestingModuleBuilder,
+): Promise<SeedWorld> {
   const db = await createTestDatabase({ empty: true });
   await createLegacySchema(db.pool, true);
   const users = makeLegacyWorldUsers({ withClerkColumn: true, legacyUsers: sizes.legacyUsers });
@@ -30,7 +36,7 @@ export async function seedWorld(clerk: ClerkEmulator, env: Record<string, string
     CLERK_RATE_LIMIT: '1000',
     LEGACY_DUMMY_HASH_COST: '4',
     ...env,
-  });
+  }, override);
   return {
     db,
     app,

@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import type { VerifiedSession } from './clerk.gateway.js';
+
+/** Enough for every active user of a large instance on one process, at ~1 KB an entry. */
+export const DEFAULT_MAX_VERIFIED_TOKENS = 10_000;
+
+interface Entry {
+  session: VerifiedSession;
+  expiresAtMs: number;
+}
+
+/**
+ * Verified session tokens, so that a client sending the same token on every request (Clerk's
+ * tokens live 60 s) pays the signature check once. Keyed by the token's SHA-256, so no usable
+ * token sits in memory; an entry dies with the token's `exp` (no clock-skew grace); the size is
+ * bounded, evicting the oldest first. Only successes are ever stored.
+ */
+export class VerifiedTokenCache {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly maxEntries = DEFAULT_MAX_VERIFIED_TOKENS,
+    private readonly now: () => number = Date.now,
+  ) {
+    if (!(maxEntries >= 1)) throw new RangeError('maxEntries must be at least 1');
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(token: string): VerifiedSession | undefined {
+    const key = keyOf(token);
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAtMs <= this.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry.session;
+  }
+
+  /** `expiresAtMs` from the token's `exp`; a token without one, or already past it, is not kept. */
+  set(token: string, session: VerifiedSession, expiresAtMs: number | undefined): void {
+    if (expiresAtMs === undefined || !(expiresAtMs > this.now())) return;
+    const key = keyOf(token);
+    this.entries.delete(key);
+    while (this.entries.size >= this.maxEntries) this.evictOldest();
+    this.entries.set(key, { session, expiresAtMs });
+  }
+
+  private evictOldest(): void {
+    const oldest = this.entries.keys().next();
+    if (!oldest.done) this.entries.delete(oldest.value);
+  }
+}
+
+function keyOf(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { CommandFactory } from 'nest-commander';
+import { CliModule } from './cli.module.js';
+import { cliLogger } from './migration/cli/cli-logger.js';
+import { CliOutput } from './migration/cli/cli-output.js';
+import { CliUsageError, ExitCode } from './migration/cli/cli-usage.error.js';
+
+// Read before parsing, so that even a parse error comes out as JSON when JSON was asked for.
+const json = process.argv.includes('--json');
+
+interface CommanderFailure {
+  code: string;
+  exitCode: number;
+  message: string;
+}
+
+function isCommanderFailure(error: unknown): error is CommanderFailure {
+  const candidate = error as Partial<CommanderFailure>;
+  return error instanceof Error && typeof candidate.code === 'string' && candidate.code.startsWith('commander.');
+}
+
+/** Parse errors (unknown option, missing argument) are bad input; help and version are not errors at all. */
+function onFailure(error: unknown): void {
+  if (isCommanderFailure(error)) {
+    if (error.exitCode === 0) return;
+    process.exitCode = ExitCode.Usage;
+    if (json) new CliOutput(true).failure(new CliUsageError(error.message.replace(/^error: /, '')));
+    return;
+  }
+  process.exitCode = new CliOutput(json).failure(error);
+}
+
+async function main(): Promise<void> {
+  await CommandFactory.run(CliModule, {
+    logger: cliLogger(),
+    abortOnError: false,
+    errorHandler: (error) => {
+      throw error;
+    },
+    serviceErrorHandler: onFailure,
+    outputConfiguration: { outputError: (text, write) => (json ? undefined : write(text)) },
+  });
+}
+
+main()
+  .catch(onFailure)
+  // Whatever a library left open (keep-alive sockets, timers) must not keep a finished command alive.
+  .finally(() => process.stdout.write('', () => process.exit(process.exitCode ?? ExitCode.Ok)));

@@ -1,0 +1,53 @@
+import { Injectable, type INestApplicationContext, type OnApplicationShutdown, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { MigrationRunEntity } from '../migration-run.entity.js';
+import type { MigrationRunDto } from '../migration.dto.js';
+import type { MigrationService } from '../migration.service.js';
+import { cliLogger } from './cli-logger.js';
+
+// Loaded on first use: TypeORM, pg and the Clerk SDK take a while to import, and `--help` needs none of them.
+const core = () => import('./cli-core.module.js');
+
+/**
+ * Boots the migration core only when a command needs it. `--help` and bad input then answer at
+ * once, without configuration or a database, and `db:migrate` sees the migrations still pending
+ * (the core applies them as it starts). Closing the CLI closes what was booted, which stops an
+ * embedded PostgreSQL.
+ */
+@Injectable()
+export class CliCoreContext implements OnApplicationShutdown {
+  private readonly opened = new Map<Type, Promise<INestApplicationContext>>();
+
+  async migration(): Promise<MigrationService> {
+    const { CliCoreModule, MigrationService } = await core();
+    return (await this.open(CliCoreModule)).get(MigrationService);
+  }
+
+  /** A run as the REST API shows it; the mapping lives with the core because its DTO pulls in Swagger. */
+  async runDto(run: MigrationRunEntity): Promise<MigrationRunDto> {
+    const { MigrationRunDto } = await core();
+    return MigrationRunDto.from(run);
+  }
+
+  /** Applies the pending schema migrations to the configured (or embedded) database; returns their names. */
+  async migrateDatabase(): Promise<string[]> {
+    const { CliDatabaseModule, DatabaseServer, migrateDatabase } = await core();
+    return migrateDatabase(await (await this.open(CliDatabaseModule)).get(DatabaseServer).url());
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const contexts = [...this.opened.values()];
+    this.opened.clear();
+    for (const context of contexts) await context.then((app) => app.close()).catch(() => undefined);
+  }
+
+  private open(module: Type): Promise<INestApplicationContext> {
+    let context = this.opened.get(module);
+    if (!context) {
+      // On SIGINT/SIGTERM the core shuts down in order: a run stops taking users, records its state, then the database closes.
+      context = NestFactory.createApplicationContext(module, { logger: cliLogger(), abortOnError: false }).then((app) => app.enableShutdownHooks(['SIGINT', 'SIGTERM']));
+      this.opened.set(module, context);
+    }
+    return context;
+  }
+}

@@ -1,0 +1,111 @@
+import { Command, Help, Option } from 'nest-commander';
+import type { MigrationStrategy } from '../../config/migration.config.js';
+import type { ResendReport } from '../invitation-resender.js';
+import type { MigrationRunDto } from '../migration.dto.js';
+import type { DryRunReport } from '../migration.service.js';
+import { parseEmail, parsePositiveInt, parseStrategy } from './cli-arguments.js';
+import { CliCoreContext } from './cli-core.context.js';
+import type { CommandResult } from './cli-output.js';
+import { CliUsageError } from './cli-usage.error.js';
+import { CLI_ACTOR, CliCommand, examples, type JsonOption } from './cli.command.js';
+import { ProgressReporter } from './progress-bar.js';
+import { renderRun } from './run-format.js';
+import { renderPairs, renderTable } from './text-table.js';
+
+interface MigrateOptions extends JsonOption {
+  dryRun?: boolean;
+  email?: string;
+  strategy?: MigrationStrategy;
+  limit?: number;
+  resendInvites?: boolean;
+}
+
+@Command({ name: 'migrate', description: 'Migrate legacy users to Clerk: plan with --dry-run, one user with --email, or everyone left' })
+export class MigrateCommand extends CliCommand<MigrateOptions> {
+  constructor(private readonly core: CliCoreContext) {
+    super();
+  }
+
+  @Option({ flags: '--dry-run', description: 'plan only: look every legacy user up in Clerk and say what would happen; write nothing' })
+  parseDryRun(): boolean {
+    return true;
+  }
+
+  @Option({ flags: '--email <email>', description: 'only this user (case-insensitive)' })
+  parseEmail(raw: string): string {
+    return parseEmail('--email', raw);
+  }
+
+  @Option({ flags: '--strategy <strategy>', description: 'password (import the bcrypt digest) or invite; default MIGRATION_STRATEGY' })
+  parseStrategy(raw: string): MigrationStrategy {
+    return parseStrategy('--strategy', raw);
+  }
+
+  @Option({ flags: '--limit <n>', description: 'at most this many users' })
+  parseLimit(raw: string): number {
+    return parsePositiveInt('--limit', raw);
+  }
+
+  @Option({ flags: '--resend-invites', description: 'instead of migrating, re-send the invitations that failed after their account was created' })
+  parseResendInvites(): boolean {
+    return true;
+  }
+
+  @Help('after')
+  help(): string {
+    return examples('migrate --dry-run', 'migrate --email test@example.com', 'migrate --strategy invite --limit 100', 'migrate --json > run.json', 'migrate --resend-invites');
+  }
+
+  protected async execute(_params: string[], options: MigrateOptions): Promise<CommandResult> {
+    if (options.resendInvites) return this.resend(options);
+    const migration = await this.core.migration();
+    const request = { actor: CLI_ACTOR, strategy: options.strategy, email: options.email, limit: options.limit };
+    if (options.dryRun) return dryRunResult(await migration.dryRun(request));
+    const progress = new ProgressReporter();
+    try {
+      return runResult(await this.core.runDto(await migration.migrate(request, progress.update)));
+    } finally {
+      progress.finish();
+    }
+  }
+
+  private async resend(options: MigrateOptions): Promise<CommandResult> {
+    if (options.dryRun || options.email || options.strategy || options.limit) {
+      throw new CliUsageError('--resend-invites takes no other migrate option');
+    }
+    const report: ResendReport = await (await this.core.migration()).resendInvitations(CLI_ACTOR);
+    const text = renderPairs([['attempted', report.attempted], ['sent', report.sent], ['failed', report.failed]]);
+    const error = report.failed > 0 ? { code: 'invitations_failed', message: `${report.failed} invitation(s) could not be sent` } : undefined;
+    return { json: report, text, error };
+  }
+}
+
+/** The plan, without any password digest: a count per action and the users that need a look. */
+function dryRunResult(report: DryRunReport): CommandResult {
+  const users = report.users.map(({ userId, email, action, reason, clerkUserId }) => ({ userId, email, action, reason, ...(clerkUserId ? { clerkUserId } : {}) }));
+  const notable = users.filter((user) => user.action === 'invalid' || user.action === 'skip' || user.action === 'link');
+  const sections = [
+    `Dry run ${report.runId}: ${report.total} legacy user(s) planned; nothing was written to Clerk or to users.`,
+    renderTable(['action', 'users'], Object.entries(report.byAction).map(([action, count]) => [action, count])),
+  ];
+  if (notable.length > 0) {
+    sections.push(renderTable(['email', 'action', 'reason', 'clerk user'], notable.map((u) => [u.email, u.action, u.reason, u.clerkUserId])));
+  }
+  if (report.truncated) sections.push(`(only the first ${users.length} users are listed; the run's items hold the whole plan)`);
+  return { json: { ...report, users }, text: sections.join('\n\n') };
+}
+
+/** A finished run: exit 0 only when it completed cleanly. */
+function runResult(run: MigrationRunDto): CommandResult {
+  const result = { json: run, text: renderRun(run) };
+  switch (run.status) {
+    case 'completed':
+      return result;
+    case 'completed_with_errors':
+      return { ...result, error: { code: run.status, message: `run ${run.id} finished, but ${Number(run.counts.failed ?? 0)} user(s) failed; see \`runs ${run.id}\`` } };
+    case 'interrupted':
+      return { ...result, error: { code: run.status, message: `run ${run.id} was interrupted; run migrate again to resume` } };
+    default:
+      return { ...result, error: { code: run.errorCode ?? run.status, message: run.errorMessage ?? `run ${run.id} ended ${run.status}` } };
+  }
+}

@@ -1,0 +1,47 @@
+import type { MigrationRunDto } from '../migration.dto.js';
+import { renderPairs, renderTable } from './text-table.js';
+
+/** `total 36, created 35, failed 1`: a run's item counts on one line (dependent rows left out). */
+export function countsLine(counts: Record<string, unknown>): string {
+  const entries = Object.entries(counts).filter(([, value]) => typeof value === 'number');
+  entries.sort(([a], [b]) => (a === 'total' ? -1 : b === 'total' ? 1 : a.localeCompare(b)));
+  return entries.map(([status, value]) => `${status} ${value}`).join(', ') || '-';
+}
+
+/** One run for a person: what it was, how it ended, its counts, and the dependent rows before and after. */
+export function renderRun(run: MigrationRunDto): string {
+  const sections = [
+    renderPairs([
+      ['run', run.id],
+      ['kind', run.kind],
+      ['status', run.status],
+      ['strategy', run.strategy],
+      ['dry run', run.dryRun],
+      ['started by', run.startedBy],
+      ['started', run.startedAt],
+      ['finished', run.finishedAt],
+      ['counts', countsLine(run.counts)],
+      ...(run.errorCode ? ([['error', `${run.errorMessage} (${run.errorCode})`]] as [string, string][]) : []),
+    ]),
+  ];
+  const dependents = dependentRowsTable(run.counts.dependentRows);
+  if (dependents) sections.push(dependents);
+  return sections.join('\n\n');
+}
+
+function dependentRowsTable(value: unknown): string | undefined {
+  const rows = value as { before?: Record<string, number>; after?: Record<string, number> } | undefined;
+  if (!rows?.before) return undefined;
+  const tables = Object.keys({ ...rows.before, ...rows.after });
+  if (tables.length === 0) return undefined;
+  return renderTable(['dependent table', 'before', 'after'], tables.map((table) => [table, rows.before?.[table], rows.after?.[table]]));
+}
+
+export function renderRunList(runs: MigrationRunDto[], total: number): string {
+  if (runs.length === 0) return 'No migration runs yet.';
+  const table = renderTable(
+    ['id', 'kind', 'status', 'started', 'counts'],
+    runs.map((run) => [run.id, run.kind, run.status, run.startedAt, countsLine(run.counts)]),
+  );
+  return total > runs.length ? `${table}\n(${runs.length} of ${total}; use --limit for more)` : table;
+}

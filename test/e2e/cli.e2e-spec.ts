@@ -1,0 +1,192 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
+import { buildOnce, runCli, type CliResult } from '../utils/cli.js';
+import { seedWorld, type SeedWorld } from '../utils/seed-world.js';
+import { createTestDatabase } from '../utils/test-database.js';
+
+const SECRET = 'cli-test-legacy-secret-that-is-at-least-32-bytes';
+
+/** Every command with the options its --help must mention. */
+const HELP: Record<string, string[]> = {
+  stats: ['--json'],
+  migrate: ['--dry-run', '--email', '--strategy', '--limit', '--resend-invites', '--json'],
+  runs: ['[id]', '--limit', '--json'],
+  rollback: ['--run', '--delete-clerk-users', '--dry-run', '--yes', '--json'],
+  'cleanup-passwords': ['--yes', '--dry-run', '--json'],
+  verify: ['--json'],
+  'db:migrate': ['--json'],
+};
+
+describe('the CLI, as a real process, through the seed’s story', () => {
+  let clerk: ClerkEmulator;
+  let world: SeedWorld;
+  let env: Record<string, string>;
+  const cli = (...args: string[]): Promise<CliResult> => runCli(args, env);
+  const runIds: Record<string, string> = {};
+
+  beforeAll(async () => {
+    await buildOnce();
+    clerk = await startClerkEmulator({ rateLimit: false });
+    world = await seedWorld(clerk);
+    env = {
+      DATABASE_URL: world.db.url,
+      CLERK_SECRET_KEY: clerk.secretKey,
+      CLERK_API_URL: clerk.url,
+      CLERK_RATE_LIMIT: '1000',
+      LEGACY_JWT_SECRET: SECRET,
+      MIGRATION_SCHEDULE_ENABLED: 'false',
+    };
+  }, 180_000);
+  afterAll(async () => {
+    await world?.close();
+    await clerk?.stop();
+  });
+
+  it('explains itself: --help lists every command, and each command’s --help its options and an example', async () => {
+    const root = await runCli(['--help']);
+    expect(root.code).toBe(0);
+    for (const command of Object.keys(HELP)) expect(root.stdout).toContain(command);
+    for (const [command, options] of Object.entries(HELP)) {
+      const help = await runCli([command, '--help']);
+      expect(help.code).toBe(0);
+      for (const option of options) expect(help.stdout).toContain(option);
+      expect(help.stdout).toContain(`$ clerk-migrate ${command}`);
+    }
+  });
+
+  it('starts at 44 users, 8 on Clerk, 36 legacy', async () => {
+    const stats = await cli('stats', '--json');
+    expect(stats.code).toBe(0);
+    expect(stats.json).toEqual({ total: 44, withClerk: 8, withoutClerk: 36, withPassword: 36, signedInThroughClerk: 0 });
+    const human = await cli('stats');
+    expect(human.stdout).toMatch(/total\s+44/);
+  });
+
+  it('plans 36 creations in a dry run and writes nothing, nor prints a password digest', async () => {
+    const plan = await cli('migrate', '--dry-run', '--json');
+    expect(plan.code).toBe(0);
+    expect(plan.json).toMatchObject({ total: 36, byAction: { create: 36 }, truncated: false });
+    expect(plan.json.users).toHaveLength(36);
+    expect(plan.stdout).not.toMatch(/\$2[aby]\$|passwordDigest/);
+    expect(clerk.users()).toHaveLength(8);
+    expect((await cli('stats', '--json')).json.withClerk).toBe(8);
+    runIds.dryRun = plan.json.runId;
+  });
+
+  it('moves one user by email', async () => {
+    const one = await cli('migrate', '--email', 'test@example.com', '--json');
+    expect(one.code).toBe(0);
+    expect(one.json).toMatchObject({ kind: 'single', status: 'completed', startedBy: 'cli', counts: { total: 1, created: 1 } });
+    runIds.single = one.json.id;
+  });
+
+  it('moves the other 35, with progress on stderr and nothing but the run on stdout', async () => {
+    const rest = await cli('migrate', '--json');
+    expect(rest.code).toBe(0);
+    expect(rest.json).toMatchObject({ kind: 'all', status: 'completed', counts: { total: 35, created: 35 } });
+    expect(rest.stderr).toContain('progress: 35/35');
+    runIds.all = rest.json.id;
+    expect((await cli('stats', '--json')).json).toMatchObject({ total: 44, withClerk: 44, withoutClerk: 0 });
+    expect(clerk.users()).toHaveLength(44);
+  });
+
+  it('verifies every link, and finds no one left to migrate', async () => {
+    const verify = await cli('verify', '--json');
+    expect(verify.code).toBe(0);
+    expect(verify.json).toMatchObject({ ok: true, linkedUsers: 44, verified: 44, problems: [] });
+    const again = await cli('migrate', '--email', 'test@example.com', '--json');
+    expect(again.code).toBe(1);
+    expect(again.json.error.code).toBe('already_on_clerk');
+  });
+
+  it('lists the runs and shows one in detail', async () => {
+    const list = await cli('runs', '--json');
+    expect(list.code).toBe(0);
+    const kinds = Object.fromEntries(list.json.items.map((run: { id: string; kind: string }) => [run.id, run.kind]));
+    expect(kinds).toMatchObject({ [runIds.dryRun]: 'dry_run', [runIds.single]: 'single', [runIds.all]: 'all' });
+    const one = await cli('runs', runIds.all, '--json');
+    expect(one.json).toMatchObject({ id: runIds.all, status: 'completed', counts: { created: 35 } });
+    const human = await cli('runs');
+    expect(human.stdout).toContain(runIds.all);
+    const missing = await cli('runs', '00000000-0000-4000-8000-000000000000');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^error: No migration run with id .* \(run_not_found\)$/m);
+  });
+
+  it('refuses to roll back without --yes, and previews with --dry-run', async () => {
+    const refused = await cli('rollback', '--run', runIds.all);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--yes/);
+    const preview = await cli('rollback', '--run', runIds.all, '--delete-clerk-users', '--dry-run', '--json');
+    expect(preview.code).toBe(0);
+    expect(preview.json).toMatchObject({ dryRun: true, unlinked: 35, deletedFromClerk: 35 });
+    expect((await cli('stats', '--json')).json.withClerk).toBe(44);
+  });
+
+  it('rolls both runs back with --delete-clerk-users, keeping the 8 accounts that existed before', async () => {
+    for (const run of [runIds.all, runIds.single]) {
+      const rollback = await cli('rollback', '--run', run, '--delete-clerk-users', '--yes', '--json');
+      expect(rollback.code).toBe(0);
+      expect(rollback.json.failed).toEqual([]);
+    }
+    expect((await cli('stats', '--json')).json).toMatchObject({ total: 44, withClerk: 8, withoutClerk: 36 });
+    const preExisting = world.users.filter((u) => u.clerkUserId !== null).map((u) => u.clerkUserId);
+    expect(clerk.users().map((u: { id: string }) => u.id).sort()).toEqual(preExisting.sort());
+  });
+
+  it('asks for confirmation before removing password hashes, and removes none of users not signed in through Clerk', async () => {
+    expect((await cli('cleanup-passwords')).code).toBe(2);
+    const dry = await cli('cleanup-passwords', '--dry-run', '--json');
+    expect(dry.code).toBe(0);
+    expect(dry.json).toMatchObject({ dryRun: true, removed: 0, notOnClerk: 36 });
+  });
+
+  it.each([
+    [['migrate', '--strategy', 'teleport'], /--strategy must be one of password, invite/],
+    [['migrate', '--limit', 'ten'], /--limit must be a whole number/],
+    [['migrate', '--limit', '0'], /--limit must be a whole number/],
+    [['migrate', '--email', 'not-an-email'], /--email must be an email address/],
+    [['runs', 'run-42'], /run id must be a UUID/],
+    [['rollback', '--run', '42', '--yes'], /--run must be a UUID/],
+    [['rollback', '--yes'], /--run <id> is required/],
+    [['migrate', '--resend-invites', '--limit', '3'], /--resend-invites takes no other/],
+    [['migrate', '--frobnicate'], /unknown option '--frobnicate'/],
+    [['teleport'], /unknown command 'teleport'/],
+  ])('rejects bad input %j with exit code 2 and a message', async (args, message) => {
+    const result = await cli(...args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stdout).toBe('');
+    const json = await cli(...args, '--json');
+    expect(json.code).toBe(2);
+    expect(json.json.error.message).toMatch(message);
+  });
+
+  it('stops a run Clerk refuses with a clear message and a non-zero exit code', async () => {
+    const refused = await runCli(['migrate'], { ...env, CLERK_SECRET_KEY: 'sk_test_not_the_right_key' });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/^error: .*(secret key|unauthori[sz]ed|rejected).* \(\w+\)$/im);
+    expect(refused.stderr).not.toContain('sk_test_not_the_right_key');
+    const json = await runCli(['migrate', '--json'], { ...env, CLERK_SECRET_KEY: 'sk_test_not_the_right_key' });
+    expect(json.code).not.toBe(0);
+    expect(json.json).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) }, status: 'failed' });
+    expect((await cli('stats', '--json')).json.withClerk).toBe(8);
+  });
+});
+
+describe('db:migrate', () => {
+  it('adopts an empty database, then finds nothing left to apply', async () => {
+    await buildOnce();
+    const db = await createTestDatabase({ empty: true });
+    try {
+      const env = { DATABASE_URL: db.url };
+      const first = await runCli(['db:migrate', '--json'], env);
+      expect(first.code).toBe(0);
+      expect(first.json.applied.length).toBeGreaterThan(0);
+      const second = await runCli(['db:migrate', '--json'], env);
+      expect(second.json).toEqual({ applied: [] });
+    } finally {
+      await db.drop();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,76 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+/** The repository root: Jest runs from it. */
+const ROOT = process.cwd();
+export const CLI_PATH = resolve(ROOT, 'dist/src/cli.js');
+
+export interface CliResult {
+  /** Exit code; null when the process was killed by a signal. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** stdout parsed as JSON, or undefined when it is not one JSON document. */
+  json: any;
+}
+
+let build: Promise<void> | undefined;
+
+/** Compiles `dist/` once per test worker, as `npm run cli` does; the build is incremental, so later calls are quick. */
+export function buildOnce(): Promise<void> {
+  build ??= promisify(execFile)('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 }).then(
+    () => undefined,
+    (error: { stdout?: string; message: string }) => {
+      throw new Error(`building dist/ failed: ${error.stdout || error.message}`);
+    },
+  );
+  return build;
+}
+
+/**
+ * The environment a CLI process gets: only what the test gives it, on top of PATH and HOME, so that
+ * the developer's own DATABASE_URL or Clerk key never leaks into a test.
+ */
+export function cliEnvironment(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  const base = { PATH: process.env.PATH, HOME: process.env.HOME, LANG: process.env.LANG };
+  return Object.fromEntries(Object.entries({ ...base, ...env }).filter(([, value]) => value !== undefined));
+}
+
+/** Starts `node dist/src/cli.js <args>` as a real process; for tests that signal or kill it mid-run. */
+export function startCli(args: string[], env: Record<string, string | undefined> = {}): ChildProcess {
+  return spawn(process.execPath, [CLI_PATH, ...args], { cwd: ROOT, env: cliEnvironment(env), stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Runs the CLI to its end and collects what it printed. Rejects only if it outlives `timeoutMs`. */
+export function runCli(args: string[], env: Record<string, string | undefined> = {}, options: { timeoutMs?: number } = {}): Promise<CliResult> {
+  const child = startCli(args, env);
+  return collect(child, args, options.timeoutMs ?? 60_000);
+}
+
+export function collect(child: ChildProcess, args: string[], timeoutMs: number): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((done, fail) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(new Error(`clerk-migrate ${args.join(' ')} did not exit within ${timeoutMs} ms\nstderr: ${stderr}`));
+    }, timeoutMs);
+    child.on('error', fail);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      done({ code, signal, stdout, stderr, json: parseJson(stdout) });
+    });
+  });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
