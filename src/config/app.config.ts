@@ -1,11 +1,14 @@
 import { registerAs } from '@nestjs/config';
 import { EnvReader } from './env-reader.js';
 
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
 export interface AppConfig {
   /** NODE_ENV=production: what `npm start` runs, with no embedded database and no Clerk left unset. */
   production: boolean;
   port: number;
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  logLevel: LogLevelName;
   /** Largest JSON body accepted; bigger ones are answered with 413. */
   bodyLimit: string;
 }
@@ -20,9 +23,18 @@ export function readAppConfig(env: Record<string, string | undefined>): AppConfi
   return read.done({
     production,
     port: read.int('PORT', 3000, { min: 0, max: 65535 }),
-    logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     bodyLimit: read.string('HTTP_BODY_LIMIT', '100kb'),
   });
 }
 
 export const appConfig = registerAs('app', () => readAppConfig(process.env));
+
+/**
+ * The CLI's log level (`CLI_LOG_LEVEL`, default `warn`): an operator's terminal wants the command's
+ * output, not start-up chatter. Read before the rest of the configuration, to set up the logger.
+ */
+export function cliLogLevel(env: Record<string, string | undefined> = process.env): LogLevelName {
+  const read = new EnvReader(env);
+  return read.done(read.oneOf('CLI_LOG_LEVEL', LOG_LEVELS, 'warn'));
+}

@@ -1,5 +1,6 @@
 import { migrateDatabase } from '../../src/database/data-source.js';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
+import { buildDist, DIST_BUILT_ENV } from '../utils/cli.js';
 import {
   SERVER_URL_ENV,
   TEMPLATE_ENV,
@@ -10,8 +11,9 @@ import {
 } from './test-server.js';
 
 /**
- * Finds a PostgreSQL server (TEST_DATABASE_URL, else DATABASE_URL, else an embedded one), and
- * builds a migrated template database that each test file clones in milliseconds.
+ * Finds a PostgreSQL server (TEST_DATABASE_URL, else DATABASE_URL, else an embedded one), builds a
+ * migrated template database that each test file clones in milliseconds, and compiles `dist/` for
+ * the tests that run the CLI and the demo as real processes.
  */
 export async function prepareTestServer(): Promise<void> {
   const serverUrl = await findServer();
@@ -23,6 +25,8 @@ export async function prepareTestServer(): Promise<void> {
     await client.query(`CREATE DATABASE ${template}`);
   });
   await migrateDatabase(databaseUrl(serverUrl, template));
+  await buildDist();
+  process.env[DIST_BUILT_ENV] = '1';
   process.env[SERVER_URL_ENV] = serverUrl;
   process.env[TEMPLATE_ENV] = template;
 }

@@ -16,17 +16,24 @@ export interface CliResult {
   json: any;
 }
 
-let build: Promise<void> | undefined;
+/** Set by the global set-up once it has compiled `dist/`. */
+export const DIST_BUILT_ENV = 'CLERK_MIGRATE_TEST_DIST_BUILT';
 
-/** Compiles `dist/` once per test worker, as `npm run cli` does; the build is incremental, so later calls are quick. */
-export function buildOnce(): Promise<void> {
-  build ??= promisify(execFile)('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 }).then(
-    () => undefined,
+/**
+ * Compiles `dist/` as `npm run cli` does. The global set-up calls it once per Jest run, before any
+ * worker starts, so that parallel test files never compile into the same directory at once.
+ */
+export async function buildDist(): Promise<void> {
+  await promisify(execFile)('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 }).catch(
     (error: { stdout?: string; message: string }) => {
       throw new Error(`building dist/ failed: ${error.stdout || error.message}`);
     },
   );
-  return build;
+}
+
+/** For tests that run compiled code: fails clearly if the global set-up did not build it. */
+export async function buildOnce(): Promise<void> {
+  if (process.env[DIST_BUILT_ENV] !== '1') throw new Error('dist/ was not built: run the tests through jest, whose global set-up builds it');
 }
 
 /**

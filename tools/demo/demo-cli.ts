@@ -17,7 +17,11 @@ export function runCli(args: string[], env: Record<string, string>): Promise<Cli
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      // Logs of the CLI process go where the demo's own would, when asked for.
+      if (env.LOG_LEVEL !== 'warn') process.stderr.write(chunk);
+    });
     child.on('error', reject);
     child.on('close', (code) => {
       try {

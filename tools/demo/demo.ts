@@ -24,7 +24,9 @@ async function main(): Promise<void> {
     CLERK_API_URL: world.clerk.url,
     LEGACY_JWT_SECRET: randomBytes(32).toString('hex'),
     MIGRATION_SCHEDULE_ENABLED: 'false',
-    LOG_LEVEL: 'warn',
+    // Quiet by default so the report stays readable; LOG_LEVEL=info shows every process's logs on stderr.
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    CLI_LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   };
   try {
     await walkTheGuide(world, env, report);
@@ -64,7 +66,7 @@ async function walkTheGuide(world: DemoWorld, env: Record<string, string>, repor
 
 /** The proof that matters to a person: their old password still works, and they still see their data. */
 async function signInWithOldPassword(world: DemoWorld, env: Record<string, string>, person: LegacyWorldUser): Promise<boolean> {
-  Object.assign(process.env, env, { LOG_LEVEL: 'silent' });
+  Object.assign(process.env, env);
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, logger: false });
   configureApp(app);
   await app.listen(0, '127.0.0.1');

@@ -1,9 +1,9 @@
 import { ConsoleLogger, type LogLevel } from '@nestjs/common';
+import { cliLogLevel, LOG_LEVELS, type LogLevelName } from '../../config/app.config.js';
 
 /**
  * Nest's logger for the CLI: everything on stderr, so that stdout carries only the command's
- * output (one JSON document with --json), and only warnings and errors, so that a command's
- * output is not buried under start-up chatter.
+ * output (one JSON document with --json), at `CLI_LOG_LEVEL` (warnings and errors by default).
  */
 export class StderrLogger extends ConsoleLogger {
   protected override printMessages(messages: unknown[], context?: string, logLevel?: LogLevel, _stream?: 'stdout' | 'stderr', errorStack?: unknown, params?: Record<string, unknown>): void {
@@ -11,6 +11,14 @@ export class StderrLogger extends ConsoleLogger {
   }
 }
 
+/** Nest's levels that a pino-style level name lets through. */
+const NEST_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+export function nestLogLevels(level: LogLevelName): LogLevel[] {
+  if (level === 'silent') return [];
+  return NEST_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
+}
+
 export function cliLogger(): StderrLogger {
-  return new StderrLogger({ logLevels: ['fatal', 'error', 'warn'], colors: Boolean(process.stderr.isTTY) });
+  return new StderrLogger({ logLevels: nestLogLevels(cliLogLevel()), colors: Boolean(process.stderr.isTTY) });
 }
