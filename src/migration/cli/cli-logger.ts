@@ -7,6 +7,8 @@ import { cliLogLevel, LOG_LEVELS, type LogLevelName } from '../../config/app.con
  */
 export class StderrLogger extends ConsoleLogger {
   protected override printMessages(messages: unknown[], context?: string, logLevel?: LogLevel, _stream?: 'stdout' | 'stderr', errorStack?: unknown, params?: Record<string, unknown>): void {
+    // Nest's report of a failed start is a raw stack trace; the command prints that error itself, plainly.
+    if (context === 'ExceptionHandler') return;
     super.printMessages(messages, context, logLevel, 'stderr', errorStack, params);
   }
 }

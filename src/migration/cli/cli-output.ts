@@ -55,9 +55,14 @@ export function describeFailure(thrown: unknown): CliFailure {
   if (thrown instanceof AppError) return { code: thrown.code, message: thrown.message };
   if (thrown instanceof InvalidConfigError) return { code: CliErrorCode.InvalidConfig, message: thrown.problems.join('; ') };
   if (thrown instanceof Error) {
-    // Node's system errors (ECONNREFUSED, ENOTFOUND, …) say more with their own code.
     const code = (thrown as { code?: unknown }).code;
-    return { code: typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : CommonErrorCode.Internal, message: thrown.message };
+    // Node's system errors (ECONNREFUSED, ENOTFOUND, …) say more with their own code.
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return { code, message: thrown.message };
+    // PostgreSQL's connection-time refusals: unknown database, bad password, no privilege.
+    if (typeof code === 'string' && /^(3D000|28P01|28000|42501)$/.test(code)) {
+      return { code: 'database_unavailable', message: `${thrown.message} (check DATABASE_URL)` };
+    }
+    return { code: CommonErrorCode.Internal, message: thrown.message };
   }
   return { code: CommonErrorCode.Internal, message: String(thrown) };
 }

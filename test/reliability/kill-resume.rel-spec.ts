@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
+import { buildOnce, collect, startCli } from '../utils/cli.js';
+import { TEST_ENV } from '../utils/test-app.js';
+import { createTestDatabase, type TestDatabase } from '../utils/test-database.js';
+import { insertBulkUsers } from './support/bulk-users.js';
+import { expectLinkedExactlyOnce } from './support/end-state.js';
+import { clerkEnv } from './support/reliability-app.js';
+
+const USERS = 400;
+const KILLS = 5;
+
+/** `clerk-migrate migrate --json` as an operator runs it, on the test's database. */
+function startMigrate(db: TestDatabase, clerk: ClerkEmulator) {
+  const child = startCli(['migrate', '--json'], { ...TEST_ENV, ...clerkEnv(clerk), DATABASE_URL: db.url, MIGRATION_CONCURRENCY: '4' });
+  const result = collect(child, ['migrate', '--json'], 110_000);
+  return { child, result };
+}
+
+/** The id of the run a new process started, once it holds the lock and has recorded it. */
+async function newRunId(db: TestDatabase, known: string[]): Promise<string> {
+  for (let i = 0; i < 400; i += 1) {
+    const { rows } = await db.pool.query(`SELECT id FROM migration_runs WHERE status = 'running' AND NOT (id = ANY($1))`, [known]);
+    if (rows.length > 0) return rows[0].id;
+    await sleep(25);
+  }
+  throw new Error('the migrate process never started a run');
+}
+
+/** A SIGKILLed process's session, and with it the migration lock, goes as soon as PostgreSQL notices. */
+async function waitForLockRelease(db: TestDatabase): Promise<void> {
+  for (let i = 0; i < 100; i += 1) {
+    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE l.locktype = 'advisory' AND d.datname = current_database()`);
+    if (rows[0].n === 0) return;
+    await sleep(50);
+  }
+  throw new Error('the migration lock of a killed process was never released');
+}
+
+const linkedUsers = async (db: TestDatabase): Promise<number> => (await db.pool.query('SELECT count(clerk_user_id)::int AS n FROM users')).rows[0].n;
+
+async function waitForMoreLinked(db: TestDatabase, than: number): Promise<void> {
+  for (let i = 0; i < 600 && (await linkedUsers(db)) <= than; i += 1) await sleep(50);
+}
+
+describe('a CLI migration killed with SIGKILL at random moments', () => {
+  let db: TestDatabase;
+  let clerk: ClerkEmulator;
+
+  beforeAll(async () => {
+    await buildOnce();
+    db = await createTestDatabase();
+    clerk = await startClerkEmulator({ rateLimit: false });
+    await insertBulkUsers(db.pool, USERS, 'killed');
+  }, 120_000);
+  afterAll(async () => {
+    await clerk.stop();
+    await db.drop();
+  });
+
+  it('resumes after five kills and ends with everyone linked exactly once', async () => {
+    clerk.setFaults({ latencyMs: 40 });
+    const killedRuns: string[] = [];
+    const linkedAfterKill: number[] = [];
+    for (let kill = 0; kill < KILLS; kill += 1) {
+      const runner = startMigrate(db, clerk);
+      const runId = await newRunId(db, killedRuns);
+      // A random moment once this run has done some work: the machine's speed decides when that is.
+      await waitForMoreLinked(db, linkedAfterKill.at(-1) ?? 0);
+      await sleep(Math.random() * 500);
+      runner.child.kill('SIGKILL');
+      expect((await runner.result).signal).toBe('SIGKILL');
+      killedRuns.push(runId);
+      linkedAfterKill.push(await linkedUsers(db));
+      await waitForLockRelease(db);
+    }
+    clerk.setFaults({ latencyMs: 0 });
+
+    const last = await startMigrate(db, clerk).result;
+    expect({ code: last.code, stderr: last.code === 0 ? '' : last.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(last.json).toMatchObject({ status: 'completed' });
+
+    console.info(`kill-resume: users linked after each kill ${linkedAfterKill.join(', ')} of ${USERS}`);
+    // The kills landed mid-run: work was done before them and left after them.
+    expect(linkedAfterKill.at(-1)).toBeGreaterThan(0);
+    expect(linkedAfterKill.at(-1)).toBeLessThan(USERS);
+    await expectLinkedExactlyOnce(db.pool, clerk);
+    expect(clerk.users()).toHaveLength(USERS);
+    const killed = await db.pool.query('SELECT status FROM migration_runs WHERE id = ANY($1)', [killedRuns]);
+    expect(killed.rows.map((r) => r.status)).toEqual(Array(KILLS).fill('interrupted'));
+    const stuck = await db.pool.query(`SELECT count(*)::int AS n FROM migration_items WHERE status IN ('pending', 'creating')`);
+    expect(stuck.rows[0].n).toBe(0);
+  }, 120_000);
+});
