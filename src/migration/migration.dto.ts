@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, Max, MaxLength, Min } from 'class-validator';
 import { MIGRATION_STRATEGIES, type MigrationStrategy } from '../config/migration.config.js';
+import { PageQuery } from '../common/page-query.dto.js';
 import type { MigrationRunEntity } from './migration-run.entity.js';
 
 export class MigrateRequestDto {
@@ -47,23 +47,7 @@ export class CleanupRequestDto {
   dryRun: boolean = false;
 }
 
-export class PageQueryDto {
-  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit: number = 20;
-
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(10_000_000)
-  offset: number = 0;
-}
+export class PageQueryDto extends PageQuery({ defaultLimit: 20, maxLimit: 200 }) {}
 
 export class MigrationRunDto {
   @ApiProperty({ format: 'uuid' }) id: string;
