@@ -3,20 +3,28 @@ import { systemClock, type Clock } from './clock.js';
 /** Clerk counts Backend API requests over 10-second windows. */
 export const CLERK_WINDOW_SECONDS = 10;
 
+/**
+ * How far the network and Clerk's front may spread the arrival of requests sent at given times: a
+ * window at Clerk's end may take in what we sent over 10.1 s.
+ */
+export const ARRIVAL_SPREAD_SECONDS = 0.1;
+
 /** Below 2, so that what the bucket banks never adds up to a burst of two beyond the schedule. */
 export const PACING_CAPACITY = 1.99;
 
 /**
  * The bucket the gateway paces Clerk calls with. A capacity of exactly 1 throws away every
  * millisecond a timer wakes late (the bucket is already full): ~8% of the rate at 100 req/s on an
- * idle machine, more on a busy one. `PACING_CAPACITY` banks up to one interval of that lateness;
- * the bank could let one request more into a window, so the rate gives up one request per Clerk
- * window (0.1% at 100 req/s). Then no 10 s window holds more than rate × 10 s requests, as with a
- * capacity of 1. Below 1 req/s lateness is negligible and the plain bucket is kept.
+ * idle machine, more on a busy one, and that loss was all that kept a pacer set at Clerk's own
+ * limit clear of 429s. `PACING_CAPACITY` banks up to one interval of lateness instead, and the
+ * rate is trimmed so that any window of Clerk's, widened by `ARRIVAL_SPREAD_SECONDS`, still holds
+ * at most rate × 10 s requests: r' = (r·W + 1 − capacity) / (W + spread), 98.9 req/s for 100.
+ * Below 1 req/s lateness is negligible and the plain bucket is kept.
  */
 export function pacingBucket(ratePerSecond: number, clock: Clock = systemClock): TokenBucket {
   if (ratePerSecond < 1) return new TokenBucket(ratePerSecond, 1, clock);
-  return new TokenBucket(ratePerSecond - (PACING_CAPACITY - 1) / CLERK_WINDOW_SECONDS, PACING_CAPACITY, clock);
+  const trimmed = (ratePerSecond * CLERK_WINDOW_SECONDS + 1 - PACING_CAPACITY) / (CLERK_WINDOW_SECONDS + ARRIVAL_SPREAD_SECONDS);
+  return new TokenBucket(trimmed, PACING_CAPACITY, clock);
 }
 
 /**
