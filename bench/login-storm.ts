@@ -36,8 +36,8 @@ async function main(): Promise<void> {
       figures: measured.flatMap(toFigures),
       notes: [
         `${connections} connections logging in for ${durationSeconds} s (autocannon); the probe is one request every ${PROBE_INTERVAL_MS} ms, one at a time, from the bench process.`,
-        'bcrypt runs on libuv’s thread pool (@node-rs/bcrypt), off the event loop; but Node’s default pool has 4 threads, and on 2 cores four busy bcrypt threads leave the event loop a fraction of a core, so the probe queues behind them.',
-        'What closes it: fewer bcrypt threads than cores. UV_THREADPOOL_SIZE=1 (measured above) meets the target at a small cost in logins/s; in code, a semaphore of (cores − 1) in PasswordHasher would do the same without slowing other thread-pool work (DNS, fs).',
+        'bcrypt runs on libuv’s thread pool (@node-rs/bcrypt), off the event loop, and PasswordHasher lets at most LEGACY_BCRYPT_CONCURRENCY comparisons run at once (default: cores − 1). Without that limit, Node’s 4 pool threads filled both cores and the probe’s p99 rose to 87–250 ms under load; with it, a core stays free for the event loop.',
+        'The UV_THREADPOOL_SIZE=1 rows are the control: a pool of one thread, which the semaphore makes unnecessary.',
       ],
       details: { connections, durationSeconds, measured },
     });

@@ -17,6 +17,7 @@ export function machineInfo(): MachineInfo {
     cores: os.cpus().length,
     ramGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
     node: process.version,
-    note: 'Shared machine: other engineers ran test suites at the same time, so absolute figures are noisy; compare ratios measured in the same run.',
+    // Set BENCH_MACHINE_NOTE to say what else the machine was doing during the run.
+    note: process.env.BENCH_MACHINE_NOTE ?? `Load average at the start: ${os.loadavg()[0].toFixed(2)} on ${os.cpus().length} cores. Absolute figures depend on the machine; ratios are measured side by side in one run.`,
   };
 }

@@ -1,5 +1,6 @@
 import { SessionTokenVerifier } from '../../src/clerk/session-token.verifier.js';
-import { VerifiedTokenCache } from '../../src/clerk/verified-token-cache.js';
+import type { VerifiedSession } from '../../src/clerk/clerk.gateway.js';
+import { VerifiedTokenCache } from '../../src/common/verified-token-cache.js';
 import type { ClerkEmulator } from '../../tools/clerk-emulator/index.js';
 
 export interface VerifyCost {
@@ -13,7 +14,7 @@ export interface VerifyCost {
  */
 export async function verifyCost(emulator: ClerkEmulator, token: string, iterations = 2000): Promise<VerifyCost> {
   const config = { secretKey: undefined, apiUrl: emulator.url, jwtKey: emulator.publicKeyPem, authorizedParties: [], clockSkewMs: 5000 };
-  const neverHits = new VerifiedTokenCache();
+  const neverHits = new VerifiedTokenCache<VerifiedSession>();
   neverHits.get = () => undefined;
   return {
     uncachedMs: await timePerCall(new SessionTokenVerifier(config, neverHits), token, iterations),

@@ -3,6 +3,7 @@ import { AuditAction } from '../audit/audit-action.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError } from '../common/app-error.js';
 import { isSupportedBcryptHash } from '../common/bcrypt-format.js';
+import { VerifiedTokenCache } from '../common/verified-token-cache.js';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
 import { migrationConfig, type MigrationConfig } from '../config/migration.config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -22,12 +23,27 @@ export interface LegacyLoginResult {
   user: UserEntity;
 }
 
+const PRINCIPAL_TTL_MS = 30_000;
+/** Enough for every active session of a large product on one process. */
+const MAX_CACHED_PRINCIPALS = 10_000;
+
+/** The `exp` of a token that has just been verified, in milliseconds. */
+function tokenExpiryMs(token: string): number {
+  try {
+    const { exp } = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof exp === 'number' ? exp * 1000 : 0;
+  } catch {
+    return 0;
+  }
+}
+
 /** The one answer to every failed password login, whatever the reason: nothing to learn from it. */
 const BAD_CREDENTIALS = 'Email or password is incorrect';
 
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger(AuthService.name);
+  private readonly principals = new VerifiedTokenCache<Principal>(MAX_CACHED_PRINCIPALS);
 
   constructor(
     private readonly users: UsersRepository,
@@ -42,7 +58,20 @@ export class AuthService {
     @Optional() private readonly trickle?: TrickleMigration,
   ) {}
 
+  /**
+   * The principal behind a token. A client sends the same token on every request, so the answer is
+   * remembered for `PRINCIPAL_TTL_MS` (never past the token's own expiry): a changed role or a
+   * deleted user takes effect within that time.
+   */
   async authenticate(token: string): Promise<Principal> {
+    const cached = this.principals.get(token);
+    if (cached) return cached;
+    const principal = await this.resolve(token);
+    this.principals.set(token, principal, Math.min(Date.now() + PRINCIPAL_TTL_MS, tokenExpiryMs(token)));
+    return principal;
+  }
+
+  private async resolve(token: string): Promise<Principal> {
     if (!this.legacyTokens.looksLikeLegacy(token)) return this.clerkPrincipals.resolve(token);
     const { userId } = this.legacyTokens.verify(token);
     const user = await this.users.findById(userId);

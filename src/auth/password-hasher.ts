@@ -2,25 +2,31 @@ import { Inject, Injectable } from '@nestjs/common';
 import { hash as bcryptHash, verify as bcryptVerify } from '@node-rs/bcrypt';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
 import { isSupportedBcryptHash } from '../common/bcrypt-format.js';
+import { Semaphore } from '../common/semaphore.js';
 
 /**
- * bcrypt behind a class of our own. Both calls run on libuv's thread pool, so a storm of logins
- * does not block the event loop that answers health probes.
+ * bcrypt behind a class of our own. Comparisons run on libuv's thread pool, off the event loop, and
+ * at most `LEGACY_BCRYPT_CONCURRENCY` at once: otherwise a storm of logins fills every core and
+ * health probes wait behind it.
  */
 @Injectable()
 export class PasswordHasher {
   private dummyHash?: Promise<string>;
+  private readonly slots: Semaphore;
 
-  constructor(@Inject(authConfig.KEY) private readonly config: AuthConfig) {}
+  constructor(@Inject(authConfig.KEY) private readonly config: AuthConfig) {
+    this.slots = new Semaphore(config.bcryptConcurrency);
+  }
 
   /** False for a wrong password and for a digest we cannot trust; never throws on bad input. */
   async verify(password: string, hash: string | null): Promise<boolean> {
     if (!isSupportedBcryptHash(hash)) {
       // Spend the same time as a real comparison, so the answer does not tell which case this was.
-      await bcryptVerify(password, await this.dummy()).catch(() => false);
+      const dummy = await this.dummy();
+      await this.slots.run(() => bcryptVerify(password, dummy).catch(() => false));
       return false;
     }
-    return bcryptVerify(password, hash).catch(() => false);
+    return this.slots.run(() => bcryptVerify(password, hash).catch(() => false));
   }
 
   private dummy(): Promise<string> {

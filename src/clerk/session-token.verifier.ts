@@ -2,7 +2,7 @@ import { verifyToken } from '@clerk/backend';
 import type { ClerkConfig } from '../config/clerk.config.js';
 import type { VerifiedSession } from './clerk.gateway.js';
 import { ClerkGatewayError, SessionTokenError, SessionTokenErrorReason as Reason } from './clerk-gateway.error.js';
-import { VerifiedTokenCache } from './verified-token-cache.js';
+import { VerifiedTokenCache } from '../common/verified-token-cache.js';
 
 /** `@clerk/backend`'s `TokenVerificationErrorReason` values, mapped to ours. */
 const REASONS: Record<string, Reason> = {
@@ -33,7 +33,7 @@ const REASONS: Record<string, Reason> = {
 export class SessionTokenVerifier {
   constructor(
     private readonly config: Pick<ClerkConfig, 'secretKey' | 'apiUrl' | 'jwtKey' | 'authorizedParties' | 'clockSkewMs'>,
-    private readonly cache = new VerifiedTokenCache(),
+    private readonly cache = new VerifiedTokenCache<VerifiedSession>(),
   ) {}
 
   async verify(token: string): Promise<VerifiedSession> {

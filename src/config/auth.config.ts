@@ -1,4 +1,5 @@
 import { registerAs } from '@nestjs/config';
+import { availableParallelism } from 'node:os';
 import { EnvReader } from './env-reader.js';
 
 export interface AuthConfig {
@@ -18,6 +19,11 @@ export interface AuthConfig {
   trustProxy: boolean | number | string;
   /** Cost of the hash compared against when the email is unknown, so that both cases take as long. */
   dummyHashCost: number;
+  /**
+   * bcrypt comparisons at once. One core is left free by default, so that a storm of logins cannot
+   * starve the event loop that answers health probes and every other request.
+   */
+  bcryptConcurrency: number;
 }
 
 export function readAuthConfig(env: Record<string, string | undefined>): AuthConfig {
@@ -40,6 +46,7 @@ export function readAuthConfig(env: Record<string, string | undefined>): AuthCon
     loginWindowSeconds: read.int('LOGIN_WINDOW_SECONDS', 300, { min: 1, max: 86400 }),
     trustProxy: parseTrustProxy(trustProxy),
     dummyHashCost: read.int('LEGACY_DUMMY_HASH_COST', 10, { min: 4, max: 15 }),
+    bcryptConcurrency: read.int('LEGACY_BCRYPT_CONCURRENCY', Math.max(1, availableParallelism() - 1), { min: 1, max: 256 }),
   });
 }
 

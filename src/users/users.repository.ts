@@ -11,6 +11,30 @@ export interface UserStats {
   signedInThroughClerk: number;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface UserRow {
+  user_id: string;
+  clerk_user_id: string | null;
+  email: string;
+  password_hash: string | null;
+  name: string;
+  role: string;
+  created_at: Date;
+}
+
+function toEntity(row: UserRow): UserEntity {
+  return Object.assign(new UserEntity(), {
+    userId: row.user_id,
+    clerkUserId: row.clerk_user_id,
+    email: row.email,
+    passwordHash: row.password_hash,
+    name: row.name,
+    role: row.role,
+    createdAt: row.created_at,
+  });
+}
+
 /**
  * Reads and writes the product's `users` table. Methods that take an `EntityManager` run inside
  * the caller's transaction when given one.
@@ -23,8 +47,17 @@ export class UsersRepository {
     return (manager ?? this.dataSource.manager).getRepository(UserEntity);
   }
 
-  findById(userId: string, manager?: EntityManager): Promise<UserEntity | null> {
-    return this.repo(manager).findOneBy({ userId });
+  /**
+   * The hottest read of the service (every authenticated request's profile), so it skips the query
+   * builder: one plain parameterised SELECT, mapped by hand.
+   */
+  async findById(userId: string, manager?: EntityManager): Promise<UserEntity | null> {
+    if (!UUID.test(userId)) return null;
+    const rows: UserRow[] = await (manager ?? this.dataSource.manager).query(
+      'SELECT user_id, clerk_user_id, email, password_hash, name, role, created_at FROM users WHERE user_id = $1',
+      [userId],
+    );
+    return rows.length === 0 ? null : toEntity(rows[0]);
   }
 
   /** Emails compare case-insensitively; when the table holds case-variants, the oldest wins. */

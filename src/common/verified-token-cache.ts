@@ -1,22 +1,21 @@
 import { createHash } from 'node:crypto';
-import type { VerifiedSession } from './clerk.gateway.js';
 
 /** Enough for every active user of a large instance on one process, at ~1 KB an entry. */
 export const DEFAULT_MAX_VERIFIED_TOKENS = 10_000;
 
-interface Entry {
-  session: VerifiedSession;
+interface Entry<T> {
+  value: T;
   expiresAtMs: number;
 }
 
 /**
- * Verified session tokens, so that a client sending the same token on every request (Clerk's
- * tokens live 60 s) pays the signature check once. Keyed by the token's SHA-256, so no usable
+ * What was learnt from verifying a token (a Clerk session, a principal), so that a client sending
+ * the same token on every request (Clerk's tokens live 60 s) pays for the check once. Keyed by the token's SHA-256, so no usable
  * token sits in memory; an entry dies with the token's `exp` (no clock-skew grace); the size is
  * bounded, evicting the oldest first. Only successes are ever stored.
  */
-export class VerifiedTokenCache {
-  private readonly entries = new Map<string, Entry>();
+export class VerifiedTokenCache<T> {
+  private readonly entries = new Map<string, Entry<T>>();
 
   constructor(
     private readonly maxEntries = DEFAULT_MAX_VERIFIED_TOKENS,
@@ -29,7 +28,7 @@ export class VerifiedTokenCache {
     return this.entries.size;
   }
 
-  get(token: string): VerifiedSession | undefined {
+  get(token: string): T | undefined {
     const key = keyOf(token);
     const entry = this.entries.get(key);
     if (!entry) return undefined;
@@ -37,16 +36,16 @@ export class VerifiedTokenCache {
       this.entries.delete(key);
       return undefined;
     }
-    return entry.session;
+    return entry.value;
   }
 
   /** `expiresAtMs` from the token's `exp`; a token without one, or already past it, is not kept. */
-  set(token: string, session: VerifiedSession, expiresAtMs: number | undefined): void {
+  set(token: string, value: T, expiresAtMs: number | undefined): void {
     if (expiresAtMs === undefined || !(expiresAtMs > this.now())) return;
     const key = keyOf(token);
     this.entries.delete(key);
     while (this.entries.size >= this.maxEntries) this.evictOldest();
-    this.entries.set(key, { session, expiresAtMs });
+    this.entries.set(key, { value, expiresAtMs });
   }
 
   private evictOldest(): void {

@@ -1,8 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import type { VerifiedSession } from './clerk.gateway.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
-const session = (clerkUserId: string): VerifiedSession => ({ clerkUserId, sessionId: 'sess_1', claims: { sub: clerkUserId } });
+interface Session {
+  clerkUserId: string;
+  sessionId: string;
+  claims: Record<string, unknown>;
+}
+
+const session = (clerkUserId: string): Session => ({ clerkUserId, sessionId: 'sess_1', claims: { sub: clerkUserId } });
 
 function clock(start = 1_000_000) {
   let now = start;
@@ -12,7 +17,7 @@ function clock(start = 1_000_000) {
 describe('VerifiedTokenCache', () => {
   it('returns a stored session for the same token only', () => {
     const time = clock();
-    const cache = new VerifiedTokenCache(10, time.now);
+    const cache = new VerifiedTokenCache<Session>(10, time.now);
     cache.set('token-a', session('user_a'), time.now() + 60_000);
     expect(cache.get('token-a')).toEqual(session('user_a'));
     expect(cache.get('token-b')).toBeUndefined();
@@ -20,7 +25,7 @@ describe('VerifiedTokenCache', () => {
 
   it('forgets a session at the moment its token expires', () => {
     const time = clock();
-    const cache = new VerifiedTokenCache(10, time.now);
+    const cache = new VerifiedTokenCache<Session>(10, time.now);
     cache.set('token-a', session('user_a'), time.now() + 60_000);
     time.advance(59_999);
     expect(cache.get('token-a')).toBeDefined();
@@ -31,7 +36,7 @@ describe('VerifiedTokenCache', () => {
 
   it('does not keep a token that has no expiry or is already past it', () => {
     const time = clock();
-    const cache = new VerifiedTokenCache(10, time.now);
+    const cache = new VerifiedTokenCache<Session>(10, time.now);
     cache.set('no-exp', session('user_a'), undefined);
     cache.set('expired', session('user_b'), time.now() - 1);
     cache.set('expires-now', session('user_c'), time.now());
@@ -40,7 +45,7 @@ describe('VerifiedTokenCache', () => {
 
   it('stays within its bound by evicting the oldest entry', () => {
     const time = clock();
-    const cache = new VerifiedTokenCache(2, time.now);
+    const cache = new VerifiedTokenCache<Session>(2, time.now);
     cache.set('token-1', session('user_1'), time.now() + 60_000);
     cache.set('token-2', session('user_2'), time.now() + 60_000);
     cache.set('token-3', session('user_3'), time.now() + 60_000);
@@ -50,6 +55,6 @@ describe('VerifiedTokenCache', () => {
   });
 
   it('refuses a bound below one', () => {
-    expect(() => new VerifiedTokenCache(0)).toThrow(RangeError);
+    expect(() => new VerifiedTokenCache<Session>(0)).toThrow(RangeError);
   });
 });
