@@ -83,12 +83,24 @@ export class EmulatorStore {
     const emails = new Set(filters.emails.map((e) => e.toLowerCase()));
     const externalIds = new Set(filters.externalIds);
     const userIds = new Set(filters.userIds);
-    return [...this.users.values()].filter(
-      (user) =>
-        (emails.size === 0 || user.emails.some((e) => emails.has(e.address))) &&
-        (externalIds.size === 0 || (user.externalId !== null && externalIds.has(user.externalId))) &&
-        (userIds.size === 0 || userIds.has(user.id)),
-    );
+    const matches = (user: StoredUser) =>
+      (emails.size === 0 || user.emails.some((e) => emails.has(e.address))) &&
+      (externalIds.size === 0 || (user.externalId !== null && externalIds.has(user.externalId))) &&
+      (userIds.size === 0 || userIds.has(user.id));
+    return this.candidates(emails, externalIds, userIds).filter(matches);
+  }
+
+  /**
+   * The users a filtered list can contain, found through the indexes, so that a look-up of 100
+   * emails stays cheap with a million stored users (benchmarks run at that size).
+   */
+  private candidates(emails: Set<string>, externalIds: Set<string>, userIds: Set<string>): StoredUser[] {
+    let ids: string[];
+    if (userIds.size > 0) ids = [...userIds];
+    else if (externalIds.size > 0) ids = [...externalIds].map((x) => this.idByExternalId.get(x)).filter((id): id is string => id !== undefined);
+    else if (emails.size > 0) ids = [...emails].map((e) => this.idByEmail.get(e)).filter((id): id is string => id !== undefined);
+    else return [...this.users.values()];
+    return [...new Set(ids)].map((id) => this.users.get(id)).filter((user): user is StoredUser => user !== undefined);
   }
 
   all(): StoredUser[] {
