@@ -27,6 +27,8 @@ export function toErrorBody(exception: unknown): ErrorBody {
   if (exception instanceof AppError) {
     return errorBody(exception.status, exception.code, exception.message, exception.details);
   }
+  const clerk = asClerkFailure(exception);
+  if (clerk) return errorBody(clerk.status, clerk.code, clerk.message);
   const http = asHttpLike(exception);
   if (http) {
     const code = http.code ?? CODE_BY_STATUS[http.status] ?? (http.status >= 500 ? CommonErrorCode.Internal : CommonErrorCode.BadRequest);
@@ -54,4 +56,17 @@ function asHttpLike(exception: unknown): { status: number; message: string; code
     return { status: candidate.status, message: candidate.message ?? 'Bad request' };
   }
   return undefined;
+}
+
+/**
+ * A Clerk call that failed for the whole service rather than one user (no key, a refused key, Clerk
+ * unreachable), when it reaches the edge unhandled. Read by shape, so `common` needs no import of
+ * the Clerk adapter; the kinds are `ClerkErrorKind`'s.
+ */
+export function asClerkFailure(exception: unknown): { status: number; code: string; message: string } | undefined {
+  if (!(exception instanceof Error) || exception.name !== 'ClerkGatewayError') return undefined;
+  const kind = (exception as { kind?: string }).kind;
+  if (kind === 'not_configured') return { status: 503, code: 'clerk_not_configured', message: exception.message };
+  if (kind === 'unauthorized') return { status: 502, code: 'clerk_unauthorized', message: 'Clerk refused the secret key (CLERK_SECRET_KEY)' };
+  return { status: 502, code: 'clerk_unavailable', message: `Clerk could not complete the request: ${exception.message}` };
 }

@@ -3,6 +3,7 @@ import { readAppConfig } from './app.config.js';
 import { readClerkConfig } from './clerk.config.js';
 import { readDatabaseConfig } from './database.config.js';
 import { InvalidConfigError } from './env-reader.js';
+import { SERVICE_CONFIG, validateAll } from './config-root.js';
 
 function problemsOf(read: () => unknown): string[] {
   try {
@@ -60,3 +61,26 @@ describe('configuration', () => {
   });
 });
 
+
+describe('validateAll', () => {
+  it('reports the bad variables of every namespace in one error', () => {
+    const env = { CLERK_RATE_LIMIT: 'fast', MIGRATION_BATCH_SIZE: '500', LEGACY_AUTH_ENABLED: 'true', PORT: 'x' };
+    let problems: string[] = [];
+    try {
+      validateAll(SERVICE_CONFIG, env);
+    } catch (error) {
+      problems = (error as InvalidConfigError).problems;
+    }
+    expect(problems).toEqual([
+      'PORT must be a whole number from 0 to 65535, got "x"',
+      'CLERK_RATE_LIMIT must be a number from 0.1 to 10000, got "fast"',
+      'LEGACY_JWT_SECRET is required while LEGACY_AUTH_ENABLED is true',
+      'MIGRATION_BATCH_SIZE must be a whole number from 1 to 100, got "500"',
+    ]);
+  });
+
+  it('passes a good environment through unchanged', () => {
+    const env = { LEGACY_JWT_SECRET: 'x'.repeat(32) };
+    expect(validateAll(SERVICE_CONFIG, env)).toBe(env);
+  });
+});

@@ -37,9 +37,10 @@ export class RollbackRequestDto {
 }
 
 export class CleanupRequestDto {
-  @ApiProperty({ description: 'Must be true: removing password hashes cannot be undone' })
+  @ApiPropertyOptional({ default: false, description: 'Must be true unless dryRun: removing password hashes cannot be undone' })
+  @IsOptional()
   @IsBoolean()
-  confirm: boolean;
+  confirm: boolean = false;
 
   @ApiPropertyOptional({ default: false })
   @IsOptional()

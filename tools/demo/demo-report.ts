@@ -41,7 +41,8 @@ export class DemoReport {
   table(before: Stats, after: Stats): void {
     const row = (label: string, s: Stats) =>
       `  ${label.padEnd(8)}${String(s.total).padStart(7)}${String(s.withClerk).padStart(11)}${String(s.withoutClerk).padStart(15)}${String(s.withPassword).padStart(16)}`;
-    process.stdout.write(`\n          total  with_clerk  without_clerk  with_password\n${row('before', before)}\n${row('after', after)}\n`);
+    const header = `  ${''.padEnd(8)}${'total'.padStart(7)}${'with_clerk'.padStart(11)}${'without_clerk'.padStart(15)}${'with_password'.padStart(16)}`;
+    process.stdout.write(`\n${header}\n${row('before', before)}\n${row('after', after)}\n`);
   }
 
   finish(): void {

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, bufferLogs: true });
   configureApp(app);
   await app.listen(Number(process.env.PORT ?? 3000));
-  const url = await app.getUrl();
+  const url = (await app.getUrl()).replace('[::1]', 'localhost');
   const admin = world.users.find((u) => u.role === 'admin' && u.password)!;
   const person = world.users.find((u) => u.email === 'test@example.com')!;
   process.stdout.write(
@@ -31,12 +31,14 @@ async function main(): Promise<void> {
       `API            ${url}`,
       `OpenAPI docs   ${url}/docs`,
       `Clerk emulator ${world.clerk.url}  (controls under /__emulator)`,
-      `Database       ${world.databaseUrl.replace(/:[^:@/]+@/, ':***@')}`,
+      // The password of the embedded server is a fixed local-only one: printing it lets the line be pasted.
+      `Database       ${world.databaseUrl}`,
       '',
       'Try it:',
       `  curl -s -X POST ${url}/auth/login -H 'Content-Type: application/json' -d '{"email":"${admin.email}","password":"${admin.password}"}'   # an admin`,
       `  curl -s -X POST ${world.clerk.url}/__emulator/sign-in -H 'Content-Type: application/json' -d '{"email":"${person.email}","password":"${person.password}"}'   # after migrating`,
-      `  CLERK_API_URL=${world.clerk.url} CLERK_SECRET_KEY=${world.clerk.secretKey} DATABASE_URL=<above> npm run cli -- migrate --dry-run`,
+      `  export DATABASE_URL='${world.databaseUrl}' CLERK_API_URL=${world.clerk.url} CLERK_SECRET_KEY=${world.clerk.secretKey}`,
+      '  npm run -s cli -- migrate --dry-run   # the CLI on this world',
       '',
     ].join('\n'),
   );

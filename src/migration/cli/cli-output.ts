@@ -1,4 +1,5 @@
 import { AppError, CommonErrorCode } from '../../common/app-error.js';
+import { asClerkFailure } from '../../common/error-body.js';
 import { InvalidConfigError } from '../../config/env-reader.js';
 import { CliErrorCode, CliUsageError, ExitCode } from './cli-usage.error.js';
 
@@ -53,6 +54,8 @@ export class CliOutput {
 
 export function describeFailure(thrown: unknown): CliFailure {
   if (thrown instanceof AppError) return { code: thrown.code, message: thrown.message };
+  const clerk = asClerkFailure(thrown);
+  if (clerk) return { code: clerk.code, message: clerk.message };
   if (thrown instanceof InvalidConfigError) return { code: CliErrorCode.InvalidConfig, message: thrown.problems.join('; ') };
   if (thrown instanceof Error) {
     const code = (thrown as { code?: unknown }).code;
