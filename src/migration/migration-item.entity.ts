@@ -41,7 +41,7 @@ export class MigrationItemEntity {
   createdInClerk: boolean;
 
   @Column({ name: 'invitation_status', type: 'varchar', nullable: true })
-  invitationStatus: 'sent' | 'failed' | null;
+  invitationStatus: 'pending' | 'sent' | 'failed' | null;
 
   @Column({ name: 'error_code', type: 'varchar', nullable: true })
   errorCode: string | null;

@@ -66,3 +66,11 @@ describe('planBatch', () => {
     });
   });
 });
+
+describe('planBatch with accounts already held locally', () => {
+  it('skips a Clerk account carrying our user_id when another local user already holds it', () => {
+    const ours = clerkUser({ id: 'user_ours', externalId: 'u-1' });
+    const ctx = context({ clerkUsers: [ours], clerkIdsLinkedLocally: new Set(['user_ours']) });
+    expect(planOne(user(), ctx)).toMatchObject({ action: 'skip', reason: 'clerk_account_linked_to_another_user', clerkUserId: 'user_ours' });
+  });
+});

@@ -54,7 +54,11 @@ function planUser(user: PlanInput, context: PlanContext, ours: ClerkUser | undef
   const base = { userId: user.userId, email: user.email };
   if (!isPlausibleEmail(user.email)) return { ...base, action: 'invalid', reason: 'invalid_email' };
   if ((context.emailCounts.get(user.email.toLowerCase()) ?? 1) > 1) return { ...base, action: 'invalid', reason: 'duplicate_email' };
-  // A Clerk account that carries our user_id is this person's, whatever its email says now.
+  // A Clerk account that carries our user_id is this person's, whatever its email says now, unless
+  // another local user already holds it (linked by email on a sign-in, say): that needs a person.
+  if (ours && context.clerkIdsLinkedLocally.has(ours.id)) {
+    return { ...base, action: 'skip', reason: 'clerk_account_linked_to_another_user', clerkUserId: ours.id };
+  }
   if (ours) return { ...base, action: 'link', reason: 'external_id', clerkUserId: ours.id };
   if (sameEmail) return planExisting(base, sameEmail, user.userId, context);
   if (user.passwordHash !== null && !isSupportedBcryptHash(user.passwordHash)) {

@@ -86,6 +86,8 @@ export class MigrationRunner implements BeforeApplicationShutdown {
       status = 'failed';
       error = describeFailure(failure);
       this.logger.error(`run ${run.id} failed: ${error.message}`);
+      // Users planned but never started would otherwise stay `pending` for ever; the next run takes them.
+      await this.runs.failPendingItems([run.id], error.code).catch(() => 0);
     }
     return this.finish(run, status, error, dependentRows).catch((failure: unknown) => {
       // Most likely the database itself is gone; the next run finds this one `running` and recovers it.
@@ -161,7 +163,7 @@ export class MigrationRunner implements BeforeApplicationShutdown {
       for (const item of items) {
         const itemContext = { ...context, runId: item.runId };
         const clerkUserId = byExternalId.get(item.userId);
-        if (clerkUserId) await this.migrator.link(itemContext, { itemId: item.id, userId: item.userId, reason: 'reconciled' }, clerkUserId, true);
+        if (clerkUserId) await this.migrator.link(itemContext, { itemId: item.id, userId: item.userId, reason: 'reconciled' }, clerkUserId, true, item.action === 'invite');
         else await this.runs.updateItem(item.id, { status: 'failed', errorCode: item.errorCode ?? 'not_created' });
       }
     }

@@ -123,7 +123,13 @@ export class MigrationRunsRepository {
        SELECT id FROM interrupted`,
       [exceptRunId],
     );
-    await this.failPendingItems(rows.map((row) => row.id), 'interrupted');
+    // Under the lock no other run is live, so a `pending` item of any other run was planned and
+    // never started (a kill, a failure that could not even record itself): it is released here.
+    await this.dataSource.query(
+      `UPDATE migration_items SET status = 'failed', error_code = 'interrupted', updated_at = now()
+        WHERE status = 'pending' AND run_id <> $1`,
+      [exceptRunId],
+    );
     return rows.map((row) => row.id);
   }
 
@@ -172,12 +178,12 @@ export class MigrationRunsRepository {
       .getMany();
   }
 
-  /** Linked users whose invitation failed, across runs, for `--resend-invites`. */
+  /** Linked users whose invitation failed or was never sent (a crash, a reconciled create), for `--resend-invites`. */
   findFailedInvitations(limit: number, afterId: string): Promise<MigrationItemEntity[]> {
     return this.dataSource
       .getRepository(MigrationItemEntity)
       .createQueryBuilder('i')
-      .where(`i.invitation_status = 'failed'`)
+      .where(`i.invitation_status IN ('failed', 'pending')`)
       .andWhere(`i.status IN ('created', 'linked')`)
       .andWhere('i.id > :afterId', { afterId })
       .orderBy('i.id', 'ASC')

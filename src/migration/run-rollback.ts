@@ -47,6 +47,11 @@ export class RunRollback {
       const run = await this.runs.findRun(request.runId);
       if (!run) throw new MigrationError(404, MigrationErrorCode.RunNotFound, `No migration run with id ${request.runId}`);
       if (run.dryRun) throw new MigrationError(400, MigrationErrorCode.NotRollbackable, 'A dry run changed nothing; there is nothing to roll back');
+      const uncertain = (await this.runs.countItems(run.id)).creating ?? 0;
+      if (uncertain > 0) {
+        // Their Clerk accounts may exist without a link yet; rolling back now would miss them.
+        throw new MigrationError(409, MigrationErrorCode.NotRollbackable, `${uncertain} user(s) of this run have an uncertain Clerk outcome; run migrate (it settles them first), then roll back`);
+      }
       const report: RollbackReport = { runId: run.id, dryRun: request.dryRun, unlinked: 0, deletedFromClerk: 0, leftAlone: 0, failed: [] };
       let afterId = '0';
       for (;;) {

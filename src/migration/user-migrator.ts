@@ -22,6 +22,8 @@ export interface RunContext {
   invitationRedirectUrl?: string;
 }
 
+const UNIQUE_VIOLATION = '23505';
+
 const AUDIT_BY_STATUS: Partial<Record<ItemStatus, AuditAction>> = {
   created: AuditAction.UserCreated,
   linked: AuditAction.UserLinked,
@@ -72,7 +74,7 @@ export class UserMigrator {
     } catch (error) {
       return this.createFailed(run, item, error);
     }
-    const status = await this.link(run, item, clerkUserId, true);
+    const status = await this.link(run, item, clerkUserId, true, item.action === 'invite');
     if (status === 'created' && item.action === 'invite') await this.invite(run, item);
     return status;
   }
@@ -97,19 +99,37 @@ export class UserMigrator {
     }
   }
 
-  /** Writes the link, the item's outcome and its audit row in one transaction. */
-  async link(run: RunContext, item: Pick<WorkItem, 'itemId' | 'userId' | 'reason'>, clerkUserId: string, createdInClerk: boolean): Promise<ItemStatus> {
-    const linked = await this.runs.transaction(async (manager) => {
-      const won = await this.users.linkClerkUser(item.userId, clerkUserId, manager);
-      const current = won ? clerkUserId : (await this.users.findById(item.userId, manager))?.clerkUserId;
-      if (current !== clerkUserId) return false;
-      const status = createdInClerk ? 'created' : 'linked';
-      await this.settle(run, item, status, { clerkUserId, createdInClerk }, manager);
-      return true;
-    });
-    if (linked) return createdInClerk ? 'created' : 'linked';
+  /**
+   * Writes the link, the item's outcome and its audit row in one transaction. An invited user's
+   * item is marked `pending` in the same transaction, so an invitation a crash never sent is found
+   * and sent by `--resend-invites`.
+   */
+  async link(
+    run: RunContext,
+    item: Pick<WorkItem, 'itemId' | 'userId' | 'reason'>,
+    clerkUserId: string,
+    createdInClerk: boolean,
+    invite = false,
+  ): Promise<ItemStatus> {
+    const outcome = await this.runs
+      .transaction(async (manager) => {
+        const won = await this.users.linkClerkUser(item.userId, clerkUserId, manager);
+        const current = won ? clerkUserId : (await this.users.findById(item.userId, manager))?.clerkUserId;
+        if (current !== clerkUserId) return 'linked_meanwhile' as const;
+        const status = createdInClerk ? 'created' : 'linked';
+        await this.settle(run, item, status, { clerkUserId, createdInClerk, ...(invite ? { invitationStatus: 'pending' as const } : {}) }, manager);
+        return status;
+      })
+      .catch((error: { code?: string }) => {
+        // Another local user already holds this Clerk account (the unique index on clerk_user_id said so).
+        if (error.code === UNIQUE_VIOLATION) return 'account_taken' as const;
+        throw error;
+      });
+    if (outcome === 'created' || outcome === 'linked') return outcome;
     if (createdInClerk) await this.removeOrphan(clerkUserId);
-    return this.settle(run, item, 'skipped', { errorCode: 'already_linked', errorMessage: 'The user was linked to another Clerk account meanwhile' });
+    return outcome === 'account_taken'
+      ? this.settle(run, item, 'skipped', { clerkUserId, errorCode: 'clerk_account_linked_to_another_user', errorMessage: 'Another local user is already linked to this Clerk account' })
+      : this.settle(run, item, 'skipped', { errorCode: 'already_linked', errorMessage: 'The user was linked to another Clerk account meanwhile' });
   }
 
   /** Sends the invitation of a created user and records how it went; true when Clerk took it. */

@@ -134,10 +134,13 @@ describe('authentication during the transition', () => {
       const stranger = clerk.seedUser({ email: `stranger-${Date.now()}@example.com` });
       await refused(clerk.mintSessionToken({ sub: stranger.id, azp: ORIGIN }), 'clerk_user_not_linked');
     });
-    it('a legacy token with a wrong issuer', async () => {
+    it('a legacy token with a wrong issuer, or our issuer and a wrong audience, even when signed with our secret', async () => {
       const { token } = await signedInUser(app, db.pool);
-      const claims = { ...decodeJwtPart(token, 1), iss: 'someone-else' };
-      await refused(hs256Jwt(claims, TEST_ENV.LEGACY_JWT_SECRET), 'invalid_token');
+      await refused(hs256Jwt({ ...decodeJwtPart(token, 1), iss: 'someone-else' }, TEST_ENV.LEGACY_JWT_SECRET), 'invalid_token');
+      await refused(hs256Jwt({ ...decodeJwtPart(token, 1), aud: 'another-api' }, TEST_ENV.LEGACY_JWT_SECRET), 'invalid_token');
+      // The control: the same claims re-signed unchanged are accepted, so the two refusals above were the claims'.
+      const me = await http().get('/users/me').set({ Authorization: `Bearer ${hs256Jwt(decodeJwtPart(token, 1), TEST_ENV.LEGACY_JWT_SECRET)}` });
+      expect(me.status).toBe(200);
     });
     it('a legacy token after its expiry', async () => {
       const { token } = await signedInUser(app, db.pool);

@@ -112,6 +112,24 @@ describe('the migration engine', () => {
     expect(clerk.users().filter((u) => u.email_addresses.some((e: { email_address: string }) => e.email_address === unverified.email))).toHaveLength(1);
   });
 
+  it('skips, and goes on, when the Clerk account a user would link is already held by another local user', async () => {
+    world = await seedWorld(clerk, {}, { legacyUsers: 4 });
+    const [claimed, holderEmailTwin, ...rest] = world.legacy;
+    // An account carrying `claimed`'s user_id that a sign-in by verified email gave to another user.
+    const account = clerk.seedUser({ email: claimed.email, externalId: claimed.userId });
+    await world.db.pool.query('UPDATE users SET clerk_user_id = $1 WHERE user_id = $2', [account.id, holderEmailTwin.userId]);
+
+    const run = await migration().migrate({ actor: 'test' });
+
+    expect(run.status).not.toBe('failed');
+    const item = await world.db.pool.query('SELECT status, reason, error_code FROM migration_items WHERE run_id = $1 AND user_id = $2', [run.id, claimed.userId]);
+    expect(item.rows[0]).toMatchObject({ status: 'skipped', reason: 'clerk_account_linked_to_another_user' });
+    const stillLegacy = await world.db.pool.query('SELECT clerk_user_id FROM users WHERE user_id = $1', [claimed.userId]);
+    expect(stillLegacy.rows[0].clerk_user_id).toBeNull();
+    const linkedRest = await world.db.pool.query('SELECT count(clerk_user_id)::int AS n FROM users WHERE user_id = ANY($1)', [rest.map((u) => u.userId)]);
+    expect(linkedRest.rows[0].n).toBe(2);
+  });
+
   it('creates and links first under the invite strategy; a failed invitation is recorded and re-sent', async () => {
     world = await seedWorld(clerk, { CLERK_MAX_ATTEMPTS: '1' }, { legacyUsers: 2 });
     clerk.injectFault('error_5xx', 1, 'POST /v1/invitations');
