@@ -11,7 +11,6 @@ export enum AuditAction {
   UserLinked = 'migration.user.linked',
   UserSkipped = 'migration.user.skipped',
   UserFailed = 'migration.user.failed',
-  UserReconciled = 'migration.user.reconciled',
   InvitationSent = 'migration.invitation.sent',
   InvitationFailed = 'migration.invitation.failed',
   RunRolledBack = 'migration.run.rolled_back',

@@ -7,7 +7,6 @@ export enum MigrationErrorCode {
   AlreadyOnClerk = 'already_on_clerk',
   ConfirmationRequired = 'confirmation_required',
   ClerkUnauthorized = 'clerk_unauthorized',
-  ClerkNotConfigured = 'clerk_not_configured',
   ClerkUnavailable = 'clerk_unavailable',
   DatabaseUnavailable = 'database_unavailable',
   NotRollbackable = 'not_rollbackable',

@@ -74,10 +74,6 @@ export class UsersRepository {
     return this.repo().findOneBy({ clerkUserId });
   }
 
-  findByIds(userIds: string[]): Promise<UserEntity[]> {
-    if (userIds.length === 0) return Promise.resolve([]);
-    return this.repo().createQueryBuilder('u').where('u.user_id = ANY(:ids)', { ids: userIds }).getMany();
-  }
 
   /**
    * Links a Clerk account only if the user is still unlinked (compare-and-set): of two writers

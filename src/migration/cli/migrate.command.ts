@@ -80,9 +80,9 @@ export class MigrateCommand extends CliCommand<MigrateOptions> {
   }
 }
 
-/** The plan, without any password digest: a count per action and the users that need a look. */
+/** The plan (the service never reports a digest): a count per action and the users that need a look. */
 function dryRunResult(report: DryRunReport): CommandResult {
-  const users = report.users.map(({ userId, email, action, reason, clerkUserId }) => ({ userId, email, action, reason, ...(clerkUserId ? { clerkUserId } : {}) }));
+  const users = report.users;
   const notable = users.filter((user) => user.action === 'invalid' || user.action === 'skip' || user.action === 'link');
   const sections = [
     `Dry run ${report.runId}: ${report.total} legacy user(s) planned; nothing was written to Clerk or to users.`,
@@ -92,7 +92,7 @@ function dryRunResult(report: DryRunReport): CommandResult {
     sections.push(renderTable(['email', 'action', 'reason', 'clerk user'], notable.map((u) => [u.email, u.action, u.reason, u.clerkUserId])));
   }
   if (report.truncated) sections.push(`(only the first ${users.length} users are listed; the run's items hold the whole plan)`);
-  return { json: { ...report, users }, text: sections.join('\n\n') };
+  return { json: report, text: sections.join('\n\n') };
 }
 
 /** A finished run: exit 0 only when it completed cleanly. */
