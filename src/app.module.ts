@@ -1,13 +1,28 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { TrickleMigration } from './auth/trickle-migration.port.js';
 import { rootConfigModule } from './config/config-root.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsHttpModule } from './metrics/metrics-http.module.js';
+import { LoginMigration } from './migration/login-migration.js';
 import { MigrationHttpModule } from './migration/migration-http.module.js';
+import { MigrationModule } from './migration/migration.module.js';
 import { UsersModule } from './users/users.module.js';
+
+/**
+ * Auth owns the trickle port and migration implements it; the two meet only here, so neither
+ * module imports the other.
+ */
+@Global()
+@Module({
+  imports: [MigrationModule],
+  providers: [{ provide: TrickleMigration, useExisting: LoginMigration }],
+  exports: [TrickleMigration],
+})
+class TrickleMigrationBinding {}
 
 @Module({
   imports: [
@@ -15,6 +30,7 @@ import { UsersModule } from './users/users.module.js';
     LoggingModule,
     DatabaseModule,
     UsersModule,
+    TrickleMigrationBinding,
     AuthModule,
     AuditModule,
     HealthModule,

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { Roles } from '../auth/auth.decorators.js';
-import { ADMIN_ROLE } from '../auth/principal.js';
+import { Roles } from '../common/auth.decorators.js';
+import { ADMIN_ROLE } from '../common/principal.js';
 import { AuditQueryDto } from './audit-query.dto.js';
 import { AuditPageResponseDto } from './audit-log-response.dto.js';
 import { AuditService } from './audit.service.js';

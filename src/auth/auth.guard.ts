@@ -4,9 +4,9 @@ import type { Request } from 'express';
 import { IS_PUBLIC } from '../common/public.decorator.js';
 import { AppError } from '../common/app-error.js';
 import { AuthError, AuthErrorCode } from './auth.error.js';
-import { ROLES } from './auth.decorators.js';
+import { ROLES } from '../common/auth.decorators.js';
 import { AuthService } from './auth.service.js';
-import type { Principal } from './principal.js';
+import type { Principal } from '../common/principal.js';
 
 /**
  * The one global guard: a Clerk session token or a legacy token, from `Authorization: Bearer` or

@@ -14,7 +14,7 @@ import { ClerkPrincipalResolver } from './clerk-principal.resolver.js';
 import { LegacyTokenService } from './legacy-token.service.js';
 import { LoginThrottle } from './login-throttle.js';
 import { PasswordHasher } from './password-hasher.js';
-import type { Principal } from './principal.js';
+import type { Principal } from '../common/principal.js';
 import { TrickleMigration } from './trickle-migration.port.js';
 
 export interface LegacyLoginResult {

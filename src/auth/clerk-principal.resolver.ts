@@ -9,7 +9,7 @@ import { ClerkSignInsRepository } from '../users/clerk-sign-ins.repository.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { AuthError, AuthErrorCode } from './auth.error.js';
-import type { Principal } from './principal.js';
+import type { Principal } from '../common/principal.js';
 
 /** Users whose sign-in this process has already recorded; bounded, so memory stays flat. */
 const RECORDED_LIMIT = 50_000;

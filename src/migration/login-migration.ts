@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { TrickleMigration } from '../auth/trickle-migration.port.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { MigrationError, MigrationErrorCode } from './migration.error.js';
 import { MigrationService } from './migration.service.js';
@@ -9,12 +8,10 @@ import { MigrationService } from './migration.service.js';
  * Clerk on the spot. When a bulk run holds the lock, the login simply leaves them to that run.
  */
 @Injectable()
-export class LoginMigration extends TrickleMigration {
+export class LoginMigration {
   private readonly logger = new Logger(LoginMigration.name);
 
-  constructor(private readonly migration: MigrationService) {
-    super();
-  }
+  constructor(private readonly migration: MigrationService) {}
 
   async migrateAfterLogin(user: UserEntity): Promise<void> {
     try {

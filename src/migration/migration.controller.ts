@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
-import { ADMIN_ROLE, type Principal } from '../auth/principal.js';
+import { CurrentPrincipal, Roles } from '../common/auth.decorators.js';
+import { ADMIN_ROLE, type Principal } from '../common/principal.js';
 import { CleanupRequestDto, MigrateRequestDto, MigrationRunDto, PageQueryDto, RollbackRequestDto, StartedRunDto } from './migration.dto.js';
 import { MigrationService } from './migration.service.js';
 

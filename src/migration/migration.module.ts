@@ -18,7 +18,6 @@ import { PasswordCleanup } from './password-cleanup.js';
 import { RunRollback } from './run-rollback.js';
 import { UserMigrator } from './user-migrator.js';
 import { LoginMigration } from './login-migration.js';
-import { TrickleMigration } from '../auth/trickle-migration.port.js';
 
 /** The migration's core, without HTTP or scheduling: what the CLI, REST and cron share. */
 @Module({
@@ -35,8 +34,8 @@ import { TrickleMigration } from '../auth/trickle-migration.port.js';
     MigrationVerifier,
     InvitationResender,
     DependentRows,
-    { provide: TrickleMigration, useClass: LoginMigration },
+    LoginMigration,
   ],
-  exports: [MigrationService, TrickleMigration],
+  exports: [MigrationService, LoginMigration],
 })
 export class MigrationModule {}

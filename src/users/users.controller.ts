@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { CurrentPrincipal } from '../auth/auth.decorators.js';
-import type { Principal } from '../auth/principal.js';
+import { CurrentPrincipal } from '../common/auth.decorators.js';
+import type { Principal } from '../common/principal.js';
 import { UserResponseDto } from './user-response.dto.js';
 import { UsersService } from './users.service.js';
 
