@@ -2,7 +2,8 @@ import { backoffDelayMs } from './backoff.policy.js';
 import { systemClock, type Clock } from './clock.js';
 import { classifyClerkError } from './clerk-error.classifier.js';
 import { ClerkErrorKind, ClerkGatewayError } from './clerk-gateway.error.js';
-import { pacingBucket, type TokenBucket } from './token-bucket.js';
+import type { RequestBudget } from './request-budget.js';
+import { pacingBucket } from './token-bucket.js';
 
 /** How one request to Clerk ended: `ok`, the HTTP status, or our code when none came back (`network_error`, `timeout`). */
 export interface ClerkRequestOutcome {
@@ -26,6 +27,8 @@ export interface PacerOptions {
   defaultRetryAfterSeconds?: number;
   clock?: Clock;
   random?: () => number;
+  /** Where the permission to send comes from; unset: a bucket of this process's own at `ratePerSecond`. */
+  budget?: RequestBudget;
   observe?: ClerkRequestObserver;
 }
 
@@ -39,18 +42,19 @@ export interface RunOptions {
 }
 
 /**
- * Every Clerk call goes through here: the token bucket paces it, a 429 pauses the whole gateway
- * for Retry-After (every caller waits, not only the one refused), transient failures are retried
- * with full-jitter backoff, and each attempt has a deadline.
+ * Every Clerk call goes through here: the budget paces it (shared by the fleet through PostgreSQL
+ * in the app), a 429 pauses the whole gateway and the shared budget for Retry-After (every caller
+ * waits, not only the one refused), transient failures are retried with full-jitter backoff, and
+ * each attempt has a deadline.
  */
 export class ClerkRequestPacer {
-  private readonly bucket: TokenBucket;
+  private readonly budget: RequestBudget;
   private readonly clock: Clock;
   private pausedUntil = 0;
 
   constructor(private readonly options: PacerOptions) {
     this.clock = options.clock ?? systemClock;
-    this.bucket = pacingBucket(options.ratePerSecond, this.clock);
+    this.budget = options.budget ?? pacingBucket(options.ratePerSecond, this.clock);
   }
 
   async run<T>(call: () => Promise<T>, runOptions: RunOptions = {}): Promise<T> {
@@ -59,7 +63,7 @@ export class ClerkRequestPacer {
     let rateLimitWaits = 0;
     for (;;) {
       await this.waitForPause();
-      await this.bucket.take(runOptions.cost ?? 1);
+      await this.budget.take(runOptions.cost ?? 1);
       await this.waitForPause();
       try {
         const result = await this.withTimeout(call);
@@ -85,6 +89,7 @@ export class ClerkRequestPacer {
 
   private pause(seconds: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + seconds * 1000);
+    void this.budget.pauseUntil?.(this.pausedUntil);
   }
 
   private async waitForPause(): Promise<void> {

@@ -1,6 +1,8 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { createClerkClient, type ClerkClient } from '@clerk/backend';
+import type { DataSource } from 'typeorm';
 import type { ClerkConfig } from '../config/clerk.config.js';
 import {
   ClerkGateway,
@@ -14,6 +16,8 @@ import {
 import { ClerkErrorKind, ClerkGatewayError } from './clerk-gateway.error.js';
 import { ClerkRequestObserver } from './clerk-request.observer.js';
 import { ClerkRequestPacer, type PacerOptions } from './clerk-request.pacer.js';
+import { PostgresRequestBudget } from './postgres-request-budget.js';
+import { pacingBucket } from './token-bucket.js';
 import { toClerkInvitation, toClerkUser } from './clerk-user.mapper.js';
 import { SessionTokenVerifier } from './session-token.verifier.js';
 
@@ -27,10 +31,15 @@ export class ClerkSdkGateway extends ClerkGateway {
   private readonly pacer: ClerkRequestPacer;
   private readonly verifier: SessionTokenVerifier;
 
-  constructor(configService: ConfigService, @Optional() observer?: ClerkRequestObserver) {
+  /** With a database (the app, the CLI), the rate is one budget for every process on it. */
+  constructor(configService: ConfigService, @Optional() observer?: ClerkRequestObserver, @Optional() @InjectDataSource() dataSource?: DataSource) {
     super();
     const config = configService.getOrThrow<ClerkConfig>('clerk', { infer: true });
-    [this.client, this.pacer, this.verifier] = ClerkSdkGateway.parts(config, observer ? { observe: (outcome) => observer.observe(outcome) } : {});
+    const rate = config.rateLimitPerSecond;
+    [this.client, this.pacer, this.verifier] = ClerkSdkGateway.parts(config, {
+      ...(observer ? { observe: (outcome) => observer.observe(outcome) } : {}),
+      ...(dataSource ? { budget: new PostgresRequestBudget(dataSource, rate, pacingBucket(rate)) } : {}),
+    });
   }
 
   /** Builds the gateway without Nest, for tests and scripts; `pacing` overrides the clock or randomness. */

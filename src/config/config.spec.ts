@@ -19,12 +19,12 @@ describe('configuration', () => {
   it('has working defaults with an empty environment', () => {
     expect(readAppConfig({})).toMatchObject({ port: 3000 });
     expect(readDatabaseConfig({}).url).toBeUndefined();
-    expect(readClerkConfig({})).toMatchObject({ apiUrl: 'https://api.clerk.com', rateLimitPerSecond: 10, authorizedParties: [] });
+    expect(readClerkConfig({})).toMatchObject({ apiUrl: 'https://api.clerk.com', rateLimitPerSecond: 8, authorizedParties: [] });
   });
 
   it('paces at Clerk’s documented limit for the kind of key, unless told otherwise', () => {
-    expect(readClerkConfig({ CLERK_SECRET_KEY: 'sk_live_abc' }).rateLimitPerSecond).toBe(100);
-    expect(readClerkConfig({ CLERK_SECRET_KEY: 'sk_test_abc' }).rateLimitPerSecond).toBe(10);
+    expect(readClerkConfig({ CLERK_SECRET_KEY: 'sk_live_abc' }).rateLimitPerSecond).toBe(80);
+    expect(readClerkConfig({ CLERK_SECRET_KEY: 'sk_test_abc' }).rateLimitPerSecond).toBe(8);
     expect(readClerkConfig({ CLERK_SECRET_KEY: 'sk_live_abc', CLERK_RATE_LIMIT: '40' }).rateLimitPerSecond).toBe(40);
   });
 

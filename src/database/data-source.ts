@@ -18,7 +18,9 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     migrations: schemaMigrations,
     migrationsTableName: MIGRATIONS_TABLE,
     migrationsTransactionMode: 'each',
-    extra: { max: poolSize, connectionTimeoutMillis: 5000 },
+    // TCP keepalive: a proxy or firewall that silently drops an idle connection (the migration lock's,
+    // idle for a whole run) is found out by the kernel instead of on the next query.
+    extra: { max: poolSize, connectionTimeoutMillis: 5000, keepAlive: true, keepAliveInitialDelayMillis: 10_000 },
   };
 }
 

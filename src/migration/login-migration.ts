@@ -1,25 +1,107 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { Semaphore } from '../common/semaphore.js';
+import { migrationConfig, type MigrationConfig } from '../config/migration.config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import type { UserEntity } from '../users/user.entity.js';
-import { MigrationError, MigrationErrorCode } from './migration.error.js';
-import { MigrationService } from './migration.service.js';
+import { UsersRepository } from '../users/users.repository.js';
+import type { ItemStatus } from './migration-item.entity.js';
+import type { PlannedUser } from './migration-plan.js';
+import { MigrationPlanner } from './migration-planner.js';
+import type { MigrationRunEntity } from './migration-run.entity.js';
+import { MigrationRunsRepository } from './migration-runs.repository.js';
+import { UserMigrator, type RunContext } from './user-migrator.js';
+
+/** Trickle migrations one instance works on at once; the shared Clerk budget sets the pace anyway. */
+const TRICKLE_CONCURRENCY = 8;
+const STANDING_PREFIX = 'login:';
 
 /**
  * Trickle migration (`MIGRATION_ON_LOGIN`): a person who just proved their password is moved to
- * Clerk on the spot. When a bulk run holds the lock, the login simply leaves them to that run.
+ * Clerk right after the answer has gone, on whichever instance they logged in.
+ *
+ * A light path for one person: no run-wide lock, recovery or dependent-row counts. The person is
+ * claimed by inserting their item (one live item per person, enforced by a unique index), so a
+ * bulk run, the sweep and other instances never work on them at the same time, and operators'
+ * runs are never refused or delayed by a wave of logins. Items go into one standing run per day
+ * (`login:<date>`, status `open`), which `runs`, `verify` and rollback see like any other.
+ *
+ * The account is created first and looked up only when Clerk says the email is taken: one request
+ * per person instead of three, which is what a wave of logins spends its budget on.
  */
 @Injectable()
-export class LoginMigration {
+export class LoginMigration implements BeforeApplicationShutdown {
   private readonly logger = new Logger(LoginMigration.name);
+  private readonly slots = new Semaphore(TRICKLE_CONCURRENCY);
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopping = false;
+  private standing?: { key: string; run: Promise<MigrationRunEntity> };
 
-  constructor(private readonly migration: MigrationService) {}
+  constructor(
+    private readonly planner: MigrationPlanner,
+    private readonly migrator: UserMigrator,
+    private readonly runs: MigrationRunsRepository,
+    private readonly users: UsersRepository,
+    private readonly metrics: MetricsService,
+    @Inject(migrationConfig.KEY) private readonly config: MigrationConfig,
+  ) {}
 
-  async migrateAfterLogin(user: UserEntity): Promise<void> {
-    try {
-      const run = await this.migration.migrate({ actor: user.userId, email: user.email, kind: 'login' });
-      this.logger.log(`migrated user ${user.userId} after login (run ${run.id}: ${run.status})`);
-    } catch (error) {
-      if (error instanceof MigrationError && [MigrationErrorCode.RunInProgress, MigrationErrorCode.AlreadyOnClerk].includes(error.code as MigrationErrorCode)) return;
-      throw error;
+  /** Settles when the person is on Clerk, left to a bulk run, or failed (recorded on their item); never rejects. */
+  migrateAfterLogin(user: UserEntity): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    const task = this.slots
+      .run(() => (this.stopping ? Promise.resolve() : this.moveOne(user.userId)))
+      .catch((error: unknown) => {
+        this.logger.warn(`trickle migration of user ${user.userId} failed: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    this.inFlight.add(task);
+    void task.finally(() => this.inFlight.delete(task));
+    return task;
+  }
+
+  /** On SIGTERM: take no more logins, let the ones in flight finish (their items are recorded). */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async moveOne(userId: string): Promise<void> {
+    const user = await this.users.findById(userId);
+    if (!user || user.clerkUserId) return;
+    // An operator rolled this person back: only an explicit run moves them again.
+    if ((await this.runs.latestItemStatus(userId)) === 'rolled_back') return;
+    const options = { strategy: this.config.strategy, onExisting: this.config.onExisting };
+    const [plan] = await this.planner.planWithoutLookups([user], options);
+    // Invalid users are reported by the bulk runs; a trickle adds nothing to that.
+    if (plan.action === 'invalid' || plan.action === 'skip') return;
+    const run = await this.standingRun();
+    const itemId = (await this.runs.insertItems(run.id, [plan], 'pending')).get(userId);
+    if (!itemId) return; // claimed meanwhile by a run or another instance: theirs to finish
+    const context: RunContext = { runId: run.id, actor: userId, invitationRedirectUrl: this.config.invitationRedirectUrl };
+    const item = { ...plan, itemId, name: user.name };
+    const status = await this.migrator.execute(context, item, { onEmailTaken: () => this.replan(context, item, user, options) });
+    this.metrics.migrationOutcome(status);
+    this.logger.log(`trickle migration of user ${userId}: ${status}`);
+  }
+
+  /** Clerk has an account with this email: plan the person as a run would (link, skip) and carry it out. */
+  private async replan(context: RunContext, item: PlannedUser & { itemId: string; name: string }, user: UserEntity, options: Parameters<MigrationPlanner['plan']>[1]): Promise<ItemStatus> {
+    const [plan] = await this.planner.plan([user], options);
+    await this.runs.updateItem(item.itemId, { action: plan.action, reason: plan.reason, clerkUserId: plan.clerkUserId ?? null });
+    return this.migrator.execute(context, { ...plan, itemId: item.itemId, name: item.name });
+  }
+
+  /** Today's standing run, opened by whichever instance needs it first; yesterday's is closed then. */
+  private standingRun(): Promise<MigrationRunEntity> {
+    const key = `${STANDING_PREFIX}${new Date().toISOString().slice(0, 10)}`;
+    if (this.standing?.key !== key) {
+      const run = this.runs.openStandingRun({ kind: 'login', strategy: this.config.strategy, dryRun: false, startedBy: 'login', options: {}, standingKey: key });
+      this.standing = { key, run };
+      void run
+        .then(() => this.runs.closeStandingRuns(STANDING_PREFIX, key))
+        .catch(() => {
+          if (this.standing?.run === run) this.standing = undefined;
+        });
     }
+    return this.standing.run;
   }
 }

@@ -58,6 +58,10 @@ export class MigrationItemEntity {
   @Column({ name: 'clerk_deleted_at', type: 'timestamptz', nullable: true })
   clerkDeletedAt: Date | null;
 
+  /** md5 of the email and hash the item was planned from: an invalid user is planned again only once it changes. */
+  @Column({ name: 'row_fingerprint', type: 'varchar', nullable: true })
+  rowFingerprint: string | null;
+
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 }

@@ -37,6 +37,18 @@ export class MigrationPlanner {
     return planBatch(batch, { ...options, clerkUsers, emailCounts, clerkIdsLinkedLocally });
   }
 
+  /**
+   * The plan Clerk's answers could only change into a link or a skip: for a trickle migration,
+   * which creates first and looks up only when Clerk says the email is taken. Users some run may
+   * already have created get the full plan (their account must be found by external id).
+   */
+  async planWithoutLookups(batch: UserEntity[], options: PlanOptions): Promise<PlannedUser[]> {
+    const mayExist = await this.runs.usersWithPossibleClerkAccount(batch.map((u) => u.userId));
+    if (mayExist.size > 0) return this.plan(batch, options);
+    const emailCounts = await this.users.countByLowerEmail([...new Set(batch.map((u) => u.email.toLowerCase()))]);
+    return planBatch(batch, { ...options, clerkUsers: [], emailCounts, clerkIdsLinkedLocally: new Set() });
+  }
+
   private async inChunks(values: string[], lookUp: (chunk: string[]) => Promise<ClerkUser[]>): Promise<ClerkUser[]> {
     const found: ClerkUser[] = [];
     for (let i = 0; i < values.length; i += MAX_LOOKUP_BATCH) found.push(...(await lookUp(values.slice(i, i + MAX_LOOKUP_BATCH))));

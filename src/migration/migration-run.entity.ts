@@ -1,7 +1,8 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 export type RunKind = 'dry_run' | 'single' | 'all' | 'sweep' | 'login' | 'resend_invites';
-export type RunStatus = 'running' | 'completed' | 'completed_with_errors' | 'failed' | 'interrupted' | 'rolled_back';
+/** `open`: the day's standing trickle run, which takes logins' items until the next day closes it. */
+export type RunStatus = 'open' | 'running' | 'completed' | 'completed_with_errors' | 'failed' | 'interrupted' | 'rolled_back';
 
 @Entity({ name: 'migration_runs' })
 export class MigrationRunEntity {
@@ -42,4 +43,12 @@ export class MigrationRunEntity {
 
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
   finishedAt: Date | null;
+
+  /** Touched every few seconds while the run works: a `running` run with an old heartbeat is dead. */
+  @Column({ name: 'heartbeat_at', type: 'timestamptz', nullable: true })
+  heartbeatAt: Date | null;
+
+  /** Names a run that must exist once in the fleet: `login:<day>`, `sweep:<slot>`. */
+  @Column({ name: 'standing_key', type: 'varchar', nullable: true })
+  standingKey: string | null;
 }

@@ -17,6 +17,9 @@ import { readAhead } from './read-ahead.js';
 import { runPool } from './run-pool.js';
 import { UserMigrator, type RunContext, type WorkItem } from './user-migrator.js';
 
+/** How often a working run says it is alive; see `RUN_STALE_AFTER_MS` for when silence means dead. */
+const HEARTBEAT_INTERVAL_MS = 2_000;
+
 export interface RunOptions {
   strategy: MigrationStrategy;
   onExisting: OnExistingPolicy;
@@ -53,9 +56,17 @@ export class MigrationRunner implements BeforeApplicationShutdown {
     @Inject(migrationConfig.KEY) private readonly config: MigrationConfig,
   ) {}
 
-  /** Runs to the end and releases the lock, whatever happens; never rejects. */
+  /**
+   * Runs to the end and releases the lock, whatever happens; never rejects. While it works, the
+   * run's heartbeat tells other processes it is alive; if the lock is lost, it stops taking users.
+   */
   execute(run: MigrationRunEntity, lock: HeldLock, source: AsyncIterable<UserEntity[]>, total: number, onProgress?: ProgressListener): Promise<MigrationRunEntity> {
-    const done = this.executeHeld(run, source, total, onProgress).finally(() => lock.release());
+    const heartbeat = setInterval(() => void this.runs.touchHeartbeat(run.id).catch(() => undefined), HEARTBEAT_INTERVAL_MS);
+    heartbeat.unref();
+    const done = this.executeHeld(run, lock.lost, source, total, onProgress).finally(() => {
+      clearInterval(heartbeat);
+      return lock.release();
+    });
     this.active.add(done);
     return done.finally(() => this.active.delete(done));
   }
@@ -69,8 +80,15 @@ export class MigrationRunner implements BeforeApplicationShutdown {
     await Promise.allSettled([...this.active]);
   }
 
-  private async executeHeld(run: MigrationRunEntity, source: AsyncIterable<UserEntity[]>, total: number, onProgress?: ProgressListener): Promise<MigrationRunEntity> {
+  private async executeHeld(
+    run: MigrationRunEntity,
+    lockLost: AbortSignal,
+    source: AsyncIterable<UserEntity[]>,
+    total: number,
+    onProgress?: ProgressListener,
+  ): Promise<MigrationRunEntity> {
     const context: RunContext = { runId: run.id, actor: run.startedBy, invitationRedirectUrl: this.config.invitationRedirectUrl };
+    const stop = AbortSignal.any([this.stopping.signal, lockLost]);
     const options = run.options as RunOptions;
     let status: RunStatus = 'completed';
     let error: { code: string; message: string } | undefined;
@@ -78,10 +96,13 @@ export class MigrationRunner implements BeforeApplicationShutdown {
     try {
       await this.recoverAbandoned(run.id);
       dependentRows.before = await this.dependents.count();
-      await this.migrateAll(context, options, source, total, onProgress);
+      await this.migrateAll(context, options, source, total, stop, onProgress);
       await this.reconcileUncertain(context, run.id);
       dependentRows.after = await this.dependents.count();
-      if (this.stopping.signal.aborted) status = await this.interrupt(run.id);
+      if (lockLost.aborted) {
+        status = await this.interrupt(run.id, 'lost its lock');
+        error = { code: MigrationErrorCode.LockLost, message: 'The migration lock was lost (its database session ended); the run stopped' };
+      } else if (this.stopping.signal.aborted) status = await this.interrupt(run.id, 'interrupted by shutdown');
     } catch (failure) {
       status = 'failed';
       error = describeFailure(failure);
@@ -97,10 +118,17 @@ export class MigrationRunner implements BeforeApplicationShutdown {
     });
   }
 
-  private async migrateAll(context: RunContext, options: RunOptions, source: AsyncIterable<UserEntity[]>, total: number, onProgress?: ProgressListener): Promise<void> {
+  private async migrateAll(
+    context: RunContext,
+    options: RunOptions,
+    source: AsyncIterable<UserEntity[]>,
+    total: number,
+    stop: AbortSignal,
+    onProgress?: ProgressListener,
+  ): Promise<void> {
     const counts: Partial<Record<ItemStatus, number>> = {};
     let processed = 0;
-    await runPool(this.workItems(context.runId, options, source), this.config.concurrency, async (item) => {
+    await runPool(this.workItems(context.runId, options, source, stop), this.config.concurrency, async (item) => {
       const status = await this.migrator.execute(context, item);
       counts[status] = (counts[status] ?? 0) + 1;
       this.metrics.migrationOutcome(status);
@@ -113,36 +141,43 @@ export class MigrationRunner implements BeforeApplicationShutdown {
    * The next batch is planned while this one migrates (`readAhead`): otherwise every batch's look-up
    * and inserts would leave the Clerk budget unused, a few per cent of the rate at the limit.
    */
-  private async *workItems(runId: string, options: RunOptions, source: AsyncIterable<UserEntity[]>): AsyncGenerator<WorkItem> {
-    for await (const batch of readAhead(this.plannedBatches(runId, options, source))) {
+  private async *workItems(runId: string, options: RunOptions, source: AsyncIterable<UserEntity[]>, stop: AbortSignal): AsyncGenerator<WorkItem> {
+    for await (const batch of readAhead(this.plannedBatches(runId, options, source, stop))) {
       for (const item of batch) {
-        if (this.stopping.signal.aborted) return;
+        if (stop.aborted) return;
         yield item;
       }
     }
   }
 
-  private async *plannedBatches(runId: string, options: RunOptions, source: AsyncIterable<UserEntity[]>): AsyncGenerator<WorkItem[]> {
+  /**
+   * A user some trickle migration has claimed meanwhile gets no item (`insertItems` leaves them
+   * out) and is left to it: the two never work on the same person.
+   */
+  private async *plannedBatches(runId: string, options: RunOptions, source: AsyncIterable<UserEntity[]>, stop: AbortSignal): AsyncGenerator<WorkItem[]> {
     let remaining = options.limit ?? Number.POSITIVE_INFINITY;
     for await (const users of source) {
-      if (this.stopping.signal.aborted || remaining <= 0) return;
+      if (stop.aborted || remaining <= 0) return;
       const batch = users.slice(0, remaining);
       remaining -= batch.length;
       const planned = await this.planner.plan(batch, options);
       const itemIds = await this.runs.insertItems(runId, planned, 'pending');
       const names = new Map(batch.map((u) => [u.userId, u.name]));
-      yield planned.map((plan) => ({ ...plan, itemId: itemIds.get(plan.userId)!, name: names.get(plan.userId) ?? '' }));
+      yield planned.filter((plan) => itemIds.has(plan.userId)).map((plan) => ({ ...plan, itemId: itemIds.get(plan.userId)!, name: names.get(plan.userId) ?? '' }));
     }
   }
 
-  /** Users planned but not started when the process was asked to stop: failed as interrupted; the next run takes them. */
-  private async interrupt(runId: string): Promise<RunStatus> {
+  /** Users planned but not started when the run had to stop: failed as interrupted; the next run takes them. */
+  private async interrupt(runId: string, why: string): Promise<RunStatus> {
     const left = await this.runs.failPendingItems([runId], MigrationErrorCode.Interrupted);
-    this.logger.warn(`run ${runId} interrupted by shutdown; ${left} planned users left for the next run`);
+    this.logger.warn(`run ${runId} ${why}; ${left} planned users left for the next run`);
     return 'interrupted';
   }
 
-  /** Runs left `running` by a dead process are marked interrupted; their uncertain creates are settled. */
+  /**
+   * Runs left `running` by a dead process are marked interrupted; their uncertain creates are
+   * settled. Items of live work elsewhere (a trickle migration in flight) are left alone.
+   */
   private async recoverAbandoned(runId: string): Promise<void> {
     const abandoned = await this.runs.interruptAbandonedRuns(runId);
     if (abandoned.length > 0) this.logger.warn(`recovering after interrupted runs: ${abandoned.join(', ')}`);

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { PlannedUser } from './migration-plan.js';
 import { MigrationItemEntity, type ItemStatus } from './migration-item.entity.js';
 import { MigrationRunEntity, type RunKind, type RunStatus } from './migration-run.entity.js';
+import { ROW_FINGERPRINT } from '../users/row-fingerprint.js';
 
 export type RunCounts = Partial<Record<ItemStatus, number>> & { total: number };
 
@@ -13,7 +14,22 @@ export interface NewRun {
   dryRun: boolean;
   startedBy: string;
   options: Record<string, unknown>;
+  /** Only one run with this key ever exists: a sweep slot, the day's trickle run. */
+  standingKey?: string;
 }
+
+/** A live run touches its heartbeat every few seconds; one silent for this long is dead. */
+export const RUN_STALE_AFTER_MS = 15_000;
+/**
+ * A trickle item is in flight for one Clerk create (with retries); one left live this long was
+ * abandoned by its process. Generous, since reconciling a live one would cross its work.
+ */
+export const TRICKLE_ITEM_STALE_AFTER_MS = 120_000;
+
+/** SQL that is true when item `i`'s run is still working on it (another process may hold it). */
+const ITEM_IS_LIVE = `EXISTS (SELECT 1 FROM migration_runs r WHERE r.id = i.run_id AND (
+    (r.status = 'running' AND coalesce(r.heartbeat_at, r.started_at) > now() - $STALE * interval '1 millisecond')
+    OR (r.status = 'open' AND i.updated_at > now() - ${TRICKLE_ITEM_STALE_AFTER_MS} * interval '1 millisecond')))`;
 
 /** The migration's own tables: runs and their per-user items. */
 @Injectable()
@@ -26,7 +42,45 @@ export class MigrationRunsRepository {
 
   async createRun(run: NewRun): Promise<MigrationRunEntity> {
     const repo = this.dataSource.getRepository(MigrationRunEntity);
-    return repo.save(repo.create({ ...run, status: 'running', counts: {}, startedAt: new Date() }));
+    const now = new Date();
+    return repo.save(repo.create({ ...run, standingKey: run.standingKey ?? null, status: 'running', counts: {}, startedAt: now, heartbeatAt: now }));
+  }
+
+  /** The open run with this standing key, created by whichever process asks first. */
+  async openStandingRun(run: NewRun & { standingKey: string }): Promise<MigrationRunEntity> {
+    await this.dataSource.query(
+      `INSERT INTO migration_runs (kind, strategy, dry_run, started_by, status, options, standing_key)
+       VALUES ($1, $2, false, $3, 'open', $4, $5) ON CONFLICT (standing_key) DO NOTHING`,
+      [run.kind, run.strategy, run.startedBy, JSON.stringify(run.options), run.standingKey],
+    );
+    return (await this.dataSource.getRepository(MigrationRunEntity).findOneBy({ standingKey: run.standingKey }))!;
+  }
+
+  /** Closes open standing runs of this prefix other than `keepKey` (yesterday's trickle run). */
+  async closeStandingRuns(prefix: string, keepKey: string): Promise<void> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM migration_runs WHERE status = 'open' AND standing_key LIKE $1 AND standing_key <> $2`,
+      [`${prefix}%`, keepKey],
+    );
+    for (const { id } of rows) {
+      const counts = await this.countItems(id);
+      await this.finishRun(id, (counts.failed ?? 0) > 0 ? 'completed_with_errors' : 'completed');
+    }
+  }
+
+  async touchHeartbeat(runId: string): Promise<void> {
+    await this.dataSource.query(`UPDATE migration_runs SET heartbeat_at = now() WHERE id = $1 AND status = 'running'`, [runId]);
+  }
+
+  /** Runs other than `exceptRunId` that are `running` and whose process is still alive. */
+  async liveRuns(exceptRunId?: string): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM migration_runs
+        WHERE status = 'running' AND id IS DISTINCT FROM $1
+          AND coalesce(heartbeat_at, started_at) > now() - $2 * interval '1 millisecond'`,
+      [exceptRunId ?? null, RUN_STALE_AFTER_MS],
+    );
+    return rows.map((row) => row.id);
   }
 
   findRun(id: string): Promise<MigrationRunEntity | null> {
@@ -75,13 +129,19 @@ export class MigrationRunsRepository {
     return Object.fromEntries(rows.map((row) => [row.action, row.count]));
   }
 
-  /** One row per planned user, written in a single statement. */
+  /**
+   * One row per planned user, written in a single statement. A live item (`pending`, `creating`) is
+   * a claim: a user some other run or trickle migration is working on gets no row here (a unique
+   * index allows one live item per person), and is missing from the returned map.
+   */
   async insertItems(runId: string, planned: PlannedUser[], status: ItemStatus): Promise<Map<string, string>> {
     if (planned.length === 0) return new Map();
     const rows: { id: string; user_id: string }[] = await this.dataSource.query(
-      `INSERT INTO migration_items (run_id, user_id, email, action, status, clerk_user_id, reason)
-       SELECT $1, u.user_id, u.email, u.action, $2, u.clerk_user_id, u.reason
+      `INSERT INTO migration_items (run_id, user_id, email, action, status, clerk_user_id, reason, row_fingerprint)
+       SELECT $1, u.user_id, u.email, u.action, $2, u.clerk_user_id, u.reason,
+              (SELECT ${ROW_FINGERPRINT('p')} FROM users p WHERE p.user_id = u.user_id)
          FROM jsonb_to_recordset($3::jsonb) AS u(user_id uuid, email varchar, action varchar, clerk_user_id varchar, reason varchar)
+       ON CONFLICT DO NOTHING
        RETURNING id, user_id`,
       [runId, status, JSON.stringify(planned.map((p) => ({ user_id: p.userId, email: p.email, action: p.action, clerk_user_id: p.clerkUserId ?? null, reason: p.reason })))],
     );
@@ -100,7 +160,10 @@ export class MigrationRunsRepository {
     );
   }
 
-  /** Items whose Clerk outcome is unknown: a create was sent and no result recorded. */
+  /**
+   * Items whose Clerk outcome is unknown: a create was sent and no result recorded. Those of one
+   * run, or else those no live run (or fresh trickle migration) may still be waiting on.
+   */
   findUncertainItems(limit: number, runId?: string): Promise<MigrationItemEntity[]> {
     const query = this.dataSource
       .getRepository(MigrationItemEntity)
@@ -109,26 +172,41 @@ export class MigrationRunsRepository {
       .orderBy('i.id', 'ASC')
       .limit(limit);
     if (runId) query.andWhere('i.run_id = :runId', { runId });
+    else query.andWhere(`NOT ${ITEM_IS_LIVE.replace('$STALE', ':stale')}`, { stale: RUN_STALE_AFTER_MS });
     return query.getMany();
   }
 
-  /** Runs left `running` by a process that died; only called while holding the migration lock. */
-  async interruptAbandonedRuns(exceptRunId: string): Promise<string[]> {
+  /** The status of the user's latest item in a real run (dry runs aside), if any. */
+  async latestItemStatus(userId: string): Promise<ItemStatus | null> {
+    const rows: { status: ItemStatus }[] = await this.dataSource.query(
+      `SELECT status FROM migration_items WHERE user_id = $1 AND status <> 'planned' ORDER BY id DESC LIMIT 1`,
+      [userId],
+    );
+    return rows[0]?.status ?? null;
+  }
+
+  /**
+   * Runs left `running` by a process that is gone (heartbeat silent), other than `exceptRunId`,
+   * are marked interrupted, and every `pending` item no live run is working on is released (a kill,
+   * a failure that could not even record itself). Called by a run under the lock and, without it,
+   * by each app instance now and then: either way a live run's items are never touched.
+   */
+  async interruptAbandonedRuns(exceptRunId?: string): Promise<string[]> {
     // Wrapped in a CTE: TypeORM hands back `[rows, count]` for a bare UPDATE, plain rows for a SELECT.
     const rows: { id: string }[] = await this.dataSource.query(
       `WITH interrupted AS (
          UPDATE migration_runs SET status = 'interrupted', finished_at = now(), error_code = 'interrupted',
                 error_message = 'The process running it stopped before it finished'
-          WHERE status = 'running' AND dry_run = false AND id <> $1 RETURNING id)
+          WHERE status = 'running' AND dry_run = false AND id IS DISTINCT FROM $1
+            AND coalesce(heartbeat_at, started_at) <= now() - $2 * interval '1 millisecond'
+          RETURNING id)
        SELECT id FROM interrupted`,
-      [exceptRunId],
+      [exceptRunId ?? null, RUN_STALE_AFTER_MS],
     );
-    // Under the lock no other run is live, so a `pending` item of any other run was planned and
-    // never started (a kill, a failure that could not even record itself): it is released here.
     await this.dataSource.query(
-      `UPDATE migration_items SET status = 'failed', error_code = 'interrupted', updated_at = now()
-        WHERE status = 'pending' AND run_id <> $1`,
-      [exceptRunId],
+      `UPDATE migration_items i SET status = 'failed', error_code = 'interrupted', updated_at = now()
+        WHERE i.status = 'pending' AND i.run_id IS DISTINCT FROM $1 AND NOT ${ITEM_IS_LIVE.replace('$STALE', '$2')}`,
+      [exceptRunId ?? null, RUN_STALE_AFTER_MS],
     );
     return rows.map((row) => row.id);
   }

@@ -11,6 +11,8 @@ export enum MigrationErrorCode {
   DatabaseUnavailable = 'database_unavailable',
   NotRollbackable = 'not_rollbackable',
   Interrupted = 'interrupted',
+  LockLost = 'lock_lost',
+  SweepAlreadyDone = 'sweep_already_done',
 }
 
 export class MigrationError extends AppError {}

@@ -1,17 +1,28 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { migrationConfig, type MigrationConfig } from '../config/migration.config.js';
 import { MigrationError, MigrationErrorCode } from './migration.error.js';
 import { MigrationService } from './migration.service.js';
 
+/** While an operator's run holds the lock, the sweep asks again this often, for up to `SWEEP_PATIENCE_MS`. */
+const SWEEP_RETRY_MS = 60_000;
+const SWEEP_PATIENCE_MS = 3 * 60 * 60_000;
+/** How often each instance looks for runs whose process is gone, so none stays `running` for ever. */
+const STALE_RUN_CHECK_MS = 30_000;
+
 /**
- * The nightly sweep: migrates whoever is left, on `MIGRATION_CRON`. With several instances, the
- * migration lock lets exactly one of them sweep; the others find it taken and do nothing.
+ * The nightly sweep: migrates whoever is left, on `MIGRATION_CRON`. Every instance's cron fires;
+ * the sweep's run carries its slot (the minute it was scheduled for) as a standing key, so exactly
+ * one instance sweeps it and the others are told it is done. Trickle migrations never hold the
+ * lock, so they never make the sweep skip; an operator's run does hold it, and the sweep waits
+ * for it rather than losing the night.
  */
 @Injectable()
-export class MigrationScheduler implements OnModuleInit {
+export class MigrationScheduler implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(MigrationScheduler.name);
+  private readonly shutdown = new AbortController();
 
   constructor(
     private readonly migration: MigrationService,
@@ -20,23 +31,50 @@ export class MigrationScheduler implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    const check = setInterval(() => void this.settleAbandonedRuns(), STALE_RUN_CHECK_MS);
+    check.unref();
+    this.shutdown.signal.addEventListener('abort', () => clearInterval(check));
     if (!this.config.scheduleEnabled) return;
     // Registered here rather than with @Cron, because the schedule comes from validated configuration.
-    const job = CronJob.from({ cronTime: this.config.cron, onTick: () => void this.sweep(), start: true });
+    const job = CronJob.from({ cronTime: this.config.cron, onTick: () => void this.sweep(slotOf(new Date())), start: true });
     this.registry.addCronJob('migration-sweep', job);
     this.logger.log(`nightly sweep scheduled: ${this.config.cron}`);
   }
 
-  async sweep(): Promise<void> {
-    try {
-      const run = await this.migration.migrate({ actor: 'scheduler', kind: 'sweep' });
-      this.logger.log(`sweep ${run.id} ended ${run.status}: ${JSON.stringify(run.counts)}`);
-    } catch (error) {
-      if (error instanceof MigrationError && error.code === MigrationErrorCode.RunInProgress) {
-        this.logger.log('sweep skipped: another instance is migrating');
+  onApplicationShutdown(): void {
+    this.shutdown.abort();
+  }
+
+  /** Sweeps `slot` unless another instance has; resolves when this instance is done with it. */
+  async sweep(slot: string, patienceMs = SWEEP_PATIENCE_MS, retryMs = SWEEP_RETRY_MS): Promise<void> {
+    const giveUpAt = Date.now() + patienceMs;
+    for (;;) {
+      try {
+        const run = await this.migration.migrate({ actor: 'scheduler', kind: 'sweep', sweepSlot: slot });
+        this.logger.log(`sweep ${run.id} ended ${run.status}: ${JSON.stringify(run.counts)}`);
         return;
+      } catch (error) {
+        if (error instanceof MigrationError && error.code === MigrationErrorCode.SweepAlreadyDone) {
+          this.logger.log(`sweep of ${slot} skipped: another instance swept it`);
+          return;
+        }
+        if (!(error instanceof MigrationError && error.code === MigrationErrorCode.RunInProgress) || Date.now() + retryMs > giveUpAt) {
+          this.logger.error(`sweep of ${slot} failed: ${error instanceof Error ? error.message : String(error)}`);
+          return;
+        }
       }
-      this.logger.error(`sweep failed: ${error instanceof Error ? error.message : String(error)}`);
+      const stopped = await sleep(retryMs, false, { signal: this.shutdown.signal }).catch(() => true);
+      if (stopped) return;
     }
   }
+
+  private async settleAbandonedRuns(): Promise<void> {
+    const settled = await this.migration.settleAbandonedRuns().catch(() => []);
+    if (settled.length > 0) this.logger.warn(`runs left running by a stopped process, now interrupted: ${settled.join(', ')}`);
+  }
+}
+
+/** The minute the cron fired for: the same on every instance, whatever its clock's seconds. */
+export function slotOf(firedAt: Date): string {
+  return firedAt.toISOString().slice(0, 16);
 }

@@ -3,7 +3,7 @@ import { AuditAction } from '../audit/audit-action.js';
 import { AuditService } from '../audit/audit.service.js';
 import { migrationConfig, type MigrationConfig, type MigrationStrategy } from '../config/migration.config.js';
 import type { UserEntity } from '../users/user.entity.js';
-import { UsersRepository, type UserStats } from '../users/users.repository.js';
+import { UsersRepository, type LegacyFilter, type UserStats } from '../users/users.repository.js';
 import { MigrationLock, type HeldLock } from './migration-lock.js';
 import { MigrationPlanner } from './migration-planner.js';
 import type { PlannedUser } from './migration-plan.js';
@@ -22,7 +22,11 @@ export interface MigrateRequest {
   /** One user, by email (case-insensitive). */
   email?: string;
   limit?: number;
-  kind?: Extract<RunKind, 'all' | 'sweep' | 'login'>;
+  kind?: Extract<RunKind, 'all' | 'sweep'>;
+  /** Plan again users reported invalid whose row has not changed since (left out otherwise). */
+  retryInvalid?: boolean;
+  /** For a sweep: the schedule's slot, so that exactly one instance of the fleet sweeps it. */
+  sweepSlot?: string;
 }
 
 export interface StartedRun {
@@ -54,6 +58,9 @@ export interface RunProblem {
 
 const PLAN_SAMPLE = 1000;
 
+/** How long a new run waits for one that lost its lock to notice and stop, before answering 409. */
+const WAIT_FOR_STOPPING_RUN_MS = 30_000;
+
 /** The one entry point to the migration for the CLI, REST and the scheduler. */
 @Injectable()
 export class MigrationService {
@@ -78,7 +85,7 @@ export class MigrationService {
   /** Plans every legacy user (or one) with batched Clerk look-ups; writes nothing to Clerk or `users`. */
   async dryRun(request: Omit<MigrateRequest, 'kind'>): Promise<DryRunReport> {
     const options = this.runOptions(request);
-    const source = request.email ? this.single(await this.legacyUserByEmail(request.email)) : this.users.legacyUsersInBatches(this.config.batchSize);
+    const source = request.email ? this.single(await this.legacyUserByEmail(request.email)) : this.users.legacyUsersInBatches(this.config.batchSize, legacyFilter(request));
     const run = await this.runs.createRun({ kind: 'dry_run', strategy: options.strategy, dryRun: true, startedBy: request.actor, options: { ...options } });
     const sample: PlannedUserView[] = [];
     let remaining = options.limit ?? Number.POSITIVE_INFINITY;
@@ -104,10 +111,11 @@ export class MigrationService {
     const lock = await this.acquireLock();
     try {
       const kind = request.kind ?? (user ? 'single' : 'all');
-      const run = await this.runs.createRun({ kind, strategy: options.strategy, dryRun: false, startedBy: request.actor, options: { ...options, email: request.email } });
+      const run = await this.createRun(request, kind, options);
       await this.audit.record({ actor: request.actor, action: AuditAction.RunStarted, details: { runId: run.id, kind, ...options } });
-      const total = user ? 1 : Math.min(await this.users.countLegacy(), options.limit ?? Number.POSITIVE_INFINITY);
-      const source = user ? this.single(user) : this.users.legacyUsersInBatches(this.config.batchSize);
+      const filter = legacyFilter(request);
+      const total = user ? 1 : Math.min(await this.users.countLegacy(filter), options.limit ?? Number.POSITIVE_INFINITY);
+      const source = user ? this.single(user) : this.users.legacyUsersInBatches(this.config.batchSize, filter);
       return { run, finished: this.runner.execute(run, lock, source, total, onProgress) };
     } catch (error) {
       await lock.release();
@@ -162,10 +170,50 @@ export class MigrationService {
     return this.runs.listRuns(limit, offset);
   }
 
+  /** Marks runs whose process is gone `interrupted` and releases their unstarted users; needs no lock. */
+  settleAbandonedRuns(): Promise<string[]> {
+    return this.runs.interruptAbandonedRuns();
+  }
+
+  /**
+   * The one-at-a-time lock. A run that lost its lock may still be finishing its users in flight
+   * while this process takes the lock: wait (briefly) until its heartbeat says it has stopped, so
+   * two runs never work side by side and this one's recovery never settles the other's items.
+   */
   async acquireLock(): Promise<HeldLock> {
     const lock = await this.lock.tryAcquire();
     if (!lock) throw new MigrationError(409, MigrationErrorCode.RunInProgress, 'Another migration run or rollback is in progress; wait for it to finish');
-    return lock;
+    try {
+      await this.waitForStoppingRuns();
+      return lock;
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
+  }
+
+  private async waitForStoppingRuns(): Promise<void> {
+    const deadline = Date.now() + WAIT_FOR_STOPPING_RUN_MS;
+    for (;;) {
+      const live = await this.runs.liveRuns();
+      if (live.length === 0) return;
+      if (Date.now() > deadline) {
+        throw new MigrationError(409, MigrationErrorCode.RunInProgress, `Run ${live.join(', ')} lost its lock and is still stopping; try again shortly`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  /** A sweep's run carries its slot as standing key: a second instance sweeping the same slot is refused here. */
+  private async createRun(request: MigrateRequest, kind: RunKind, options: RunOptions): Promise<MigrationRunEntity> {
+    const standingKey = kind === 'sweep' && request.sweepSlot ? `sweep:${request.sweepSlot}` : undefined;
+    const run = { kind, strategy: options.strategy, dryRun: false, startedBy: request.actor, options: { ...options, email: request.email }, standingKey };
+    return this.runs.createRun(run).catch((error: { code?: string }) => {
+      if (standingKey && error.code === '23505') {
+        throw new MigrationError(409, MigrationErrorCode.SweepAlreadyDone, `Another instance has already swept ${request.sweepSlot}`);
+      }
+      throw error;
+    });
   }
 
   private runOptions(request: Pick<MigrateRequest, 'strategy' | 'limit'>): RunOptions {
@@ -184,4 +232,12 @@ export class MigrationService {
   private async *single(user: UserEntity): AsyncGenerator<UserEntity[]> {
     yield [user];
   }
+}
+
+/**
+ * A bulk run leaves out users already reported invalid whose row has not changed (unless asked to
+ * retry them); the unattended sweep also leaves out users an operator rolled back.
+ */
+function legacyFilter(request: Pick<MigrateRequest, 'retryInvalid' | 'kind'>): LegacyFilter {
+  return { skipUnchangedInvalid: !request.retryInvalid, skipRolledBack: request.kind === 'sweep' };
 }

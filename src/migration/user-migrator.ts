@@ -16,6 +16,14 @@ export interface WorkItem extends PlannedUser {
   name: string;
 }
 
+export interface ExecuteOptions {
+  /**
+   * Called instead of recording a skip when a create meets an existing account with the email (the
+   * trickle path creates without looking up first); settles the item its own way.
+   */
+  onEmailTaken?: () => Promise<ItemStatus>;
+}
+
 export interface RunContext {
   runId: string;
   actor: string;
@@ -46,7 +54,7 @@ export class UserMigrator {
     private readonly audit: AuditService,
   ) {}
 
-  async execute(run: RunContext, item: WorkItem): Promise<ItemStatus> {
+  async execute(run: RunContext, item: WorkItem, options: ExecuteOptions = {}): Promise<ItemStatus> {
     switch (item.action) {
       case 'invalid':
         return this.settle(run, item, 'failed', { errorCode: item.reason, errorMessage: invalidMessage(item.reason) });
@@ -55,11 +63,11 @@ export class UserMigrator {
       case 'link':
         return this.link(run, item, item.clerkUserId!, false);
       default:
-        return this.create(run, item);
+        return this.create(run, item, options);
     }
   }
 
-  private async create(run: RunContext, item: WorkItem): Promise<ItemStatus> {
+  private async create(run: RunContext, item: WorkItem, options: ExecuteOptions): Promise<ItemStatus> {
     await this.runs.markCreating(item.itemId);
     let clerkUserId: string;
     try {
@@ -72,6 +80,7 @@ export class UserMigrator {
       });
       clerkUserId = created.id;
     } catch (error) {
+      if (options.onEmailTaken && error instanceof ClerkGatewayError && error.kind === ClerkErrorKind.Conflict) return options.onEmailTaken();
       return this.createFailed(run, item, error);
     }
     const status = await this.link(run, item, clerkUserId, true, item.action === 'invite');

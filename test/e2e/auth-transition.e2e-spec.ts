@@ -46,8 +46,12 @@ describe('the transition', () => {
       (value) => value !== null,
     );
     expect(linked).toMatch(/^user_/);
-    const run = await db.pool.query(`SELECT kind, started_by FROM migration_runs WHERE kind = 'login'`);
-    expect(run.rows).toEqual([{ kind: 'login', started_by: user.userId }]);
+    // Recorded as an item of the day's standing trickle run, which stays open for the day's other logins.
+    const run = await db.pool.query(
+      `SELECT r.kind, r.status, r.standing_key, i.status AS item FROM migration_runs r JOIN migration_items i ON i.run_id = r.id WHERE i.user_id = $1`,
+      [user.userId],
+    );
+    expect(run.rows).toEqual([{ kind: 'login', status: 'open', standing_key: `login:${new Date().toISOString().slice(0, 10)}`, item: 'created' }]);
 
     const session = clerk.signIn(user.email, user.password!);
     const me = await request(app.getHttpServer()).get('/users/me').set({ Authorization: `Bearer ${session.token}` }).expect(200);
