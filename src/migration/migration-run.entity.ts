@@ -48,6 +48,10 @@ export class MigrationRunEntity {
   @Column({ name: 'heartbeat_at', type: 'timestamptz', nullable: true })
   heartbeatAt: Date | null;
 
+  /** The database session that sent the last heartbeat: gone with it, a silent run is dead sooner. */
+  @Column({ name: 'heartbeat_pid', type: 'int', nullable: true })
+  heartbeatPid: number | null;
+
   /** Names a run that must exist once in the fleet: `login:<day>`, `sweep:<slot>`. */
   @Column({ name: 'standing_key', type: 'varchar', nullable: true })
   standingKey: string | null;

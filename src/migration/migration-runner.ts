@@ -18,7 +18,7 @@ import { runPool } from './run-pool.js';
 import { UserMigrator, type RunContext, type WorkItem } from './user-migrator.js';
 
 /** How often a working run says it is alive; see `RUN_STALE_AFTER_MS` for when silence means dead. */
-const HEARTBEAT_INTERVAL_MS = 2_000;
+const HEARTBEAT_INTERVAL_MS = 1_000;
 
 export interface RunOptions {
   strategy: MigrationStrategy;
@@ -61,7 +61,9 @@ export class MigrationRunner implements BeforeApplicationShutdown {
    * run's heartbeat tells other processes it is alive; if the lock is lost, it stops taking users.
    */
   execute(run: MigrationRunEntity, lock: HeldLock, source: AsyncIterable<UserEntity[]>, total: number, onProgress?: ProgressListener): Promise<MigrationRunEntity> {
-    const heartbeat = setInterval(() => void this.runs.touchHeartbeat(run.id).catch(() => undefined), HEARTBEAT_INTERVAL_MS);
+    const beat = () => void this.runs.touchHeartbeat(run.id).catch(() => undefined);
+    beat();
+    const heartbeat = setInterval(beat, HEARTBEAT_INTERVAL_MS);
     heartbeat.unref();
     const done = this.executeHeld(run, lock.lost, source, total, onProgress).finally(() => {
       clearInterval(heartbeat);

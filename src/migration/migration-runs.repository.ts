@@ -18,8 +18,19 @@ export interface NewRun {
   standingKey?: string;
 }
 
-/** A live run touches its heartbeat every few seconds; one silent for this long is dead. */
+/** A live run touches its heartbeat every second; one silent for this long is dead. */
 export const RUN_STALE_AFTER_MS = 15_000;
+/**
+ * Sooner than that, a run is dead once the session that sent its last heartbeat is gone too: a
+ * killed process takes all its sessions with it, while a live one whose sessions were cut
+ * reconnects and beats again within a second or two.
+ */
+export const RUN_RECONNECT_GRACE_MS = 3_000;
+
+/** SQL that is true when run `r` is `running` and its process alive (`$STALE`: RUN_STALE_AFTER_MS). */
+const RUN_IS_LIVE = `(r.status = 'running' AND coalesce(r.heartbeat_at, r.started_at) > now() - $STALE * interval '1 millisecond'
+    AND (coalesce(r.heartbeat_at, r.started_at) > now() - ${RUN_RECONNECT_GRACE_MS} * interval '1 millisecond'
+         OR EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = r.heartbeat_pid)))`;
 /**
  * A trickle item is in flight for one Clerk create (with retries); one left live this long was
  * abandoned by its process. Generous, since reconciling a live one would cross its work.
@@ -28,7 +39,7 @@ export const TRICKLE_ITEM_STALE_AFTER_MS = 120_000;
 
 /** SQL that is true when item `i`'s run is still working on it (another process may hold it). */
 const ITEM_IS_LIVE = `EXISTS (SELECT 1 FROM migration_runs r WHERE r.id = i.run_id AND (
-    (r.status = 'running' AND coalesce(r.heartbeat_at, r.started_at) > now() - $STALE * interval '1 millisecond')
+    ${RUN_IS_LIVE}
     OR (r.status = 'open' AND i.updated_at > now() - ${TRICKLE_ITEM_STALE_AFTER_MS} * interval '1 millisecond')))`;
 
 /** The migration's own tables: runs and their per-user items. */
@@ -69,15 +80,16 @@ export class MigrationRunsRepository {
   }
 
   async touchHeartbeat(runId: string): Promise<void> {
-    await this.dataSource.query(`UPDATE migration_runs SET heartbeat_at = now() WHERE id = $1 AND status = 'running'`, [runId]);
+    await this.dataSource.query(
+      `UPDATE migration_runs SET heartbeat_at = now(), heartbeat_pid = pg_backend_pid() WHERE id = $1 AND status = 'running'`,
+      [runId],
+    );
   }
 
   /** Runs other than `exceptRunId` that are `running` and whose process is still alive. */
   async liveRuns(exceptRunId?: string): Promise<string[]> {
     const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM migration_runs
-        WHERE status = 'running' AND id IS DISTINCT FROM $1
-          AND coalesce(heartbeat_at, started_at) > now() - $2 * interval '1 millisecond'`,
+      `SELECT r.id FROM migration_runs r WHERE r.id IS DISTINCT FROM $1 AND ${RUN_IS_LIVE.replaceAll('$STALE', '$2')}`,
       [exceptRunId ?? null, RUN_STALE_AFTER_MS],
     );
     return rows.map((row) => row.id);
@@ -172,7 +184,7 @@ export class MigrationRunsRepository {
       .orderBy('i.id', 'ASC')
       .limit(limit);
     if (runId) query.andWhere('i.run_id = :runId', { runId });
-    else query.andWhere(`NOT ${ITEM_IS_LIVE.replace('$STALE', ':stale')}`, { stale: RUN_STALE_AFTER_MS });
+    else query.andWhere(`NOT ${ITEM_IS_LIVE.replaceAll('$STALE', ':stale')}`, { stale: RUN_STALE_AFTER_MS });
     return query.getMany();
   }
 
@@ -195,17 +207,16 @@ export class MigrationRunsRepository {
     // Wrapped in a CTE: TypeORM hands back `[rows, count]` for a bare UPDATE, plain rows for a SELECT.
     const rows: { id: string }[] = await this.dataSource.query(
       `WITH interrupted AS (
-         UPDATE migration_runs SET status = 'interrupted', finished_at = now(), error_code = 'interrupted',
+         UPDATE migration_runs r SET status = 'interrupted', finished_at = now(), error_code = 'interrupted',
                 error_message = 'The process running it stopped before it finished'
-          WHERE status = 'running' AND dry_run = false AND id IS DISTINCT FROM $1
-            AND coalesce(heartbeat_at, started_at) <= now() - $2 * interval '1 millisecond'
-          RETURNING id)
+          WHERE r.status = 'running' AND r.dry_run = false AND r.id IS DISTINCT FROM $1 AND NOT ${RUN_IS_LIVE.replaceAll('$STALE', '$2')}
+          RETURNING r.id)
        SELECT id FROM interrupted`,
       [exceptRunId ?? null, RUN_STALE_AFTER_MS],
     );
     await this.dataSource.query(
       `UPDATE migration_items i SET status = 'failed', error_code = 'interrupted', updated_at = now()
-        WHERE i.status = 'pending' AND i.run_id IS DISTINCT FROM $1 AND NOT ${ITEM_IS_LIVE.replace('$STALE', '$2')}`,
+        WHERE i.status = 'pending' AND i.run_id IS DISTINCT FROM $1 AND NOT ${ITEM_IS_LIVE.replaceAll('$STALE', '$2')}`,
       [exceptRunId ?? null, RUN_STALE_AFTER_MS],
     );
     return rows.map((row) => row.id);

@@ -22,6 +22,11 @@ export class MigrateRequestDto {
   @Min(1)
   @Max(100_000_000)
   limit?: number;
+
+  @ApiPropertyOptional({ default: false, description: 'Also plan users reported invalid whose row has not changed since (left out otherwise)' })
+  @IsOptional()
+  @IsBoolean()
+  retryInvalid?: boolean;
 }
 
 export class RollbackRequestDto {

@@ -2,7 +2,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * What several instances on one database need to agree on without talking to each other:
- * - a heartbeat per run, so a live run is told from one whose process is gone;
+ * - a heartbeat per run (and the database session that sent it), so a live run is told from one
+ *   whose process is gone;
  * - a standing key per run, so the day's trickle run and each sweep slot exist once in the fleet;
  * - one live item per person, so a bulk run and a trickle migration never work on the same user;
  * - a fingerprint of the row an item was planned from, so a user reported invalid is not planned
@@ -14,6 +15,7 @@ export class FleetCoordination1764000000003 implements MigrationInterface {
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`ALTER TABLE migration_runs ADD COLUMN IF NOT EXISTS heartbeat_at TIMESTAMPTZ NULL`);
+    await db.query(`ALTER TABLE migration_runs ADD COLUMN IF NOT EXISTS heartbeat_pid INTEGER NULL`);
     await db.query(`ALTER TABLE migration_runs ADD COLUMN IF NOT EXISTS standing_key VARCHAR NULL`);
     await db.query(`CREATE UNIQUE INDEX IF NOT EXISTS migration_runs_standing_key_idx ON migration_runs (standing_key)`);
     await db.query(`ALTER TABLE migration_items ADD COLUMN IF NOT EXISTS row_fingerprint VARCHAR NULL`);
@@ -48,6 +50,7 @@ export class FleetCoordination1764000000003 implements MigrationInterface {
     await db.query('ALTER TABLE migration_items DROP COLUMN IF EXISTS row_fingerprint');
     await db.query('DROP INDEX IF EXISTS migration_runs_standing_key_idx');
     await db.query('ALTER TABLE migration_runs DROP COLUMN IF EXISTS standing_key');
+    await db.query('ALTER TABLE migration_runs DROP COLUMN IF EXISTS heartbeat_pid');
     await db.query('ALTER TABLE migration_runs DROP COLUMN IF EXISTS heartbeat_at');
   }
 }

@@ -18,6 +18,7 @@ interface MigrateOptions extends JsonOption {
   strategy?: MigrationStrategy;
   limit?: number;
   resendInvites?: boolean;
+  retryInvalid?: boolean;
 }
 
 @Command({ name: 'migrate', description: 'Migrate legacy users to Clerk: plan with --dry-run, one user with --email, or everyone left' })
@@ -46,6 +47,14 @@ export class MigrateCommand extends CliCommand<MigrateOptions> {
     return parsePositiveInt('--limit', raw);
   }
 
+  @Option({
+    flags: '--retry-invalid',
+    description: 'also plan users an earlier run reported invalid whose row has not changed since (left out otherwise)',
+  })
+  parseRetryInvalid(): boolean {
+    return true;
+  }
+
   @Option({ flags: '--resend-invites', description: 'instead of migrating, re-send the invitations that failed after their account was created' })
   parseResendInvites(): boolean {
     return true;
@@ -59,7 +68,7 @@ export class MigrateCommand extends CliCommand<MigrateOptions> {
   protected async execute(_params: string[], options: MigrateOptions): Promise<CommandResult> {
     if (options.resendInvites) return this.resend(options);
     const migration = await this.core.migration();
-    const request = { actor: CLI_ACTOR, strategy: options.strategy, email: options.email, limit: options.limit };
+    const request = { actor: CLI_ACTOR, strategy: options.strategy, email: options.email, limit: options.limit, retryInvalid: options.retryInvalid };
     if (options.dryRun) return dryRunResult(await migration.dryRun(request));
     const progress = new ProgressReporter();
     try {
@@ -70,7 +79,7 @@ export class MigrateCommand extends CliCommand<MigrateOptions> {
   }
 
   private async resend(options: MigrateOptions): Promise<CommandResult> {
-    if (options.dryRun || options.email || options.strategy || options.limit) {
+    if (options.dryRun || options.email || options.strategy || options.limit || options.retryInvalid) {
       throw new CliUsageError('--resend-invites takes no other migrate option');
     }
     const report: ResendReport = await (await this.core.migration()).resendInvitations(CLI_ACTOR);
