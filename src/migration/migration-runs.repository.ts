@@ -150,9 +150,11 @@ export class MigrationRunsRepository {
     if (planned.length === 0) return new Map();
     const rows: { id: string; user_id: string }[] = await this.dataSource.query(
       `INSERT INTO migration_items (run_id, user_id, email, action, status, clerk_user_id, reason, row_fingerprint)
-       SELECT $1, u.user_id, u.email, u.action, $2, u.clerk_user_id, u.reason,
+       SELECT $1, u.user_id, u.email, u.action, $2::varchar, u.clerk_user_id, u.reason,
               (SELECT ${ROW_FINGERPRINT('p')} FROM users p WHERE p.user_id = u.user_id)
          FROM jsonb_to_recordset($3::jsonb) AS u(user_id uuid, email varchar, action varchar, clerk_user_id varchar, reason varchar)
+        -- linked since it was read (by a trickle migration that finished meanwhile): nothing left to do
+        WHERE $2::varchar = 'planned' OR NOT EXISTS (SELECT 1 FROM users p WHERE p.user_id = u.user_id AND p.clerk_user_id IS NOT NULL)
        ON CONFLICT DO NOTHING
        RETURNING id, user_id`,
       [runId, status, JSON.stringify(planned.map((p) => ({ user_id: p.userId, email: p.email, action: p.action, clerk_user_id: p.clerkUserId ?? null, reason: p.reason })))],

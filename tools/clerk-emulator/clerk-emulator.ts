@@ -35,6 +35,8 @@ type Internals = EmulatorInternals & { counts: Map<string, Map<string, number>> 
 export class ClerkEmulator {
   readonly secretKey: string;
   private readonly routes: ApiRoute[];
+  /** When each Backend API request (JWKS aside) arrived, for `busiestWindow`. */
+  private arrivals: number[] = [];
 
   constructor(
     readonly url: string,
@@ -87,6 +89,26 @@ export class ClerkEmulator {
     return this.internals.requestCounts();
   }
 
+  /**
+   * The most Backend API requests (JWKS aside, which Clerk does not limit) that arrived within any
+   * `windowMs`, sliding, since the start or the last reset: what a budget may never exceed.
+   */
+  busiestWindow(windowMs = 1000): number {
+    let busiest = 0;
+    // Recorded when each request began, pushed once its body was read: sorted here.
+    const arrivals = [...this.arrivals].sort((a, b) => a - b);
+    for (let first = 0, last = 0; last < arrivals.length; last += 1) {
+      while (arrivals[last] - arrivals[first] >= windowMs) first += 1;
+      busiest = Math.max(busiest, last - first + 1);
+    }
+    return busiest;
+  }
+
+  /** How many Backend API requests (JWKS aside) arrived in all. */
+  arrivalCount(): number {
+    return this.arrivals.length;
+  }
+
   setFaults(input: FaultConfigInput) {
     return this.internals.faults.configure(input);
   }
@@ -102,6 +124,7 @@ export class ClerkEmulator {
 
   /** Forgets users, invitations, counts, faults and the rate-limit window; keeps keys and limits. */
   reset(): void {
+    this.arrivals = [];
     this.internals.reset();
   }
 
@@ -112,12 +135,14 @@ export class ClerkEmulator {
 
   /** Node's request handler; public so that `startClerkEmulator` can wire it before listening. */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrivedAt = Date.now();
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://emulator');
     try {
       const body = await readJson(req);
       if (this.internals.faults.latencyMs > 0) await sleep(this.internals.faults.latencyMs);
       if (url.pathname.startsWith('/__emulator/')) return send(res, 200, handleAdmin(this.internals, method, url.pathname, body));
+      if (!(method === 'GET' && url.pathname === '/v1/jwks')) this.arrivals.push(arrivedAt);
       await this.handleBackendApi(req, res, method, url, body);
     } catch (err) {
       sendError(res, err);

@@ -1,0 +1,54 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { cliEnvironment } from './cli.js';
+
+/** The compiled service, as `npm start` runs it. */
+export const MAIN_PATH = resolve(process.cwd(), 'dist/src/main.js');
+
+export interface AppProcess {
+  url: string;
+  child: ChildProcess;
+  /** What the process printed on stderr so far (its logs go to stdout). */
+  stderr(): string;
+  stop(): Promise<void>;
+}
+
+/** A port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+/**
+ * Starts the compiled service as a real process with only `env` (plus PATH/HOME), waits until it
+ * answers `/health/live`, and returns how to reach and stop it.
+ */
+export async function startAppProcess(env: Record<string, string | undefined>): Promise<AppProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [MAIN_PATH], { env: cliEnvironment({ ...env, PORT: String(port) }), stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  for (let attempt = 0; ; attempt += 1) {
+    if (child.exitCode !== null) throw new Error(`the app process exited with ${child.exitCode}: ${stderr}`);
+    const live = await fetch(`${url}/health/live`).then((r) => r.ok, () => false);
+    if (live) break;
+    if (attempt > 300) throw new Error(`the app process never answered on ${url}: ${stderr}`);
+    await sleep(100);
+  }
+  return {
+    url,
+    child,
+    stderr: () => stderr,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
