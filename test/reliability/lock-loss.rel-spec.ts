@@ -1,0 +1,108 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
+import { buildOnce, collect, startCli, type CliResult } from '../utils/cli.js';
+import { TEST_ENV } from '../utils/test-app.js';
+import { createTestDatabase, type TestDatabase } from '../utils/test-database.js';
+import { insertBulkUsers } from './support/bulk-users.js';
+import { expectLinkedExactlyOnce } from './support/end-state.js';
+import { clerkEnv } from './support/reliability-app.js';
+
+const USERS = 300;
+
+function migrate(db: TestDatabase, clerk: ClerkEmulator): Promise<CliResult> {
+  const env = { ...TEST_ENV, ...clerkEnv(clerk), DATABASE_URL: db.url, MIGRATION_CONCURRENCY: '4' };
+  return collect(startCli(['migrate', '--json'], env), ['migrate', '--json'], 110_000);
+}
+
+async function linked(db: TestDatabase): Promise<number> {
+  return (await db.pool.query('SELECT count(clerk_user_id)::int AS n FROM users')).rows[0].n;
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 600; i += 1) {
+    if (await check()) return;
+    await sleep(25);
+  }
+  throw new Error(`never happened: ${what}`);
+}
+
+/** The session holding the migration lock (another process's), as a proxy restart would cut it. */
+async function lockHolder(db: TestDatabase): Promise<number | undefined> {
+  const { rows } = await db.pool.query(
+    `SELECT l.pid FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+      WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database()`,
+  );
+  return rows[0]?.pid;
+}
+
+/**
+ * A run whose lock is lost mid-run (its session ended) while a second run starts: the first notices
+ * within seconds and stops, the second waits until it has (never working beside it, never settling
+ * its items), and the end state is everyone on Clerk exactly once with no run left `running`.
+ */
+describe('a CLI run that loses its lock while a second one starts', () => {
+  let db: TestDatabase;
+  let clerk: ClerkEmulator;
+
+  beforeEach(async () => {
+    await buildOnce();
+    db = await createTestDatabase();
+    // Cutting sessions of the database also cuts idle ones of this pool; it reconnects on its own.
+    db.pool.on('error', () => undefined);
+    clerk = await startClerkEmulator({ rateLimit: false });
+    await insertBulkUsers(db.pool, USERS, 'locked');
+    clerk.setFaults({ latencyMs: 30 });
+  }, 60_000);
+  afterEach(async () => {
+    await clerk.stop();
+    await db.drop();
+  });
+
+  async function expectCleanEnd(first: CliResult, second: CliResult): Promise<void> {
+    const runs = await db.pool.query(`SELECT id, status, error_code, finished_at FROM migration_runs ORDER BY started_at`);
+    expect(runs.rows.map((r) => r.status)).not.toContain('running');
+    // The second run started work only once the first had stopped.
+    const [firstRun, secondRun] = runs.rows;
+    const secondStarted = await db.pool.query(`SELECT min(updated_at) AS at FROM migration_items WHERE run_id = $1`, [secondRun.id]);
+    expect(secondStarted.rows[0].at.getTime()).toBeGreaterThanOrEqual(firstRun.finished_at.getTime());
+    expect(second.code).toBe(0);
+    expect(first.signal).toBeNull();
+    if ((await linked(db)) < USERS) expect((await migrate(db, clerk)).code).toBe(0);
+    await expectLinkedExactlyOnce(db.pool, clerk);
+    expect(clerk.requestCounts()['POST /v1/users']?.['200']).toBe(USERS);
+    expect(clerk.users()).toHaveLength(USERS);
+  }
+
+  it('stops and records itself interrupted when only its lock session is cut', async () => {
+    const first = migrate(db, clerk);
+    await waitFor(async () => (await linked(db)) >= 20, 'the first run linking users');
+    const pid = await lockHolder(db);
+    expect(pid).toBeDefined();
+    await db.pool.query('SELECT pg_terminate_backend($1)', [pid]);
+    const second = migrate(db, clerk);
+    const [firstResult, secondResult] = [await first, await second];
+
+    const { rows } = await db.pool.query(`SELECT status, error_code FROM migration_runs ORDER BY started_at LIMIT 1`);
+    expect(rows[0]).toEqual({ status: 'interrupted', error_code: 'lock_lost' });
+    expect(firstResult.code).not.toBe(0);
+    expect(firstResult.json).toMatchObject({ status: 'interrupted' });
+    await expectCleanEnd(firstResult, secondResult);
+  }, 120_000);
+
+  it('stops when every session of its process is cut, and the second run never crosses it', async () => {
+    const first = migrate(db, clerk);
+    await waitFor(async () => (await linked(db)) >= 20, 'the first run linking users');
+    await db.pool.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+    );
+    const second = migrate(db, clerk);
+    const [firstResult, secondResult] = [await first, await second];
+
+    const { rows } = await db.pool.query(`SELECT status FROM migration_runs ORDER BY started_at LIMIT 1`);
+    // Its users in flight may meet the cut too (a failed run), or finish first (interrupted): stopped either way.
+    expect(['interrupted', 'failed']).toContain(rows[0].status);
+    expect(firstResult.code).not.toBe(0);
+    await expectCleanEnd(firstResult, secondResult);
+  }, 120_000);
+});
