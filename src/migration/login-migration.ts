@@ -61,7 +61,12 @@ export class LoginMigration implements BeforeApplicationShutdown {
   /** On SIGTERM: take no more logins, let the ones in flight finish (their items are recorded). */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    await Promise.allSettled([...this.inFlight]);
+    await this.settled();
+  }
+
+  /** Resolves once every trickle migration started so far has ended. */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
   private async moveOne(userId: string): Promise<void> {

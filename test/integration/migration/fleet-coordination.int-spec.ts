@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { LoginMigration } from '../../../src/migration/login-migration.js';
+import { MigrationScheduler } from '../../../src/migration/migration.scheduler.js';
+import { MigrationService } from '../../../src/migration/migration.service.js';
+import { startClerkEmulator, type ClerkEmulator } from '../../../tools/clerk-emulator/index.js';
+import { insertUser, insertUsers, makeUser } from '../../factories/user.factory.js';
+import { createTestApp } from '../../utils/test-app.js';
+import { createTestDatabase, type TestDatabase } from '../../utils/test-database.js';
+
+/** Two instances of the app on one database, trickle migration on, the sweep driven by the test. */
+describe('several instances on one database', () => {
+  let db: TestDatabase;
+  let clerk: ClerkEmulator;
+  const apps: INestApplication[] = [];
+  const service = (i = 0) => apps[i].get(MigrationService);
+  const sweep = (slot: string, i = 0) => apps[i].get(MigrationScheduler).sweep(slot, 60_000, 100);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    clerk = await startClerkEmulator({ rateLimit: false });
+    const env = { CLERK_SECRET_KEY: clerk.secretKey, CLERK_API_URL: clerk.url, CLERK_RATE_LIMIT: '1000', MIGRATION_ON_LOGIN: 'true', LEGACY_DUMMY_HASH_COST: '4' };
+    for (let i = 0; i < 2; i += 1) apps.push(await createTestApp(db.url, env));
+  });
+  beforeEach(async () => {
+    // Each test sees only its own users: earlier ones are moved out of the way.
+    await db.pool.query(`UPDATE users SET clerk_user_id = 'done_' || user_id WHERE clerk_user_id IS NULL`);
+  });
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+    await clerk.stop();
+    await db.drop();
+  });
+
+  const linkOf = async (userId: string) => (await db.pool.query('SELECT clerk_user_id FROM users WHERE user_id = $1', [userId])).rows[0].clerk_user_id;
+  const itemsOf = async (userId: string) =>
+    (await db.pool.query('SELECT i.status, i.reason FROM migration_items i JOIN migration_runs r ON r.id = i.run_id WHERE user_id = $1 AND NOT r.dry_run ORDER BY i.id', [userId])).rows;
+
+  it('moves everyone of a simultaneous login wave on two instances exactly once, without a run per login', async () => {
+    const users = await insertUsers(db.pool, Array.from({ length: 24 }, () => makeUser()));
+    const runsBefore = (await db.pool.query('SELECT count(*)::int AS n FROM migration_runs')).rows[0].n;
+    await Promise.all(
+      users.map((user, i) => request(apps[i % 2].getHttpServer()).post('/auth/login').send({ email: user.email, password: user.password }).expect(200)),
+    );
+    // The answers went out before Clerk was called; the moves finish behind them.
+    await Promise.all(apps.map((app) => app.get(LoginMigration).settled()));
+
+    for (const user of users) expect(await itemsOf(user.userId)).toEqual([{ status: 'created', reason: 'bcrypt_digest' }]);
+    const accounts = clerk.users().filter((a) => users.some((u) => u.userId === a.external_id));
+    expect(accounts).toHaveLength(users.length);
+    for (const account of accounts) expect(await linkOf(account.external_id as string)).toBe(account.id);
+    const runsAfter = await db.pool.query(`SELECT kind, status FROM migration_runs OFFSET $1`, [runsBefore]);
+    expect(runsAfter.rows).toEqual([{ kind: 'login', status: 'open' }]);
+  });
+
+  it('sweeps a slot on exactly one instance, even while logins are being migrated', async () => {
+    const users = await insertUsers(db.pool, Array.from({ length: 10 }, () => makeUser()));
+    const logins = users.slice(0, 4).map((user) => request(apps[1].getHttpServer()).post('/auth/login').send({ email: user.email, password: user.password }));
+    await Promise.all([sweep('2026-12-01T03:00', 0), sweep('2026-12-01T03:00', 1), ...logins]);
+
+    const sweeps = await db.pool.query(`SELECT status, standing_key FROM migration_runs WHERE kind = 'sweep'`);
+    expect(sweeps.rows).toEqual([{ status: 'completed', standing_key: 'sweep:2026-12-01T03:00' }]);
+    await apps[1].get(LoginMigration).settled();
+    for (const user of users) expect(await linkOf(user.userId)).toMatch(/^user_/);
+  });
+
+  it('reports an invalid user once, then plans them again only when their row changes or when asked', async () => {
+    const broken = await insertUser(db.pool, { passwordHash: 'sha1$salt$0123456789abcdef0123456789abcdef01234567' });
+    await sweep('2026-12-02T03:00');
+    await sweep('2026-12-03T03:00');
+    expect(await itemsOf(broken.userId)).toEqual([{ status: 'failed', reason: 'unsupported_hash' }]);
+    expect((await service().dryRun({ actor: 'test' })).total).toBe(0);
+
+    await service().migrate({ actor: 'test', retryInvalid: true });
+    expect(await itemsOf(broken.userId)).toHaveLength(2);
+
+    const fixed = makeUser();
+    await db.pool.query('UPDATE users SET password_hash = $1 WHERE user_id = $2', [fixed.passwordHash, broken.userId]);
+    await sweep('2026-12-04T03:00');
+    expect((await itemsOf(broken.userId)).at(-1)).toEqual({ status: 'created', reason: 'bcrypt_digest' });
+  });
+
+  it('leaves a rolled-back person to an explicit run: the sweep and their logins do not move them again', async () => {
+    const user = await insertUser(db.pool);
+    const run = await service().migrate({ actor: 'test', email: user.email });
+    await service().rollback({ runId: run.id, actor: 'test', deleteClerkUsers: true, dryRun: false } as never);
+    expect(await linkOf(user.userId)).toBeNull();
+
+    await sweep('2026-12-05T03:00');
+    await request(apps[0].getHttpServer()).post('/auth/login').send({ email: user.email, password: user.password }).expect(200);
+    await apps[0].get(LoginMigration).settled();
+    expect(await linkOf(user.userId)).toBeNull();
+    // Not for want of trying: the login was answered and would have set off a trickle migration.
+    const audit = await db.pool.query(`SELECT count(*)::int AS n FROM audit_logs WHERE user_id = $1 AND action = 'auth.login.succeeded'`, [user.userId]);
+    expect(audit.rows[0].n).toBe(1);
+
+    await service().migrate({ actor: 'test' });
+    expect(await linkOf(user.userId)).toMatch(/^user_/);
+  });
+
+  it('marks a run whose process is gone interrupted, from any instance, and leaves live runs alone', async () => {
+    const { rows } = await db.pool.query(
+      `INSERT INTO migration_runs (kind, strategy, started_by, status, heartbeat_at, started_at)
+       VALUES ('all', 'password', 'cli', 'running', now() - interval '1 minute', now() - interval '2 minutes'),
+              ('all', 'password', 'cli', 'running', now(), now())
+       RETURNING id`,
+    );
+    expect(await service(1).settleAbandonedRuns()).toEqual([rows[0].id]);
+    const statuses = await db.pool.query('SELECT id, status FROM migration_runs WHERE id = ANY($1) ORDER BY started_at', [rows.map((r) => r.id)]);
+    expect(statuses.rows.map((r) => r.status)).toEqual(['interrupted', 'running']);
+    await db.pool.query(`UPDATE migration_runs SET status = 'interrupted' WHERE id = $1`, [rows[1].id]);
+  });
+});
