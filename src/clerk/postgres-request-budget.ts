@@ -13,6 +13,10 @@ const LATE_SLOT_TOLERANCE_MS = 50;
 /** A process too starved to ever wake on time still sends, after this many missed slots. */
 const MAX_LATE_RETRIES = 3;
 
+interface WaitRow {
+  wait_ms: number;
+}
+
 /** One budget per Clerk instance would need the key; one per database is what DESIGN asks for. */
 export const DEFAULT_BUDGET_NAME = 'clerk';
 
@@ -86,12 +90,14 @@ export class PostgresRequestBudget implements RequestBudget {
    */
   private async reserve(cost: number): Promise<number> {
     const spanMs = cost * this.intervalMs;
-    const rows = (await this.db.query(
+    const result = (await this.db.query(
       `INSERT INTO clerk_request_budget AS b (name, next_slot) VALUES ($1, clock_timestamp() + $2 * interval '1 millisecond')
        ON CONFLICT (name) DO UPDATE SET next_slot = GREATEST(b.next_slot, clock_timestamp()) + $2 * interval '1 millisecond'
        RETURNING (extract(epoch FROM b.next_slot - clock_timestamp()) * 1000 - $3)::float8 AS wait_ms`,
       [this.name, spanMs, this.intervalMs],
-    )) as { wait_ms: number }[];
+    )) as WaitRow[] | { rows: WaitRow[] };
+    // TypeORM answers with the rows, `pg` with a result that holds them.
+    const rows = Array.isArray(result) ? result : result.rows;
     return rows[0]?.wait_ms ?? 0;
   }
 

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import type { Clock } from '../../../src/clerk/clock.js';
+import { PostgresRequestBudget } from '../../../src/clerk/postgres-request-budget.js';
+import { TokenBucket } from '../../../src/clerk/token-bucket.js';
+import { createTestDatabase, type TestDatabase } from '../../utils/test-database.js';
+
+/** A clock whose sleeps are recorded and pass at once, so the test sees the waits PostgreSQL hands out. */
+function recordingClock(): Clock & { waits: number[] } {
+  let now = Date.now();
+  const waits: number[] = [];
+  return { waits, now: () => now, sleep: async (ms) => void (waits.push(ms), (now += ms)) };
+}
+
+describe('the Clerk request budget shared through PostgreSQL', () => {
+  let db: TestDatabase;
+  const pools: pg.Pool[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    for (let i = 0; i < 2; i += 1) pools.push(new pg.Pool({ connectionString: db.url, max: 2 }));
+  });
+  afterAll(async () => {
+    for (const pool of pools) await pool.end();
+    await db.drop();
+  });
+
+  it('hands two processes slots spaced 1/rate apart, as one queue', async () => {
+    const rate = 40;
+    const clocks = [recordingClock(), recordingClock()];
+    const budgets = pools.map((pool, i) => new PostgresRequestBudget(pool, rate, new TokenBucket(rate), 'shared-test', clocks[i]));
+    for (let i = 0; i < 10; i += 1) await Promise.all(budgets.map((budget) => budget.take(1)));
+    const waits = clocks.flatMap((clock) => clock.waits).sort((a, b) => a - b);
+    // 20 requests, the first sent at once: 19 waits, each about one interval after the one before.
+    expect(waits).toHaveLength(19);
+    const interval = (10.1 * 1000) / (rate * 10);
+    const gaps = waits.slice(1).map((wait, i) => wait - waits[i]);
+    for (const gap of gaps) {
+      expect(gap).toBeGreaterThan(interval - 15); // real time passes between two reservations
+      expect(gap).toBeLessThanOrEqual(interval + 1);
+    }
+  });
+
+  it('makes every process wait out a 429 that one of them met', async () => {
+    const clock = recordingClock();
+    const [first, second] = pools.map((pool) => new PostgresRequestBudget(pool, 1000, new TokenBucket(1000), 'pause-test', clock));
+    await first.pauseUntil(Date.now() + 2_000);
+    await second.take(1);
+    expect(clock.waits[0]).toBeGreaterThan(1_900);
+  });
+
+  it('paces a process on its own bucket while the database cannot be reached', async () => {
+    const clock = recordingClock();
+    const unreachable = { query: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:1')) };
+    const budget = new PostgresRequestBudget(unreachable, 10, new TokenBucket(10, 1, clock), 'down-test', clock);
+    for (let i = 0; i < 3; i += 1) await budget.take(1);
+    // The bucket's own pace: the second and third requests wait about 100 ms each.
+    expect(clock.waits.reduce((sum, ms) => sum + ms, 0)).toBeGreaterThanOrEqual(190);
+  });
+});
