@@ -68,7 +68,10 @@ describe('the migration over REST', () => {
 
     const preview = await http().post(`/migration/runs/${run.id}/rollback`).set(admin).send({ deleteClerkUsers: true, dryRun: true }).expect(200);
     expect(preview.body).toMatchObject({ dryRun: true, unlinked: 4, deletedFromClerk: 4 });
-    await http().post(`/migration/runs/${run.id}/rollback`).set(admin).send({ deleteClerkUsers: true }).expect(200);
+    const unconfirmedRollback = await http().post(`/migration/runs/${run.id}/rollback`).set(admin).send({ deleteClerkUsers: true }).expect(400);
+    expect(unconfirmedRollback.body).toMatchObject({ code: 'confirmation_required', message: expect.stringMatching(/confirm/) });
+    const undone = await http().post(`/migration/runs/${run.id}/rollback`).set(admin).send({ deleteClerkUsers: true, confirm: true }).expect(200);
+    expect(undone.body).toMatchObject({ unlinked: 4, deletedFromClerk: 4, signedInSince: 0, keptWithoutPassword: 0, invitationsRevoked: 0 });
     expect((await http().get('/migration/stats').set(admin).expect(200)).body).toMatchObject({ withClerk: 11, withoutClerk: 4 });
 
     const unconfirmed = await http().post('/migration/cleanup-passwords').set(admin).send({ confirm: false }).expect(400);
