@@ -64,7 +64,9 @@ export class ClerkPrincipalResolver {
     const candidate = clerkUser ? await this.localOwnerOf(clerkUser) : null;
     if (!candidate) return this.reject(clerkUserId, null, AuthErrorCode.ClerkUserNotLinked);
     const outcome = await this.users.linkOnSignIn(candidate.user.userId, clerkUserId);
-    if (outcome !== 'linked') return this.reject(clerkUserId, candidate.user.userId, outcome === 'rolled_back' ? 'rolled_back' : AuthErrorCode.ClerkUserNotLinked);
+    if (outcome !== 'linked') {
+      return this.reject(clerkUserId, candidate.user.userId, outcome === 'rolled_back' ? 'rolled_back' : AuthErrorCode.ClerkUserNotLinked);
+    }
     await this.audit.record({
       userId: candidate.user.userId,
       actor: candidate.user.userId,

@@ -123,7 +123,8 @@ export class MigrationService {
   /** Undoes a run; see `RunRollback`. Takes the migration lock, so it never races a run. */
   async rollback(request: RollbackRequest): Promise<RollbackReport> {
     if (!request.dryRun && !request.confirm) {
-      throw new MigrationError(400, MigrationErrorCode.ConfirmationRequired, 'Rolling back unlinks the run\'s users from Clerk: confirm it explicitly (--yes, or "confirm": true), or preview it with a dry run');
+      const message = 'Rolling back unlinks the run\'s users from Clerk: confirm it explicitly (--yes, or "confirm": true), or preview it';
+      throw new MigrationError(400, MigrationErrorCode.ConfirmationRequired, message);
     }
     return this.rollbacks.rollback(request, await this.acquireLock());
   }

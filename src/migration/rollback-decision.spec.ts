@@ -44,7 +44,8 @@ describe('decideRollback', () => {
 
   it('revokes the invitation only along with the link it belongs to', () => {
     expect(decideRollback(subject({ invitationToRevoke: true }), false)).toMatchObject({ revokeInvitation: true });
-    expect(decideRollback(subject({ invitationToRevoke: true, currentLink: 'user_other' }), true)).toMatchObject({ revokeInvitation: false });
+    const moved = subject({ invitationToRevoke: true, currentLink: 'user_other' });
+    expect(decideRollback(moved, true)).toMatchObject({ revokeInvitation: false });
   });
 });
 

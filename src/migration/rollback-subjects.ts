@@ -41,7 +41,13 @@ export class RollbackSubjects {
   /** The run's own links. Clerk is asked only when accounts may be deleted: the marker decides that. */
   async linked(run: MigrationRunEntity, items: MigrationItemEntity[], deleteClerkUsers: boolean): Promise<PendingUndo[]> {
     const accounts = deleteClerkUsers ? await this.accountsOf(items) : new Map<string, ClerkUser>();
-    return this.weigh(run, items.map((item) => ({ item, source: 'linked' as const, clerkUserId: item.clerkUserId!, account: accounts.get(item.userId) })));
+    const found = items.map((item) => ({
+      item,
+      source: 'linked' as const,
+      clerkUserId: item.clerkUserId!,
+      account: accounts.get(item.userId),
+    }));
+    return this.weigh(run, found);
   }
 
   /**
@@ -91,7 +97,8 @@ export class RollbackSubjects {
       throw new MigrationError(
         503,
         MigrationErrorCode.ClerkUnavailable,
-        `Clerk could not be reached to check which accounts this run created (${error.message}); run the rollback again, it goes on where it stopped`,
+        `Clerk could not be reached to check which accounts this run created (${error.message}); ` +
+          'run the rollback again, it goes on where it stopped',
       );
     }
   }

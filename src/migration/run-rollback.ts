@@ -92,11 +92,14 @@ export class RunRollback {
   private async rollbackableRun(runId: string): Promise<MigrationRunEntity> {
     const run = await this.runs.findRun(runId);
     if (!run) throw new MigrationError(404, MigrationErrorCode.RunNotFound, `No migration run with id ${runId}`);
-    if (run.dryRun) throw new MigrationError(400, MigrationErrorCode.NotRollbackable, 'A dry run changed nothing; there is nothing to roll back');
+    if (run.dryRun) {
+      throw new MigrationError(400, MigrationErrorCode.NotRollbackable, 'A dry run changed nothing; there is nothing to roll back');
+    }
     const uncertain = (await this.runs.countItems(run.id)).creating ?? 0;
     if (uncertain > 0) {
       // Their Clerk accounts may exist without a link yet; rolling back now would miss them.
-      throw new MigrationError(409, MigrationErrorCode.NotRollbackable, `${uncertain} user(s) of this run have an uncertain Clerk outcome; run migrate (it settles them first), then roll back`);
+      const message = `${uncertain} user(s) of this run have an uncertain Clerk outcome; run migrate (it settles them), then roll back`;
+      throw new MigrationError(409, MigrationErrorCode.NotRollbackable, message);
     }
     return run;
   }
@@ -166,7 +169,13 @@ export class RunRollback {
           userId: item.userId,
           actor: request.actor,
           action: AuditAction.UserRolledBack,
-          details: { runId: request.runId, clerkUserId, unlinked, deletedFromClerk: decision.deleteAccount, invitationRevoked: decision.revokeInvitation },
+          details: {
+            runId: request.runId,
+            clerkUserId,
+            unlinked,
+            deletedFromClerk: decision.deleteAccount,
+            invitationRevoked: decision.revokeInvitation,
+          },
         },
         manager,
       );
@@ -182,7 +191,8 @@ export class RunRollback {
       return true;
     } catch (error) {
       if (!(error instanceof ClerkGatewayError)) throw error;
-      report.failed.push({ userId: subject.item.userId, clerkUserId: subject.clerkUserId, error: `invitation not revoked: ${error.message}` });
+      const failure = `invitation not revoked: ${error.message}`;
+      report.failed.push({ userId: subject.item.userId, clerkUserId: subject.clerkUserId, error: failure });
       return false;
     }
   }

@@ -24,7 +24,12 @@ describe('undo that never strands a person nor quietly undoes itself', () => {
   const linkOf = async (userId: string): Promise<string | null> =>
     (await world.db.pool.query('SELECT clerk_user_id FROM users WHERE user_id = $1', [userId])).rows[0].clerk_user_id;
   const itemsOf = async (userId: string) =>
-    (await world.db.pool.query('SELECT run_id, status, reason, created_in_clerk, invitation_status FROM migration_items WHERE user_id = $1 ORDER BY id', [userId])).rows;
+    (
+      await world.db.pool.query(
+        'SELECT run_id, status, reason, created_in_clerk, invitation_status FROM migration_items WHERE user_id = $1 ORDER BY id',
+        [userId],
+      )
+    ).rows;
 
   beforeAll(async () => {
     clerk = await startClerkEmulator({ rateLimit: false });
@@ -96,8 +101,10 @@ describe('undo that never strands a person nor quietly undoes itself', () => {
     expect(run.counts).toMatchObject({ created: 3 });
     expect(clerk.invitations().filter((i) => i.status === 'pending')).toHaveLength(3);
 
-    expect(await rollback(run.id, { dryRun: true, confirm: false })).toMatchObject({ invitationsRevoked: 2, keptWithoutPassword: 1, unlinked: 2 });
-    expect(await rollback(run.id, { deleteClerkUsers: true })).toMatchObject({ invitationsRevoked: 2, keptWithoutPassword: 1, deletedFromClerk: 2, failed: [] });
+    const preview = await rollback(run.id, { dryRun: true, confirm: false });
+    expect(preview).toMatchObject({ invitationsRevoked: 2, keptWithoutPassword: 1, unlinked: 2 });
+    const undone = await rollback(run.id, { deleteClerkUsers: true });
+    expect(undone).toMatchObject({ invitationsRevoked: 2, keptWithoutPassword: 1, deletedFromClerk: 2, failed: [] });
 
     const byEmail = new Map(clerk.invitations().map((i) => [i.emailAddress, i.status]));
     expect(world.legacy.map((u) => byEmail.get(u.email))).toEqual(['revoked', 'revoked', 'pending']);
@@ -119,7 +126,8 @@ describe('undo that never strands a person nor quietly undoes itself', () => {
     const later = await migration().migrate({ actor: 'test' });
     expect(later.counts).toMatchObject({ linked: 1, created: 1 });
     expect(await linkOf(lost.userId)).toBe(account.id);
-    expect(await rollback(later.id, { deleteClerkUsers: true, dryRun: true, confirm: false })).toMatchObject({ unlinked: 2, deletedFromClerk: 1 });
+    const laterPreview = await rollback(later.id, { deleteClerkUsers: true, dryRun: true, confirm: false });
+    expect(laterPreview).toMatchObject({ unlinked: 2, deletedFromClerk: 1 });
 
     expect(await rollback(creator.id, { deleteClerkUsers: true })).toMatchObject({ unlinked: 1, deletedFromClerk: 1, failed: [] });
     expect(clerk.users().map((u) => u.id)).not.toContain(account.id);
@@ -149,12 +157,13 @@ describe('undo that never strands a person nor quietly undoes itself', () => {
 
     clerk.setFaults({ latencyMs: 150 });
     const rolling = rollback(run.id, { deleteClerkUsers: true });
-    const started = async () =>
-      (await world.db.pool.query(`SELECT count(*)::int AS n FROM migration_items WHERE run_id = $1 AND status = 'rolled_back'`, [run.id])).rows[0].n > 0;
+    const undoneSoFar = `SELECT count(*)::int AS n FROM migration_items WHERE run_id = $1 AND status = 'rolled_back'`;
+    const started = async () => (await world.db.pool.query(undoneSoFar, [run.id])).rows[0].n > 0;
     for (let polls = 0; polls < 1000 && !(await started()); polls += 1) await new Promise((resolve) => setTimeout(resolve, 20));
-    await expect(migration().cleanupPasswords({ actor: 'test', confirm: true, dryRun: false })).rejects.toMatchObject({ status: 409, code: 'run_in_progress' });
+    const cleanup = () => migration().cleanupPasswords({ actor: 'test', confirm: true, dryRun: false });
+    await expect(cleanup()).rejects.toMatchObject({ status: 409, code: 'run_in_progress' });
     expect(await rolling).toMatchObject({ unlinked: 6, deletedFromClerk: 6 });
     clerk.setFaults({ latencyMs: 0 });
-    expect(await migration().cleanupPasswords({ actor: 'test', confirm: true, dryRun: false })).toMatchObject({ removed: 0 });
+    expect(await cleanup()).toMatchObject({ removed: 0 });
   });
 });
