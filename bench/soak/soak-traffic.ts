@@ -64,7 +64,8 @@ export class SoakTraffic {
   async rollbackLastRun(): Promise<void> {
     if (!this.lastRunId) return;
     const runId = this.lastRunId;
-    const response = await this.call('rollback', 'POST', `/migration/runs/${runId}/rollback`, { deleteClerkUsers: true }, await this.admin());
+    const body = { deleteClerkUsers: true, confirm: true };
+    const response = await this.call('rollback', 'POST', `/migration/runs/${runId}/rollback`, body, await this.admin());
     if (response?.status === 200) this.lastRunId = undefined;
   }
 

@@ -15,6 +15,7 @@ export enum AuditAction {
   InvitationFailed = 'migration.invitation.failed',
   RunRolledBack = 'migration.run.rolled_back',
   UserRolledBack = 'migration.user.rolled_back',
+  UserKeptOnRollback = 'migration.user.kept_on_rollback',
   PasswordsCleanedUp = 'migration.passwords.cleaned_up',
   PasswordRemoved = 'migration.password.removed',
 }

@@ -52,26 +52,32 @@ export class ClerkPrincipalResolver {
     return { userId: user.userId, role: user.role, authMethod: 'clerk' };
   }
 
+  /**
+   * Links on a first appearance, unless a rollback took this person off Clerk: a rolled-back person
+   * stays on legacy login until an explicit run migrates them again (see README, "Rollback").
+   */
   private async linkOnFirstSignIn(clerkUserId: string): Promise<UserEntity> {
+    if (await this.users.isRolledBackAccount(clerkUserId)) return this.reject(clerkUserId, null, 'rolled_back');
     const clerkUser = await this.clerk.getUser(clerkUserId).catch((error: unknown) => {
       throw toAuthError(error);
     });
     const candidate = clerkUser ? await this.localOwnerOf(clerkUser) : null;
-    if (candidate && (await this.users.linkClerkUser(candidate.user.userId, clerkUserId))) {
-      await this.audit.record({
-        userId: candidate.user.userId,
-        actor: candidate.user.userId,
-        action: AuditAction.ClerkLinkedOnSignIn,
-        details: { clerkUserId, matchedBy: candidate.matchedBy },
-      });
-      return { ...candidate.user, clerkUserId } as UserEntity;
+    if (!candidate) return this.reject(clerkUserId, null, AuthErrorCode.ClerkUserNotLinked);
+    const outcome = await this.users.linkOnSignIn(candidate.user.userId, clerkUserId);
+    if (outcome !== 'linked') {
+      return this.reject(clerkUserId, candidate.user.userId, outcome === 'rolled_back' ? 'rolled_back' : AuthErrorCode.ClerkUserNotLinked);
     }
     await this.audit.record({
-      userId: null,
-      actor: 'clerk',
-      action: AuditAction.ClerkSignInRejected,
-      details: { clerkUserId, reason: AuthErrorCode.ClerkUserNotLinked },
+      userId: candidate.user.userId,
+      actor: candidate.user.userId,
+      action: AuditAction.ClerkLinkedOnSignIn,
+      details: { clerkUserId, matchedBy: candidate.matchedBy },
     });
+    return { ...candidate.user, clerkUserId } as UserEntity;
+  }
+
+  private async reject(clerkUserId: string, userId: string | null, reason: string): Promise<never> {
+    await this.audit.record({ userId, actor: 'clerk', action: AuditAction.ClerkSignInRejected, details: { clerkUserId, reason } });
     throw AuthError.unauthorized(AuthErrorCode.ClerkUserNotLinked, 'This Clerk account is not linked to a user of this service');
   }
 

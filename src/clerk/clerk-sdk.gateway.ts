@@ -75,6 +75,7 @@ export class ClerkSdkGateway extends ClerkGateway {
             firstName: input.firstName ?? undefined,
             lastName: input.lastName ?? undefined,
             publicMetadata: input.publicMetadata,
+            privateMetadata: input.privateMetadata,
             ...(input.passwordDigest
               ? { passwordDigest: input.passwordDigest, passwordHasher: 'bcrypt' as const, skipPasswordChecks: true }
               : { skipPasswordRequirement: true }),
@@ -155,6 +156,18 @@ export class ClerkSdkGateway extends ClerkGateway {
       { operation: 'invitations.create' },
     );
     return toClerkInvitation(invitation);
+  }
+
+  async revokeInvitation(invitationId: string): Promise<boolean> {
+    const client = this.sdk();
+    try {
+      await this.pacer.run(() => client.invitations.revokeInvitation(invitationId), { operation: 'invitations.revoke' });
+      return true;
+    } catch (err) {
+      // Clerk answers 400 for an invitation that is no longer active, 404 for one it does not know.
+      if (err instanceof ClerkGatewayError && (err.status === 400 || err.status === 404)) return false;
+      throw err;
+    }
   }
 
   verifySessionToken(token: string): Promise<VerifiedSession> {

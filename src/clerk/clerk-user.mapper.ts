@@ -15,6 +15,7 @@ export function toClerkUser(user: User): ClerkUser {
     lastName: user.lastName ?? null,
     createdAt: user.createdAt,
     lastSignInAt: user.lastSignInAt ?? null,
+    privateMetadata: { ...(user.privateMetadata ?? {}) },
   };
 }
 

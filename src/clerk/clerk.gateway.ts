@@ -10,6 +10,8 @@ export interface ClerkUser {
   /** Milliseconds since the epoch. */
   createdAt: number;
   lastSignInAt: number | null;
+  /** Readable only with the secret key; the migrator keeps its ownership marker here. */
+  privateMetadata: Record<string, unknown>;
 }
 
 export interface CreateClerkUserInput {
@@ -21,6 +23,8 @@ export interface CreateClerkUserInput {
   /** A bcrypt digest (`$2a$`/`$2b$`/`$2y$`), imported so the person keeps their password. */
   passwordDigest?: string | null;
   publicMetadata?: Record<string, unknown>;
+  /** Never shown to the user; it proves which tool and run made the account. */
+  privateMetadata?: Record<string, unknown>;
 }
 
 export interface CreateClerkInvitationInput {
@@ -64,5 +68,7 @@ export abstract class ClerkGateway {
   /** True when deleted, false when Clerk had no such user. */
   abstract deleteUser(clerkUserId: string): Promise<boolean>;
   abstract createInvitation(input: CreateClerkInvitationInput): Promise<ClerkInvitation>;
+  /** True when revoked now; false when it was no longer pending (accepted, revoked, expired) or is unknown. */
+  abstract revokeInvitation(invitationId: string): Promise<boolean>;
   abstract verifySessionToken(token: string): Promise<VerifiedSession>;
 }

@@ -41,7 +41,11 @@ export class MigrationItemEntity {
   createdInClerk: boolean;
 
   @Column({ name: 'invitation_status', type: 'varchar', nullable: true })
-  invitationStatus: 'pending' | 'sent' | 'failed' | null;
+  invitationStatus: 'pending' | 'sent' | 'failed' | 'revoked' | null;
+
+  /** Clerk's id of the invitation this item sent, so that a rollback can revoke it. */
+  @Column({ name: 'invitation_id', type: 'varchar', nullable: true })
+  invitationId: string | null;
 
   @Column({ name: 'error_code', type: 'varchar', nullable: true })
   errorCode: string | null;

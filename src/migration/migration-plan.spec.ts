@@ -6,7 +6,7 @@ const HASH = '$2b$10$' + 'a'.repeat(53);
 
 function clerkUser(overrides: Partial<ClerkUser> & { email?: string; verified?: boolean } = {}): ClerkUser {
   const { email = 'ada@example.com', verified = true, ...rest } = overrides;
-  return { id: 'user_existing', externalId: null, primaryEmail: email, emails: [{ address: email, verified }], firstName: null, lastName: null, createdAt: 0, lastSignInAt: null, ...rest };
+  return { id: 'user_existing', externalId: null, primaryEmail: email, emails: [{ address: email, verified }], firstName: null, lastName: null, createdAt: 0, lastSignInAt: null, privateMetadata: {}, ...rest };
 }
 
 function context(overrides: Partial<PlanContext> = {}): PlanContext {

@@ -258,6 +258,35 @@ export class MigrationRunsRepository {
       .getMany();
   }
 
+  /**
+   * Items of a run whose create was sent but that did not end linked to it (an answer lost and a
+   * reconciliation that did not see the account): the account may exist, carrying the run's marker.
+   */
+  findUnsettledCreates(runId: string, afterId: string, limit: number): Promise<MigrationItemEntity[]> {
+    return this.dataSource
+      .getRepository(MigrationItemEntity)
+      .createQueryBuilder('i')
+      .where('i.run_id = :runId', { runId })
+      .andWhere(`i.action IN ('create', 'invite') AND i.status IN ('failed', 'skipped') AND i.attempts > 0`)
+      .andWhere('i.clerk_deleted_at IS NULL')
+      .andWhere('i.id > :afterId', { afterId })
+      .orderBy('i.id', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  /**
+   * Every item, of any run, that still claims this link is undone with it: an item `created` or
+   * `linked` always means its link is in place, which is what first-sign-in linking relies on.
+   */
+  async markLinkRolledBack(userId: string, clerkUserId: string, manager: EntityManager): Promise<void> {
+    await manager.query(
+      `UPDATE migration_items SET status = 'rolled_back', rolled_back_at = now(), updated_at = now()
+        WHERE user_id = $1 AND clerk_user_id = $2 AND status IN ('created', 'linked')`,
+      [userId, clerkUserId],
+    );
+  }
+
   findItems(runId: string, statuses: ItemStatus[], limit: number): Promise<MigrationItemEntity[]> {
     return this.dataSource
       .getRepository(MigrationItemEntity)

@@ -59,9 +59,12 @@ export class MigrationController {
 
   @Post('runs/:id/rollback')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Undo a run: clear the links it wrote and optionally delete the Clerk accounts it created' })
+  @ApiOperation({
+    summary: 'Undo a run: clear its links, revoke its invitations, optionally delete the Clerk accounts it created; needs confirm: true',
+  })
   rollback(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: RollbackRequestDto, @CurrentPrincipal() admin: Principal) {
-    return this.migration.rollback({ runId: id, actor: admin.userId, deleteClerkUsers: body.deleteClerkUsers, dryRun: body.dryRun });
+    const { deleteClerkUsers, dryRun, confirm } = body;
+    return this.migration.rollback({ runId: id, actor: admin.userId, deleteClerkUsers, dryRun, confirm });
   }
 
   @Post('cleanup-passwords')

@@ -30,7 +30,15 @@ export class MigrateRequestDto {
 }
 
 export class RollbackRequestDto {
-  @ApiPropertyOptional({ default: false, description: 'Also delete from Clerk the accounts this run created (never pre-existing ones)' })
+  @ApiPropertyOptional({ default: false, description: 'Must be true unless dryRun (the CLI asks for --yes): rollback unlinks users' })
+  @IsOptional()
+  @IsBoolean()
+  confirm: boolean = false;
+
+  @ApiPropertyOptional({
+    default: false,
+    description: 'Also delete from Clerk the accounts this run created, as proved by their marker (never pre-existing ones)',
+  })
   @IsOptional()
   @IsBoolean()
   deleteClerkUsers: boolean = false;

@@ -15,6 +15,7 @@ import { MigrationRunsRepository } from './migration-runs.repository.js';
 import { MigrationService } from './migration.service.js';
 import { MigrationVerifier } from './migration-verifier.js';
 import { PasswordCleanup } from './password-cleanup.js';
+import { RollbackSubjects } from './rollback-subjects.js';
 import { RunRollback } from './run-rollback.js';
 import { UserMigrator } from './user-migrator.js';
 import { LoginMigration } from './login-migration.js';
@@ -30,6 +31,7 @@ import { LoginMigration } from './login-migration.js';
     MigrationLock,
     UserMigrator,
     RunRollback,
+    RollbackSubjects,
     PasswordCleanup,
     MigrationVerifier,
     InvitationResender,

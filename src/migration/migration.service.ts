@@ -130,11 +130,23 @@ export class MigrationService {
 
   /** Undoes a run; see `RunRollback`. Takes the migration lock, so it never races a run. */
   async rollback(request: RollbackRequest): Promise<RollbackReport> {
+    if (!request.dryRun && !request.confirm) {
+      const message = 'Rolling back unlinks the run\'s users from Clerk: confirm it explicitly (--yes, or "confirm": true), or preview it';
+      throw new MigrationError(400, MigrationErrorCode.ConfirmationRequired, message);
+    }
     return this.rollbacks.rollback(request, await this.acquireLock());
   }
 
-  cleanupPasswords(request: CleanupRequest): Promise<CleanupReport> {
-    return this.cleanup.run(request);
+  /** Removing hashes takes the migration lock too: it must never race a rollback that decides on them. */
+  async cleanupPasswords(request: CleanupRequest): Promise<CleanupReport> {
+    this.cleanup.assertConfirmed(request);
+    if (request.dryRun) return this.cleanup.run(request);
+    const lock = await this.acquireLock();
+    try {
+      return await this.cleanup.run(request);
+    } finally {
+      await lock.release();
+    }
   }
 
   verify(): Promise<VerifyReport> {

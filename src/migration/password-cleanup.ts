@@ -34,10 +34,15 @@ export class PasswordCleanup {
     private readonly audit: AuditService,
   ) {}
 
-  async run(request: CleanupRequest): Promise<CleanupReport> {
+  assertConfirmed(request: CleanupRequest): void {
     if (!request.dryRun && !request.confirm) {
       throw new MigrationError(400, MigrationErrorCode.ConfirmationRequired, 'Removing password hashes cannot be undone: confirm it explicitly (--yes, or "confirm": true)');
     }
+  }
+
+  /** The caller holds the migration lock unless this is a dry run. */
+  async run(request: CleanupRequest): Promise<CleanupReport> {
+    this.assertConfirmed(request);
     const removed = request.dryRun ? await this.countRemovable() : await this.removeAll(request.actor);
     const [left] = await this.dataSource.query(
       `SELECT count(*) FILTER (WHERE u.clerk_user_id IS NOT NULL)::int AS waiting,

@@ -6,15 +6,20 @@ import { ClerkGatewayError } from '../clerk/clerk-gateway.error.js';
 import { UsersRepository } from '../users/users.repository.js';
 import type { MigrationItemEntity } from './migration-item.entity.js';
 import type { HeldLock } from './migration-lock.js';
+import type { MigrationRunEntity } from './migration-run.entity.js';
 import { MigrationRunsRepository } from './migration-runs.repository.js';
 import { MigrationError, MigrationErrorCode } from './migration.error.js';
+import { decideRollback, isUnmarkedCreation, type RollbackDecision } from './rollback-decision.js';
+import { RollbackSubjects, type PendingUndo } from './rollback-subjects.js';
 
 export interface RollbackRequest {
   runId: string;
   actor: string;
-  /** Also delete from Clerk the accounts this run created (never ones that existed before). */
+  /** Also delete from Clerk the accounts this run created, as proved by their marker (never others). */
   deleteClerkUsers: boolean;
   dryRun: boolean;
+  /** The operator's explicit yes (`--yes`, `"confirm": true`); not needed for a dry run. */
+  confirm: boolean;
 }
 
 export interface RollbackReport {
@@ -24,14 +29,29 @@ export interface RollbackReport {
   deletedFromClerk: number;
   /** Linked users left alone because their link changed since the run (they now point elsewhere). */
   leftAlone: number;
-  /** Deletions Clerk refused or could not do; re-run the rollback to retry them. */
+  /** The run's people still on its accounts who have signed in through Clerk since it started. */
+  signedInSince: number;
+  /** Accounts and links kept because their owner has no password hash left: removing them would lock the person out. */
+  keptWithoutPassword: number;
+  /** Pending invitations of the run revoked (in a dry run: on record, to be revoked if still pending). */
+  invitationsRevoked: number;
+  /** Accounts the run's records call created that carry no marker of this run: never deleted. */
+  notDeletedUnmarked: number;
+  /** The people kept, up to `KEPT_SAMPLE` (the audit log has every one). */
+  kept: { userId: string; clerkUserId: string }[];
+  /** Clerk calls that failed; re-run the rollback to retry them. */
   failed: { userId: string; clerkUserId: string | null; error: string }[];
 }
 
+type Undo = Omit<Extract<RollbackDecision, { kind: 'undo' }>, 'kind'>;
+
+const PAGE = 100;
+const KEPT_SAMPLE = 1000;
+
 /**
- * Undoes a run: the links it wrote are cleared and, on request, the Clerk accounts it created are
- * deleted. Idempotent: items already rolled back are not touched again, so a rollback that
- * stopped half-way is finished by running it again.
+ * Undoes a run: the links it wrote are cleared, its pending invitations revoked and, on request,
+ * the Clerk accounts it made deleted; never in a way that leaves a person with no way in.
+ * Idempotent: a rollback that stopped half-way is finished by running it again.
  */
 @Injectable()
 export class RunRollback {
@@ -39,27 +59,29 @@ export class RunRollback {
     private readonly clerk: ClerkGateway,
     private readonly users: UsersRepository,
     private readonly runs: MigrationRunsRepository,
+    private readonly subjects: RollbackSubjects,
     private readonly audit: AuditService,
   ) {}
 
   async rollback(request: RollbackRequest, lock: HeldLock): Promise<RollbackReport> {
     try {
-      const run = await this.runs.findRun(request.runId);
-      if (!run) throw new MigrationError(404, MigrationErrorCode.RunNotFound, `No migration run with id ${request.runId}`);
-      if (run.dryRun) throw new MigrationError(400, MigrationErrorCode.NotRollbackable, 'A dry run changed nothing; there is nothing to roll back');
-      const uncertain = (await this.runs.countItems(run.id)).creating ?? 0;
-      if (uncertain > 0) {
-        // Their Clerk accounts may exist without a link yet; rolling back now would miss them.
-        throw new MigrationError(409, MigrationErrorCode.NotRollbackable, `${uncertain} user(s) of this run have an uncertain Clerk outcome; run migrate (it settles them first), then roll back`);
-      }
-      const report: RollbackReport = { runId: run.id, dryRun: request.dryRun, unlinked: 0, deletedFromClerk: 0, leftAlone: 0, failed: [] };
-      let afterId = '0';
-      for (;;) {
-        const items = await this.runs.findLinkedItems(run.id, afterId, 100);
-        if (items.length === 0) break;
-        for (const item of items) await this.rollbackItem(item, request, report);
-        afterId = items[items.length - 1].id;
-      }
+      const run = await this.rollbackableRun(request.runId);
+      const report: RollbackReport = {
+        runId: run.id, dryRun: request.dryRun, unlinked: 0, deletedFromClerk: 0, leftAlone: 0, signedInSince: 0,
+        keptWithoutPassword: 0, invitationsRevoked: 0, notDeletedUnmarked: 0, kept: [], failed: [],
+      };
+      await this.eachPage(
+        (afterId) => this.runs.findLinkedItems(run.id, afterId, PAGE),
+        (items) => this.subjects.linked(run, items, request.deleteClerkUsers),
+        request,
+        report,
+      );
+      await this.eachPage(
+        (afterId) => this.runs.findUnsettledCreates(run.id, afterId, PAGE),
+        (items) => this.subjects.unsettled(run, items),
+        request,
+        report,
+      );
       if (!request.dryRun) await this.recordEnd(request, report);
       return report;
     } finally {
@@ -67,39 +89,124 @@ export class RunRollback {
     }
   }
 
-  private async rollbackItem(item: MigrationItemEntity, request: RollbackRequest, report: RollbackReport): Promise<void> {
-    const current = (await this.users.findById(item.userId))?.clerkUserId;
-    const stillOurs = current === item.clerkUserId;
-    const deleting = request.deleteClerkUsers && item.createdInClerk && !item.clerkDeletedAt;
-    if (request.dryRun) {
-      if (stillOurs) report.unlinked += 1;
-      else report.leftAlone += 1;
-      if (deleting) report.deletedFromClerk += 1;
-      return;
+  private async rollbackableRun(runId: string): Promise<MigrationRunEntity> {
+    const run = await this.runs.findRun(runId);
+    if (!run) throw new MigrationError(404, MigrationErrorCode.RunNotFound, `No migration run with id ${runId}`);
+    if (run.dryRun) {
+      throw new MigrationError(400, MigrationErrorCode.NotRollbackable, 'A dry run changed nothing; there is nothing to roll back');
     }
-    if (deleting && !(await this.deleteFromClerk(item, report))) return;
-    await this.runs.transaction(async (manager) => {
-      const unlinked = await this.users.unlinkClerkUser(item.userId, item.clerkUserId!, manager);
-      await this.runs.updateItem(item.id, { status: 'rolled_back', rolledBackAt: new Date() }, manager);
-      await this.audit.record(
-        { userId: item.userId, actor: request.actor, action: AuditAction.UserRolledBack, details: { runId: item.runId, clerkUserId: item.clerkUserId, unlinked, deletedFromClerk: deleting } },
-        manager,
-      );
-      if (unlinked) report.unlinked += 1;
-      else report.leftAlone += 1;
+    const uncertain = (await this.runs.countItems(run.id)).creating ?? 0;
+    if (uncertain > 0) {
+      // Their Clerk accounts may exist without a link yet; rolling back now would miss them.
+      const message = `${uncertain} user(s) of this run have an uncertain Clerk outcome; run migrate (it settles them), then roll back`;
+      throw new MigrationError(409, MigrationErrorCode.NotRollbackable, message);
+    }
+    return run;
+  }
+
+  private async eachPage(
+    page: (afterId: string) => Promise<MigrationItemEntity[]>,
+    weigh: (items: MigrationItemEntity[]) => Promise<PendingUndo[]>,
+    request: RollbackRequest,
+    report: RollbackReport,
+  ): Promise<void> {
+    for (let afterId = '0'; ; ) {
+      const items = await page(afterId);
+      if (items.length === 0) return;
+      for (const subject of await weigh(items)) await this.rollbackOne(subject, request, report);
+      afterId = items[items.length - 1].id;
+    }
+  }
+
+  private async rollbackOne(subject: PendingUndo, request: RollbackRequest, report: RollbackReport): Promise<void> {
+    const decision = decideRollback(subject, request.deleteClerkUsers);
+    if (subject.currentLink === subject.clerkUserId && subject.signedInSince) report.signedInSince += 1;
+    if (isUnmarkedCreation(subject, request.deleteClerkUsers)) report.notDeletedUnmarked += 1;
+    if (decision.kind === 'kept') return this.keep(subject, request, report);
+    // A create found by its marker that nobody linked and that stays: nothing of the run's to undo.
+    if (decision.kind === 'left_alone' && subject.source !== 'linked') return;
+    const undo: Undo = decision.kind === 'undo' ? decision : { unlink: false, deleteAccount: false, revokeInvitation: false };
+    if (request.dryRun) return this.countUndo(subject, undo, report);
+    if (undo.revokeInvitation && !(await this.revokeInvitation(subject, report))) return;
+    if (undo.deleteAccount && !(await this.deleteFromClerk(subject, report))) return;
+    const unlinked = await this.settle(subject, request, undo);
+    if (unlinked) report.unlinked += 1;
+    else if (subject.source === 'linked') report.leftAlone += 1;
+  }
+
+  private countUndo(subject: PendingUndo, decision: Undo, report: RollbackReport): void {
+    if (decision.unlink) report.unlinked += 1;
+    else if (subject.source === 'linked') report.leftAlone += 1;
+    if (decision.deleteAccount) report.deletedFromClerk += 1;
+    if (decision.revokeInvitation) report.invitationsRevoked += 1;
+  }
+
+  private async keep(subject: PendingUndo, request: RollbackRequest, report: RollbackReport): Promise<void> {
+    report.keptWithoutPassword += 1;
+    if (report.kept.length < KEPT_SAMPLE) report.kept.push({ userId: subject.item.userId, clerkUserId: subject.clerkUserId });
+    if (request.dryRun) return;
+    await this.audit.record({
+      userId: subject.item.userId,
+      actor: request.actor,
+      action: AuditAction.UserKeptOnRollback,
+      details: { runId: request.runId, clerkUserId: subject.clerkUserId, reason: 'no_password' },
     });
   }
 
-  /** Deletes first and unlinks after: a crash in between leaves a retryable item, never an unlinked orphan unnoticed. */
-  private async deleteFromClerk(item: MigrationItemEntity, report: RollbackReport): Promise<boolean> {
+  /** The link cleared (compare-and-set), every item claiming it marked rolled back, and the audit row: one transaction. */
+  private async settle(subject: PendingUndo, request: RollbackRequest, decision: Undo): Promise<boolean> {
+    const { item, clerkUserId } = subject;
+    return this.runs.transaction(async (manager) => {
+      const unlinked = decision.unlink && (await this.users.unlinkClerkUser(item.userId, clerkUserId, manager));
+      if (unlinked) await this.runs.markLinkRolledBack(item.userId, clerkUserId, manager);
+      await this.runs.updateItem(
+        item.id,
+        { status: 'rolled_back', rolledBackAt: new Date(), clerkUserId, createdInClerk: item.createdInClerk || subject.ownedByRun },
+        manager,
+      );
+      await this.audit.record(
+        {
+          userId: item.userId,
+          actor: request.actor,
+          action: AuditAction.UserRolledBack,
+          details: {
+            runId: request.runId,
+            clerkUserId,
+            unlinked,
+            deletedFromClerk: decision.deleteAccount,
+            invitationRevoked: decision.revokeInvitation,
+          },
+        },
+        manager,
+      );
+      return unlinked;
+    });
+  }
+
+  /** Revoked first: a person whose account goes away must not be able to come back through the link. */
+  private async revokeInvitation(subject: PendingUndo, report: RollbackReport): Promise<boolean> {
     try {
-      await this.clerk.deleteUser(item.clerkUserId!);
-      await this.runs.updateItem(item.id, { clerkDeletedAt: new Date() });
+      if (await this.clerk.revokeInvitation(subject.item.invitationId!)) report.invitationsRevoked += 1;
+      await this.runs.updateItem(subject.item.id, { invitationStatus: 'revoked' });
+      return true;
+    } catch (error) {
+      if (!(error instanceof ClerkGatewayError)) throw error;
+      const failure = `invitation not revoked: ${error.message}`;
+      report.failed.push({ userId: subject.item.userId, clerkUserId: subject.clerkUserId, error: failure });
+      return false;
+    }
+  }
+
+  /** Deletes first and unlinks after: a crash in between leaves a retryable item, never an unlinked orphan unnoticed. */
+  private async deleteFromClerk(subject: PendingUndo, report: RollbackReport): Promise<boolean> {
+    try {
+      await this.clerk.deleteUser(subject.clerkUserId);
+      await this.runs.updateItem(subject.item.id, { clerkDeletedAt: new Date() });
       report.deletedFromClerk += 1;
       return true;
     } catch (error) {
       if (!(error instanceof ClerkGatewayError)) throw error;
-      report.failed.push({ userId: item.userId, clerkUserId: item.clerkUserId, error: error.message });
+      report.failed.push({ userId: subject.item.userId, clerkUserId: subject.clerkUserId, error: error.message });
       return false;
     }
   }
@@ -107,10 +214,11 @@ export class RunRollback {
   private async recordEnd(request: RollbackRequest, report: RollbackReport): Promise<void> {
     const remaining = await this.runs.countItems(request.runId);
     if ((remaining.created ?? 0) + (remaining.linked ?? 0) === 0) await this.runs.updateRun(request.runId, { status: 'rolled_back' });
+    const { kept: _kept, failed, ...counts } = report;
     await this.audit.record({
       actor: request.actor,
       action: AuditAction.RunRolledBack,
-      details: { runId: request.runId, deleteClerkUsers: request.deleteClerkUsers, unlinked: report.unlinked, deletedFromClerk: report.deletedFromClerk, failed: report.failed.length },
+      details: { ...counts, deleteClerkUsers: request.deleteClerkUsers, failed: failed.length },
     });
   }
 }

@@ -10,6 +10,7 @@ import type { ItemStatus, MigrationItemEntity } from './migration-item.entity.js
 import type { PlannedUser } from './migration-plan.js';
 import { MigrationRunsRepository } from './migration-runs.repository.js';
 import { MigrationError, MigrationErrorCode } from './migration.error.js';
+import { ownershipMarker } from './ownership-marker.js';
 
 export interface WorkItem extends PlannedUser {
   itemId: string;
@@ -77,6 +78,7 @@ export class UserMigrator {
         ...splitName(item.name),
         passwordDigest: item.action === 'create' ? item.passwordDigest : null,
         publicMetadata: { migratedBy: 'clerk-migrate' },
+        privateMetadata: ownershipMarker(run.runId),
       });
       clerkUserId = created.id;
     } catch (error) {
@@ -144,14 +146,14 @@ export class UserMigrator {
   /** Sends the invitation of a created user and records how it went; true when Clerk took it. */
   async invite(run: RunContext, item: Pick<WorkItem, 'itemId' | 'userId' | 'email'>): Promise<boolean> {
     try {
-      await this.clerk.createInvitation({
+      const invitation = await this.clerk.createInvitation({
         email: item.email,
         notify: true,
         ignoreExisting: true,
         redirectUrl: run.invitationRedirectUrl,
         publicMetadata: { userId: item.userId },
       });
-      await this.runs.updateItem(item.itemId, { invitationStatus: 'sent' });
+      await this.runs.updateItem(item.itemId, { invitationStatus: 'sent', invitationId: invitation.id });
       await this.audit.record({ userId: item.userId, actor: run.actor, action: AuditAction.InvitationSent, details: { runId: run.runId } });
       return true;
     } catch (error) {

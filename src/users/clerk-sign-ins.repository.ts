@@ -20,4 +20,16 @@ export class ClerkSignInsRepository {
     );
     return rows[0]?.first === true;
   }
+
+  /** Of these people, those who signed in through Clerk with the given account at or after `since`. */
+  async signedInSince(links: { userId: string; clerkUserId: string }[], since: Date): Promise<Set<string>> {
+    if (links.length === 0) return new Set();
+    const rows: { user_id: string }[] = await this.dataSource.query(
+      `SELECT s.user_id FROM clerk_sign_ins s
+         JOIN unnest($1::uuid[], $2::varchar[]) AS l(user_id, clerk_user_id) ON l.user_id = s.user_id AND l.clerk_user_id = s.clerk_user_id
+        WHERE s.last_signed_in_at >= $3`,
+      [links.map((l) => l.userId), links.map((l) => l.clerkUserId), since],
+    );
+    return new Set(rows.map((row) => row.user_id));
+  }
 }

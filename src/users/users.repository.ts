@@ -33,9 +33,20 @@ function legacyFilterSql(filter: LegacyFilter): string {
   if (filter.skipUnchangedInvalid) {
     parts.push(latest(`last.status = 'failed' AND last.action = 'invalid' AND last.row_fingerprint = ${ROW_FINGERPRINT('u')}`));
   }
-  if (filter.skipRolledBack) parts.push(latest(`last.status = 'rolled_back'`));
+  if (filter.skipRolledBack) parts.push(`NOT coalesce(${latestItemRolledBack('u.user_id')}, false)`);
   return parts.join(' AND ');
 }
+
+/**
+ * True when the user's latest real migration item (dry-run plans aside) was undone by a rollback:
+ * such a person stays on legacy login until an explicit run migrates them again.
+ */
+export function latestItemRolledBack(userIdColumn: string): string {
+  return `(SELECT i.status FROM migration_items i WHERE i.user_id = ${userIdColumn} AND i.status <> 'planned'
+             ORDER BY i.id DESC LIMIT 1) = 'rolled_back'`;
+}
+
+export type SignInLink = 'linked' | 'rolled_back' | 'taken';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -113,6 +124,38 @@ export class UsersRepository {
       .where('user_id = :userId AND clerk_user_id IS NULL', { userId })
       .execute();
     return (result.affected ?? 0) === 1;
+  }
+
+  /**
+   * First-sign-in linking: like `linkClerkUser`, but never for a person a rollback took off Clerk
+   * (checked in the same statement, so a rollback committing meanwhile is not undone).
+   */
+  async linkOnSignIn(userId: string, clerkUserId: string): Promise<SignInLink> {
+    const rows: { rolled_back: boolean; linked: boolean }[] = await this.dataSource.query(
+      `WITH target AS (
+         SELECT u.user_id, coalesce(${latestItemRolledBack('u.user_id')}, false) AS rolled_back FROM users u WHERE u.user_id = $1),
+       linked AS (
+         UPDATE users u SET clerk_user_id = $2 FROM target t
+          WHERE u.user_id = t.user_id AND u.clerk_user_id IS NULL AND NOT t.rolled_back RETURNING u.user_id)
+       SELECT t.rolled_back, EXISTS (SELECT 1 FROM linked) AS linked FROM target t`,
+      [userId, clerkUserId],
+    );
+    if (rows[0]?.linked) return 'linked';
+    return rows[0]?.rolled_back ? 'rolled_back' : 'taken';
+  }
+
+  /**
+   * Whether this Clerk account's link was cleared by a rollback that still stands. Answered from our
+   * own tables, so a rolled-back person's sessions cost no Clerk request each.
+   */
+  async isRolledBackAccount(clerkUserId: string): Promise<boolean> {
+    const rows = await this.dataSource.query(
+      `SELECT 1 FROM migration_items r JOIN users u ON u.user_id = r.user_id
+        WHERE r.clerk_user_id = $1 AND r.status = 'rolled_back' AND u.clerk_user_id IS NULL AND ${latestItemRolledBack('u.user_id')}
+        LIMIT 1`,
+      [clerkUserId],
+    );
+    return rows.length > 0;
   }
 
   /** Clears the link only if it still points at `clerkUserId`. Returns whether it did. */

@@ -67,6 +67,34 @@ describe('ClerkSdkGateway operations', () => {
     expect(invitation).toMatchObject({ status: 'pending' });
     expect(emulator.invitations()[0]).toMatchObject({ publicMetadata: { userId: 'u-1' }, notify: false });
   });
+
+  it('revokes a pending invitation once; an invitation no longer pending or unknown is not an error', async () => {
+    const gateway = ClerkSdkGateway.fromConfig(config());
+    const invitation = await gateway.createInvitation({ email: newEmail(), notify: false, ignoreExisting: true });
+    expect(await gateway.revokeInvitation(invitation.id)).toBe(true);
+    expect(emulator.invitations()[0]).toMatchObject({ id: invitation.id, status: 'revoked' });
+    expect(await gateway.revokeInvitation(invitation.id)).toBe(false);
+    expect(await gateway.revokeInvitation('inv_unknown')).toBe(false);
+    expect(emulator.requestCounts()['POST /v1/invitations/{invitation_id}/revoke']).toEqual({ '200': 1, '400': 1, '404': 1 });
+  });
+
+  it('keeps the private metadata of a created user, readable with the secret key', async () => {
+    const gateway = ClerkSdkGateway.fromConfig(config());
+    const externalId = randomUUID();
+    const marker = { migratedBy: 'clerk-migrate', runId: randomUUID() };
+    const user = await gateway.createUser({ externalId, email: newEmail(), privateMetadata: marker });
+    expect(user.privateMetadata).toEqual(marker);
+    expect((await gateway.findUserByExternalId(externalId))?.privateMetadata).toEqual(marker);
+  });
+
+  it('sees a stale read as Clerk serves it: an empty list right after a write', async () => {
+    const gateway = ClerkSdkGateway.fromConfig(config());
+    const externalId = randomUUID();
+    await gateway.createUser({ externalId, email: newEmail() });
+    emulator.injectFault('stale_read', 1, 'GET /v1/users');
+    expect(await gateway.findUserByExternalId(externalId)).toBeNull();
+    expect(await gateway.findUserByExternalId(externalId)).toMatchObject({ externalId });
+  });
 });
 
 describe('ClerkSdkGateway errors and retries', () => {

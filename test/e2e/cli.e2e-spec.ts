@@ -120,6 +120,7 @@ describe('the CLI, as a real process, through the seed’s story', () => {
     const preview = await cli('rollback', '--run', runIds.all, '--delete-clerk-users', '--dry-run', '--json');
     expect(preview.code).toBe(0);
     expect(preview.json).toMatchObject({ dryRun: true, unlinked: 35, deletedFromClerk: 35 });
+    expect(preview.json).toMatchObject({ signedInSince: 0, keptWithoutPassword: 0, invitationsRevoked: 0 });
     expect((await cli('stats', '--json')).json.withClerk).toBe(44);
   });
 

@@ -68,11 +68,16 @@ describe('the migration over REST', () => {
 
     const preview = await http().post(`/migration/runs/${run.id}/rollback`).set(admin).send({ deleteClerkUsers: true, dryRun: true }).expect(200);
     expect(preview.body).toMatchObject({ dryRun: true, unlinked: 4, deletedFromClerk: 4 });
-    await http().post(`/migration/runs/${run.id}/rollback`).set(admin).send({ deleteClerkUsers: true }).expect(200);
+    const rollback = () => http().post(`/migration/runs/${run.id}/rollback`).set(admin);
+    const unconfirmed = await rollback().send({ deleteClerkUsers: true }).expect(400);
+    expect(unconfirmed.body).toMatchObject({ code: 'confirmation_required', message: expect.stringMatching(/confirm/) });
+    const undone = await rollback().send({ deleteClerkUsers: true, confirm: true }).expect(200);
+    expect(undone.body).toMatchObject({ unlinked: 4, deletedFromClerk: 4 });
+    expect(undone.body).toMatchObject({ signedInSince: 0, keptWithoutPassword: 0, invitationsRevoked: 0 });
     expect((await http().get('/migration/stats').set(admin).expect(200)).body).toMatchObject({ withClerk: 11, withoutClerk: 4 });
 
-    const unconfirmed = await http().post('/migration/cleanup-passwords').set(admin).send({ confirm: false }).expect(400);
-    expect(unconfirmed.body.code).toBe('confirmation_required');
+    const cleanupUnconfirmed = await http().post('/migration/cleanup-passwords').set(admin).send({ confirm: false }).expect(400);
+    expect(cleanupUnconfirmed.body.code).toBe('confirmation_required');
     await http().post('/migration/cleanup-passwords').set(admin).send({}).expect(400);
     await http().get('/migration/runs/not-a-uuid').set(admin).expect(400);
     const missing = await http().get('/migration/runs/7d4f8a2e-0000-4000-8000-000000000000').set(admin).expect(404);

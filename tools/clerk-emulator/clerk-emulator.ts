@@ -164,6 +164,7 @@ export class ClerkEmulator {
       if (fault?.kind === 'drop') return drop(req, count, 'dropped');
       if (fault?.kind === 'error_5xx') throw clerkErrors.internal();
       if (fault?.kind === 'rate_limit') throw clerkErrors.rateLimited(fault.retryAfterSeconds ?? 1);
+      if (fault?.kind === 'stale_read' && method === 'GET') return send(res, ...staleAnswer(match.route.template), count);
       const result = match.route.handle({ params: match.params, query: url.searchParams, body });
       if (fault?.kind === 'lost_response') return drop(req, count, 'lost_response');
       send(res, 200, result, count);
@@ -191,6 +192,14 @@ export class ClerkEmulator {
     byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
     this.internals.counts.set(route, byStatus);
   }
+}
+
+/** A read that has not seen recent writes yet: an empty list, a zero count, an unknown user. */
+function staleAnswer(template: string): [number, unknown] {
+  if (template === '/v1/users') return [200, []];
+  if (template === '/v1/users/count') return [200, { object: 'total_count', total_count: 0 }];
+  const { status, error } = clerkErrors.notFound();
+  return [status, { errors: [error], clerk_trace_id: traceId() }];
 }
 
 function keyType(secretKey: string): KeyType {

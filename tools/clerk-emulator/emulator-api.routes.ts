@@ -145,5 +145,6 @@ export function backendApiRoutes(store: EmulatorStore): ApiRoute[] {
     route('PATCH', '/v1/users/{user_id}', ({ params, body }) => updateUser(store, params.user_id, body)),
     route('DELETE', '/v1/users/{user_id}', ({ params }) => deletedUserJson(store.delete(params.user_id))),
     route('POST', '/v1/invitations', ({ body }) => createInvitation(store, body)),
+    route('POST', '/v1/invitations/{invitation_id}/revoke', ({ params }) => invitationJson(store.revokeInvitation(params.invitation_id))),
   ];
 }

@@ -46,6 +46,8 @@ export const clerkErrors = {
     fail(422, 'form_password_incorrect', 'Password is incorrect. Try again, or use another method.', 'Password is incorrect. Try again, or use another method.', 'password'),
   identifierNotFound: () =>
     fail(422, 'form_identifier_not_found', "Couldn't find your account.", "Couldn't find your account.", 'identifier'),
+  invitationNotPending: () =>
+    fail(400, 'invitation_not_pending', 'invitation not pending', 'Only pending invitations can be revoked.'),
   malformedBody: () => fail(400, 'malformed_request', 'malformed request', 'The request body is not valid JSON.'),
   rateLimited: (retryAfterSeconds: number) =>
     new EmulatorHttpError(

@@ -120,6 +120,15 @@ export class EmulatorStore {
     return invitation;
   }
 
+  /** Only a pending invitation can be revoked (Clerk answers 400 otherwise, 404 for an unknown id). */
+  revokeInvitation(id: string): StoredInvitation {
+    const invitation = this.invitations.get(id);
+    if (!invitation) throw clerkErrors.notFound();
+    if (invitation.status !== 'pending') throw clerkErrors.invitationNotPending();
+    Object.assign(invitation, { status: 'revoked', updatedAt: this.now() });
+    return invitation;
+  }
+
   allInvitations(): StoredInvitation[] {
     return [...this.invitations.values()];
   }

@@ -11,7 +11,7 @@ export interface RateLimitSettings {
   test: RateLimitRule | null;
 }
 
-export type FaultKind = 'error_5xx' | 'drop' | 'lost_response' | 'rate_limit';
+export type FaultKind = 'error_5xx' | 'drop' | 'lost_response' | 'rate_limit' | 'stale_read';
 
 /** Shares of requests (0..1) that meet each fault, drawn at random per request. */
 export interface FaultRates {

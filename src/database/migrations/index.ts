@@ -2,6 +2,7 @@ import { AdoptUsersTable1764000000000 } from './1764000000000-adopt-users-table.
 import { AdoptAuditLogsTable1764000000001 } from './1764000000001-adopt-audit-logs-table.js';
 import { CreateMigrationState1764000000002 } from './1764000000002-create-migration-state.js';
 import { FleetCoordination1764000000003 } from './1764000000003-fleet-coordination.js';
+import { RecordInvitationsAndRollbacks1764000000004 } from './1764000000004-record-invitations-and-rollbacks.js';
 
 /** Every schema migration, in order. Listed explicitly: no file globbing at run time. */
 export const schemaMigrations = [
@@ -9,4 +10,5 @@ export const schemaMigrations = [
   AdoptAuditLogsTable1764000000001,
   CreateMigrationState1764000000002,
   FleetCoordination1764000000003,
+  RecordInvitationsAndRollbacks1764000000004,
 ];

@@ -41,6 +41,7 @@ export class RollbackCommand extends ConfirmedCommand<RollbackOptions> {
       actor: CLI_ACTOR,
       deleteClerkUsers: Boolean(options.deleteClerkUsers),
       dryRun: Boolean(options.dryRun),
+      confirm: Boolean(options.yes),
     });
     const error = report.failed.length > 0 ? { code: 'clerk_deletions_failed', message: `${report.failed.length} Clerk deletion(s) failed; run the rollback again to retry them` } : undefined;
     return { json: report, text: renderRollback(report), error };
@@ -54,10 +55,15 @@ function renderRollback(report: RollbackReport): string {
     renderPairs([
       ['unlinked', report.unlinked],
       ['deleted from Clerk', report.deletedFromClerk],
+      ['invitations revoked', report.invitationsRevoked],
       ['left alone (link changed since)', report.leftAlone],
+      ['signed in through Clerk since the run', report.signedInSince],
+      ['kept: no password left (account and link stay)', report.keptWithoutPassword],
+      ['not deleted: no marker of this run', report.notDeletedUnmarked],
       ['failed', report.failed.length],
     ]),
   ];
+  if (report.kept.length > 0) sections.push(renderTable(['kept user', 'clerk user'], report.kept.map((k) => [k.userId, k.clerkUserId])));
   if (report.failed.length > 0) sections.push(renderTable(['user', 'clerk user', 'error'], report.failed.map((f) => [f.userId, f.clerkUserId, f.error])));
   return sections.join('\n\n');
 }

@@ -84,7 +84,7 @@ describe('several instances on one database', () => {
   it('leaves a rolled-back person to an explicit run: the sweep and their logins do not move them again', async () => {
     const user = await insertUser(db.pool);
     const run = await service().migrate({ actor: 'test', email: user.email });
-    await service().rollback({ runId: run.id, actor: 'test', deleteClerkUsers: true, dryRun: false } as never);
+    await service().rollback({ runId: run.id, actor: 'test', deleteClerkUsers: true, dryRun: false, confirm: true });
     expect(await linkOf(user.userId)).toBeNull();
 
     await sweep('2026-12-05T03:00');

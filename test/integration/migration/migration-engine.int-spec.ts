@@ -84,11 +84,11 @@ describe('the migration engine', () => {
     const run = await migration().migrate({ actor: 'test' });
     expect(run.counts).toMatchObject({ created: 4, linked: 1 });
 
-    const preview = await migration().rollback({ runId: run.id, actor: 'test', deleteClerkUsers: true, dryRun: true });
+    const preview = await migration().rollback({ runId: run.id, actor: 'test', deleteClerkUsers: true, dryRun: true, confirm: false });
     expect(preview).toMatchObject({ unlinked: 5, deletedFromClerk: 4 });
     expect((await migration().stats()).withClerk).toBe(13);
 
-    const undone = await migration().rollback({ runId: run.id, actor: 'test', deleteClerkUsers: true, dryRun: false });
+    const undone = await migration().rollback({ runId: run.id, actor: 'test', deleteClerkUsers: true, dryRun: false, confirm: true });
     expect(undone).toMatchObject({ unlinked: 5, deletedFromClerk: 4, failed: [] });
     expect(await migration().stats()).toMatchObject({ total: 13, withClerk: 8, withoutClerk: 5 });
     const remaining = clerk.users().map((u) => u.id);
@@ -96,7 +96,7 @@ describe('the migration engine', () => {
     expect(remaining).toContain(existing.id);
     expect((await migration().getRun(run.id)).status).toBe('rolled_back');
 
-    const again = await migration().rollback({ runId: run.id, actor: 'test', deleteClerkUsers: true, dryRun: false });
+    const again = await migration().rollback({ runId: run.id, actor: 'test', deleteClerkUsers: true, dryRun: false, confirm: true });
     expect(again).toMatchObject({ unlinked: 0, deletedFromClerk: 0 });
   });
 

@@ -29,6 +29,37 @@ describe('UsersRepository on PostgreSQL', () => {
     expect(await users.findByEmail('nobody@example.com')).toBeNull();
   });
 
+  it('links on a first sign-in unless the user’s latest migration item was rolled back', async () => {
+    /** An item of a run of its own (a run holds one item per user). */
+    const item = async (userId: string, status: string) => {
+      const run = await db.pool.query(
+        `INSERT INTO migration_runs (kind, strategy, started_by, status) VALUES ('all', 'password', 'cli', 'completed') RETURNING id`,
+      );
+      await db.pool.query(
+        `INSERT INTO migration_items (run_id, user_id, email, action, status, clerk_user_id)
+         VALUES ($1, $2, 'x@example.com', 'create', $3, 'user_rb')`,
+        [run.rows[0].id, userId, status],
+      );
+    };
+    const [fresh, rolledBack, taken] = await insertUsers(db.pool, [makeUser(), makeUser(), makeUser({ clerkUserId: 'user_taken' })]);
+    await item(rolledBack.userId, 'created');
+    await item(rolledBack.userId, 'rolled_back');
+
+    expect(await users.linkOnSignIn(fresh.userId, 'user_fresh')).toBe('linked');
+    expect(await users.linkOnSignIn(rolledBack.userId, 'user_rb')).toBe('rolled_back');
+    expect(await users.linkOnSignIn(taken.userId, 'user_other')).toBe('taken');
+    expect((await users.findById(rolledBack.userId))?.clerkUserId).toBeNull();
+    expect(await users.isRolledBackAccount('user_rb')).toBe(true);
+    expect(await users.isRolledBackAccount('user_fresh')).toBe(false);
+
+    // A dry run that plans the person again does not undo the rollback; a later real run's item does.
+    await item(rolledBack.userId, 'planned');
+    expect(await users.linkOnSignIn(rolledBack.userId, 'user_rb')).toBe('rolled_back');
+    await item(rolledBack.userId, 'failed');
+    expect(await users.isRolledBackAccount('user_rb')).toBe(false);
+    expect(await users.linkOnSignIn(rolledBack.userId, 'user_rb')).toBe('linked');
+  });
+
   it('links a Clerk id only while the user is unlinked: of many racing writers exactly one wins', async () => {
     const user = await insertUser(db.pool);
     const attempts = await Promise.all(
