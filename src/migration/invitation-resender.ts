@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { migrationConfig, type MigrationConfig } from '../config/migration.config.js';
-import type { HeldLock } from './migration-lock.js';
+import { assertLockHeld, type HeldLock } from './migration-lock.js';
 import { MigrationRunsRepository } from './migration-runs.repository.js';
 import { UserMigrator } from './user-migrator.js';
 
@@ -24,6 +24,7 @@ export class InvitationResender {
     try {
       let afterId = '0';
       for (;;) {
+        assertLockHeld(lock);
         const items = await this.runs.findFailedInvitations(100, afterId);
         if (items.length === 0) return report;
         for (const item of items) {

@@ -5,7 +5,7 @@ import { ClerkGateway } from '../clerk/clerk.gateway.js';
 import { ClerkGatewayError } from '../clerk/clerk-gateway.error.js';
 import { UsersRepository } from '../users/users.repository.js';
 import type { MigrationItemEntity } from './migration-item.entity.js';
-import type { HeldLock } from './migration-lock.js';
+import { assertLockHeld, type HeldLock } from './migration-lock.js';
 import type { MigrationRunEntity } from './migration-run.entity.js';
 import { MigrationRunsRepository } from './migration-runs.repository.js';
 import { MigrationError, MigrationErrorCode } from './migration.error.js';
@@ -71,13 +71,13 @@ export class RunRollback {
         keptWithoutPassword: 0, invitationsRevoked: 0, notDeletedUnmarked: 0, kept: [], failed: [],
       };
       await this.eachPage(
-        (afterId) => this.runs.findLinkedItems(run.id, afterId, PAGE),
+        (afterId) => (assertLockHeld(lock), this.runs.findLinkedItems(run.id, afterId, PAGE)),
         (items) => this.subjects.linked(run, items, request.deleteClerkUsers),
         request,
         report,
       );
       await this.eachPage(
-        (afterId) => this.runs.findUnsettledCreates(run.id, afterId, PAGE),
+        (afterId) => (assertLockHeld(lock), this.runs.findUnsettledCreates(run.id, afterId, PAGE)),
         (items) => this.subjects.unsettled(run, items),
         request,
         report,
