@@ -160,7 +160,7 @@ export class MigrationService {
   async getRun(runId: string): Promise<MigrationRunEntity> {
     const run = await this.runs.findRun(runId);
     if (!run) throw new MigrationError(404, MigrationErrorCode.RunNotFound, `No migration run with id ${runId}`);
-    if (run.status === 'running') run.counts = { ...(await this.runs.countItems(run.id)) };
+    if (run.status === 'running' || run.status === 'open') run.counts = { ...(await this.runs.countItems(run.id)) };
     return run;
   }
 
