@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsDate, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery } from '../common/page-query.dto.js';
+import { AuditAction } from './audit-action.js';
 
 export class AuditQueryDto extends PageQuery({ defaultLimit: 50, maxLimit: 500 }) {
   @ApiPropertyOptional({ format: 'uuid' })
@@ -9,11 +10,10 @@ export class AuditQueryDto extends PageQuery({ defaultLimit: 50, maxLimit: 500 }
   @IsUUID()
   userId?: string;
 
-  @ApiPropertyOptional({ example: 'migration.user.created' })
+  @ApiPropertyOptional({ enum: AuditAction, enumName: 'AuditAction', example: AuditAction.UserCreated })
   @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  action?: string;
+  @IsIn(Object.values(AuditAction))
+  action?: AuditAction;
 
   @ApiPropertyOptional({ example: 'cli' })
   @IsOptional()
@@ -21,13 +21,13 @@ export class AuditQueryDto extends PageQuery({ defaultLimit: 50, maxLimit: 500 }
   @MaxLength(100)
   actor?: string;
 
-  @ApiPropertyOptional({ description: 'Inclusive lower bound (ISO 8601).', type: String })
+  @ApiPropertyOptional({ description: 'Inclusive lower bound (ISO 8601).', type: String, format: 'date-time' })
   @IsOptional()
   @Type(() => Date)
   @IsDate()
   from?: Date;
 
-  @ApiPropertyOptional({ description: 'Exclusive upper bound (ISO 8601).', type: String })
+  @ApiPropertyOptional({ description: 'Exclusive upper bound (ISO 8601).', type: String, format: 'date-time' })
   @IsOptional()
   @Type(() => Date)
   @IsDate()

@@ -14,6 +14,7 @@ import { MigrationError, MigrationErrorCode } from './migration.error.js';
 import { InvitationResender, type ResendReport } from './invitation-resender.js';
 import { MigrationVerifier, type VerifyReport } from './migration-verifier.js';
 import { PasswordCleanup, type CleanupReport, type CleanupRequest } from './password-cleanup.js';
+import { RunReports, type RunItemView, type RunItemsPage } from './run-reports.js';
 import { RunRollback, type RollbackReport, type RollbackRequest } from './run-rollback.js';
 
 export interface MigrateRequest {
@@ -41,6 +42,8 @@ export interface DryRunReport {
   /** The plan per user, up to `PLAN_SAMPLE` entries (the run's items hold all of it). */
   users: PlannedUserView[];
   truncated: boolean;
+  /** Where the whole plan is, page by page (`runs <id> --items` streams it). */
+  itemsUrl: string;
 }
 
 export interface RunProblem {
@@ -68,6 +71,7 @@ export class MigrationService {
     private readonly cleanup: PasswordCleanup,
     private readonly verifier: MigrationVerifier,
     private readonly resender: InvitationResender,
+    private readonly reports: RunReports,
     @Inject(migrationConfig.KEY) private readonly config: MigrationConfig,
   ) {}
 
@@ -91,7 +95,7 @@ export class MigrationService {
     }
     const finished = await this.runs.finishRun(run.id, 'completed');
     const byAction = await this.runs.countPlannedActions(run.id);
-    return { runId: run.id, total: finished.counts.total, byAction, users: sample, truncated: finished.counts.total > sample.length };
+    return { runId: run.id, total: finished.counts.total, byAction, users: sample, truncated: finished.counts.total > sample.length, itemsUrl: `/migration/runs/${run.id}/items` };
   }
 
   /**
@@ -145,17 +149,22 @@ export class MigrationService {
   }
 
   /** Users of a run that did not end on Clerk (failed, skipped, or left uncertain), for an operator to look at. */
-  async runProblems(runId: string, limit = 100): Promise<RunProblem[]> {
+  async runProblems(runId: string, limit = 100, offset = 0): Promise<RunProblem[]> {
     await this.getRun(runId);
-    const items = await this.runs.findItems(runId, ['failed', 'skipped', 'creating'], limit);
-    return items.map((item) => ({
-      userId: item.userId,
-      email: item.email,
-      status: item.status,
-      reason: item.errorCode ?? item.reason,
-      message: item.errorMessage,
-      clerkUserId: item.clerkUserId,
-    }));
+    const page = await this.reports.page(runId, limit, offset, true);
+    return page.items.map(({ userId, email, outcome, reason, message, clerkUserId }) => ({ userId, email, status: outcome, reason, message, clerkUserId }));
+  }
+
+  /** A page of a run's items, in the order they were planned. */
+  async runItems(runId: string, limit: number, offset: number): Promise<RunItemsPage> {
+    await this.getRun(runId);
+    return this.reports.page(runId, limit, offset);
+  }
+
+  /** Every item of a run, streamed (404 first if there is no such run). */
+  async streamRunItems(runId: string): Promise<AsyncGenerator<RunItemView>> {
+    await this.getRun(runId);
+    return this.reports.stream(runId);
   }
 
   listRuns(limit = 20, offset = 0): Promise<[MigrationRunEntity[], number]> {
