@@ -4,6 +4,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { migrationConfig, type MigrationConfig, type MigrationStrategy } from '../config/migration.config.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersRepository, type UserStats } from '../users/users.repository.js';
+import type { MoveState } from '../metrics/metrics.service.js';
 import { MigrationLock, type HeldLock } from './migration-lock.js';
 import { MigrationPlanner } from './migration-planner.js';
 import type { PlannedUser } from './migration-plan.js';
@@ -165,6 +166,12 @@ export class MigrationService {
   async streamRunItems(runId: string): Promise<AsyncGenerator<RunItemView>> {
     await this.getRun(runId);
     return this.reports.stream(runId);
+  }
+
+  /** Where the move stands, for the gauges. */
+  async moveState(): Promise<MoveState> {
+    const [users, runs] = await Promise.all([this.users.countByState(), this.reports.runGaugeState()]);
+    return { usersOnClerk: users.onClerk, usersLegacy: users.legacy, runsInProgress: runs.inProgress, lastRun: runs.lastRun };
   }
 
   listRuns(limit = 20, offset = 0): Promise<[MigrationRunEntity[], number]> {

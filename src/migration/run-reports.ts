@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { MigrationItemEntity } from './migration-item.entity.js';
-import { RunReportsRepository } from './run-reports.repository.js';
+import { PROBLEM_STATUSES } from './problem-statuses.js';
+import { RunReportsRepository, type RunGaugeState } from './run-reports.repository.js';
 
 /** One user in a run, as reported: what was planned, how it ended and when; never a hash or a secret. */
 export interface RunItemView {
@@ -30,8 +31,6 @@ export interface RunItemsPage {
   offset: number;
 }
 
-/** Users of a run that did not end on Clerk: failed, skipped, or left uncertain by a lost answer. */
-export const PROBLEM_STATUSES = ['failed', 'skipped', 'creating'] as const;
 
 /** Items read per query while streaming a run's report. */
 const STREAM_PAGE = 1000;
@@ -44,6 +43,10 @@ export class RunReports {
   async page(runId: string, limit: number, offset: number, problemsOnly = false): Promise<RunItemsPage> {
     const [items, total] = await this.reports.itemsPage(runId, limit, offset, problemsOnly ? [...PROBLEM_STATUSES] : undefined);
     return { items: items.map(toView), total, limit, offset };
+  }
+
+  runGaugeState(): Promise<RunGaugeState> {
+    return this.reports.gaugeState();
   }
 
   /** Every item of a run in id order, read by keyset a page at a time: memory stays flat for a million items. */
