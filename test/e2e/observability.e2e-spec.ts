@@ -90,6 +90,8 @@ describe('operators’ view: metrics, request ids, OpenAPI', () => {
     expect(sample(text, 'clerk_migrate_clerk_requests_total', { operation: 'users.list', status: 'ok' })).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'clerk_migrate_clerk_requests_total', { operation: 'users.create', status: '429' })).toBe(1);
     expect(sample(text, 'clerk_migrate_clerk_rate_limited_total')).toBe(1);
+    // Each attempt timed, the refused one included.
+    expect(sample(text, 'clerk_migrate_clerk_request_duration_seconds_count', { operation: 'users.create' })).toBeGreaterThanOrEqual(2);
   });
 
   async function waitForRun(runId: string, auth: Record<string, string>): Promise<void> {
