@@ -8,7 +8,12 @@ import { MigrationErrorCode } from './migration/migration.error.js';
 
 /** Every `code` an HTTP error may carry; the feature enums meet here, as the modules meet in AppModule. */
 export const ERROR_CODES: string[] = [
-  ...new Set([...Object.values(CommonErrorCode), ...Object.values(AuthErrorCode), ...Object.values(MigrationErrorCode), ...CLERK_FAILURE_CODES]),
+  ...new Set([
+    ...Object.values(CommonErrorCode),
+    ...Object.values(AuthErrorCode),
+    ...Object.values(MigrationErrorCode),
+    ...CLERK_FAILURE_CODES,
+  ]),
 ].sort();
 
 const TAGS: [string, string][] = [
@@ -33,13 +38,22 @@ export function createOpenApiDocument(app: INestApplication, version = '0.1.0'):
     )
     .setVersion(version)
     .addServer('/', 'This service')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Clerk session token or a legacy token from POST /auth/login' });
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: 'A Clerk session token or a legacy token from POST /auth/login',
+    });
   for (const [name, description] of TAGS) builder.addTag(name, description);
   const document = SwaggerModule.createDocument(app, builder.build(), {
     operationIdFactory: (controller: string, method: string) => `${controller.replace(/Controller$/, '').toLowerCase()}_${method}`,
   });
   document.components ??= {};
   document.components.schemas ??= {};
-  document.components.schemas[ERROR_CODE_SCHEMA] = { type: 'string', enum: ERROR_CODES, description: 'The machine-readable code of an error' };
+  document.components.schemas[ERROR_CODE_SCHEMA] = {
+    type: 'string',
+    enum: ERROR_CODES,
+    description: 'The machine-readable code of an error',
+  };
   return document;
 }

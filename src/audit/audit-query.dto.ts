@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsDate, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery } from '../common/page-query.dto.js';
 import { AuditAction } from './audit-action.js';
 
@@ -10,10 +10,12 @@ export class AuditQueryDto extends PageQuery({ defaultLimit: 50, maxLimit: 500 }
   @IsUUID()
   userId?: string;
 
+  // Documented as the enum; any other string is taken too and simply matches nothing.
   @ApiPropertyOptional({ enum: AuditAction, enumName: 'AuditAction', example: AuditAction.UserCreated })
   @IsOptional()
-  @IsIn(Object.values(AuditAction))
-  action?: AuditAction;
+  @IsString()
+  @MaxLength(100)
+  action?: string;
 
   @ApiPropertyOptional({ example: 'cli' })
   @IsOptional()

@@ -17,7 +17,7 @@ export class AuditController {
   @Get()
   @ApiOperation({ summary: 'Audit log, newest first, filtered by user, action, actor and time range' })
   @ApiOkResponse({ type: AuditPageResponseDto })
-  @ApiErrors([400, 'A filter is not valid: an unknown action, a bad date or UUID, limit or offset out of range (validation_failed)'])
+  @ApiErrors([400, 'A filter is not valid: a bad date or UUID, a value too long, limit or offset out of range (validation_failed)'])
   async list(@Query() query: AuditQueryDto): Promise<AuditPageResponseDto> {
     return AuditPageResponseDto.from(await this.audit.list(query));
   }

@@ -15,7 +15,10 @@ export class ErrorBodyDto {
   @ApiProperty({ example: 'No migration run with id 0b5f2c1e-8a4d-4f3b-9c1a-2d7e6f8a9b0c', description: 'For a person; never a secret' })
   message: string;
 
-  @ApiProperty({ allOf: [{ $ref: `#/components/schemas/${ERROR_CODE_SCHEMA}` }], description: 'Stable and machine-readable: branch on this' })
+  @ApiProperty({
+    allOf: [{ $ref: `#/components/schemas/${ERROR_CODE_SCHEMA}` }],
+    description: 'Stable and machine-readable: branch on this',
+  })
   code: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Safe facts that help, e.g. the validation problems' })

@@ -41,7 +41,10 @@ export class HealthController {
   @HealthCheck(OWN_DOCS)
   @ApiOperation({ summary: 'Readiness: the database answers and every schema migration is applied; 503 otherwise', security: [] })
   @ApiOkResponse({ type: HealthCheckDto, description: 'Ready to serve' })
-  @ApiServiceUnavailableResponse({ type: HealthCheckDto, description: 'The database is down or a schema migration is pending; the body says which' })
+  @ApiServiceUnavailableResponse({
+    type: HealthCheckDto,
+    description: 'The database is down or a schema migration is pending; the body says which',
+  })
   @ApiErrors(NOT_JSON)
   ready() {
     return this.health.check([

@@ -12,7 +12,10 @@ export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Prometheus metrics: where the move stands, migration outcomes, Clerk requests and latency, HTTP latency, logins', security: [] })
+  @ApiOperation({
+    summary: 'Prometheus metrics: where the move stands, migration outcomes, Clerk requests and latency, HTTP latency, logins',
+    security: [],
+  })
   @ApiOkResponse({ description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } })
   @ApiErrors([400, 'The request carried a body that is not valid JSON (invalid_json)'])
   async scrape(@Res({ passthrough: true }) response: Response): Promise<string> {

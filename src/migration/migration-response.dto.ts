@@ -27,7 +27,10 @@ export class PlannedUserDto {
 export class DryRunReportDto {
   @ApiProperty({ format: 'uuid' }) runId: string;
   @ApiProperty({ description: 'Legacy users planned' }) total: number;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, example: { create: 35, link: 1 } }) byAction: Record<string, number>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, example: { create: 35, link: 1 } }) byAction: Record<
+    string,
+    number
+  >;
   @ApiProperty({ type: [PlannedUserDto], description: 'The plan per user, the first 1,000 at most' }) users: PlannedUserDto[];
   @ApiProperty({ description: 'True when users lists only part of the plan: itemsUrl has all of it' }) truncated: boolean;
   @ApiProperty({ example: '/migration/runs/0b5f2c1e-8a4d-4f3b-9c1a-2d7e6f8a9b0c/items', description: 'The whole plan, page by page' })
@@ -85,7 +88,8 @@ export class RollbackReportDto {
   @ApiProperty({ description: 'Links cleared (or that would be)' }) unlinked: number;
   @ApiProperty({ description: 'Clerk accounts this run created and the rollback deleted (or would)' }) deletedFromClerk: number;
   @ApiProperty({ description: 'Users whose link changed since the run, left alone' }) leftAlone: number;
-  @ApiProperty({ type: [RollbackFailureDto], description: 'Deletions Clerk refused; roll back again to retry them' }) failed: RollbackFailureDto[];
+  @ApiProperty({ type: [RollbackFailureDto], description: 'Deletions Clerk refused; roll back again to retry them' })
+  failed: RollbackFailureDto[];
 }
 
 export class CleanupReportDto {

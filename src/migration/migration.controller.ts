@@ -3,7 +3,15 @@ import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } f
 import { ApiAdmin, ApiErrors, ApiJsonBody } from '../common/api-errors.js';
 import { CurrentPrincipal, Roles } from '../common/auth.decorators.js';
 import { ADMIN_ROLE, type Principal } from '../common/principal.js';
-import { CleanupRequestDto, ItemsPageQueryDto, MigrateRequestDto, MigrationRunDto, PageQueryDto, RollbackRequestDto, StartedRunDto } from './migration.dto.js';
+import {
+  CleanupRequestDto,
+  ItemsPageQueryDto,
+  MigrateRequestDto,
+  MigrationRunDto,
+  PageQueryDto,
+  RollbackRequestDto,
+  StartedRunDto,
+} from './migration.dto.js';
 import {
   CleanupReportDto,
   DryRunReportDto,
@@ -21,6 +29,7 @@ const BAD_RUN_ID: [number, string] = [400, 'The id is not a UUID (validation_fai
 const NO_RUN: [number, string] = [404, 'No run with this id (run_not_found)'];
 /** The `:id` of the run routes. */
 const RunIdParam = () => ApiParam({ name: 'id', format: 'uuid', description: 'A run id, as listed by GET /migration/runs' });
+const NO_USER: [number, string] = [404, 'No user with this email (user_not_found)'];
 const BUSY: [number, string] = [409, 'Another run or rollback is in progress (run_in_progress)'];
 
 @ApiTags('migration')
@@ -42,7 +51,7 @@ export class MigrationController {
   @ApiOperation({ summary: 'Plan the migration of every legacy user (or one); writes nothing to Clerk or users' })
   @ApiOkResponse({ type: DryRunReportDto })
   @ApiJsonBody()
-  @ApiErrors([404, 'No user with this email (user_not_found)'], [409, 'The user is already on Clerk (already_on_clerk)'], 502, 503)
+  @ApiErrors(NO_USER, [409, 'The user is already on Clerk (already_on_clerk)'], 502, 503)
   dryRun(@Body() body: MigrateRequestDto, @CurrentPrincipal() admin: Principal) {
     return this.migration.dryRun({ ...body, actor: admin.userId });
   }
@@ -52,7 +61,7 @@ export class MigrationController {
   @ApiOperation({ summary: 'Start a run (one user with email, or everyone left); it goes on in the background' })
   @ApiAcceptedResponse({ type: StartedRunDto })
   @ApiJsonBody()
-  @ApiErrors([404, 'No user with this email (user_not_found)'], [409, 'Another run or rollback is in progress (run_in_progress), or the user is already on Clerk (already_on_clerk)'])
+  @ApiErrors(NO_USER, [409, 'Another run or rollback is in progress (run_in_progress), or the user is already on Clerk (already_on_clerk)'])
   async startRun(@Body() body: MigrateRequestDto, @CurrentPrincipal() admin: Principal): Promise<StartedRunDto> {
     const { run } = await this.migration.start({ ...body, actor: admin.userId });
     return { runId: run.id, status: run.status, progressUrl: `/migration/runs/${run.id}` };
@@ -77,7 +86,7 @@ export class MigrationController {
   }
 
   @Get('runs/:id/problems')
-  @ApiOperation({ summary: 'Users of a run that did not end on Clerk (failed, skipped, uncertain), with the reason; paged by limit/offset' })
+  @ApiOperation({ summary: 'Users of a run that did not end on Clerk (failed, skipped, uncertain), with the reason; by limit/offset' })
   @ApiOkResponse({ type: [RunProblemDto] })
   @RunIdParam()
   @ApiErrors(BAD_RUN_ID, NO_RUN)
@@ -100,7 +109,7 @@ export class MigrationController {
   @ApiOkResponse({ type: RollbackReportDto })
   @RunIdParam()
   @ApiJsonBody()
-  @ApiErrors(NO_RUN, [409, 'Another run or rollback is in progress (run_in_progress), or the run has uncertain items (not_rollbackable)'], 502, 503)
+  @ApiErrors(NO_RUN, [409, 'A run or rollback is going on (run_in_progress), or the run has uncertain users (not_rollbackable)'], 502, 503)
   rollback(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: RollbackRequestDto, @CurrentPrincipal() admin: Principal) {
     return this.migration.rollback({ runId: id, actor: admin.userId, deleteClerkUsers: body.deleteClerkUsers, dryRun: body.dryRun });
   }

@@ -96,7 +96,8 @@ export class MigrationService {
     }
     const finished = await this.runs.finishRun(run.id, 'completed');
     const byAction = await this.runs.countPlannedActions(run.id);
-    return { runId: run.id, total: finished.counts.total, byAction, users: sample, truncated: finished.counts.total > sample.length, itemsUrl: `/migration/runs/${run.id}/items` };
+    const truncated = finished.counts.total > sample.length;
+    return { runId: run.id, total: finished.counts.total, byAction, users: sample, truncated, itemsUrl: `/migration/runs/${run.id}/items` };
   }
 
   /**
@@ -153,7 +154,9 @@ export class MigrationService {
   async runProblems(runId: string, limit = 100, offset = 0): Promise<RunProblem[]> {
     await this.getRun(runId);
     const page = await this.reports.page(runId, limit, offset, true);
-    return page.items.map(({ userId, email, outcome, reason, message, clerkUserId }) => ({ userId, email, status: outcome, reason, message, clerkUserId }));
+    return page.items.map(({ userId, email, outcome, reason, message, clerkUserId }) => {
+      return { userId, email, status: outcome, reason, message, clerkUserId };
+    });
   }
 
   /** A page of a run's items, in the order they were planned. */

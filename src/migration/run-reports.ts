@@ -31,7 +31,6 @@ export interface RunItemsPage {
   offset: number;
 }
 
-
 /** Items read per query while streaming a run's report. */
 const STREAM_PAGE = 1000;
 

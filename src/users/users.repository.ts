@@ -156,7 +156,9 @@ export class UsersRepository {
 
   /** Users linked to Clerk and not yet, in one pass: what the gauges show. */
   async countByState(): Promise<{ onClerk: number; legacy: number }> {
-    const [row] = await this.dataSource.query('SELECT count(clerk_user_id)::int AS "onClerk", (count(*) - count(clerk_user_id))::int AS legacy FROM users');
+    const [row] = await this.dataSource.query(
+      'SELECT count(clerk_user_id)::int AS "onClerk", (count(*) - count(clerk_user_id))::int AS legacy FROM users',
+    );
     return row as { onClerk: number; legacy: number };
   }
 

@@ -28,7 +28,21 @@ function exportedNames(text: string): Set<string> {
   return names;
 }
 
-const PROMQL_WORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless', 'bool', 'offset', 'inf', 'nan']);
+const PROMQL_WORDS = new Set([
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'and',
+  'or',
+  'unless',
+  'bool',
+  'offset',
+  'inf',
+  'nan',
+]);
 
 /** The metric names a PromQL expression reads: not its functions, labels, keywords or Grafana variables. */
 function metricNames(expr: string): string[] {
@@ -68,7 +82,9 @@ describe('gauges of the move, read from the database whichever process wrote it'
     const linked = await insertUser(db.pool, { clerkUserId: `user_gauge_${Date.now()}` });
     expect(samples(await scrape(), 'clerk_migrate_users')).toEqual({ 'state="on_clerk"': 1, 'state="legacy"': 3 });
     await db.pool.query('UPDATE users SET clerk_user_id = NULL WHERE user_id = $1', [linked.userId]);
-    await db.pool.query(`UPDATE users SET clerk_user_id = 'user_' || user_id WHERE clerk_user_id IS NULL AND user_id <> $1`, [linked.userId]);
+    await db.pool.query(`UPDATE users SET clerk_user_id = 'user_' || user_id WHERE clerk_user_id IS NULL AND user_id <> $1`, [
+      linked.userId,
+    ]);
     expect(samples(await scrape(), 'clerk_migrate_users')).toEqual({ 'state="on_clerk"': 3, 'state="legacy"': 1 });
   });
 
@@ -100,7 +116,10 @@ describe('gauges of the move, read from the database whichever process wrote it'
     });
     const running = await insertRun(db.pool, { kind: 'sweep', status: 'running', finishedAt: null });
     expect(samples(await scrape(), 'clerk_migrate_run_in_progress')).toEqual({ '': 1 });
-    await db.pool.query(`UPDATE migration_runs SET status = 'failed', finished_at = $2 WHERE id = $1`, [running, new Date('2026-11-30T06:00:00.000Z')]);
+    await db.pool.query(`UPDATE migration_runs SET status = 'failed', finished_at = $2 WHERE id = $1`, [
+      running,
+      new Date('2026-11-30T06:00:00.000Z'),
+    ]);
     text = await scrape();
     expect(samples(text, 'clerk_migrate_run_in_progress')).toEqual({ '': 0 });
     expect(samples(text, 'clerk_migrate_last_run_status')).toMatchObject({ 'status="failed"': 1, 'status="completed_with_errors"': 0 });
@@ -130,13 +149,21 @@ describe('gauges of the move, read from the database whichever process wrote it'
     const exported = exportedNames(await scrape());
     const used = new Set(exprs.flatMap(metricNames));
     expect([...used].filter((name) => !exported.has(name))).toEqual([]);
-    for (const name of ['clerk_migrate_users', 'clerk_migrate_run_in_progress', 'clerk_migrate_last_run_timestamp_seconds', 'clerk_migrate_last_run_status', 'clerk_migrate_clerk_request_duration_seconds_bucket']) {
+    for (const name of [
+      'clerk_migrate_users',
+      'clerk_migrate_run_in_progress',
+      'clerk_migrate_last_run_timestamp_seconds',
+      'clerk_migrate_last_run_status',
+      'clerk_migrate_clerk_request_duration_seconds_bucket',
+    ]) {
       expect(used).toContain(name);
     }
   });
 
   it('reads metric names out of PromQL, and nothing else', () => {
-    expect(metricNames('histogram_quantile(0.95, sum by (le, route) (rate(a_bucket{route=~"/x.*"}[$__rate_interval])))')).toEqual(['a_bucket']);
+    expect(metricNames('histogram_quantile(0.95, sum by (le, route) (rate(a_bucket{route=~"/x.*"}[$__rate_interval])))')).toEqual([
+      'a_bucket',
+    ]);
     expect(metricNames('max(b{state="on_clerk"}) / (max(b) + max(c)) * 1000 > 0 and on (job) d offset 5m')).toEqual(['b', 'b', 'c', 'd']);
   });
 });

@@ -73,16 +73,26 @@ describe('the OpenAPI document answers every question', () => {
   });
 
   it('documents, for every route, its success schema, its error answers with the error body, and its security', () => {
-    const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ path, method, op })),
+    );
     expect(operations.length).toBeGreaterThanOrEqual(17);
     expect(operations.flatMap(({ path, method, op }) => problemsOf(path, method, op))).toEqual([]);
     const ids = operations.map(({ op }) => op.operationId);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids).toEqual(expect.arrayContaining(['migration_startRun', 'migration_listRunItems', 'migration_listRunProblems', 'auth_login', 'audit_list']));
+    expect(ids).toEqual(
+      expect.arrayContaining(['migration_startRun', 'migration_listRunItems', 'migration_listRunProblems', 'auth_login', 'audit_list']),
+    );
   });
 
   it('finds a route the checks would refuse', () => {
-    const bare: Operation = { operationId: 'x_y', summary: 's', responses: { '200': {} }, requestBody: {}, parameters: [{ in: 'path', name: 'id' }] };
+    const bare: Operation = {
+      operationId: 'x_y',
+      summary: 's',
+      responses: { '200': {} },
+      requestBody: {},
+      parameters: [{ in: 'path', name: 'id' }],
+    };
     expect(problemsOf('/migration/runs/{id}', 'post', bare)).toEqual([
       'POST /migration/runs/{id}: operation id "x_y" is not <controller>_<method>',
       'POST /migration/runs/{id}: no security requirement (public routes say [])',
@@ -96,7 +106,8 @@ describe('the OpenAPI document answers every question', () => {
 
   it('names every error code and every audit action in enums, and describes the error body', () => {
     const codes = document.components.schemas.ErrorCode.enum;
-    for (const code of [...Object.values(CommonErrorCode), ...Object.values(AuthErrorCode), ...Object.values(MigrationErrorCode)]) expect(codes).toContain(code);
+    for (const code of [...Object.values(CommonErrorCode), ...Object.values(AuthErrorCode), ...Object.values(MigrationErrorCode)])
+      expect(codes).toContain(code);
     expect(codes).toEqual(expect.arrayContaining(['clerk_not_configured', 'clerk_unauthorized', 'clerk_unavailable']));
     expect([...document.components.schemas.AuditAction.enum].sort()).toEqual(Object.values(AuditAction).sort());
     expect([...document.components.schemas.ErrorBodyDto.required].sort()).toEqual(['code', 'error', 'message', 'statusCode']);
@@ -124,7 +135,10 @@ describe('the OpenAPI document answers every question', () => {
 
   it('is what npm run lint:openapi writes without a database or a server', async () => {
     const file = join(workDir, 'written.json');
-    await run(process.execPath, [resolve(ROOT, 'dist/tools/openapi/write-openapi.js'), file], { cwd: ROOT, env: { PATH: process.env.PATH } });
+    await run(process.execPath, [resolve(ROOT, 'dist/tools/openapi/write-openapi.js'), file], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH },
+    });
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(document);
   });
 
@@ -145,8 +159,10 @@ async function redoclyLint(file: string): Promise<{ totals: Record<string, numbe
   const cli = resolve(ROOT, 'node_modules/@redocly/cli/bin/cli.js');
   const args = [cli, 'lint', '--config', resolve(ROOT, 'redocly.yaml'), '--format', 'json', file];
   // Exit code 1 on errors: the report on stdout still says which.
-  const { stdout } = await run(process.execPath, args, { cwd: ROOT, env: REDOCLY_ENV, maxBuffer: 16 * 1024 * 1024 }).catch((error: { stdout?: string }) => ({
-    stdout: error.stdout ?? '',
-  }));
+  const { stdout } = await run(process.execPath, args, { cwd: ROOT, env: REDOCLY_ENV, maxBuffer: 16 * 1024 * 1024 }).catch(
+    (error: { stdout?: string }) => ({
+      stdout: error.stdout ?? '',
+    }),
+  );
   return JSON.parse(stdout);
 }

@@ -10,7 +10,20 @@ import { createTestDatabase, type TestDatabase } from '../utils/test-database.js
 
 const ITEMS = 2500;
 const FAILED = ITEMS / 10;
-const COLUMNS = ['user_id', 'email', 'action', 'outcome', 'reason', 'message', 'clerk_user_id', 'created_in_clerk', 'invitation_status', 'attempts', 'updated_at', 'rolled_back_at'];
+const COLUMNS = [
+  'user_id',
+  'email',
+  'action',
+  'outcome',
+  'reason',
+  'message',
+  'clerk_user_id',
+  'created_in_clerk',
+  'invitation_status',
+  'attempts',
+  'updated_at',
+  'rolled_back_at',
+];
 
 /** RFC 4180, as a spreadsheet reads it: quoted fields may hold commas, quotes and line breaks. */
 function parseCsv(text: string): string[][] {
@@ -21,13 +34,13 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i += 1) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), (i += 1);
+      if (c === '"' && text[i + 1] === '"') ((field += '"'), (i += 1));
       else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
+    else if (c === ',') (row.push(field), (field = ''));
     else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field), rows.push(row), (row = []), (field = ''), (i += 1);
+      (row.push(field), rows.push(row), (row = []), (field = ''), (i += 1));
     } else field += c;
   }
   if (field !== '' || row.length > 0) rows.push([...row, field]);
@@ -42,14 +55,18 @@ describe('run reports: every item of a run, paged over REST and streamed by the 
   /** A real user with a bcrypt hash, whose item has an awkward email and message. */
   let odd: TestUser;
   const http = () => request(app.getHttpServer());
-  const cli = (...args: string[]) => runCli(args, { DATABASE_URL: db.url, LEGACY_JWT_SECRET: TEST_ENV.LEGACY_JWT_SECRET, MIGRATION_SCHEDULE_ENABLED: 'false' });
+  const cli = (...args: string[]) =>
+    runCli(args, { DATABASE_URL: db.url, LEGACY_JWT_SECRET: TEST_ENV.LEGACY_JWT_SECRET, MIGRATION_SCHEDULE_ENABLED: 'false' });
 
   beforeAll(async () => {
     await buildOnce();
     db = await createTestDatabase();
     app = await createTestApp(db.url);
     ({ auth: admin } = await signedInAdmin(app, db.pool));
-    runId = await insertRun(db.pool, { status: 'completed_with_errors', counts: { total: ITEMS + 1, created: ITEMS - FAILED, failed: FAILED + 1 } });
+    runId = await insertRun(db.pool, {
+      status: 'completed_with_errors',
+      counts: { total: ITEMS + 1, created: ITEMS - FAILED, failed: FAILED + 1 },
+    });
     await insertItems(db.pool, runId, ITEMS);
     odd = await insertUser(db.pool, { email: `"odd,one"+${Date.now()}@example.com` });
     await db.pool.query(
@@ -122,16 +139,31 @@ describe('run reports: every item of a run, paged over REST and streamed by the 
     expect(new Set(rows.map((row) => row[0])).size).toBe(ITEMS + 1);
     expect(rows.filter((row) => row[3] === 'failed')).toHaveLength(FAILED + 1);
     const oddRow = rows.find((row) => row[0] === odd.userId)!;
-    expect(oddRow.slice(1, 6)).toEqual([odd.email, 'create', 'failed', 'form_param_format_invalid', `'=cmd|"said ""no""",\r\nthen stopped`]);
+    expect(oddRow.slice(1, 6)).toEqual([
+      odd.email,
+      'create',
+      'failed',
+      'form_param_format_invalid',
+      `'=cmd|"said ""no""",\r\nthen stopped`,
+    ]);
   });
 
   it('streams every item as JSON lines, the same fields under the same names', async () => {
     const result = await cli('runs', runId, '--items', '--format', 'jsonl');
     expect(result.code).toBe(0);
-    const lines = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+    const lines = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines).toHaveLength(ITEMS + 1);
     for (const line of lines) expect(Object.keys(line)).toEqual(COLUMNS);
-    expect(lines[9]).toMatchObject({ email: `item-10-${runId}@example.com`, outcome: 'failed', reason: 'clerk_error', clerk_user_id: null, attempts: 1 });
+    expect(lines[9]).toMatchObject({
+      email: `item-10-${runId}@example.com`,
+      outcome: 'failed',
+      reason: 'clerk_error',
+      clerk_user_id: null,
+      attempts: 1,
+    });
     expect(lines[ITEMS]).toMatchObject({ user_id: odd.userId, email: odd.email, message: '=cmd|"said ""no""",\r\nthen stopped' });
   });
 

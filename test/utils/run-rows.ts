@@ -35,7 +35,8 @@ export async function insertRun(pool: pg.Pool, run: RunRow = {}): Promise<string
  */
 export async function insertItems(pool: pg.Pool, runId: string, count: number): Promise<void> {
   await pool.query(
-    `INSERT INTO migration_items (run_id, user_id, email, action, reason, status, clerk_user_id, created_in_clerk, error_code, error_message, attempts)
+    `INSERT INTO migration_items (run_id, user_id, email, action, reason, status, clerk_user_id, created_in_clerk,
+                                  error_code, error_message, attempts)
      SELECT $1::uuid, gen_random_uuid(), 'item-' || g || '-' || $1::text || '@example.com', 'create', 'bcrypt_digest',
             CASE WHEN g % 10 = 0 THEN 'failed' ELSE 'created' END,
             CASE WHEN g % 10 = 0 THEN NULL ELSE 'user_' || g END,

@@ -15,7 +15,9 @@ export function parsePositiveInt(option: string, raw: string, max = 100_000_000)
 
 /** A count to skip: 0 or more. */
 export function parseOffset(option: string, raw: string, max = 10_000_000): number {
-  if (!/^\d+$/.test(raw.trim()) || Number(raw) > max) throw new CliUsageError(`${option} must be a whole number from 0 to ${max}, got "${raw}"`);
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) > max) {
+    throw new CliUsageError(`${option} must be a whole number from 0 to ${max}, got "${raw}"`);
+  }
   return Number(raw);
 }
 

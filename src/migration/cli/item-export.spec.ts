@@ -19,7 +19,13 @@ const item: RunItemView = {
 
 async function lines(format: 'csv' | 'jsonl'): Promise<string[]> {
   const out: string[] = [];
-  for await (const line of itemLines((async function* () { yield item; })(), format)) out.push(line);
+  for await (const line of itemLines(
+    (async function* () {
+      yield item;
+    })(),
+    format,
+  ))
+    out.push(line);
   return out;
 }
 
@@ -27,7 +33,8 @@ describe('item export', () => {
   it('writes CSV with a header, quoting what needs it', async () => {
     expect(await lines('csv')).toEqual([
       'user_id,email,action,outcome,reason,message,clerk_user_id,created_in_clerk,invitation_status,attempts,updated_at,rolled_back_at\r\n',
-      '0b5f2c1e-8a4d-4f3b-9c1a-2d7e6f8a9b0c,ada@example.com,create,failed,form_param_format_invalid,"Clerk said: ""no"", twice,\nthen stopped",,false,,2,2026-12-01T10:00:00.000Z,\r\n',
+      '0b5f2c1e-8a4d-4f3b-9c1a-2d7e6f8a9b0c,ada@example.com,create,failed,form_param_format_invalid,' +
+        '"Clerk said: ""no"", twice,\nthen stopped",,false,,2,2026-12-01T10:00:00.000Z,\r\n',
     ]);
   });
 

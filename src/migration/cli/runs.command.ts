@@ -31,7 +31,10 @@ export class RunsCommand extends CliCommand<RunsOptions> {
     super();
   }
 
-  @Option({ flags: '--limit <n>', description: `how many runs (or, with an id, problem users) to list (default 20 runs, 100 problems; at most ${MAX_LIMIT})` })
+  @Option({
+    flags: '--limit <n>',
+    description: `how many runs (or, with an id, problem users) to list (default 20 runs, 100 problems; at most ${MAX_LIMIT})`,
+  })
   parseLimit(raw: string): number {
     return parsePositiveInt('--limit', raw, MAX_LIMIT);
   }
@@ -41,14 +44,18 @@ export class RunsCommand extends CliCommand<RunsOptions> {
     return parseOffset('--offset', raw);
   }
 
-  @Option({ flags: '--items', description: 'with an id: write every user of the run (outcome, reason, Clerk id, times) to stdout, however many' })
+  @Option({
+    flags: '--items',
+    description: 'with an id: write every user of the run (outcome, reason, Clerk id, times) to stdout, however many',
+  })
   parseItems(): boolean {
     return true;
   }
 
   @Option({ flags: '--format <format>', description: `with --items: ${ITEM_FORMATS.join(' or ')} (default csv)` })
   parseFormat(raw: string): ItemFormat {
-    if (!(ITEM_FORMATS as readonly string[]).includes(raw)) throw new CliUsageError(`--format must be one of ${ITEM_FORMATS.join(', ')}, got "${raw}"`);
+    if (!(ITEM_FORMATS as readonly string[]).includes(raw))
+      throw new CliUsageError(`--format must be one of ${ITEM_FORMATS.join(', ')}, got "${raw}"`);
     return raw as ItemFormat;
   }
 
@@ -65,7 +72,8 @@ export class RunsCommand extends CliCommand<RunsOptions> {
 
   protected async execute([id]: string[], options: RunsOptions, output: CliOutput): Promise<CommandResult> {
     const runId = id === undefined ? undefined : parseRunId('run id', id);
-    if ((options.items || options.format) && !runId) throw new CliUsageError('--items and --format need a run id: runs <id> --items --format csv|jsonl');
+    if ((options.items || options.format) && !runId)
+      throw new CliUsageError('--items and --format need a run id: runs <id> --items --format csv|jsonl');
     if (options.format && !options.items) throw new CliUsageError('--format applies to --items: runs <id> --items --format csv|jsonl');
     const migration = await this.core.migration();
     if (runId && options.items) {
@@ -83,7 +91,13 @@ export class RunsCommand extends CliCommand<RunsOptions> {
     const offset = options.offset ?? 0;
     const problems = await migration.runProblems(runId, options.limit ?? 100, offset);
     const sections = [renderRun(run)];
-    if (problems.length > 0) sections.push(renderTable(['email', 'status', 'reason', 'message'], problems.map((p) => [p.email, p.status, p.reason, p.message])));
+    if (problems.length > 0)
+      sections.push(
+        renderTable(
+          ['email', 'status', 'reason', 'message'],
+          problems.map((p) => [p.email, p.status, p.reason, p.message]),
+        ),
+      );
     const problemTotal = countProblems(run);
     if (offset + problems.length < problemTotal || offset > 0) {
       sections.push(
