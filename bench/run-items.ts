@@ -47,10 +47,12 @@ async function main(): Promise<void> {
       },
     ],
     notes: [
-      `Sizes run: ${sizes.join(', ')}; the items are written straight into a fresh database, then the CLI streams them to a pipe that the bench reads and counts.`,
+      `Sizes run: ${sizes.join(', ')}; the items are written straight into a fresh database, ` +
+        'then the CLI streams them to a pipe that the bench reads and counts.',
       'Peak RSS: the kernel’s VmHWM of the CLI process, polled every 50 ms, start-up included.',
       'The items are read by keyset (id order, 1,000 per query) and written with back-pressure: nothing is kept from one page to the next.',
-      'RSS still grows with the size because V8 sizes its heap by the rate of allocation; the capped run shows that what is kept is bounded: the largest run completes with a small old space.',
+      'RSS still grows with the size because V8 sizes its heap by the rate of allocation; the capped run shows that what is ' +
+        'kept is bounded: the largest run completes with a small old space.',
     ],
     details: { sizes, points, capped },
   });
@@ -73,7 +75,8 @@ async function measure(items: number, heapCapMiB?: number): Promise<Point> {
 async function seedRun(url: string, items: number): Promise<string> {
   return withClient(url, async (client) => {
     const { rows } = await client.query(
-      `INSERT INTO migration_runs (kind, strategy, started_by, status, finished_at) VALUES ('all', 'password', 'bench', 'completed', now()) RETURNING id`,
+      `INSERT INTO migration_runs (kind, strategy, started_by, status, finished_at)
+       VALUES ('all', 'password', 'bench', 'completed', now()) RETURNING id`,
     );
     await client.query(
       `INSERT INTO migration_items (run_id, user_id, email, action, reason, status, clerk_user_id, created_in_clerk, attempts)
