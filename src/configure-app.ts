@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
@@ -9,6 +9,7 @@ import { toErrorBody } from './common/error-body.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 import type { AppConfig } from './config/app.config.js';
 import type { AuthConfig } from './config/auth.config.js';
+import { createOpenApiDocument } from './openapi.js';
 
 /** Everything `main.ts` and the tests both need, so that tests exercise the app as it runs. */
 export function configureApp(app: NestExpressApplication): INestApplication {
@@ -24,7 +25,8 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks();
   app.disable('x-powered-by');
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApiConfig()));
+  // Built on first request, so a start-up pays nothing for it; off with DOCS_ENABLED=false.
+  if (config.docsEnabled) SwaggerModule.setup('docs', app, () => createOpenApiDocument(app));
   return app;
 }
 
@@ -33,13 +35,4 @@ export function bodyParserErrorHandler(error: unknown, _req: Request, res: Respo
   if (res.headersSent) return next(error);
   const body = toErrorBody(error);
   res.status(body.statusCode).json(body);
-}
-
-function openApiConfig() {
-  return new DocumentBuilder()
-    .setTitle('clerk-migrate')
-    .setDescription('Moves legacy email-and-password users to Clerk and authenticates both kinds of user during the move.')
-    .setVersion('0.1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Clerk session token or a legacy token from POST /auth/login' })
-    .build();
 }

@@ -1,14 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { AuditAction } from './audit-action.js';
 import type { AuditLogEntity } from './audit-log.entity.js';
 import type { AuditPage } from './audit.service.js';
 
 export class AuditLogResponseDto {
   @ApiProperty() id: string;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) userId: string | null;
-  @ApiProperty() actor: string;
-  @ApiProperty() action: string;
+  @ApiProperty({ description: 'An admin user id, cli, scheduler or the user themself', example: 'cli' }) actor: string;
+  @ApiProperty({ enum: AuditAction, enumName: 'AuditAction', description: 'What happened' }) action: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) details: Record<string, unknown>;
-  @ApiProperty() createdAt: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
 
   static from(row: AuditLogEntity): AuditLogResponseDto {
     return Object.assign(new AuditLogResponseDto(), {

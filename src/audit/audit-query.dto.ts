@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery } from '../common/page-query.dto.js';
+import { AuditAction } from './audit-action.js';
 
 export class AuditQueryDto extends PageQuery({ defaultLimit: 50, maxLimit: 500 }) {
   @ApiPropertyOptional({ format: 'uuid' })
@@ -9,7 +10,8 @@ export class AuditQueryDto extends PageQuery({ defaultLimit: 50, maxLimit: 500 }
   @IsUUID()
   userId?: string;
 
-  @ApiPropertyOptional({ example: 'migration.user.created' })
+  // Documented as the enum; any other string is taken too and simply matches nothing.
+  @ApiPropertyOptional({ enum: AuditAction, enumName: 'AuditAction', example: AuditAction.UserCreated })
   @IsOptional()
   @IsString()
   @MaxLength(100)
@@ -21,13 +23,13 @@ export class AuditQueryDto extends PageQuery({ defaultLimit: 50, maxLimit: 500 }
   @MaxLength(100)
   actor?: string;
 
-  @ApiPropertyOptional({ description: 'Inclusive lower bound (ISO 8601).', type: String })
+  @ApiPropertyOptional({ description: 'Inclusive lower bound (ISO 8601).', type: String, format: 'date-time' })
   @IsOptional()
   @Type(() => Date)
   @IsDate()
   from?: Date;
 
-  @ApiPropertyOptional({ description: 'Exclusive upper bound (ISO 8601).', type: String })
+  @ApiPropertyOptional({ description: 'Exclusive upper bound (ISO 8601).', type: String, format: 'date-time' })
   @IsOptional()
   @Type(() => Date)
   @IsDate()

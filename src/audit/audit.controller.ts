@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAdmin, ApiErrors } from '../common/api-errors.js';
 import { Roles } from '../common/auth.decorators.js';
 import { ADMIN_ROLE } from '../common/principal.js';
 import { AuditQueryDto } from './audit-query.dto.js';
@@ -7,9 +8,7 @@ import { AuditPageResponseDto } from './audit-log-response.dto.js';
 import { AuditService } from './audit.service.js';
 
 @ApiTags('audit')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'No token, or a token that is not valid' })
-@ApiForbiddenResponse({ description: 'The caller is not an admin' })
+@ApiAdmin()
 @Roles(ADMIN_ROLE)
 @Controller('audit')
 export class AuditController {
@@ -18,6 +17,7 @@ export class AuditController {
   @Get()
   @ApiOperation({ summary: 'Audit log, newest first, filtered by user, action, actor and time range' })
   @ApiOkResponse({ type: AuditPageResponseDto })
+  @ApiErrors([400, 'A filter is not valid: a bad date or UUID, a value too long, limit or offset out of range (validation_failed)'])
   async list(@Query() query: AuditQueryDto): Promise<AuditPageResponseDto> {
     return AuditPageResponseDto.from(await this.audit.list(query));
   }

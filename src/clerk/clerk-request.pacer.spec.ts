@@ -110,10 +110,27 @@ describe('ClerkRequestPacer', () => {
     await p.run(flaky(apiError(429, 'too_many_requests', 1), apiError(503, 'unavailable')).call, { operation: 'users.create' });
     await expect(p.run(flaky(apiError(422, 'form_param_invalid')).call)).rejects.toMatchObject({ status: 422 });
     expect(outcomes).toEqual([
-      { operation: 'users.create', status: '429' },
-      { operation: 'users.create', status: '503' },
-      { operation: 'users.create', status: 'ok' },
-      { operation: 'other', status: '422' },
+      { operation: 'users.create', status: '429', seconds: 0 },
+      { operation: 'users.create', status: '503', seconds: 0 },
+      { operation: 'users.create', status: 'ok', seconds: 0 },
+      { operation: 'other', status: '422', seconds: 0 },
+    ]);
+  });
+
+  it('times each attempt on its own, the pause before a retry left out', async () => {
+    const clock = fakeClock();
+    const outcomes: { status: string; seconds: number }[] = [];
+    const p = pacer(clock, { observe: (outcome) => outcomes.push(outcome) });
+    let calls = 0;
+    const slow = async () => {
+      await clock.sleep(calls++ === 0 ? 1500 : 250);
+      if (calls === 1) throw apiError(429, 'too_many_requests', 3);
+      return 'ok';
+    };
+    await p.run(slow, { operation: 'users.list' });
+    expect(outcomes.map(({ status, seconds }) => [status, seconds])).toEqual([
+      ['429', 1.5],
+      ['ok', 0.25],
     ]);
   });
 });

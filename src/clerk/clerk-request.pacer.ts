@@ -9,6 +9,8 @@ import { pacingBucket } from './token-bucket.js';
 export interface ClerkRequestOutcome {
   operation: string;
   status: string;
+  /** How long the attempt took, pacing and pauses aside. */
+  seconds: number;
 }
 
 /** Told of every request's outcome, each attempt counted; for metrics, without tying this folder to them. */
@@ -65,13 +67,14 @@ export class ClerkRequestPacer {
       await this.waitForPause();
       await this.budget.take(runOptions.cost ?? 1);
       await this.waitForPause();
+      const started = this.clock.now();
       try {
         const result = await this.withTimeout(call);
-        this.observe(runOptions, 'ok');
+        this.observe(runOptions, 'ok', started);
         return result;
       } catch (raw) {
         const error = classifyClerkError(raw);
-        this.observe(runOptions, error.status !== undefined ? String(error.status) : (error.clerkCode ?? error.kind));
+        this.observe(runOptions, error.status !== undefined ? String(error.status) : (error.clerkCode ?? error.kind), started);
         if (error.kind === ClerkErrorKind.RateLimited && ++rateLimitWaits <= maxRateLimitWaits) {
           this.pause(error.retryAfterSeconds ?? this.options.defaultRetryAfterSeconds ?? 1);
           continue;
@@ -83,8 +86,8 @@ export class ClerkRequestPacer {
     }
   }
 
-  private observe(runOptions: RunOptions, status: string): void {
-    this.options.observe?.({ operation: runOptions.operation ?? 'other', status });
+  private observe(runOptions: RunOptions, status: string, started: number): void {
+    this.options.observe?.({ operation: runOptions.operation ?? 'other', status, seconds: (this.clock.now() - started) / 1000 });
   }
 
   private pause(seconds: number): void {

@@ -14,7 +14,9 @@ import { ClerkSdkGateway } from './clerk-sdk.gateway.js';
     {
       provide: ClerkRequestObserver,
       inject: [MetricsService],
-      useFactory: (metrics: MetricsService): ClerkRequestObserver => ({ observe: ({ operation, status }) => metrics.clerkRequest(operation, status) }),
+      useFactory: (metrics: MetricsService): ClerkRequestObserver => ({
+        observe: ({ operation, status, seconds }) => metrics.clerkRequest(operation, status, seconds),
+      }),
     },
   ],
   exports: [ClerkGateway],

@@ -58,6 +58,9 @@ function asHttpLike(exception: unknown): { status: number; message: string; code
   return undefined;
 }
 
+/** The codes of `asClerkFailure`. */
+export const CLERK_FAILURE_CODES = ['clerk_not_configured', 'clerk_unauthorized', 'clerk_unavailable'] as const;
+
 /**
  * A Clerk call that failed for the whole service rather than one user (no key, a refused key, Clerk
  * unreachable), when it reaches the edge unhandled. Read by shape, so `common` needs no import of

@@ -8,7 +8,7 @@ const MAX_OFFSET = 10_000_000;
 /** `limit`/`offset` query parameters with a listing's own default and ceiling. */
 export function PageQuery(bounds: { defaultLimit: number; maxLimit: number }) {
   class PageQueryBase {
-    @ApiPropertyOptional({ default: bounds.defaultLimit, minimum: 1, maximum: bounds.maxLimit })
+    @ApiPropertyOptional({ type: 'integer', default: bounds.defaultLimit, minimum: 1, maximum: bounds.maxLimit })
     @IsOptional()
     @Type(() => Number)
     @IsInt()
@@ -16,7 +16,7 @@ export function PageQuery(bounds: { defaultLimit: number; maxLimit: number }) {
     @Max(bounds.maxLimit)
     limit: number = bounds.defaultLimit;
 
-    @ApiPropertyOptional({ default: 0, minimum: 0, maximum: MAX_OFFSET })
+    @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0, maximum: MAX_OFFSET })
     @IsOptional()
     @Type(() => Number)
     @IsInt()

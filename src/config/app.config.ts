@@ -11,6 +11,10 @@ export interface AppConfig {
   logLevel: LogLevelName;
   /** Largest JSON body accepted; bigger ones are answered with 413. */
   bodyLimit: string;
+  /** Serve the OpenAPI UI at /docs and its document at /docs-json. */
+  docsEnabled: boolean;
+  /** How long the gauges read from the database are reused between scrapes. */
+  metricsCacheMs: number;
 }
 
 export function readAppConfig(env: Record<string, string | undefined>): AppConfig {
@@ -25,6 +29,8 @@ export function readAppConfig(env: Record<string, string | undefined>): AppConfi
     port: read.int('PORT', 3000, { min: 0, max: 65535 }),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     bodyLimit: read.string('HTTP_BODY_LIMIT', '100kb'),
+    docsEnabled: read.bool('DOCS_ENABLED', true),
+    metricsCacheMs: read.int('METRICS_CACHE_MS', 5000, { min: 0, max: 3_600_000 }),
   });
 }
 

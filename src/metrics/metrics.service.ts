@@ -1,10 +1,23 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export type LoginMethod = 'legacy' | 'clerk';
 export type LoginResult = 'success' | 'failure';
 
 const PREFIX = 'clerk_migrate_';
+
+/** Where the move stands, as the database says: the same on every instance, whichever process did the work. */
+export interface MoveState {
+  usersOnClerk: number;
+  usersLegacy: number;
+  /** Runs going on now (status `running`, dry runs aside). */
+  runsInProgress: number;
+  /** The latest finished run (dry runs and login trickles aside). */
+  lastRun: { status: string; finishedAt: Date } | null;
+}
+
+/** The ways a run ends, always reported (0 or 1) so that a dashboard sees every series. */
+const RUN_END_STATUSES = ['completed', 'completed_with_errors', 'failed', 'interrupted', 'rolled_back'];
 
 /**
  * The service's Prometheus metrics, behind small typed methods so that callers never touch
@@ -32,6 +45,14 @@ export class MetricsService implements OnModuleDestroy {
   private readonly clerkRateLimited = new Counter({
     name: `${PREFIX}clerk_rate_limited_total`,
     help: 'Clerk Backend API requests refused with 429',
+    registers: [this.registry],
+  });
+
+  private readonly clerkDuration = new Histogram({
+    name: `${PREFIX}clerk_request_duration_seconds`,
+    help: 'Clerk Backend API request latency, each attempt timed (a timeout counts its full wait), by operation',
+    labelNames: ['operation'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
 
@@ -66,9 +87,56 @@ export class MetricsService implements OnModuleDestroy {
     this.migrationUsers.inc({ outcome });
   }
 
-  clerkRequest(operation: string, status: string): void {
+  clerkRequest(operation: string, status: string, seconds?: number): void {
     this.clerkRequests.inc({ operation, status });
     if (status === '429') this.clerkRateLimited.inc();
+    if (seconds !== undefined) this.clerkDuration.observe({ operation }, seconds);
+  }
+
+  /**
+   * Adds the gauges of where the move stands, read with `read` when scraped. One read serves every
+   * gauge of a scrape and is reused for `cacheMs`, so that frequent scrapes cost the database little;
+   * a failed read leaves the last values and is logged, rather than failing the whole scrape.
+   */
+  watchMoveState(read: () => Promise<MoveState>, cacheMs: number): void {
+    const logger = new Logger(MetricsService.name);
+    let cached: { at: number; state: Promise<MoveState | undefined> } | undefined;
+    const current = (): Promise<MoveState | undefined> => {
+      if (!cached || Date.now() - cached.at >= cacheMs) {
+        const state = read().catch((error: unknown) => {
+          logger.warn(`could not read the move's state for /metrics: ${error instanceof Error ? error.message : String(error)}`);
+          cached = undefined;
+          return undefined;
+        });
+        cached = { at: Date.now(), state };
+      }
+      return cached.state;
+    };
+    const gauge = (name: string, help: string, set: (gauge: Gauge<string>, state: MoveState) => void, labelNames: string[] = []) =>
+      new Gauge({
+        name: `${PREFIX}${name}`,
+        help,
+        labelNames,
+        registers: [this.registry],
+        async collect() {
+          const state = await current();
+          if (state) set(this, state);
+        },
+      });
+    gauge('users', 'Users by state: on_clerk (linked to a Clerk account) or legacy (not yet)', (g, s) => {
+      g.set({ state: 'on_clerk' }, s.usersOnClerk);
+      g.set({ state: 'legacy' }, s.usersLegacy);
+    }, ['state']);
+    gauge('run_in_progress', 'Migration runs going on now, whichever instance runs them (dry runs aside)', (g, s) =>
+      g.set(s.runsInProgress),
+    );
+    gauge('last_run_timestamp_seconds', 'When the latest run ended, in Unix seconds; 0 before the first', (g, s) =>
+      g.set(s.lastRun ? s.lastRun.finishedAt.getTime() / 1000 : 0),
+    );
+    gauge('last_run_status', 'How the latest run ended: 1 for its status, 0 for the others', (g, s) => {
+      const statuses = new Set([...RUN_END_STATUSES, ...(s.lastRun ? [s.lastRun.status] : [])]);
+      for (const status of statuses) g.set({ status }, s.lastRun?.status === status ? 1 : 0);
+    }, ['status']);
   }
 
   login(method: LoginMethod, result: LoginResult): void {

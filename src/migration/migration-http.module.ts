@@ -1,13 +1,15 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { MigrationController } from './migration.controller.js';
+import { MigrationGauges } from './migration-gauges.js';
 import { MigrationModule } from './migration.module.js';
 import { MigrationScheduler } from './migration.scheduler.js';
 
-/** What the long-running service adds to the migration core: the REST API and the nightly sweep. */
+/** What the long-running service adds to the migration core: the REST API, the nightly sweep and the gauges. */
 @Module({
-  imports: [MigrationModule, ScheduleModule.forRoot()],
+  imports: [MigrationModule, MetricsModule, ScheduleModule.forRoot()],
   controllers: [MigrationController],
-  providers: [MigrationScheduler],
+  providers: [MigrationScheduler, MigrationGauges],
 })
 export class MigrationHttpModule {}

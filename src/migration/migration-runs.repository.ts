@@ -287,17 +287,6 @@ export class MigrationRunsRepository {
     );
   }
 
-  findItems(runId: string, statuses: ItemStatus[], limit: number): Promise<MigrationItemEntity[]> {
-    return this.dataSource
-      .getRepository(MigrationItemEntity)
-      .createQueryBuilder('i')
-      .where('i.run_id = :runId', { runId })
-      .andWhere('i.status IN (:...statuses)', { statuses })
-      .orderBy('i.id', 'ASC')
-      .limit(limit)
-      .getMany();
-  }
-
   /** Linked users whose invitation failed or was never sent (a crash, a reconciled create), for `--resend-invites`. */
   findFailedInvitations(limit: number, afterId: string): Promise<MigrationItemEntity[]> {
     return this.dataSource

@@ -1,14 +1,39 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiAdmin, ApiErrors, ApiJsonBody } from '../common/api-errors.js';
 import { CurrentPrincipal, Roles } from '../common/auth.decorators.js';
 import { ADMIN_ROLE, type Principal } from '../common/principal.js';
-import { CleanupRequestDto, MigrateRequestDto, MigrationRunDto, PageQueryDto, RollbackRequestDto, StartedRunDto } from './migration.dto.js';
+import {
+  CleanupRequestDto,
+  ItemsPageQueryDto,
+  MigrateRequestDto,
+  MigrationRunDto,
+  PageQueryDto,
+  RollbackRequestDto,
+  StartedRunDto,
+} from './migration.dto.js';
+import {
+  CleanupReportDto,
+  DryRunReportDto,
+  MigrationRunPageDto,
+  MigrationStatsDto,
+  ResendReportDto,
+  RollbackReportDto,
+  RunItemsPageDto,
+  RunProblemDto,
+  VerifyReportDto,
+} from './migration-response.dto.js';
 import { MigrationService } from './migration.service.js';
 
+const BAD_RUN_ID: [number, string] = [400, 'The id is not a UUID (validation_failed), or a query parameter is out of range'];
+const NO_RUN: [number, string] = [404, 'No run with this id (run_not_found)'];
+/** The `:id` of the run routes. */
+const RunIdParam = () => ApiParam({ name: 'id', format: 'uuid', description: 'A run id, as listed by GET /migration/runs' });
+const NO_USER: [number, string] = [404, 'No user with this email (user_not_found)'];
+const BUSY: [number, string] = [409, 'Another run or rollback is in progress (run_in_progress)'];
+
 @ApiTags('migration')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'No token, or a token that is not valid' })
-@ApiForbiddenResponse({ description: 'The caller is not an admin' })
+@ApiAdmin()
 @Roles(ADMIN_ROLE)
 @Controller('migration')
 export class MigrationController {
@@ -16,13 +41,17 @@ export class MigrationController {
 
   @Get('stats')
   @ApiOperation({ summary: 'Users in total, on Clerk, not yet, with a password, signed in through Clerk' })
-  stats() {
+  @ApiOkResponse({ type: MigrationStatsDto })
+  getStats() {
     return this.migration.stats();
   }
 
   @Post('dry-run')
   @HttpCode(200)
   @ApiOperation({ summary: 'Plan the migration of every legacy user (or one); writes nothing to Clerk or users' })
+  @ApiOkResponse({ type: DryRunReportDto })
+  @ApiJsonBody()
+  @ApiErrors(NO_USER, [409, 'The user is already on Clerk (already_on_clerk)'], 502, 503)
   dryRun(@Body() body: MigrateRequestDto, @CurrentPrincipal() admin: Principal) {
     return this.migration.dryRun({ ...body, actor: admin.userId });
   }
@@ -31,15 +60,18 @@ export class MigrationController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Start a run (one user with email, or everyone left); it goes on in the background' })
   @ApiAcceptedResponse({ type: StartedRunDto })
-  @ApiConflictResponse({ description: 'Another run or rollback is in progress, or the user is already on Clerk' })
-  async start(@Body() body: MigrateRequestDto, @CurrentPrincipal() admin: Principal): Promise<StartedRunDto> {
+  @ApiJsonBody()
+  @ApiErrors(NO_USER, [409, 'Another run or rollback is in progress (run_in_progress), or the user is already on Clerk (already_on_clerk)'])
+  async startRun(@Body() body: MigrateRequestDto, @CurrentPrincipal() admin: Principal): Promise<StartedRunDto> {
     const { run } = await this.migration.start({ ...body, actor: admin.userId });
     return { runId: run.id, status: run.status, progressUrl: `/migration/runs/${run.id}` };
   }
 
   @Get('runs')
   @ApiOperation({ summary: 'Past runs, newest first, with their counts' })
-  async list(@Query() page: PageQueryDto) {
+  @ApiOkResponse({ type: MigrationRunPageDto })
+  @ApiErrors([400, 'limit or offset out of range (validation_failed)'])
+  async listRuns(@Query() page: PageQueryDto) {
     const [runs, total] = await this.migration.listRuns(page.limit, page.offset);
     return { items: runs.map(MigrationRunDto.from), total, limit: page.limit, offset: page.offset };
   }
@@ -47,14 +79,28 @@ export class MigrationController {
   @Get('runs/:id')
   @ApiOperation({ summary: 'One run: status and counts so far' })
   @ApiOkResponse({ type: MigrationRunDto })
-  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<MigrationRunDto> {
+  @RunIdParam()
+  @ApiErrors(BAD_RUN_ID, NO_RUN)
+  async getRun(@Param('id', new ParseUUIDPipe()) id: string): Promise<MigrationRunDto> {
     return MigrationRunDto.from(await this.migration.getRun(id));
   }
 
   @Get('runs/:id/problems')
-  @ApiOperation({ summary: 'Users of a run that did not end on Clerk (failed, skipped, uncertain), with the reason' })
-  problems(@Param('id', new ParseUUIDPipe()) id: string, @Query() page: PageQueryDto) {
-    return this.migration.runProblems(id, page.limit);
+  @ApiOperation({ summary: 'Users of a run that did not end on Clerk (failed, skipped, uncertain), with the reason; by limit/offset' })
+  @ApiOkResponse({ type: [RunProblemDto] })
+  @RunIdParam()
+  @ApiErrors(BAD_RUN_ID, NO_RUN)
+  listRunProblems(@Param('id', new ParseUUIDPipe()) id: string, @Query() page: PageQueryDto) {
+    return this.migration.runProblems(id, page.limit, page.offset);
+  }
+
+  @Get('runs/:id/items')
+  @ApiOperation({ summary: 'Every user of a run, in plan order: action, outcome, reason, Clerk id and times; paged by limit/offset' })
+  @ApiOkResponse({ type: RunItemsPageDto })
+  @RunIdParam()
+  @ApiErrors(BAD_RUN_ID, NO_RUN)
+  listRunItems(@Param('id', new ParseUUIDPipe()) id: string, @Query() page: ItemsPageQueryDto) {
+    return this.migration.runItems(id, page.limit, page.offset);
   }
 
   @Post('runs/:id/rollback')
@@ -62,6 +108,10 @@ export class MigrationController {
   @ApiOperation({
     summary: 'Undo a run: clear its links, revoke its invitations, optionally delete the Clerk accounts it created; needs confirm: true',
   })
+  @ApiOkResponse({ type: RollbackReportDto })
+  @RunIdParam()
+  @ApiJsonBody()
+  @ApiErrors(NO_RUN, [409, 'A run or rollback is going on (run_in_progress), or the run has uncertain users (not_rollbackable)'], 502, 503)
   rollback(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: RollbackRequestDto, @CurrentPrincipal() admin: Principal) {
     const { deleteClerkUsers, dryRun, confirm } = body;
     return this.migration.rollback({ runId: id, actor: admin.userId, deleteClerkUsers, dryRun, confirm });
@@ -70,13 +120,17 @@ export class MigrationController {
   @Post('cleanup-passwords')
   @HttpCode(200)
   @ApiOperation({ summary: 'Remove password hashes of users who have signed in through Clerk; needs confirm: true' })
-  cleanup(@Body() body: CleanupRequestDto, @CurrentPrincipal() admin: Principal) {
+  @ApiOkResponse({ type: CleanupReportDto })
+  @ApiJsonBody()
+  cleanupPasswords(@Body() body: CleanupRequestDto, @CurrentPrincipal() admin: Principal) {
     return this.migration.cleanupPasswords({ actor: admin.userId, confirm: body.confirm, dryRun: body.dryRun });
   }
 
   @Post('verify')
   @HttpCode(200)
   @ApiOperation({ summary: 'Check every linked user against Clerk and count the rows that depend on users' })
+  @ApiOkResponse({ type: VerifyReportDto })
+  @ApiErrors(502, 503)
   verify() {
     return this.migration.verify();
   }
@@ -84,6 +138,8 @@ export class MigrationController {
   @Post('resend-invites')
   @HttpCode(200)
   @ApiOperation({ summary: 'Retry the invitations that failed after their account was created' })
+  @ApiOkResponse({ type: ResendReportDto })
+  @ApiErrors(BUSY, 502, 503)
   resendInvites(@CurrentPrincipal() admin: Principal) {
     return this.migration.resendInvitations(admin.userId);
   }

@@ -63,6 +63,8 @@ export class CleanupRequestDto {
 
 export class PageQueryDto extends PageQuery({ defaultLimit: 20, maxLimit: 200 }) {}
 
+export class ItemsPageQueryDto extends PageQuery({ defaultLimit: 100, maxLimit: 1000 }) {}
+
 export class MigrationRunDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['dry_run', 'single', 'all', 'sweep', 'login', 'resend_invites'] }) kind: string;

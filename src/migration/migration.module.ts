@@ -16,6 +16,8 @@ import { MigrationService } from './migration.service.js';
 import { MigrationVerifier } from './migration-verifier.js';
 import { PasswordCleanup } from './password-cleanup.js';
 import { RollbackSubjects } from './rollback-subjects.js';
+import { RunReports } from './run-reports.js';
+import { RunReportsRepository } from './run-reports.repository.js';
 import { RunRollback } from './run-rollback.js';
 import { UserMigrator } from './user-migrator.js';
 import { LoginMigration } from './login-migration.js';
@@ -37,6 +39,8 @@ import { LoginMigration } from './login-migration.js';
     InvitationResender,
     DependentRows,
     LoginMigration,
+    RunReports,
+    RunReportsRepository,
   ],
   exports: [MigrationService, LoginMigration],
 })

@@ -4,6 +4,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { migrationConfig, type MigrationConfig, type MigrationStrategy } from '../config/migration.config.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersRepository, type LegacyFilter, type UserStats } from '../users/users.repository.js';
+import type { MoveState } from '../metrics/metrics.service.js';
 import { MigrationLock, type HeldLock } from './migration-lock.js';
 import { MigrationPlanner } from './migration-planner.js';
 import type { PlannedUser } from './migration-plan.js';
@@ -14,6 +15,7 @@ import { MigrationError, MigrationErrorCode } from './migration.error.js';
 import { InvitationResender, type ResendReport } from './invitation-resender.js';
 import { MigrationVerifier, type VerifyReport } from './migration-verifier.js';
 import { PasswordCleanup, type CleanupReport, type CleanupRequest } from './password-cleanup.js';
+import { RunReports, type RunItemView, type RunItemsPage } from './run-reports.js';
 import { RunRollback, type RollbackReport, type RollbackRequest } from './run-rollback.js';
 
 export interface MigrateRequest {
@@ -45,6 +47,8 @@ export interface DryRunReport {
   /** The plan per user, up to `PLAN_SAMPLE` entries (the run's items hold all of it). */
   users: PlannedUserView[];
   truncated: boolean;
+  /** Where the whole plan is, page by page (`runs <id> --items` streams it). */
+  itemsUrl: string;
 }
 
 export interface RunProblem {
@@ -75,6 +79,7 @@ export class MigrationService {
     private readonly cleanup: PasswordCleanup,
     private readonly verifier: MigrationVerifier,
     private readonly resender: InvitationResender,
+    private readonly reports: RunReports,
     @Inject(migrationConfig.KEY) private readonly config: MigrationConfig,
   ) {}
 
@@ -98,7 +103,8 @@ export class MigrationService {
     }
     const finished = await this.runs.finishRun(run.id, 'completed');
     const byAction = await this.runs.countPlannedActions(run.id);
-    return { runId: run.id, total: finished.counts.total, byAction, users: sample, truncated: finished.counts.total > sample.length };
+    const truncated = finished.counts.total > sample.length;
+    return { runId: run.id, total: finished.counts.total, byAction, users: sample, truncated, itemsUrl: `/migration/runs/${run.id}/items` };
   }
 
   /**
@@ -165,17 +171,30 @@ export class MigrationService {
   }
 
   /** Users of a run that did not end on Clerk (failed, skipped, or left uncertain), for an operator to look at. */
-  async runProblems(runId: string, limit = 100): Promise<RunProblem[]> {
+  async runProblems(runId: string, limit = 100, offset = 0): Promise<RunProblem[]> {
     await this.getRun(runId);
-    const items = await this.runs.findItems(runId, ['failed', 'skipped', 'creating'], limit);
-    return items.map((item) => ({
-      userId: item.userId,
-      email: item.email,
-      status: item.status,
-      reason: item.errorCode ?? item.reason,
-      message: item.errorMessage,
-      clerkUserId: item.clerkUserId,
-    }));
+    const page = await this.reports.page(runId, limit, offset, true);
+    return page.items.map(({ userId, email, outcome, reason, message, clerkUserId }) => {
+      return { userId, email, status: outcome, reason, message, clerkUserId };
+    });
+  }
+
+  /** A page of a run's items, in the order they were planned. */
+  async runItems(runId: string, limit: number, offset: number): Promise<RunItemsPage> {
+    await this.getRun(runId);
+    return this.reports.page(runId, limit, offset);
+  }
+
+  /** Every item of a run, streamed (404 first if there is no such run). */
+  async streamRunItems(runId: string): Promise<AsyncGenerator<RunItemView>> {
+    await this.getRun(runId);
+    return this.reports.stream(runId);
+  }
+
+  /** Where the move stands, for the gauges. */
+  async moveState(): Promise<MoveState> {
+    const [users, runs] = await Promise.all([this.users.countByState(), this.reports.runGaugeState()]);
+    return { usersOnClerk: users.onClerk, usersLegacy: users.legacy, runsInProgress: runs.inProgress, lastRun: runs.lastRun };
   }
 
   listRuns(limit = 20, offset = 0): Promise<[MigrationRunEntity[], number]> {

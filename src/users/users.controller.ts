@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/api-errors.js';
 import { CurrentPrincipal } from '../common/auth.decorators.js';
 import type { Principal } from '../common/principal.js';
 import { UserResponseDto } from './user-response.dto.js';
@@ -14,8 +15,8 @@ export class UsersController {
   @Get('me')
   @ApiOperation({ summary: 'The caller, whichever way they signed in (Clerk or legacy)' })
   @ApiOkResponse({ type: UserResponseDto })
-  @ApiUnauthorizedResponse({ description: 'No token, or a token that is not valid' })
-  me(@CurrentPrincipal() principal: Principal): Promise<UserResponseDto> {
+  @ApiErrors(401, [404, 'The signed-in user no longer exists (not_found)'])
+  getMe(@CurrentPrincipal() principal: Principal): Promise<UserResponseDto> {
     return this.users.profile(principal.userId);
   }
 }

@@ -225,6 +225,14 @@ export class UsersRepository {
     return row.n;
   }
 
+  /** Users linked to Clerk and not yet, in one pass: what the gauges show. */
+  async countByState(): Promise<{ onClerk: number; legacy: number }> {
+    const [row] = await this.dataSource.query(
+      'SELECT count(clerk_user_id)::int AS "onClerk", (count(*) - count(clerk_user_id))::int AS legacy FROM users',
+    );
+    return row as { onClerk: number; legacy: number };
+  }
+
   /** Other users whose email equals one of `emails` ignoring case, to spot case-duplicates. */
   async countByLowerEmail(emails: string[]): Promise<Map<string, number>> {
     if (emails.length === 0) return new Map();

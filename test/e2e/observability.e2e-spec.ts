@@ -90,6 +90,8 @@ describe('operators’ view: metrics, request ids, OpenAPI', () => {
     expect(sample(text, 'clerk_migrate_clerk_requests_total', { operation: 'users.list', status: 'ok' })).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'clerk_migrate_clerk_requests_total', { operation: 'users.create', status: '429' })).toBe(1);
     expect(sample(text, 'clerk_migrate_clerk_rate_limited_total')).toBe(1);
+    // Each attempt timed, the refused one included.
+    expect(sample(text, 'clerk_migrate_clerk_request_duration_seconds_count', { operation: 'users.create' })).toBeGreaterThanOrEqual(2);
   });
 
   async function waitForRun(runId: string, auth: Record<string, string>): Promise<void> {
@@ -126,7 +128,7 @@ describe('operators’ view: metrics, request ids, OpenAPI', () => {
     expect(body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(body.paths['/users/me'].get.security).toEqual([{ bearer: [] }]);
     expect(body.paths['/migration/runs'].post.security).toEqual([{ bearer: [] }]);
-    expect(body.paths['/auth/login'].post.security).toBeUndefined();
+    expect(body.paths['/auth/login'].post.security).toEqual([]);
     expect(body.paths['/metrics'].get.responses['200'].content).toHaveProperty('text/plain');
   });
 });

@@ -13,6 +13,14 @@ export function parsePositiveInt(option: string, raw: string, max = 100_000_000)
   return value;
 }
 
+/** A count to skip: 0 or more. */
+export function parseOffset(option: string, raw: string, max = 10_000_000): number {
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) > max) {
+    throw new CliUsageError(`${option} must be a whole number from 0 to ${max}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
 export function parseEmail(option: string, raw: string): string {
   const email = raw.trim();
   if (!isPlausibleEmail(email)) throw new CliUsageError(`${option} must be an email address, got "${raw}"`);

@@ -17,7 +17,12 @@ export interface CommandResult {
   exitCode?: number;
   /** The work ran but failed (a failed run): printed as the error line, exit code 1 unless set. */
   error?: CliFailure;
+  /** The command already wrote its output with `stream`: nothing more is printed. */
+  streamed?: boolean;
 }
+
+/** Lines gathered into one write: a million single-line writes would cost more than the query. */
+const STREAM_CHUNK_LINES = 500;
 
 /**
  * The only writer of stdout. With `--json`, stdout carries exactly one JSON document, whatever
@@ -29,6 +34,7 @@ export class CliOutput {
   /** Prints the result and returns the exit code. */
   result(result: CommandResult): number {
     const exitCode = result.exitCode ?? (result.error ? ExitCode.Failed : ExitCode.Ok);
+    if (result.streamed) return exitCode;
     if (this.json) {
       const body = result.error ? { error: result.error, ...(isObject(result.json) ? result.json : { result: result.json }) } : result.json;
       process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
@@ -37,6 +43,34 @@ export class CliOutput {
     if (result.text) process.stdout.write(`${result.text}\n`);
     if (result.error) this.errorLine(result.error);
     return exitCode;
+  }
+
+  /**
+   * Writes lines to stdout as they come, waiting whenever the reader is slower, so that memory
+   * stays flat however many there are. A reader that goes away (`| head`) simply ends it.
+   */
+  async stream(lines: AsyncIterable<string>): Promise<void> {
+    let closed = false;
+    const onError = () => (closed = true);
+    process.stdout.on('error', onError);
+    try {
+      let chunk: string[] = [];
+      for await (const line of lines) {
+        chunk.push(line);
+        if (chunk.length < STREAM_CHUNK_LINES) continue;
+        if (!(await write(chunk.join('')))) return;
+        chunk = [];
+      }
+      if (chunk.length > 0) await write(chunk.join(''));
+    } finally {
+      process.stdout.off('error', onError);
+    }
+
+    async function write(text: string): Promise<boolean> {
+      if (closed) return false;
+      if (!process.stdout.write(text)) await drained(process.stdout);
+      return !closed;
+    }
   }
 
   /** Prints what was thrown and returns the exit code: 2 for bad input, 1 otherwise. */
@@ -68,6 +102,17 @@ export function describeFailure(thrown: unknown): CliFailure {
     return { code: CommonErrorCode.Internal, message: thrown.message };
   }
   return { code: CommonErrorCode.Internal, message: String(thrown) };
+}
+
+/** Resolves once the stream takes more, or fails. */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done).off('error', done);
+      resolve();
+    };
+    stream.on('drain', done).on('error', done);
+  });
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

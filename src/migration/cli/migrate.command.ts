@@ -100,7 +100,9 @@ function dryRunResult(report: DryRunReport): CommandResult {
   if (notable.length > 0) {
     sections.push(renderTable(['email', 'action', 'reason', 'clerk user'], notable.map((u) => [u.email, u.action, u.reason, u.clerkUserId])));
   }
-  if (report.truncated) sections.push(`(only the first ${users.length} users are listed; the run's items hold the whole plan)`);
+  if (report.truncated) {
+    sections.push(`(only the first ${users.length} users are listed; \`runs ${report.runId} --items --format csv\` gives the whole plan)`);
+  }
   return { json: report, text: sections.join('\n\n') };
 }
 

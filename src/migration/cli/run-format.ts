@@ -37,11 +37,12 @@ function dependentRowsTable(value: unknown): string | undefined {
   return renderTable(['dependent table', 'before', 'after'], tables.map((table) => [table, rows.before?.[table], rows.after?.[table]]));
 }
 
-export function renderRunList(runs: MigrationRunDto[], total: number): string {
-  if (runs.length === 0) return 'No migration runs yet.';
+export function renderRunList(runs: MigrationRunDto[], total: number, offset = 0): string {
+  if (runs.length === 0) return total === 0 ? 'No migration runs yet.' : `No runs past the first ${total}.`;
   const table = renderTable(
     ['id', 'kind', 'status', 'started', 'counts'],
     runs.map((run) => [run.id, run.kind, run.status, run.startedAt, countsLine(run.counts)]),
   );
-  return total > runs.length ? `${table}\n(${runs.length} of ${total}; use --limit for more)` : table;
+  if (offset === 0 && total <= runs.length) return table;
+  return `${table}\n(runs ${offset + 1}–${offset + runs.length} of ${total}; use --limit and --offset for others)`;
 }

@@ -1,47 +1,114 @@
 import { Command, Help, Option } from 'nest-commander';
-import { parsePositiveInt, parseRunId } from './cli-arguments.js';
+import type { MigrationRunDto } from '../migration.dto.js';
+import type { MigrationService } from '../migration.service.js';
+import { PROBLEM_STATUSES } from '../problem-statuses.js';
+import { parseOffset, parsePositiveInt, parseRunId } from './cli-arguments.js';
 import { CliCoreContext } from './cli-core.context.js';
-import type { CommandResult } from './cli-output.js';
+import type { CliOutput, CommandResult } from './cli-output.js';
+import { CliUsageError } from './cli-usage.error.js';
 import { CliCommand, examples, type JsonOption } from './cli.command.js';
+import { ITEM_FORMATS, itemLines, type ItemFormat } from './item-export.js';
 import { renderRun, renderRunList } from './run-format.js';
 import { renderTable } from './text-table.js';
 
 interface RunsOptions extends JsonOption {
   limit?: number;
+  offset?: number;
+  items?: boolean;
+  format?: ItemFormat;
 }
+
+const MAX_LIMIT = 200;
 
 @Command({
   name: 'runs',
   arguments: '[id]',
-  argsDescription: { id: 'a run id: show that run in detail' },
-  description: 'List past migration runs (newest first) with their counts, or show one run',
+  argsDescription: { id: 'a run id: show that run in detail, with its problem users' },
+  description: 'List past migration runs (newest first) with their counts, show one run, or stream every item of one',
 })
 export class RunsCommand extends CliCommand<RunsOptions> {
   constructor(private readonly core: CliCoreContext) {
     super();
   }
 
-  @Option({ flags: '--limit <n>', description: 'how many runs to list (default 20, at most 200)' })
+  @Option({
+    flags: '--limit <n>',
+    description: `how many runs (or, with an id, problem users) to list (default 20 runs, 100 problems; at most ${MAX_LIMIT})`,
+  })
   parseLimit(raw: string): number {
-    return parsePositiveInt('--limit', raw, 200);
+    return parsePositiveInt('--limit', raw, MAX_LIMIT);
+  }
+
+  @Option({ flags: '--offset <n>', description: 'skip this many runs (or, with an id, problem users) first' })
+  parseOffset(raw: string): number {
+    return parseOffset('--offset', raw);
+  }
+
+  @Option({
+    flags: '--items',
+    description: 'with an id: write every user of the run (outcome, reason, Clerk id, times) to stdout, however many',
+  })
+  parseItems(): boolean {
+    return true;
+  }
+
+  @Option({ flags: '--format <format>', description: `with --items: ${ITEM_FORMATS.join(' or ')} (default csv)` })
+  parseFormat(raw: string): ItemFormat {
+    if (!(ITEM_FORMATS as readonly string[]).includes(raw))
+      throw new CliUsageError(`--format must be one of ${ITEM_FORMATS.join(', ')}, got "${raw}"`);
+    return raw as ItemFormat;
   }
 
   @Help('after')
   help(): string {
-    return examples('runs', 'runs --limit 50 --json', 'runs 0b5f2c1e-8a4d-4f3b-9c1a-2d7e6f8a9b0c');
+    return examples(
+      'runs',
+      'runs --limit 50 --offset 50 --json',
+      'runs 0b5f2c1e-8a4d-4f3b-9c1a-2d7e6f8a9b0c',
+      'runs 0b5f2c1e-8a4d-4f3b-9c1a-2d7e6f8a9b0c --items --format csv > run.csv',
+      'runs 0b5f2c1e-8a4d-4f3b-9c1a-2d7e6f8a9b0c --items --format jsonl | jq -c \'select(.outcome == "failed")\'',
+    );
   }
 
-  protected async execute([id]: string[], options: RunsOptions): Promise<CommandResult> {
+  protected async execute([id]: string[], options: RunsOptions, output: CliOutput): Promise<CommandResult> {
     const runId = id === undefined ? undefined : parseRunId('run id', id);
+    if ((options.items || options.format) && !runId)
+      throw new CliUsageError('--items and --format need a run id: runs <id> --items --format csv|jsonl');
+    if (options.format && !options.items) throw new CliUsageError('--format applies to --items: runs <id> --items --format csv|jsonl');
     const migration = await this.core.migration();
-    if (runId) {
-      const run = await this.core.runDto(await migration.getRun(runId));
-      const problems = await migration.runProblems(runId, options.limit ?? 100);
-      const text = problems.length === 0 ? renderRun(run) : `${renderRun(run)}\n\n${renderTable(['email', 'status', 'reason', 'message'], problems.map((p) => [p.email, p.status, p.reason, p.message]))}`;
-      return { json: { ...run, problems }, text };
+    if (runId && options.items) {
+      await output.stream(itemLines(await migration.streamRunItems(runId), options.format ?? 'csv'));
+      return { json: null, text: '', streamed: true };
     }
-    const [runs, total] = await migration.listRuns(options.limit ?? 20, 0);
+    if (runId) return this.showRun(migration, runId, options);
+    const [runs, total] = await migration.listRuns(options.limit ?? 20, options.offset ?? 0);
     const items = await Promise.all(runs.map((run) => this.core.runDto(run)));
-    return { json: { items, total }, text: renderRunList(items, total) };
+    return { json: { items, total }, text: renderRunList(items, total, options.offset ?? 0) };
   }
+
+  private async showRun(migration: MigrationService, runId: string, options: RunsOptions): Promise<CommandResult> {
+    const run = await this.core.runDto(await migration.getRun(runId));
+    const offset = options.offset ?? 0;
+    const problems = await migration.runProblems(runId, options.limit ?? 100, offset);
+    const sections = [renderRun(run)];
+    if (problems.length > 0)
+      sections.push(
+        renderTable(
+          ['email', 'status', 'reason', 'message'],
+          problems.map((p) => [p.email, p.status, p.reason, p.message]),
+        ),
+      );
+    const problemTotal = countProblems(run);
+    if (offset + problems.length < problemTotal || offset > 0) {
+      sections.push(
+        `(problem users ${offset + 1}–${offset + problems.length} of ${problemTotal}; --offset for more, ` +
+          `or \`runs ${runId} --items --format csv\` for every user of the run)`,
+      );
+    }
+    return { json: { ...run, problems }, text: sections.join('\n\n') };
+  }
+}
+
+function countProblems(run: MigrationRunDto): number {
+  return PROBLEM_STATUSES.reduce((sum, status) => sum + Number(run.counts[status] ?? 0), 0);
 }

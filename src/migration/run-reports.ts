@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import type { MigrationItemEntity } from './migration-item.entity.js';
+import { PROBLEM_STATUSES } from './problem-statuses.js';
+import { RunReportsRepository, type RunGaugeState } from './run-reports.repository.js';
+
+/** One user in a run, as reported: what was planned, how it ended and when; never a hash or a secret. */
+export interface RunItemView {
+  userId: string;
+  email: string;
+  /** What the plan decided: create, invite, link, skip, invalid. */
+  action: string;
+  /** Where the user stands in the run: created, linked, skipped, failed, creating (uncertain), rolled_back, planned, … */
+  outcome: string;
+  /** Why: the error code of a failure, else the plan's reason. */
+  reason: string | null;
+  message: string | null;
+  clerkUserId: string | null;
+  /** True only when this run created the Clerk account. */
+  createdInClerk: boolean;
+  invitationStatus: string | null;
+  attempts: number;
+  /** When the item last changed: its outcome's time. */
+  updatedAt: string;
+  rolledBackAt: string | null;
+}
+
+export interface RunItemsPage {
+  items: RunItemView[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/** Items read per query while streaming a run's report. */
+const STREAM_PAGE = 1000;
+
+/** A run's items for people and scripts: paged for REST, streamed for the CLI's CSV and JSONL. */
+@Injectable()
+export class RunReports {
+  constructor(private readonly reports: RunReportsRepository) {}
+
+  async page(runId: string, limit: number, offset: number, problemsOnly = false): Promise<RunItemsPage> {
+    const [items, total] = await this.reports.itemsPage(runId, limit, offset, problemsOnly ? [...PROBLEM_STATUSES] : undefined);
+    return { items: items.map(toView), total, limit, offset };
+  }
+
+  runGaugeState(): Promise<RunGaugeState> {
+    return this.reports.gaugeState();
+  }
+
+  /** Every item of a run in id order, read by keyset a page at a time: memory stays flat for a million items. */
+  async *stream(runId: string): AsyncGenerator<RunItemView> {
+    let afterId = '0';
+    for (;;) {
+      const items = await this.reports.itemsAfter(runId, afterId, STREAM_PAGE);
+      for (const item of items) yield toView(item);
+      if (items.length < STREAM_PAGE) return;
+      afterId = items[items.length - 1].id;
+    }
+  }
+}
+
+function toView(item: MigrationItemEntity): RunItemView {
+  return {
+    userId: item.userId,
+    email: item.email,
+    action: item.action,
+    outcome: item.status,
+    reason: item.errorCode ?? item.reason,
+    message: item.errorMessage,
+    clerkUserId: item.clerkUserId,
+    createdInClerk: item.createdInClerk,
+    invitationStatus: item.invitationStatus,
+    attempts: item.attempts,
+    updatedAt: item.updatedAt.toISOString(),
+    rolledBackAt: item.rolledBackAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,59 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { AuthErrorCode } from './auth/auth.error.js';
+import { ERROR_CODE_SCHEMA } from './common/api-errors.js';
+import { CommonErrorCode } from './common/app-error.js';
+import { CLERK_FAILURE_CODES } from './common/error-body.js';
+import { MigrationErrorCode } from './migration/migration.error.js';
+
+/** Every `code` an HTTP error may carry; the feature enums meet here, as the modules meet in AppModule. */
+export const ERROR_CODES: string[] = [
+  ...new Set([
+    ...Object.values(CommonErrorCode),
+    ...Object.values(AuthErrorCode),
+    ...Object.values(MigrationErrorCode),
+    ...CLERK_FAILURE_CODES,
+  ]),
+].sort();
+
+const TAGS: [string, string][] = [
+  ['auth', 'Legacy email-and-password login, for the transition'],
+  ['users', 'The signed-in user, whichever way they signed in'],
+  ['migration', 'Plan, run, inspect and undo the move to Clerk (admin)'],
+  ['audit', 'Who did what, for each user (admin)'],
+  ['health', 'Liveness and readiness probes'],
+  ['metrics', 'Prometheus metrics'],
+];
+
+/**
+ * The OpenAPI document of the app as configured. Operation ids read `<controller>_<method>`
+ * (`migration_startRun`); public routes say `security: []`, every other one needs the bearer token.
+ */
+export function createOpenApiDocument(app: INestApplication, version = '0.1.0'): OpenAPIObject {
+  const builder = new DocumentBuilder()
+    .setTitle('clerk-migrate')
+    .setDescription(
+      'Moves legacy email-and-password users to Clerk and authenticates both kinds of user during the move. ' +
+        'Every error is `{ statusCode, error, message, code }`.',
+    )
+    .setVersion(version)
+    .addServer('/', 'This service')
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: 'A Clerk session token or a legacy token from POST /auth/login',
+    });
+  for (const [name, description] of TAGS) builder.addTag(name, description);
+  const document = SwaggerModule.createDocument(app, builder.build(), {
+    operationIdFactory: (controller: string, method: string) => `${controller.replace(/Controller$/, '').toLowerCase()}_${method}`,
+  });
+  document.components ??= {};
+  document.components.schemas ??= {};
+  document.components.schemas[ERROR_CODE_SCHEMA] = {
+    type: 'string',
+    enum: ERROR_CODES,
+    description: 'The machine-readable code of an error',
+  };
+  return document;
+}
