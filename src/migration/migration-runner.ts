@@ -15,7 +15,7 @@ import { MigrationRunsRepository } from './migration-runs.repository.js';
 import { MigrationError, MigrationErrorCode } from './migration.error.js';
 import { readAhead } from './read-ahead.js';
 import { runPool } from './run-pool.js';
-import { UserMigrator, type RunContext, type WorkItem } from './user-migrator.js';
+import { profileOf, UserMigrator, type RunContext, type WorkItem } from './user-migrator.js';
 
 export interface RunOptions {
   strategy: MigrationStrategy;
@@ -130,8 +130,8 @@ export class MigrationRunner implements BeforeApplicationShutdown {
       remaining -= batch.length;
       const planned = await this.planner.plan(batch, options);
       const itemIds = await this.runs.insertItems(runId, planned, 'pending');
-      const names = new Map(batch.map((u) => [u.userId, u.name]));
-      yield planned.map((plan) => ({ ...plan, itemId: itemIds.get(plan.userId)!, name: names.get(plan.userId) ?? '' }));
+      const byId = new Map(batch.map((u) => [u.userId, u]));
+      yield planned.map((plan) => ({ ...plan, itemId: itemIds.get(plan.userId)!, ...profileOf(byId.get(plan.userId)!) }));
     }
   }
 
