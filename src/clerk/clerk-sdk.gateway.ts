@@ -121,6 +121,11 @@ export class ClerkSdkGateway extends ClerkGateway {
     }
   }
 
+  countUsers(): Promise<number> {
+    const client = this.sdk();
+    return this.pacer.run(() => client.users.getCount(), { operation: 'users.count' });
+  }
+
   async deleteUser(clerkUserId: string): Promise<boolean> {
     const client = this.sdk();
     try {

@@ -67,6 +67,8 @@ export abstract class ClerkGateway {
   abstract findUserByExternalId(externalId: string): Promise<ClerkUser | null>;
   /** Null when Clerk has no such user. */
   abstract getUser(clerkUserId: string): Promise<ClerkUser | null>;
+  /** How many users the instance holds. */
+  abstract countUsers(): Promise<number>;
   /** True when deleted, false when Clerk had no such user. */
   abstract deleteUser(clerkUserId: string): Promise<boolean>;
   abstract createInvitation(input: CreateClerkInvitationInput): Promise<ClerkInvitation>;

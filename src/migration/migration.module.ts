@@ -5,6 +5,7 @@ import { ClerkModule } from '../clerk/clerk.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { DependentRows } from './dependent-rows.js';
+import { DevelopmentInstanceCap } from './development-instance-cap.js';
 import { InvitationResender } from './invitation-resender.js';
 import { MigrationItemEntity } from './migration-item.entity.js';
 import { MigrationLock } from './migration-lock.js';
@@ -35,6 +36,7 @@ import { LoginMigration } from './login-migration.js';
     InvitationResender,
     DependentRows,
     LoginMigration,
+    DevelopmentInstanceCap,
   ],
   exports: [MigrationService, LoginMigration],
 })

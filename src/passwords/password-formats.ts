@@ -33,9 +33,19 @@ export function detectPasswordFormat(hash: string | null | undefined): PasswordF
 }
 
 /** `none`, a format's name, or `unsupported`: the key users are counted under. */
-export function passwordFormatLabel(hash: string | null | undefined): PasswordFormatName | typeof NO_PASSWORD | typeof UNSUPPORTED_FORMAT {
+export type PasswordFormatLabel = PasswordFormatName | typeof NO_PASSWORD | typeof UNSUPPORTED_FORMAT;
+
+export function passwordFormatLabel(hash: string | null | undefined): PasswordFormatLabel {
   if (hash === null || hash === undefined) return NO_PASSWORD;
   return detectPasswordFormat(hash)?.name ?? UNSUPPORTED_FORMAT;
+}
+
+/** Counts under every label, zeros included, so that reports always have the same keys. */
+export function passwordFormatCounts(counts: Iterable<[string, number]> = []): Record<PasswordFormatLabel, number> {
+  const labels: PasswordFormatLabel[] = [...PASSWORD_FORMATS.map((format) => format.name), NO_PASSWORD, UNSUPPORTED_FORMAT];
+  const all = Object.fromEntries(labels.map((label) => [label, 0])) as Record<PasswordFormatLabel, number>;
+  for (const [label, count] of counts) all[label as PasswordFormatLabel] += count;
+  return all;
 }
 
 export interface ClerkPasswordImport {

@@ -9,7 +9,7 @@ import type { CommandResult } from './cli-output.js';
 import { CliUsageError } from './cli-usage.error.js';
 import { CLI_ACTOR, CliCommand, examples, type JsonOption } from './cli.command.js';
 import { ProgressReporter } from './progress-bar.js';
-import { renderRun } from './run-format.js';
+import { renderRun, renderWarnings } from './run-format.js';
 import { renderPairs, renderTable } from './text-table.js';
 
 interface MigrateOptions extends JsonOption {
@@ -92,6 +92,8 @@ function dryRunResult(report: DryRunReport): CommandResult {
     sections.push(renderTable(['email', 'action', 'reason', 'clerk user'], notable.map((u) => [u.email, u.action, u.reason, u.clerkUserId])));
   }
   if (report.truncated) sections.push(`(only the first ${users.length} users are listed; the run's items hold the whole plan)`);
+  sections.push(renderTable(['password format', 'users'], Object.entries(report.byPasswordFormat).filter(([, count]) => count > 0)));
+  if (report.warnings.length > 0) sections.push(renderWarnings(report.warnings));
   return { json: report, text: sections.join('\n\n') };
 }
 
