@@ -62,7 +62,8 @@ describe('every password format, imported into Clerk and signed in with the old 
   });
 
   it('imports each format with its hasher, its role and its sign-up time; each person signs in at Clerk with the old password', async () => {
-    const users = await insertUsers(db.pool, vectorUsers());
+    const users = vectorUsers();
+    await insertUsers(db.pool, users);
     await boot();
     const run = await migration().migrate({ actor: 'test' });
     expect(run.counts).toMatchObject({ total: users.length, created: users.length });
@@ -109,7 +110,8 @@ describe('every password format, imported into Clerk and signed in with the old 
   });
 
   it('gives a rolled-back and re-migrated person the same profile and password', async () => {
-    const users = await insertUsers(db.pool, vectorUsers().slice(0, 3));
+    const users = vectorUsers().slice(0, 3);
+    await insertUsers(db.pool, users);
     await boot();
     const first = await migration().migrate({ actor: 'test' });
     await migration().rollback({ runId: first.id, actor: 'test', deleteClerkUsers: true, dryRun: false });
