@@ -36,7 +36,7 @@ export class MigrateCommand extends CliCommand<MigrateOptions> {
     return parseEmail('--email', raw);
   }
 
-  @Option({ flags: '--strategy <strategy>', description: 'password (import the bcrypt digest) or invite; default MIGRATION_STRATEGY' })
+  @Option({ flags: '--strategy <strategy>', description: 'password (import the password digest) or invite; default MIGRATION_STRATEGY' })
   parseStrategy(raw: string): MigrationStrategy {
     return parseStrategy('--strategy', raw);
   }
