@@ -115,7 +115,8 @@ describe('Clerk rules', () => {
       body: JSON.stringify({ email_address: [email()], skip_password_requirement: true, created_at: 'last Tuesday' }),
     });
     expect(response.status).toBe(422);
-    expect((await response.json()).errors[0]).toMatchObject({ code: 'form_param_value_invalid', meta: { param_name: 'created_at' } });
+    const body = (await response.json()) as { errors: unknown[] };
+    expect(body.errors[0]).toMatchObject({ code: 'form_param_value_invalid', meta: { param_name: 'created_at' } });
   });
 
   it('refuses a name over 256 characters and a malformed email', async () => {
