@@ -2,11 +2,11 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { AuditAction } from '../audit/audit-action.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError } from '../common/app-error.js';
-import { isSupportedBcryptHash } from '../common/bcrypt-format.js';
 import { VerifiedTokenCache } from '../common/verified-token-cache.js';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
 import { migrationConfig, type MigrationConfig } from '../config/migration.config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { detectPasswordFormat } from '../passwords/password-formats.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { AuthError, AuthErrorCode } from './auth.error.js';
@@ -114,6 +114,6 @@ export class AuthService {
 function failureReason(user: UserEntity | null): string {
   if (!user) return 'unknown_email';
   if (user.passwordHash === null) return 'no_password';
-  if (!isSupportedBcryptHash(user.passwordHash)) return 'unsupported_hash';
+  if (!detectPasswordFormat(user.passwordHash)) return 'unsupported_hash';
   return 'wrong_password';
 }

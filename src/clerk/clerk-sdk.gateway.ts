@@ -76,9 +76,8 @@ export class ClerkSdkGateway extends ClerkGateway {
             lastName: input.lastName ?? undefined,
             publicMetadata: input.publicMetadata,
             privateMetadata: input.privateMetadata,
-            ...(input.passwordDigest
-              ? { passwordDigest: input.passwordDigest, passwordHasher: 'bcrypt' as const, skipPasswordChecks: true }
-              : { skipPasswordRequirement: true }),
+            createdAt: input.createdAt,
+            ...passwordParams(input),
           }),
         { operation: 'users.create', onTransient: () => (uncertain = true) },
       );
@@ -132,6 +131,11 @@ export class ClerkSdkGateway extends ClerkGateway {
     }
   }
 
+  countUsers(): Promise<number> {
+    const client = this.sdk();
+    return this.pacer.run(() => client.users.getCount(), { operation: 'users.count' });
+  }
+
   async deleteUser(clerkUserId: string): Promise<boolean> {
     const client = this.sdk();
     try {
@@ -178,4 +182,11 @@ export class ClerkSdkGateway extends ClerkGateway {
     if (!this.client) throw ClerkGatewayError.notConfigured();
     return this.client;
   }
+}
+
+/** A digest goes with its hasher or not at all: a digest sent under a wrong hasher would lock its owner out. */
+function passwordParams(input: CreateClerkUserInput) {
+  if (!input.passwordDigest) return { skipPasswordRequirement: true };
+  if (!input.passwordHasher) throw new TypeError('A password digest needs its password hasher');
+  return { passwordDigest: input.passwordDigest, passwordHasher: input.passwordHasher, skipPasswordChecks: true };
 }

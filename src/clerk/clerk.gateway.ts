@@ -1,3 +1,5 @@
+import type { ClerkPasswordHasher } from '../passwords/password-formats.js';
+
 /** A Clerk user in our terms; nothing of the SDK leaks past the gateway. */
 export interface ClerkUser {
   id: string;
@@ -20,11 +22,15 @@ export interface CreateClerkUserInput {
   email: string;
   firstName?: string | null;
   lastName?: string | null;
-  /** A bcrypt digest (`$2a$`/`$2b$`/`$2y$`), imported so the person keeps their password. */
+  /** A password digest, imported so the person keeps their password; it needs its `passwordHasher`. */
   passwordDigest?: string | null;
+  /** Clerk's name for the digest's algorithm (`bcrypt`, `argon2id`, `phpass`, …). */
+  passwordHasher?: ClerkPasswordHasher | null;
   publicMetadata?: Record<string, unknown>;
   /** Never shown to the user; it proves which tool and run made the account. */
   privateMetadata?: Record<string, unknown>;
+  /** When the person signed up, kept as Clerk's `created_at`. */
+  createdAt?: Date;
 }
 
 export interface CreateClerkInvitationInput {
@@ -65,6 +71,8 @@ export abstract class ClerkGateway {
   abstract findUserByExternalId(externalId: string): Promise<ClerkUser | null>;
   /** Null when Clerk has no such user. */
   abstract getUser(clerkUserId: string): Promise<ClerkUser | null>;
+  /** How many users the instance holds. */
+  abstract countUsers(): Promise<number>;
   /** True when deleted, false when Clerk had no such user. */
   abstract deleteUser(clerkUserId: string): Promise<boolean>;
   abstract createInvitation(input: CreateClerkInvitationInput): Promise<ClerkInvitation>;

@@ -5,11 +5,10 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 import type { ItemStatus } from './migration-item.entity.js';
-import type { PlannedUser } from './migration-plan.js';
 import { MigrationPlanner } from './migration-planner.js';
 import type { MigrationRunEntity } from './migration-run.entity.js';
 import { MigrationRunsRepository } from './migration-runs.repository.js';
-import { UserMigrator, type RunContext } from './user-migrator.js';
+import { profileOf, UserMigrator, type RunContext, type WorkItem } from './user-migrator.js';
 
 /** Trickle migrations one instance works on at once; the shared Clerk budget sets the pace anyway. */
 const TRICKLE_CONCURRENCY = 8;
@@ -82,17 +81,17 @@ export class LoginMigration implements BeforeApplicationShutdown {
     const itemId = (await this.runs.insertItems(run.id, [plan], 'pending')).get(userId);
     if (!itemId) return; // claimed meanwhile by a run or another instance: theirs to finish
     const context: RunContext = { runId: run.id, actor: userId, invitationRedirectUrl: this.config.invitationRedirectUrl };
-    const item = { ...plan, itemId, name: user.name };
+    const item: WorkItem = { ...plan, itemId, ...profileOf(user) };
     const status = await this.migrator.execute(context, item, { onEmailTaken: () => this.replan(context, item, user, options) });
     this.metrics.migrationOutcome(status);
     this.logger.log(`trickle migration of user ${userId}: ${status}`);
   }
 
   /** Clerk has an account with this email: plan the person as a run would (link, skip) and carry it out. */
-  private async replan(context: RunContext, item: PlannedUser & { itemId: string; name: string }, user: UserEntity, options: Parameters<MigrationPlanner['plan']>[1]): Promise<ItemStatus> {
+  private async replan(context: RunContext, item: WorkItem, user: UserEntity, options: Parameters<MigrationPlanner['plan']>[1]): Promise<ItemStatus> {
     const [plan] = await this.planner.plan([user], options);
     await this.runs.updateItem(item.itemId, { action: plan.action, reason: plan.reason, clerkUserId: plan.clerkUserId ?? null });
-    return this.migrator.execute(context, { ...plan, itemId: item.itemId, name: item.name });
+    return this.migrator.execute(context, { ...plan, itemId: item.itemId, ...profileOf(user) });
   }
 
   /** Today's standing run, opened by whichever instance needs it first; yesterday's is closed then. */

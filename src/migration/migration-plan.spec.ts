@@ -28,12 +28,35 @@ describe('planBatch', () => {
   });
 
   it.each([
-    ['$2x$', '$2x$10$' + 'a'.repeat(53)],
-    ['truncated', HASH.slice(0, 40)],
-    ['not bcrypt', 'pbkdf2_sha256$260000$salt$hash'],
+    ['argon2id', '$argon2id$v=19$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4'],
+    ['pbkdf2_sha256_django', 'pbkdf2_sha256$10000$seasalt$CWWFdHOWwPnki7HvkcqN9iA2T3KLW1cf2uZ5kvArtVY='],
+    ['phpass', '$P$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0'],
     ['md5', '5f4dcc3b5aa765d61d8327deb882cf99'],
-  ])('refuses a %s hash as invalid', (_label, passwordHash) => {
-    expect(planOne(user({ passwordHash }))).toMatchObject({ action: 'invalid', reason: 'unsupported_hash' });
+  ])('creates a user with a %s hash, importing it under that hasher', (hasher, passwordHash) => {
+    expect(planOne(user({ passwordHash }))).toEqual(expect.objectContaining({ action: 'create', reason: `${hasher}_digest`, passwordDigest: passwordHash, passwordHasher: hasher }));
+  });
+
+  it('hands Clerk the digest in the form it documents: $P$ for phpBB’s $H$, lower-case hex', () => {
+    expect(planOne(user({ passwordHash: '$H$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0' }))).toMatchObject({ passwordDigest: '$P$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0', passwordHasher: 'phpass' });
+    expect(planOne(user({ passwordHash: '5F4DCC3B5AA765D61D8327DEB882CF99' }))).toMatchObject({ passwordDigest: '5f4dcc3b5aa765d61d8327deb882cf99', passwordHasher: 'md5' });
+  });
+
+  it.each([
+    ['$2x$', '$2x$10$' + 'a'.repeat(53)],
+    ['truncated bcrypt', HASH.slice(0, 40)],
+    ['Django sha1', 'sha1$KQ8zeK6wKRuR$f83371bca01fa6089456e673ccfb17f42d810b00'],
+    ['truncated Django pbkdf2', 'pbkdf2_sha256$260000$salt$hash'],
+    ['33-digit hex', '5f4dcc3b5aa765d61d8327deb882cf990'],
+  ])('refuses a %s hash as invalid, and never sends it under another hasher', (_label, passwordHash) => {
+    const planned = planOne(user({ passwordHash }));
+    expect(planned).toMatchObject({ action: 'invalid', reason: 'unsupported_hash' });
+    expect(planned.passwordDigest).toBeUndefined();
+  });
+
+  it('invites a user whose hash Clerk cannot import under the invite strategy, saying why', () => {
+    const planned = planOne(user({ passwordHash: 'sha1$$22e6217f026c7a395f0840c1ffbdb163072419e7' }), context({ strategy: 'invite' }));
+    expect(planned).toMatchObject({ action: 'invite', reason: 'unsupported_hash' });
+    expect(planned).not.toHaveProperty('passwordDigest');
   });
 
   it.each(['not-an-email', 'two@@example.com', 'spa ce@example.com', `${'x'.repeat(250)}@example.com`, ''])('refuses the email %j as invalid', (email) => {

@@ -1,6 +1,6 @@
 import type { ClerkUser } from '../clerk/clerk.gateway.js';
-import { isSupportedBcryptHash } from '../common/bcrypt-format.js';
 import type { MigrationStrategy, OnExistingPolicy } from '../config/migration.config.js';
+import { clerkPasswordImport, type ClerkPasswordHasher } from '../passwords/password-formats.js';
 import type { PlannedAction } from './migration-item.entity.js';
 
 export interface PlanInput {
@@ -13,12 +13,14 @@ export interface PlannedUser {
   userId: string;
   email: string;
   action: PlannedAction;
-  /** Why, in a stable code: `external_id`, `email`, `duplicate_email`, `unsupported_hash`, … */
+  /** Why, in a stable code: `external_id`, `email`, `duplicate_email`, `unsupported_hash`, `argon2id_digest`, … */
   reason: string;
   /** The existing Clerk account to link, for `link`. */
   clerkUserId?: string;
-  /** The digest to import, for `create`. */
+  /** The digest to import, for `create`, in the form Clerk documents for `passwordHasher`. */
   passwordDigest?: string;
+  /** Clerk's name for the digest's algorithm, recognised from the hash's shape. */
+  passwordHasher?: ClerkPasswordHasher;
 }
 
 /** What Clerk and our own tables said about a batch, gathered before planning it. */
@@ -61,12 +63,12 @@ function planUser(user: PlanInput, context: PlanContext, ours: ClerkUser | undef
   }
   if (ours) return { ...base, action: 'link', reason: 'external_id', clerkUserId: ours.id };
   if (sameEmail) return planExisting(base, sameEmail, user.userId, context);
-  if (user.passwordHash !== null && !isSupportedBcryptHash(user.passwordHash)) {
-    return { ...base, action: 'invalid', reason: 'unsupported_hash' };
-  }
   if (user.passwordHash === null) return { ...base, action: 'invite', reason: 'no_password' };
-  if (context.strategy === 'invite') return { ...base, action: 'invite', reason: 'strategy_invite' };
-  return { ...base, action: 'create', reason: 'bcrypt_digest', passwordDigest: user.passwordHash };
+  const imported = clerkPasswordImport(user.passwordHash);
+  // A hash Clerk cannot import is never sent under a wrong hasher; an invitation needs no hash at all.
+  if (context.strategy === 'invite') return { ...base, action: 'invite', reason: imported ? 'strategy_invite' : 'unsupported_hash' };
+  if (!imported) return { ...base, action: 'invalid', reason: 'unsupported_hash' };
+  return { ...base, action: 'create', reason: `${imported.hasher}_digest`, passwordDigest: imported.digest, passwordHasher: imported.hasher };
 }
 
 /** The seed's "Email already exists in Clerk": link it when that is safe, never create a second one. */

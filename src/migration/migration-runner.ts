@@ -15,7 +15,7 @@ import { MigrationRunsRepository } from './migration-runs.repository.js';
 import { MigrationError, MigrationErrorCode } from './migration.error.js';
 import { readAhead } from './read-ahead.js';
 import { runPool } from './run-pool.js';
-import { UserMigrator, type RunContext, type WorkItem } from './user-migrator.js';
+import { profileOf, UserMigrator, type RunContext, type WorkItem } from './user-migrator.js';
 
 /** How often a working run says it is alive; see `RUN_STALE_AFTER_MS` for when silence means dead. */
 const HEARTBEAT_INTERVAL_MS = 1_000;
@@ -164,8 +164,8 @@ export class MigrationRunner implements BeforeApplicationShutdown {
       remaining -= batch.length;
       const planned = await this.planner.plan(batch, options);
       const itemIds = await this.runs.insertItems(runId, planned, 'pending');
-      const names = new Map(batch.map((u) => [u.userId, u.name]));
-      yield planned.filter((plan) => itemIds.has(plan.userId)).map((plan) => ({ ...plan, itemId: itemIds.get(plan.userId)!, name: names.get(plan.userId) ?? '' }));
+      const byId = new Map(batch.map((u) => [u.userId, u]));
+      yield planned.filter((plan) => itemIds.has(plan.userId)).map((plan) => ({ ...plan, itemId: itemIds.get(plan.userId)!, ...profileOf(byId.get(plan.userId)!) }));
     }
   }
 

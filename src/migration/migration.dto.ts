@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, Max, MaxLength, Min } from 'class-validator';
 import { MIGRATION_STRATEGIES, type MigrationStrategy } from '../config/migration.config.js';
 import { PageQuery } from '../common/page-query.dto.js';
+import type { MigrationWarning } from './development-instance-cap.js';
 import type { MigrationRunEntity } from './migration-run.entity.js';
 
 export class MigrateRequestDto {
@@ -75,6 +76,12 @@ export class MigrationRunDto {
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'Items by status, and dependent rows before and after' })
   counts: Record<string, unknown>;
   @ApiProperty({ type: 'object', additionalProperties: true }) options: Record<string, unknown>;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'Read before going on, e.g. `development_instance_user_cap` with `cap`, `clerkUsers`, `newAccounts`',
+  })
+  warnings: MigrationWarning[];
   @ApiProperty({ nullable: true, type: String }) errorCode: string | null;
   @ApiProperty({ nullable: true, type: String }) errorMessage: string | null;
   @ApiProperty() startedAt: string;
@@ -90,6 +97,7 @@ export class MigrationRunDto {
       status: run.status,
       counts: run.counts,
       options: run.options,
+      warnings: (run.options.warnings as MigrationWarning[] | undefined) ?? [],
       errorCode: run.errorCode,
       errorMessage: run.errorMessage,
       startedAt: run.startedAt.toISOString(),

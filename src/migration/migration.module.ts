@@ -5,6 +5,7 @@ import { ClerkModule } from '../clerk/clerk.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { DependentRows } from './dependent-rows.js';
+import { DevelopmentInstanceCap } from './development-instance-cap.js';
 import { InvitationResender } from './invitation-resender.js';
 import { MigrationItemEntity } from './migration-item.entity.js';
 import { MigrationLock } from './migration-lock.js';
@@ -41,6 +42,7 @@ import { LoginMigration } from './login-migration.js';
     LoginMigration,
     RunReports,
     RunReportsRepository,
+    DevelopmentInstanceCap,
   ],
   exports: [MigrationService, LoginMigration],
 })

@@ -2,9 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AuditAction } from '../audit/audit-action.js';
 import { AuditService } from '../audit/audit.service.js';
 import { migrationConfig, type MigrationConfig, type MigrationStrategy } from '../config/migration.config.js';
+import { passwordFormatCounts, passwordFormatLabel, type PasswordFormatLabel } from '../passwords/password-formats.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersRepository, type LegacyFilter, type UserStats } from '../users/users.repository.js';
 import type { MoveState } from '../metrics/metrics.service.js';
+import { DevelopmentInstanceCap, type MigrationWarning } from './development-instance-cap.js';
 import { MigrationLock, type HeldLock } from './migration-lock.js';
 import { MigrationPlanner } from './migration-planner.js';
 import type { PlannedUser } from './migration-plan.js';
@@ -44,6 +46,10 @@ export interface DryRunReport {
   runId: string;
   total: number;
   byAction: Record<string, number>;
+  /** The planned users by the format of their password hash (`none`, `bcrypt`, …, `unsupported`). */
+  byPasswordFormat: Record<PasswordFormatLabel, number>;
+  /** E.g. a plan that does not fit in a development instance. */
+  warnings: MigrationWarning[];
   /** The plan per user, up to `PLAN_SAMPLE` entries (the run's items hold all of it). */
   users: PlannedUserView[];
   truncated: boolean;
@@ -59,6 +65,9 @@ export interface RunProblem {
   message: string | null;
   clerkUserId: string | null;
 }
+
+/** `stats`: the users' counts, and those not yet on Clerk by the format of their password hash. */
+export type MigrationStats = UserStats & { byPasswordFormat: Record<PasswordFormatLabel, number> };
 
 const PLAN_SAMPLE = 1000;
 
@@ -80,11 +89,13 @@ export class MigrationService {
     private readonly verifier: MigrationVerifier,
     private readonly resender: InvitationResender,
     private readonly reports: RunReports,
+    private readonly developmentCap: DevelopmentInstanceCap,
     @Inject(migrationConfig.KEY) private readonly config: MigrationConfig,
   ) {}
 
-  stats(): Promise<UserStats> {
-    return this.users.stats();
+  async stats(): Promise<MigrationStats> {
+    const [stats, byFormat] = await Promise.all([this.users.stats(), this.users.countLegacyByPasswordFormat()]);
+    return { ...stats, byPasswordFormat: passwordFormatCounts(byFormat) };
   }
 
   /** Plans every legacy user (or one) with batched Clerk look-ups; writes nothing to Clerk or `users`. */
@@ -93,10 +104,13 @@ export class MigrationService {
     const source = request.email ? this.single(await this.legacyUserByEmail(request.email)) : this.users.legacyUsersInBatches(this.config.batchSize, legacyFilter(request));
     const run = await this.runs.createRun({ kind: 'dry_run', strategy: options.strategy, dryRun: true, startedBy: request.actor, options: { ...options } });
     const sample: PlannedUserView[] = [];
+    const byPasswordFormat = passwordFormatCounts();
     let remaining = options.limit ?? Number.POSITIVE_INFINITY;
     for await (const users of source) {
       if (remaining <= 0) break;
-      const planned = await this.planner.plan(users.slice(0, remaining), options);
+      const batch = users.slice(0, remaining);
+      for (const user of batch) byPasswordFormat[passwordFormatLabel(user.passwordHash)] += 1;
+      const planned = await this.planner.plan(batch, options);
       remaining -= planned.length;
       await this.runs.insertItems(run.id, planned, 'planned');
       sample.push(...planned.slice(0, PLAN_SAMPLE - sample.length).map(({ passwordDigest: _digest, ...view }) => view));
@@ -104,7 +118,10 @@ export class MigrationService {
     const finished = await this.runs.finishRun(run.id, 'completed');
     const byAction = await this.runs.countPlannedActions(run.id);
     const truncated = finished.counts.total > sample.length;
-    return { runId: run.id, total: finished.counts.total, byAction, users: sample, truncated, itemsUrl: `/migration/runs/${run.id}/items` };
+    // Invited users get an account too (created, then invited).
+    const warnings = await this.developmentCap.check((byAction.create ?? 0) + (byAction.invite ?? 0));
+    const itemsUrl = `/migration/runs/${run.id}/items`;
+    return { runId: run.id, total: finished.counts.total, byAction, byPasswordFormat, warnings, users: sample, truncated, itemsUrl };
   }
 
   /**
@@ -117,10 +134,12 @@ export class MigrationService {
     const lock = await this.acquireLock();
     try {
       const kind = request.kind ?? (user ? 'single' : 'all');
-      const run = await this.createRun(request, kind, options);
-      await this.audit.record({ actor: request.actor, action: AuditAction.RunStarted, details: { runId: run.id, kind, ...options } });
       const filter = legacyFilter(request);
       const total = user ? 1 : Math.min(await this.users.countLegacy(filter), options.limit ?? Number.POSITIVE_INFINITY);
+      // Every user left may need an account.
+      const warnings = await this.developmentCap.check(total, true);
+      const run = await this.createRun(request, kind, { ...options, ...(warnings.length > 0 && { warnings }) });
+      await this.audit.record({ actor: request.actor, action: AuditAction.RunStarted, details: { runId: run.id, kind, ...options } });
       const source = user ? this.single(user) : this.users.legacyUsersInBatches(this.config.batchSize, filter);
       return { run, finished: this.runner.execute(run, lock, source, total, onProgress) };
     } catch (error) {

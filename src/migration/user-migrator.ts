@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { ClerkGateway } from '../clerk/clerk.gateway.js';
 import { ClerkErrorKind, ClerkGatewayError } from '../clerk/clerk-gateway.error.js';
 import { splitName } from '../clerk/name-splitter.js';
+import type { UserEntity } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 import type { ItemStatus, MigrationItemEntity } from './migration-item.entity.js';
 import type { PlannedUser } from './migration-plan.js';
@@ -15,6 +16,15 @@ import { ownershipMarker } from './ownership-marker.js';
 export interface WorkItem extends PlannedUser {
   itemId: string;
   name: string;
+  /** `users.role`, kept in Clerk as `public_metadata.role` so the front end reads it from the session. */
+  role: string;
+  /** `users.created_at`, kept as Clerk's `created_at`. */
+  createdAt: Date;
+}
+
+/** What a work item carries of its user besides the plan. */
+export function profileOf(user: Pick<UserEntity, 'name' | 'role' | 'createdAt'>): Pick<WorkItem, 'name' | 'role' | 'createdAt'> {
+  return { name: user.name, role: user.role, createdAt: user.createdAt };
 }
 
 export interface ExecuteOptions {
@@ -76,9 +86,10 @@ export class UserMigrator {
         externalId: item.userId,
         email: item.email,
         ...splitName(item.name),
-        passwordDigest: item.action === 'create' ? item.passwordDigest : null,
-        publicMetadata: { migratedBy: 'clerk-migrate' },
+        ...(item.action === 'create' && { passwordDigest: item.passwordDigest, passwordHasher: item.passwordHasher }),
+        publicMetadata: { migratedBy: 'clerk-migrate', role: item.role },
         privateMetadata: ownershipMarker(run.runId),
+        createdAt: item.createdAt,
       });
       clerkUserId = created.id;
     } catch (error) {
@@ -201,7 +212,7 @@ function invalidMessage(reason: string): string {
   const messages: Record<string, string> = {
     invalid_email: 'The email address is not valid',
     duplicate_email: 'Another user has the same email ignoring case; resolve the duplicate first',
-    unsupported_hash: 'The password hash is not a bcrypt digest Clerk can import ($2a$, $2b$ or $2y$)',
+    unsupported_hash: 'The password hash is of no format Clerk can import (see "Password formats" in the README)',
   };
   return messages[reason] ?? reason;
 }

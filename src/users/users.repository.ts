@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { passwordFormatSql } from '../passwords/password-formats.js';
 import { ROW_FINGERPRINT } from './row-fingerprint.js';
 import { UserEntity } from './user.entity.js';
 
@@ -179,6 +180,19 @@ export class UsersRepository {
         FROM users u
         LEFT JOIN clerk_sign_ins s ON s.user_id = u.user_id AND s.clerk_user_id = u.clerk_user_id`);
     return row as UserStats;
+  }
+
+  /**
+   * Users not yet on Clerk by the format of their password hash (`none`, `bcrypt`, …, `unsupported`):
+   * one aggregate over the table, each row's hash matched against the formats' own shapes.
+   */
+  async countLegacyByPasswordFormat(): Promise<Map<string, number>> {
+    const { expression, parameters } = passwordFormatSql('password_hash');
+    const rows: { format: string; count: number }[] = await this.dataSource.query(
+      `SELECT ${expression} AS format, count(*)::int AS count FROM users WHERE clerk_user_id IS NULL GROUP BY 1`,
+      parameters,
+    );
+    return new Map(rows.map((row) => [row.format, row.count]));
   }
 
   /**

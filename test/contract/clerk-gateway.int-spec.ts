@@ -35,7 +35,7 @@ describe('ClerkSdkGateway operations', () => {
     const gateway = ClerkSdkGateway.fromConfig(config());
     const email = newEmail();
     const externalId = randomUUID();
-    const user = await gateway.createUser({ externalId, email: email.toUpperCase(), firstName: 'Ada', lastName: 'Lovelace', passwordDigest: digest });
+    const user = await gateway.createUser({ externalId, email: email.toUpperCase(), firstName: 'Ada', lastName: 'Lovelace', passwordDigest: digest, passwordHasher: 'bcrypt' });
     expect(user).toMatchObject({ externalId, primaryEmail: email, emails: [{ address: email, verified: true }], firstName: 'Ada' });
     expect(await gateway.findUsersByEmails([email, newEmail()])).toEqual([user]);
     expect(await gateway.findUsersByExternalIds([externalId])).toEqual([user]);
@@ -47,6 +47,19 @@ describe('ClerkSdkGateway operations', () => {
     expect(await gateway.deleteUser(user.id)).toBe(true);
     expect(await gateway.deleteUser(user.id)).toBe(false);
     expect(await gateway.getUser(user.id)).toBeNull();
+  });
+
+  it('carries the sign-up time as created_at and the metadata as given, through the SDK', async () => {
+    const createdAt = new Date('2019-03-14T15:09:26.535Z');
+    const user = await ClerkSdkGateway.fromConfig(config()).createUser({ externalId: randomUUID(), email: newEmail(), publicMetadata: { role: 'admin' }, createdAt });
+    expect(user.createdAt).toBe(createdAt.getTime());
+    expect(emulator.users()[0]).toMatchObject({ created_at: createdAt.getTime(), public_metadata: { role: 'admin' } });
+  });
+
+  it('never sends a digest without its hasher', async () => {
+    const gateway = ClerkSdkGateway.fromConfig(config());
+    await expect(gateway.createUser({ externalId: randomUUID(), email: newEmail(), passwordDigest: digest })).rejects.toThrow(/password hasher/);
+    expect(emulator.requestCounts()['POST /v1/users']).toBeUndefined();
   });
 
   it('refuses more than 100 lookups in one call', async () => {
@@ -109,7 +122,7 @@ describe('ClerkSdkGateway errors and retries', () => {
   });
 
   it('reports a bad digest as invalid, without retrying', async () => {
-    const err = await failure(ClerkSdkGateway.fromConfig(config()).createUser({ externalId: randomUUID(), email: newEmail(), passwordDigest: 'plain' }));
+    const err = await failure(ClerkSdkGateway.fromConfig(config()).createUser({ externalId: randomUUID(), email: newEmail(), passwordDigest: 'plain', passwordHasher: 'bcrypt' }));
     expect(err).toMatchObject({ kind: ClerkErrorKind.Invalid, clerkCode: 'form_password_digest_invalid_code' });
     expect(emulator.requestCounts()['POST /v1/users']).toEqual({ '422': 1 });
   });
@@ -138,7 +151,7 @@ describe('ClerkSdkGateway errors and retries', () => {
   it('turns a create whose answer was lost into the user it created', async () => {
     emulator.injectFault('lost_response', 1, 'POST /v1/users');
     const externalId = randomUUID();
-    const user = await ClerkSdkGateway.fromConfig(config()).createUser({ externalId, email: newEmail(), passwordDigest: digest });
+    const user = await ClerkSdkGateway.fromConfig(config()).createUser({ externalId, email: newEmail(), passwordDigest: digest, passwordHasher: 'bcrypt' });
     expect(user.externalId).toBe(externalId);
     expect(emulator.users()).toHaveLength(1);
   });

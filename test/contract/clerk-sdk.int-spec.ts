@@ -97,6 +97,28 @@ describe('Clerk rules', () => {
     expect(err.errors[0].code).toBe('form_password_digest_invalid_code');
   });
 
+  it.each([
+    ['phpass', '$H$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0', 'form_password_digest_invalid_code'],
+    ['md5', '5F4DCC3B5AA765D61D8327DEB882CF99', 'form_password_digest_invalid_code'],
+    ['argon2id', '$argon2i$v=19$m=256,t=2,p=1$c29tZXNhbHQ$iekCn0Y3spW+sCcFanM2xBT63UP2sghkUoHLIUpWRS8', 'form_password_digest_invalid_code'],
+    ['scrypt_firebase', 'hash$salt$signer$separator$8$14', 'form_param_value_invalid'],
+  ] as const)('refuses under %s a digest not in the form Clerk documents for it, or a hasher it does not verify', async (hasher, passwordDigest, code) => {
+    const err = await failure(clerk.users.createUser({ emailAddress: [email()], passwordDigest, passwordHasher: hasher }));
+    expect(err.errors[0].code).toBe(code);
+    expect(emulator.users()).toHaveLength(0);
+  });
+
+  it('refuses a created_at that is not an RFC 3339 date-time (the SDK sends a Date as one)', async () => {
+    const response = await fetch(`${emulator.url}/v1/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${emulator.secretKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ email_address: [email()], skip_password_requirement: true, created_at: 'last Tuesday' }),
+    });
+    expect(response.status).toBe(422);
+    const body = (await response.json()) as { errors: unknown[] };
+    expect(body.errors[0]).toMatchObject({ code: 'form_param_value_invalid', meta: { param_name: 'created_at' } });
+  });
+
   it('refuses a name over 256 characters and a malformed email', async () => {
     const long = await failure(clerk.users.createUser({ emailAddress: [email()], firstName: 'x'.repeat(257) }));
     expect(long.errors[0]).toMatchObject({ code: 'form_param_max_length_exceeded', meta: expect.objectContaining({ paramName: 'first_name' }) });

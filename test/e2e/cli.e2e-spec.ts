@@ -57,7 +57,7 @@ describe('the CLI, as a real process, through the seed’s story', () => {
   it('starts at 44 users, 8 on Clerk, 36 legacy', async () => {
     const stats = await cli('stats', '--json');
     expect(stats.code).toBe(0);
-    expect(stats.json).toEqual({ total: 44, withClerk: 8, withoutClerk: 36, withPassword: 36, signedInThroughClerk: 0 });
+    expect(stats.json).toEqual({ total: 44, withClerk: 8, withoutClerk: 36, withPassword: 36, signedInThroughClerk: 0, byPasswordFormat: expect.objectContaining({ bcrypt: 36 }) });
     const human = await cli('stats');
     expect(human.stdout).toMatch(/total\s+44/);
   });

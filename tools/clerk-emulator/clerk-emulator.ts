@@ -70,9 +70,20 @@ export class ClerkEmulator {
     return this.internals.store.allInvitations();
   }
 
-  seedUser(input: { email: string; verified?: boolean; externalId?: string; firstName?: string; lastName?: string; password?: string; passwordDigest?: string }) {
+  /** `passwordDigest` is taken as bcrypt unless `passwordHasher` names another of Clerk's hashers. */
+  seedUser(input: {
+    email: string;
+    verified?: boolean;
+    externalId?: string;
+    firstName?: string;
+    lastName?: string;
+    password?: string;
+    passwordDigest?: string;
+    passwordHasher?: string;
+  }) {
     const body = { email_address: [input.email], verified: input.verified, external_id: input.externalId, first_name: input.firstName, last_name: input.lastName, password: input.password };
-    return inspectUser(seedUser(this.internals, { ...body, ...(input.passwordDigest && { password_digest: input.passwordDigest, password_hasher: 'bcrypt' }) }));
+    const digest = input.passwordDigest && { password_digest: input.passwordDigest, password_hasher: input.passwordHasher ?? 'bcrypt' };
+    return inspectUser(seedUser(this.internals, { ...body, ...digest }));
   }
 
   /** Throws `EmulatorHttpError` (422 `form_password_incorrect` / `form_identifier_not_found`) on failure. */

@@ -1,4 +1,4 @@
-import { hashSync, verifySync } from '@node-rs/bcrypt';
+import { formatForClerkHasher } from '../../src/passwords/password-formats.js';
 import { clerkErrors } from './emulator-errors.js';
 import type { FaultInjector } from './emulator-faults.js';
 import type { EmulatorRateLimiter } from './emulator-rate-limiter.js';
@@ -7,7 +7,7 @@ import { mintSessionToken, type SessionTokenOptions } from './emulator-sessions.
 import type { SigningKey } from './emulator-signing-keys.js';
 import type { EmulatorStore } from './emulator-store.js';
 import type { RateLimitSettings, StoredUser } from './emulator.types.js';
-import { asBody, emailList, optionalBoolean, optionalName, optionalString, passwordDigest, type Body } from './emulator-validation.js';
+import { asBody, emailList, optionalBoolean, optionalName, optionalString, passwordDigest, plainPassword, type Body } from './emulator-validation.js';
 
 /** Everything the test-only side of the emulator reaches. */
 export interface EmulatorInternals {
@@ -26,9 +26,9 @@ export interface SignInResult {
   token: string;
 }
 
-/** A user as the test sees it: Clerk's JSON plus the stored digest, which Clerk never returns. */
+/** A user as the test sees it: Clerk's JSON plus the stored digest and its hasher, which Clerk never returns. */
 export function inspectUser(user: StoredUser) {
-  return { ...userJson(user), password_digest: user.passwordDigest };
+  return { ...userJson(user), password_digest: user.passwordDigest, password_hasher: user.passwordHasher };
 }
 
 /** Creates a user directly, bypassing Backend API rules a test wants to break (e.g. an unverified email). */
@@ -40,19 +40,27 @@ export function seedUser(internals: EmulatorInternals, body: Body): StoredUser {
     externalId: optionalString(body, 'external_id'),
     firstName: optionalName(body, 'first_name'),
     lastName: optionalName(body, 'last_name'),
-    passwordDigest: typeof plain === 'string' ? hashSync(plain, 4) : passwordDigest(body),
+    password: typeof plain === 'string' ? plainPassword(plain) : passwordDigest(body),
   });
 }
 
-/** Password sign-in as Clerk's Frontend API would do it, against the stored (possibly imported) digest. */
+/** Hashers Clerk calls insecure: it replaces their digest with bcrypt at the first successful sign-in. */
+const REHASHED_AT_SIGN_IN = ['md5', 'sha256'];
+
+/**
+ * Password sign-in as Clerk's Frontend API would do it, against the stored (possibly imported)
+ * digest, verified with the service's own implementation of its hasher.
+ */
 export function signIn(internals: EmulatorInternals, email: string, password: string, azp?: string): SignInResult {
   const user = internals.store.findByEmail(email);
   if (!user) throw clerkErrors.identifierNotFound();
   const address = user.emails.find((e) => e.address === email.toLowerCase());
-  if (!address?.verified || user.passwordDigest === null || !verifySync(password, user.passwordDigest)) {
+  const format = user.passwordHasher === null ? undefined : formatForClerkHasher(user.passwordHasher);
+  if (!address?.verified || user.passwordDigest === null || !format?.verifySync(password, user.passwordDigest)) {
     throw clerkErrors.passwordIncorrect();
   }
-  internals.store.update(user.id, { lastSignInAt: Date.now() });
+  const rehash = REHASHED_AT_SIGN_IN.includes(format.clerkHasher) ? plainPassword(password) : undefined;
+  internals.store.update(user.id, { lastSignInAt: Date.now(), ...(rehash && { passwordDigest: rehash.digest, passwordHasher: rehash.hasher }) });
   const { token, sessionId } = mintSessionToken(internals.keys, internals.issuer, { sub: user.id, azp }, Date.now());
   return { userId: user.id, sessionId, token };
 }

@@ -1,7 +1,7 @@
-import { hashSync } from '@node-rs/bcrypt';
 import { clerkErrors } from './emulator-errors.js';
 import { deletedUserJson, invitationJson, userJson } from './emulator-serializers.js';
 import type { EmulatorStore } from './emulator-store.js';
+import type { StoredPassword } from './emulator.types.js';
 import {
   asBody,
   assertEmail,
@@ -11,6 +11,7 @@ import {
   optionalObject,
   optionalString,
   passwordDigest,
+  plainPassword,
   rejectUnknown,
   type Body,
 } from './emulator-validation.js';
@@ -38,14 +39,22 @@ const UPDATE_USER_PARAMS = ['external_id', 'first_name', 'last_name', 'password'
 const INVITATION_PARAMS = ['email_address', 'public_metadata', 'redirect_url', 'notify', 'ignore_existing', 'expires_in_days', 'template_slug'] as const;
 const MAX_FILTER_VALUES = 100;
 
-/** A plaintext password is stored as a cheap bcrypt digest: the emulator only ever compares it. */
-function passwordFrom(body: Body): string | undefined {
+function passwordFrom(body: Body): StoredPassword | undefined {
   const plain = optionalString(body, 'password');
   if (typeof plain === 'string') {
     if (plain.length < 8 && !optionalBoolean(body, 'skip_password_checks', false)) throw clerkErrors.passwordTooShort();
-    return hashSync(plain, 4);
+    return plainPassword(plain);
   }
   return passwordDigest(body);
+}
+
+/** RFC 3339, as Clerk asks of `created_at`; anything else is refused rather than stored as NaN. */
+function createdAtFrom(body: Body): number | undefined {
+  const raw = optionalString(body, 'created_at');
+  if (raw === undefined || raw === null) return undefined;
+  const at = Date.parse(raw);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(raw) || Number.isNaN(at)) throw clerkErrors.paramInvalid('created_at', 'must be an RFC 3339 date-time');
+  return at;
 }
 
 function createUser(store: EmulatorStore, raw: unknown) {
@@ -53,17 +62,16 @@ function createUser(store: EmulatorStore, raw: unknown) {
   rejectUnknown(body, CREATE_USER_PARAMS);
   const emails = emailList(body, 'email_address');
   if (emails.length === 0 && !optionalBoolean(body, 'skip_user_requirement', false)) throw clerkErrors.paramMissing('email_address');
-  const createdAt = optionalString(body, 'created_at');
   const user = store.createUser({
     externalId: optionalString(body, 'external_id'),
     firstName: optionalName(body, 'first_name'),
     lastName: optionalName(body, 'last_name'),
     emails,
-    passwordDigest: passwordFrom(body),
+    password: passwordFrom(body),
     publicMetadata: optionalObject(body, 'public_metadata'),
     privateMetadata: optionalObject(body, 'private_metadata'),
     unsafeMetadata: optionalObject(body, 'unsafe_metadata'),
-    createdAt: createdAt ? Date.parse(createdAt) : undefined,
+    createdAt: createdAtFrom(body),
   });
   return userJson(user);
 }
@@ -72,12 +80,12 @@ function updateUser(store: EmulatorStore, id: string, raw: unknown) {
   const body = asBody(raw);
   store.get(id);
   rejectUnknown(body, UPDATE_USER_PARAMS);
-  const digest = passwordFrom(body);
+  const password = passwordFrom(body);
   const user = store.update(id, {
     externalId: optionalString(body, 'external_id'),
     firstName: optionalName(body, 'first_name'),
     lastName: optionalName(body, 'last_name'),
-    ...(digest !== undefined && { passwordDigest: digest }),
+    ...(password !== undefined && { passwordDigest: password.digest, passwordHasher: password.hasher }),
   });
   return userJson(user);
 }

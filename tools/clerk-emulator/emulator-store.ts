@@ -32,7 +32,8 @@ export class EmulatorStore {
       lastName: data.lastName ?? null,
       emails,
       primaryEmailId: emails[0]?.id ?? null,
-      passwordDigest: data.passwordDigest ?? null,
+      passwordDigest: data.password?.digest ?? null,
+      passwordHasher: data.password?.hasher ?? null,
       publicMetadata: data.publicMetadata ?? {},
       privateMetadata: data.privateMetadata ?? {},
       unsafeMetadata: data.unsafeMetadata ?? {},
@@ -55,7 +56,7 @@ export class EmulatorStore {
     return id === undefined ? undefined : this.users.get(id);
   }
 
-  update(id: string, patch: Partial<Pick<StoredUser, 'externalId' | 'firstName' | 'lastName' | 'passwordDigest' | 'lastSignInAt'>>) {
+  update(id: string, patch: Partial<Pick<StoredUser, 'externalId' | 'firstName' | 'lastName' | 'passwordDigest' | 'passwordHasher' | 'lastSignInAt'>>) {
     const user = this.get(id);
     if (patch.externalId !== undefined && patch.externalId !== user.externalId) {
       const owner = patch.externalId === null ? undefined : this.idByExternalId.get(patch.externalId);

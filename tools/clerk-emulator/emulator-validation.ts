@@ -1,10 +1,13 @@
+import { hashSync } from '@node-rs/bcrypt';
+import { formatForClerkHasher } from '../../src/passwords/password-formats.js';
 import { clerkErrors } from './emulator-errors.js';
+import type { StoredPassword } from './emulator.types.js';
 
 /** Clerk rejects first and last names over 256 characters (`form_param_max_length_exceeded`). */
 export const MAX_NAME_LENGTH = 256;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-/** Modular-crypt bcrypt: `$2a$`, `$2b$` or `$2y$`, a two-digit cost, 22 characters of salt and 31 of hash. */
-const BCRYPT = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/;
+/** Hashers Clerk documents that the emulator does not verify: refused by name rather than as invalid. */
+const NOT_EMULATED = ['awscognito', 'bcrypt_peppered', 'md5_salted', 'pbkdf2_sha1', 'pbkdf2_sha256', 'pbkdf2_sha512', 'scrypt_firebase', 'scrypt_werkzeug', 'sha256_salted', 'md5_phpass', 'ldap_ssha', 'sha512_symfony'];
 
 export type Body = Record<string, unknown>;
 
@@ -61,13 +64,26 @@ export function assertEmail(value: unknown, param: string): string {
   return value;
 }
 
-/** Only the bcrypt hasher is emulated; Clerk supports more, which the emulator refuses explicitly. */
-export function passwordDigest(body: Body): string | undefined {
+/**
+ * `password_digest` + `password_hasher`, checked with the service's own password formats: the digest
+ * must be of the hasher's shape and in the form Clerk documents for it (`$P$` for phpass, lower-case
+ * hex for md5 and sha256), else 422 `form_password_digest_invalid_code`, as Clerk answers.
+ */
+export function passwordDigest(body: Body): StoredPassword | undefined {
   const digest = optionalString(body, 'password_digest');
   const hasher = optionalString(body, 'password_hasher');
   if (digest === undefined || digest === null) return undefined;
   if (hasher === undefined || hasher === null) throw clerkErrors.paramMissing('password_hasher');
-  if (hasher !== 'bcrypt') throw clerkErrors.paramInvalid('password_hasher', `"${hasher}" is not supported by the emulator (bcrypt only)`);
-  if (!BCRYPT.test(digest)) throw clerkErrors.digestInvalid();
-  return digest;
+  const format = formatForClerkHasher(hasher);
+  if (!format) {
+    const why = NOT_EMULATED.includes(hasher) ? 'is a Clerk hasher the emulator does not verify' : 'is not a supported password hasher';
+    throw clerkErrors.paramInvalid('password_hasher', `"${hasher}" ${why}`);
+  }
+  if (!format.shape.test(digest) || format.toClerkDigest(digest) !== digest) throw clerkErrors.digestInvalid();
+  return { digest, hasher: format.clerkHasher };
+}
+
+/** A plaintext password is stored as a cheap bcrypt digest: the emulator only ever compares it. */
+export function plainPassword(password: string): StoredPassword {
+  return { digest: hashSync(password, 4), hasher: 'bcrypt' };
 }

@@ -1,3 +1,5 @@
+import type { ClerkPasswordHasher } from '../../src/passwords/password-formats.js';
+
 export type KeyType = 'live' | 'test';
 
 export interface RateLimitRule {
@@ -43,6 +45,8 @@ export interface StoredUser {
   emails: StoredEmail[];
   primaryEmailId: string | null;
   passwordDigest: string | null;
+  /** The `password_hasher` that `passwordDigest` was imported with (`bcrypt` for a plain password). */
+  passwordHasher: ClerkPasswordHasher | null;
   publicMetadata: Record<string, unknown>;
   privateMetadata: Record<string, unknown>;
   unsafeMetadata: Record<string, unknown>;
@@ -63,6 +67,11 @@ export interface StoredInvitation {
   expiresAt: number | null;
 }
 
+export interface StoredPassword {
+  digest: string;
+  hasher: ClerkPasswordHasher;
+}
+
 export interface NewUserData {
   externalId?: string | null;
   firstName?: string | null;
@@ -70,7 +79,7 @@ export interface NewUserData {
   emails: string[];
   /** Unverified emails model a pre-existing Clerk account that never confirmed its address. */
   verified?: boolean;
-  passwordDigest?: string | null;
+  password?: StoredPassword | null;
   publicMetadata?: Record<string, unknown>;
   privateMetadata?: Record<string, unknown>;
   unsafeMetadata?: Record<string, unknown>;

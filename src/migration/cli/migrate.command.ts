@@ -9,7 +9,7 @@ import type { CommandResult } from './cli-output.js';
 import { CliUsageError } from './cli-usage.error.js';
 import { CLI_ACTOR, CliCommand, examples, type JsonOption } from './cli.command.js';
 import { ProgressReporter } from './progress-bar.js';
-import { renderRun } from './run-format.js';
+import { renderRun, renderWarnings } from './run-format.js';
 import { renderPairs, renderTable } from './text-table.js';
 
 interface MigrateOptions extends JsonOption {
@@ -37,7 +37,7 @@ export class MigrateCommand extends CliCommand<MigrateOptions> {
     return parseEmail('--email', raw);
   }
 
-  @Option({ flags: '--strategy <strategy>', description: 'password (import the bcrypt digest) or invite; default MIGRATION_STRATEGY' })
+  @Option({ flags: '--strategy <strategy>', description: 'password (import the password digest) or invite; default MIGRATION_STRATEGY' })
   parseStrategy(raw: string): MigrationStrategy {
     return parseStrategy('--strategy', raw);
   }
@@ -103,6 +103,8 @@ function dryRunResult(report: DryRunReport): CommandResult {
   if (report.truncated) {
     sections.push(`(only the first ${users.length} users are listed; \`runs ${report.runId} --items --format csv\` gives the whole plan)`);
   }
+  sections.push(renderTable(['password format', 'users'], Object.entries(report.byPasswordFormat).filter(([, count]) => count > 0)));
+  if (report.warnings.length > 0) sections.push(renderWarnings(report.warnings));
   return { json: report, text: sections.join('\n\n') };
 }
 

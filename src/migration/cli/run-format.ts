@@ -26,7 +26,13 @@ export function renderRun(run: MigrationRunDto): string {
   ];
   const dependents = dependentRowsTable(run.counts.dependentRows);
   if (dependents) sections.push(dependents);
+  if (run.warnings.length > 0) sections.push(renderWarnings(run.warnings));
   return sections.join('\n\n');
+}
+
+/** `warning: …`, one line each, for a plan or a run an operator should look at again. */
+export function renderWarnings(warnings: { message: string }[]): string {
+  return warnings.map((warning) => `warning: ${warning.message}`).join('\n');
 }
 
 function dependentRowsTable(value: unknown): string | undefined {

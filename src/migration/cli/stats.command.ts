@@ -4,7 +4,7 @@ import { CliCommand, examples } from './cli.command.js';
 import type { CommandResult } from './cli-output.js';
 import { renderPairs } from './text-table.js';
 
-@Command({ name: 'stats', description: 'Count users: in total, on Clerk, not yet, with a password hash, signed in through Clerk' })
+@Command({ name: 'stats', description: 'Count users: in total, on Clerk, not yet (by password format), with a password hash, signed in through Clerk' })
 export class StatsCommand extends CliCommand {
   constructor(private readonly core: CliCoreContext) {
     super();
@@ -23,6 +23,10 @@ export class StatsCommand extends CliCommand {
       ['not on Clerk', stats.withoutClerk],
       ['with password hash', stats.withPassword],
       ['signed in through Clerk', stats.signedInThroughClerk],
+      // Those not yet on Clerk, by the format of their password hash; only the formats present.
+      ...Object.entries(stats.byPasswordFormat)
+        .filter(([, count]) => count > 0)
+        .map(([format, count]): [string, number] => [`not on Clerk, ${format === 'none' ? 'no password' : format}`, count]),
     ]);
     return { json: stats, text };
   }

@@ -22,7 +22,14 @@ describe('the seed’s migration, end to end', () => {
   });
 
   it('starts at 44 users, 8 on Clerk, 36 legacy with passwords', async () => {
-    expect(await migration.stats()).toEqual({ total: 44, withClerk: 8, withoutClerk: 36, withPassword: 36, signedInThroughClerk: 0 });
+    expect(await migration.stats()).toEqual({
+      total: 44,
+      withClerk: 8,
+      withoutClerk: 36,
+      withPassword: 36,
+      signedInThroughClerk: 0,
+      byPasswordFormat: expect.objectContaining({ bcrypt: 36, none: 0, unsupported: 0, argon2id: 0 }),
+    });
   });
 
   it('plans 36 creations in a dry run with batched look-ups, writing nothing to Clerk or users', async () => {

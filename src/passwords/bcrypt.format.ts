@@ -1,0 +1,19 @@
+import { verify as bcryptVerify, verifySync as bcryptVerifySync } from '@node-rs/bcrypt';
+import { falseOnError, falseOnErrorSync, type PasswordFormat } from './password-format.js';
+
+/**
+ * Modular-crypt bcrypt: `$2a$`, `$2b$` or `$2y$` (PHP's name for `$2b$`), cost 04 to 31, 22
+ * characters of salt and 31 of hash. `$2x$` marks digests made by a historic bug in 8-bit handling
+ * and is refused, like anything truncated.
+ */
+export const BCRYPT_SHAPE = '\\$2[aby]\\$(?:0[4-9]|[12][0-9]|3[01])\\$[./A-Za-z0-9]{53}';
+
+/** bcrypt runs on libuv's thread pool through the native binding. */
+export const bcryptFormat: PasswordFormat = {
+  name: 'bcrypt',
+  shape: new RegExp(`^${BCRYPT_SHAPE}$`),
+  clerkHasher: 'bcrypt',
+  toClerkDigest: (hash) => hash,
+  verify: (password, hash) => falseOnError(() => bcryptVerify(password, hash)),
+  verifySync: (password, hash) => falseOnErrorSync(() => bcryptVerifySync(password, hash)),
+};

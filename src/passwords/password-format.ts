@@ -1,0 +1,57 @@
+import { timingSafeEqual } from 'node:crypto';
+
+/**
+ * The password formats we recognise in `users.password_hash`. Each is named after the Clerk
+ * `password_hasher` that imports it (DESIGN.md, "Password formats").
+ */
+export type PasswordFormatName =
+  | 'bcrypt'
+  | 'argon2id'
+  | 'argon2i'
+  | 'pbkdf2_sha256_django'
+  | 'bcrypt_sha256_django'
+  | 'phpass'
+  | 'md5'
+  | 'sha256';
+
+/** The values of Clerk's `password_hasher` that we send; a subset of what `@clerk/backend` accepts. */
+export type ClerkPasswordHasher = PasswordFormatName;
+
+/** One format: how to recognise it, check a password against it, and hand it to Clerk. */
+export interface PasswordFormat {
+  readonly name: PasswordFormatName;
+  /**
+   * The whole shape of a hash of this format: anchored, no flags, and only syntax that JavaScript and
+   * PostgreSQL regular expressions read alike, because `stats` runs it in SQL (`~`) to count users.
+   */
+  readonly shape: RegExp;
+  readonly clerkHasher: ClerkPasswordHasher;
+  /** The hash as Clerk's `password_digest` for `clerkHasher`, in the form Clerk documents. */
+  toClerkDigest(hash: string): string;
+  /** Checks off the event loop; false for a wrong password or a digest that does not parse. Never throws. */
+  verify(password: string, hash: string): Promise<boolean>;
+  /** The same check, blocking: for the Clerk emulator's sign-in, which answers synchronously. */
+  verifySync(password: string, hash: string): boolean;
+}
+
+/** Byte-wise comparison whose time does not depend on where the first difference is. */
+export function equalInConstantTime(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Runs a check that may throw on a malformed digest (a native binding's parse error) as a plain "no". */
+export async function falseOnError(check: () => Promise<boolean>): Promise<boolean> {
+  try {
+    return await check();
+  } catch {
+    return false;
+  }
+}
+
+export function falseOnErrorSync(check: () => boolean): boolean {
+  try {
+    return check();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,115 @@
+import { describe, expect, it } from '@jest/globals';
+import { PASSWORD_VECTORS, PHPBB_VECTOR, UNSUPPORTED_HASHES } from '../../test/factories/password-vectors.js';
+import {
+  clerkPasswordImport,
+  detectPasswordFormat,
+  formatForClerkHasher,
+  PASSWORD_FORMATS,
+  passwordFormatLabel,
+  passwordFormatSql,
+  verifyPassword,
+} from './password-formats.js';
+import { phpassCrypt } from './phpass.format.js';
+
+const vectors = PASSWORD_VECTORS.map((v) => [v.format, v] as const);
+
+describe('password formats, against known vectors', () => {
+  it.each(vectors)('recognises %s by its shape alone', (format, { hash }) => {
+    expect(detectPasswordFormat(hash)?.name).toBe(format);
+    expect(PASSWORD_FORMATS.filter((f) => f.shape.test(hash))).toHaveLength(1);
+    expect(passwordFormatLabel(hash)).toBe(format);
+  });
+
+  it.each(vectors)('verifies the %s vector with its password, off the event loop and blocking', async (_format, { password, hash }) => {
+    await expect(verifyPassword(password, hash)).resolves.toBe(true);
+    expect(detectPasswordFormat(hash)!.verifySync(password, hash)).toBe(true);
+  });
+
+  it.each(vectors)('refuses a wrong %s password, an empty one and a case change', async (_format, { password, hash }) => {
+    const format = detectPasswordFormat(hash)!;
+    for (const wrong of [`${password}x`, '', password.toUpperCase() === password ? password.toLowerCase() : password.toUpperCase()]) {
+      await expect(format.verify(wrong, hash)).resolves.toBe(false);
+      expect(format.verifySync(wrong, hash)).toBe(false);
+    }
+  });
+
+  it.each(vectors)('hands Clerk the %s digest under the hasher of the same name', (format, { hash }) => {
+    expect(clerkPasswordImport(hash)).toEqual({ digest: hash, hasher: format });
+    expect(formatForClerkHasher(format)?.name).toBe(format);
+  });
+});
+
+describe('digests that are of a known shape but broken', () => {
+  it.each([
+    ['bcrypt', '$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeX', 'U*U'],
+    ['argon2id with no memory', '$argon2id$v=19$m=0,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4', 'password'],
+    ['argon2i with an altered hash', '$argon2i$v=19$m=256,t=2,p=1$c29tZXNhbHQ$iekCn0Y3spW+sCcFanM2xBT63UP2sghkUoHLIUpWRS9', 'password'],
+    ['Django pbkdf2 with more iterations than PBKDF2 takes', 'pbkdf2_sha256$9999999999$seasalt$CWWFdHOWwPnki7HvkcqN9iA2T3KLW1cf2uZ5kvArtVY=', 'lètmein'],
+    ['Django pbkdf2 with an altered key', 'pbkdf2_sha256$10000$seasalt$CWWFdHOWwPnki7HvkcqN9iA2T3KLW1cf2uZ5kvBrtVY=', 'lètmein'],
+    ['Django bcrypt_sha256', 'bcrypt_sha256$$2b$04$LZSJchsWG/DrBy1erNs4eeYo6tZNlLFQmONdxN9HPesa1EyXVcTXK', 'ExjGmyUT73bFoT'],
+    ['phpass with an altered checksum', '$P$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L1', 'test12345'],
+    ['md5', '5f4dcc3b5aa765d61d8327deb882cf98', 'password'],
+    ['sha256', '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a09', 'test'],
+  ])('answers no to %s, without throwing', async (_label, hash, password) => {
+    const format = detectPasswordFormat(hash)!;
+    expect(format).not.toBeNull();
+    await expect(format.verify(password, hash)).resolves.toBe(false);
+    expect(format.verifySync(password, hash)).toBe(false);
+  });
+});
+
+describe('hashes Clerk cannot import', () => {
+  it.each(UNSUPPORTED_HASHES.map((u) => [u.label, u.hash]))('%s is of no format, verifies nothing and is never imported', async (_label, hash) => {
+    expect(detectPasswordFormat(hash)).toBeNull();
+    expect(passwordFormatLabel(hash)).toBe('unsupported');
+    expect(clerkPasswordImport(hash)).toBeNull();
+    await expect(verifyPassword('anything', hash)).resolves.toBe(false);
+  });
+
+  it('labels a missing hash as none', () => {
+    expect(passwordFormatLabel(null)).toBe('none');
+    expect(clerkPasswordImport(null)).toBeNull();
+  });
+});
+
+describe('the forms Clerk documents', () => {
+  it('accepts phpBB’s $H$ hashes, and sends them to Clerk as $P$, the same digest', async () => {
+    await expect(verifyPassword(PHPBB_VECTOR.password, PHPBB_VECTOR.hash)).resolves.toBe(true);
+    expect(clerkPasswordImport(PHPBB_VECTOR.hash)).toEqual({ digest: `$P$${PHPBB_VECTOR.hash.slice(3)}`, hasher: 'phpass' });
+  });
+
+  it('reads upper-case hex digests and sends them in lower case', async () => {
+    await expect(verifyPassword('password', '5F4DCC3B5AA765D61D8327DEB882CF99')).resolves.toBe(true);
+    expect(clerkPasswordImport('5F4DCC3B5AA765D61D8327DEB882CF99')).toEqual({ digest: '5f4dcc3b5aa765d61d8327deb882cf99', hasher: 'md5' });
+  });
+
+  it('recognises the argon2 examples of Clerk’s own documentation', () => {
+    expect(detectPasswordFormat('$argon2i$v=19$m=4096,t=3,p=1$4t6CL3P7YiHBtwESXawI8Hm20zJj4cs7/4/G3c187e0$m7RQFczcKr5bIR0IIxbpO2P0tyrLjf3eUW3M3QSwnLc')?.name).toBe('argon2i');
+    expect(detectPasswordFormat('$argon2id$v=19$m=64,t=4,p=8$Z2liZXJyaXNo$iGXEpMBTDYQ8G/71tF0qGjxRHEmR3gpGULcE93zUJVU')?.name).toBe('argon2id');
+  });
+
+  it('refuses argon2 of another version than 19, which Clerk would misread', () => {
+    expect(detectPasswordFormat('$argon2i$m=256,t=2,p=2$c29tZXNhbHQ$tsEVYKap1h6scGt5ovl9aLRGOqOth+AMB+KwHpDFZPs')).toBeNull();
+  });
+});
+
+describe('phpass', () => {
+  it('computes the published crypt_private, including the 2-character tail of its encoding', () => {
+    expect(phpassCrypt('test12345', '$P$9IQRaTwmf')).toBe('$P$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0');
+  });
+
+  it('checks many passwords at once on its worker threads, each with its own answer', async () => {
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => verifyPassword(i % 2 === 0 ? 'test12345' : `nope-${i}`, '$P$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0')));
+    expect(answers).toEqual([true, false, true, false, true, false, true, false]);
+  });
+});
+
+describe('the SQL that counts users per format', () => {
+  it('uses every shape as it is, which must carry no flags', () => {
+    const { expression, parameters } = passwordFormatSql('u.password_hash', 3);
+    expect(parameters).toEqual(PASSWORD_FORMATS.map((f) => f.shape.source));
+    for (const format of PASSWORD_FORMATS) expect(format.shape.flags).toBe('');
+    expect(expression).toContain(`WHEN u.password_hash ~ $3 THEN '${PASSWORD_FORMATS[0].name}'`);
+    expect(expression).toContain("ELSE 'unsupported' END");
+  });
+});
