@@ -101,7 +101,7 @@ export class MigrationService {
   /** Plans every legacy user (or one) with batched Clerk look-ups; writes nothing to Clerk or `users`. */
   async dryRun(request: Omit<MigrateRequest, 'kind'>): Promise<DryRunReport> {
     const options = this.runOptions(request);
-    const source = request.email ? this.single(await this.legacyUserByEmail(request.email)) : this.users.legacyUsersInBatches(this.config.batchSize, legacyFilter(request));
+    const source = request.email ? this.single(await this.legacyUserByEmail(request.email)) : this.users.legacyUsersInBatches(this.config.batchSize, legacyFilter(request, options.strategy));
     const run = await this.runs.createRun({ kind: 'dry_run', strategy: options.strategy, dryRun: true, startedBy: request.actor, options: { ...options } });
     const sample: PlannedUserView[] = [];
     const byPasswordFormat = passwordFormatCounts();
@@ -134,7 +134,7 @@ export class MigrationService {
     const lock = await this.acquireLock();
     try {
       const kind = request.kind ?? (user ? 'single' : 'all');
-      const filter = legacyFilter(request);
+      const filter = legacyFilter(request, options.strategy);
       const total = user ? 1 : Math.min(await this.users.countLegacy(filter), options.limit ?? Number.POSITIVE_INFINITY);
       // Every user left may need an account.
       const warnings = await this.developmentCap.check(total, true);
@@ -288,6 +288,6 @@ export class MigrationService {
  * A bulk run leaves out users already reported invalid whose row has not changed (unless asked to
  * retry them); the unattended sweep also leaves out users an operator rolled back.
  */
-function legacyFilter(request: Pick<MigrateRequest, 'retryInvalid' | 'kind'>): LegacyFilter {
-  return { skipUnchangedInvalid: !request.retryInvalid, skipRolledBack: request.kind === 'sweep' };
+function legacyFilter(request: Pick<MigrateRequest, 'retryInvalid' | 'kind'>, strategy: MigrationStrategy): LegacyFilter {
+  return { skipUnchangedInvalidFor: request.retryInvalid ? undefined : strategy, skipRolledBack: request.kind === 'sweep' };
 }

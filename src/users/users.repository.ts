@@ -18,8 +18,12 @@ export interface UserStats {
  * (`migration_items`, owned by the migration module; only its shape is known here).
  */
 export interface LegacyFilter {
-  /** Users reported `invalid` whose email and hash have not changed since: reported once, not every night. */
-  skipUnchangedInvalid?: boolean;
+  /**
+   * Users reported `invalid` by a run of this strategy whose email and hash have not changed since:
+   * reported once, not every night. (Under another strategy the verdict may differ: a hash Clerk
+   * cannot import is invalid for `password` but invited under `invite`.)
+   */
+  skipUnchangedInvalidFor?: 'password' | 'invite';
   /** Users whose latest item an operator rolled back: only an explicit run moves them again. */
   skipRolledBack?: boolean;
 }
@@ -27,12 +31,15 @@ export interface LegacyFilter {
 const USER_COLUMNS = 'u.user_id, u.clerk_user_id, u.email, u.password_hash, u.name, u.role, u.created_at';
 
 function legacyFilterSql(filter: LegacyFilter): string {
-  const latest = (condition: string) => `NOT EXISTS (SELECT 1 FROM (
-      SELECT i.status, i.action, i.row_fingerprint FROM migration_items i
-       WHERE i.user_id = u.user_id AND i.status <> 'planned' ORDER BY i.id DESC LIMIT 1) last WHERE ${condition})`;
   const parts = ['true'];
-  if (filter.skipUnchangedInvalid) {
-    parts.push(latest(`last.status = 'failed' AND last.action = 'invalid' AND last.row_fingerprint = ${ROW_FINGERPRINT('u')}`));
+  const strategy = filter.skipUnchangedInvalidFor;
+  // Inlined, so the fragment fits any query: only the two known words ever get here.
+  if (strategy === 'password' || strategy === 'invite') {
+    parts.push(`NOT EXISTS (SELECT 1 FROM (
+      SELECT i.status, i.action, i.row_fingerprint, r.strategy FROM migration_items i JOIN migration_runs r ON r.id = i.run_id
+       WHERE i.user_id = u.user_id AND i.status <> 'planned' ORDER BY i.id DESC LIMIT 1) last
+     WHERE last.status = 'failed' AND last.action = 'invalid' AND last.strategy = '${strategy}'
+       AND last.row_fingerprint = ${ROW_FINGERPRINT('u')})`);
   }
   if (filter.skipRolledBack) parts.push(`NOT coalesce(${latestItemRolledBack('u.user_id')}, false)`);
   return parts.join(' AND ');
