@@ -1,6 +1,7 @@
 import { AppError, CommonErrorCode } from '../../common/app-error.js';
 import { asClerkFailure } from '../../common/error-body.js';
 import { InvalidConfigError } from '../../config/env-reader.js';
+import { EmbeddedPostgresError } from '../../database/embedded-postgres.error.js';
 import { CliErrorCode, CliUsageError, ExitCode } from './cli-usage.error.js';
 
 export interface CliFailure {
@@ -39,12 +40,12 @@ export class CliOutput {
     return exitCode;
   }
 
-  /** Prints what was thrown and returns the exit code: 2 for bad input, 1 otherwise. */
+  /** Prints what was thrown and returns the exit code: 2 for bad input or set-up (no embedded server), 1 otherwise. */
   failure(thrown: unknown): number {
     const failure = describeFailure(thrown);
     if (this.json) process.stdout.write(`${JSON.stringify({ error: failure }, null, 2)}\n`);
     else this.errorLine(failure);
-    return thrown instanceof CliUsageError ? ExitCode.Usage : ExitCode.Failed;
+    return thrown instanceof CliUsageError || thrown instanceof EmbeddedPostgresError ? ExitCode.Usage : ExitCode.Failed;
   }
 
   private errorLine(failure: CliFailure): void {
