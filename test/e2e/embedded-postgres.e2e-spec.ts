@@ -58,7 +58,9 @@ describe('the CLI on the embedded PostgreSQL (no DATABASE_URL)', () => {
   it.each([
     ['SIGTERM', 'to the process, as `kill` or a service manager sends it', (pid: number): void => void process.kill(pid, 'SIGTERM')],
     ['SIGINT', 'to the whole process group, as Ctrl-C on a terminal does', (pid: number): void => void process.kill(-pid, 'SIGINT')],
-  ] as const)('stops on %s mid-run (%s): in-flight users finish, the run is recorded interrupted, PostgreSQL stops last', async (...test) => {
+  ] as const)('stops on %s mid-run (%s): users in flight finish, the run is recorded interrupted, then PostgreSQL stops', async (
+    ...test
+  ) => {
     const send = test[2];
     const cluster = clusterPaths(dataDir);
     clerk.setFaults({ latencyMs: 40 });
