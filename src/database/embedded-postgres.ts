@@ -23,6 +23,8 @@ export interface EmbeddedPostgresHandle {
 const USER = 'postgres';
 // Local-only server bound to 127.0.0.1 with a throw-away password; nothing outside this machine reaches it.
 const PASSWORD = 'embedded';
+const DUPLICATE_DATABASE = '42P04';
+const UNIQUE_VIOLATION = '23505';
 /** initdb included, on a slow disk. */
 const START_TIMEOUT_MS = 120_000;
 
@@ -65,6 +67,10 @@ export async function startEmbeddedPostgres(
     await waitUntilReady(port, keeper, cluster);
     return await connectTo(port, database, cluster.dataDir, stop);
   } catch (error) {
+    await keeper.stop();
+    // Another process started this cluster at the same moment (ours then found its lock file): share that server.
+    const other = await runningServerPort(cluster.dataDir);
+    if (other !== undefined) return connectTo(other, database, cluster.dataDir, async () => undefined);
     await stop();
     throw error;
   }
@@ -109,7 +115,7 @@ async function waitUntilReady(port: number, keeper: Keeper, cluster: PreparedClu
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     if (await accepts(port)) return;
-    if (gone) throw new EmbeddedPostgresError(await whyItFailed(cluster.logFile), where);
+    if (gone) throw new EmbeddedPostgresError(await whyItFailed(cluster.logFile, keeper.logOffset), where);
     if (Date.now() > deadline) throw new EmbeddedPostgresError(`it did not accept connections within ${START_TIMEOUT_MS / 1000} s`, where);
     await sleep(100);
   }
@@ -127,9 +133,11 @@ async function accepts(port: number): Promise<boolean> {
   }
 }
 
-/** The lines of the log that say what went wrong: initdb's and PostgreSQL's errors, else its last line. */
-async function whyItFailed(logFile: string): Promise<string> {
-  const lines = (await readFile(logFile, 'utf8').catch(() => ''))
+/** The lines of this start's log that say what went wrong: initdb's and PostgreSQL's errors, else its last line. */
+async function whyItFailed(logFile: string, from: number): Promise<string> {
+  const lines = (await readFile(logFile).catch(() => Buffer.alloc(0)))
+    .subarray(from)
+    .toString('utf8')
     .split('\n')
     .map((line) => line.trim())
     .filter(Boolean);
@@ -160,7 +168,12 @@ export async function ensureDatabase(serverUrl: string, database: string): Promi
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`);
+    if (found.rowCount === 0) {
+      // Two processes sharing a server may both find it missing: the one that loses the race has it all the same.
+      await client.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`).catch((error: { code?: string }) => {
+        if (error.code !== DUPLICATE_DATABASE && error.code !== UNIQUE_VIOLATION) throw error;
+      });
+    }
   } finally {
     await client.end();
   }
