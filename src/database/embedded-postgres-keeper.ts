@@ -110,8 +110,8 @@ export function startKeeper(spec: KeeperSpec, logFile: string): Keeper {
     const child = spawn(process.execPath, ['-e', KEEPER_SCRIPT], {
       cwd: spec.cwd,
       detached: true,
-      // No NODE_OPTIONS: whatever hooks the parent runs with have no business in the keeper.
-      env: { PATH: process.env.PATH ?? '' },
+      // Nothing of ours (secrets, NODE_OPTIONS and its hooks): the keeper needs no environment.
+      env: {},
       stdio: ['pipe', 'ignore', log],
     });
     const exited = new Promise<number | null>((done) => {

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { EmbeddedPostgresError } from './embedded-postgres.error.js';
 import { clusterPaths, isAlive, prepareCluster, type PreparedCluster } from './embedded-postgres-home.js';
-import { startKeeper, type Keeper } from './embedded-postgres-keeper.js';
+import { startKeeper, type Keeper, type KeeperSpec } from './embedded-postgres-keeper.js';
 
 export { clusterPaths } from './embedded-postgres-home.js';
 
@@ -76,10 +76,10 @@ export async function startEmbeddedPostgres(
   }
 }
 
-function keeperSpec(cluster: PreparedCluster, port: number) {
+function keeperSpec(cluster: PreparedCluster, port: number): KeeperSpec {
   const owner = cluster.owner ?? {};
-  // Only what the binaries need: the caller's environment carries secrets (DATABASE_URL, Clerk keys).
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C', ...(process.env.TZ ? { TZ: process.env.TZ } : {}) };
+  // Not the caller's environment, which carries secrets (DATABASE_URL, Clerk keys): the binaries are called by full path.
+  const env = { PATH: '/usr/bin:/bin', LC_ALL: 'C' };
   const binary = (name: string) => join(cluster.binDir, name);
   const init = existsSync(join(cluster.dataDir, 'PG_VERSION'))
     ? undefined
