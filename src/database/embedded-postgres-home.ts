@@ -113,7 +113,7 @@ async function packagedBinaries(): Promise<string> {
     const { postgres } = (await import(name)) as { postgres: string };
     return dirname(dirname(postgres));
   } catch {
-    throw new EmbeddedPostgresError(`its binaries for this machine (${name}) are not installed; they come with npm ci (not with --omit=dev)`);
+    throw new EmbeddedPostgresError(`its binaries for this machine (${name}) are not installed; npm ci installs them (not --omit=dev)`);
   }
 }
 
