@@ -40,11 +40,12 @@ export class CliOutput {
     return exitCode;
   }
 
-  /** Prints what was thrown and returns the exit code: 2 for bad input or set-up (no embedded server), 1 otherwise. */
+  /** Prints what was thrown and returns the exit code: 2 for bad input, 1 otherwise. */
   failure(thrown: unknown): number {
     const failure = describeFailure(thrown);
     if (this.json) process.stdout.write(`${JSON.stringify({ error: failure }, null, 2)}\n`);
     else this.errorLine(failure);
+    // An embedded PostgreSQL that cannot start is a set-up problem, like bad input: the fix is the operator's.
     return thrown instanceof CliUsageError || thrown instanceof EmbeddedPostgresError ? ExitCode.Usage : ExitCode.Failed;
   }
 
