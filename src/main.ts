@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app.config.js';
 import { configureApp } from './configure-app.js';
+import { EmbeddedPostgresError } from './database/embedded-postgres.error.js';
 
 async function bootstrap(): Promise<void> {
   // abortOnError off: a bad configuration reaches the catch below and is printed, instead of a core dump.
@@ -18,5 +19,6 @@ async function bootstrap(): Promise<void> {
 
 bootstrap().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
+  // No embedded PostgreSQL is a set-up problem, like a bad configuration: 2, as the CLI says it.
+  process.exit(error instanceof EmbeddedPostgresError ? 2 : 1);
 });

@@ -6,7 +6,8 @@ const EMBEDDED_DATABASE = 'clerk_migrate';
 
 /**
  * Decides which PostgreSQL the app talks to: `DATABASE_URL` when set, otherwise an embedded
- * server that this process starts, and stops again when the app shuts down.
+ * server that this process starts, and stops again when the app shuts down: on application
+ * shutdown, after the runs have been recorded (before shutdown) and TypeORM's pool has closed.
  */
 @Injectable()
 export class DatabaseServer implements OnApplicationShutdown {
@@ -19,7 +20,7 @@ export class DatabaseServer implements OnApplicationShutdown {
     if (this.config.url) return this.config.url;
     this.embedded ??= startEmbeddedPostgres(this.config.embeddedDataDir, EMBEDDED_DATABASE);
     const handle = await this.embedded;
-    this.logger.log(`DATABASE_URL is not set: using embedded PostgreSQL (data in ${this.config.embeddedDataDir})`);
+    this.logger.log(`DATABASE_URL is not set: using embedded PostgreSQL (data in ${handle.dataDir})`);
     return handle.url;
   }
 

@@ -1,8 +1,21 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The compiled CLI, run as an operator would run it. */
 const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
+
+const inFlight = new Set<ChildProcess>();
+let stoppedBy: NodeJS.Signals | undefined;
+
+/**
+ * The demo was asked to stop: the CLI process in flight gets the signal too (a Ctrl-C on the
+ * terminal already reached it; a `kill` did not), finishes its users and records its run; no
+ * further command starts.
+ */
+export function stopCli(signal: NodeJS.Signals): void {
+  stoppedBy ??= signal;
+  for (const child of inFlight) child.kill(signal);
+}
 
 export interface CliRun {
   code: number;
@@ -12,8 +25,10 @@ export interface CliRun {
 
 /** Runs `clerk-migrate <args> --json` in a child process and parses its one JSON document. */
 export function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
+  if (stoppedBy) return Promise.reject(new Error(`stopped by ${stoppedBy}`));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args, '--json'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    inFlight.add(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -24,6 +39,8 @@ export function runCli(args: string[], env: Record<string, string>): Promise<Cli
     });
     child.on('error', reject);
     child.on('close', (code) => {
+      inFlight.delete(child);
+      if (stoppedBy) return reject(new Error(`stopped by ${stoppedBy}`));
       try {
         resolve({ code: code ?? 1, json: JSON.parse(stdout), stderr });
       } catch {

@@ -18,7 +18,7 @@ export interface DemoWorld {
 
 /**
  * A fresh copy of the seed's world: the demo database (on DATABASE_URL's server, or an embedded
- * one under .data/) dropped and rebuilt with the product's tables and 44 users, and a Clerk
+ * one, see `clusterPaths`) dropped and rebuilt with the product's tables and 44 users, and a Clerk
  * emulator that already holds the accounts of the 8 users who were on Clerk before.
  */
 export async function createDemoWorld(options: { emulatorPort?: number } = {}): Promise<DemoWorld> {

@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/configure-app.js';
-import { runCli } from './demo-cli.js';
+import { runCli, stopCli } from './demo-cli.js';
+import { exitOnFailure, onStopSignal, signalExitCode } from './demo-process.js';
 import { createDemoWorld, type DemoWorld } from './demo-world.js';
 import { DemoReport, type Stats } from './demo-report.js';
 import type { LegacyWorldUser } from './legacy-world.js';
@@ -15,6 +16,11 @@ import type { LegacyWorldUser } from './legacy-world.js';
  * copy of the seed's world and a local Clerk emulator. Exits 0 only if every step held.
  */
 async function main(): Promise<void> {
+  let stoppedBy: NodeJS.Signals | undefined;
+  onStopSignal((signal) => {
+    stoppedBy = signal;
+    stopCli(signal);
+  });
   const report = new DemoReport();
   report.heading('clerk-migrate demo: the seed’s migration of 44 users, 36 of them legacy');
   const world = await createDemoWorld();
@@ -30,8 +36,15 @@ async function main(): Promise<void> {
   };
   try {
     await walkTheGuide(world, env, report);
+  } catch (error) {
+    if (!stoppedBy) throw error;
   } finally {
+    // After the CLI in flight has recorded its run: the embedded PostgreSQL stops last.
     await world.stop();
+  }
+  if (stoppedBy) {
+    process.stdout.write(`\nStopped by ${stoppedBy}.\n`);
+    process.exit(signalExitCode(stoppedBy));
   }
   report.finish();
   process.exit(report.ok ? 0 : 1);
@@ -100,7 +113,4 @@ function sameCounts(a: Record<string, number>, b: Record<string, number>): boole
   return Object.keys(a).every((key) => a[key] === b[key]);
 }
 
-main().catch((error: unknown) => {
-  console.error(`demo failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-  process.exit(1);
-});
+main().catch(exitOnFailure('demo'));

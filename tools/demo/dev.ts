@@ -4,14 +4,23 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/configure-app.js';
-import { createDemoWorld } from './demo-world.js';
+import { exitOnFailure, onStopSignal } from './demo-process.js';
+import { createDemoWorld, type DemoWorld } from './demo-world.js';
 
 /**
  * `npm run dev`: the API on the seed's world with a local Clerk emulator, left running for
  * exploring by hand. The world is rebuilt at every start; the credentials are printed.
  */
 async function main(): Promise<void> {
-  const world = await createDemoWorld({ emulatorPort: Number(process.env.CLERK_EMULATOR_PORT ?? 4010) });
+  let app: NestExpressApplication | undefined;
+  let world: DemoWorld | undefined;
+  // The API first (it finishes the requests and runs in flight), then the emulator and the embedded PostgreSQL.
+  const stop = async () => {
+    await app?.close();
+    await world?.stop();
+  };
+  onStopSignal(() => void stop().finally(() => process.exit(0)));
+  world = await createDemoWorld({ emulatorPort: Number(process.env.CLERK_EMULATOR_PORT ?? 4010) });
   Object.assign(process.env, {
     DATABASE_URL: world.databaseUrl,
     CLERK_SECRET_KEY: world.clerk.secretKey,
@@ -19,7 +28,7 @@ async function main(): Promise<void> {
     LEGACY_JWT_SECRET: process.env.LEGACY_JWT_SECRET ?? randomBytes(32).toString('hex'),
     MIGRATION_SCHEDULE_ENABLED: process.env.MIGRATION_SCHEDULE_ENABLED ?? 'false',
   });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, bufferLogs: true });
+  app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, bufferLogs: true });
   configureApp(app);
   await app.listen(Number(process.env.PORT ?? 3000));
   const url = (await app.getUrl()).replace('[::1]', 'localhost');
@@ -42,16 +51,6 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-  const stop = async () => {
-    await app.close();
-    await world.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
 }
 
-main().catch((error: unknown) => {
-  console.error(`dev failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-  process.exit(1);
-});
+main().catch(exitOnFailure('dev'));

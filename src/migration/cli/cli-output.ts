@@ -1,6 +1,7 @@
 import { AppError, CommonErrorCode } from '../../common/app-error.js';
 import { asClerkFailure } from '../../common/error-body.js';
 import { InvalidConfigError } from '../../config/env-reader.js';
+import { EmbeddedPostgresError } from '../../database/embedded-postgres.error.js';
 import { CliErrorCode, CliUsageError, ExitCode } from './cli-usage.error.js';
 
 export interface CliFailure {
@@ -78,7 +79,8 @@ export class CliOutput {
     const failure = describeFailure(thrown);
     if (this.json) process.stdout.write(`${JSON.stringify({ error: failure }, null, 2)}\n`);
     else this.errorLine(failure);
-    return thrown instanceof CliUsageError ? ExitCode.Usage : ExitCode.Failed;
+    // An embedded PostgreSQL that cannot start is a set-up problem, like bad input: the fix is the operator's.
+    return thrown instanceof CliUsageError || thrown instanceof EmbeddedPostgresError ? ExitCode.Usage : ExitCode.Failed;
   }
 
   private errorLine(failure: CliFailure): void {
