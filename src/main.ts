@@ -4,12 +4,21 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigService } from '@nestjs/config';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
-import type { AppConfig } from './config/app.config.js';
+import { startupLogLevel, type AppConfig } from './config/app.config.js';
 import { configureApp } from './configure-app.js';
+import { StderrLogger } from './logging/stderr-logger.js';
+
+// Until the JSON logger takes over: a failed start is one plain message below, with no Nest log lines or stacks around it.
+const startupLogger = new StderrLogger(startupLogLevel());
 
 async function bootstrap(): Promise<void> {
   // abortOnError off: a bad configuration reaches the catch below and is printed, instead of a core dump.
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, bufferLogs: true, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    bodyParser: false,
+    bufferLogs: true,
+    abortOnError: false,
+    logger: startupLogger,
+  });
   configureApp(app);
   const { port } = app.get(ConfigService).getOrThrow<AppConfig>('app', { infer: true });
   await app.listen(port);
@@ -18,5 +27,6 @@ async function bootstrap(): Promise<void> {
 
 bootstrap().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
+  if (error instanceof Error && startupLogLevel() !== 'warn') console.error(error.stack);
   process.exit(1);
 });

