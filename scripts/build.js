@@ -22,12 +22,12 @@ export const TARGETS = {
   tools: { tsconfig: 'tsconfig.tools.json', outDir: 'dist-tools', sources: ['src', 'tools', 'bench'] },
 };
 
-const STAMP = '.build-stamp';
+export const STAMP = '.build-stamp';
 
 export class BuildError extends Error {}
 
 /** Newest modification time under the inputs; spec files are not compiled, so they do not count. */
-function newestInput(target) {
+function newestInput(target, root) {
   let newest = 0;
   const visit = (path) => {
     const stat = statSync(path, { throwIfNoEntry: false });
@@ -39,19 +39,19 @@ function newestInput(target) {
       if (!entry.endsWith('.spec.ts')) visit(join(path, entry));
     }
   };
-  for (const input of [...target.sources, 'tsconfig.json', target.tsconfig]) visit(join(ROOT, input));
+  for (const input of [...target.sources, 'tsconfig.json', target.tsconfig]) visit(join(root, input));
   return newest;
 }
 
 /** Why the output needs building, or undefined when it is up to date. */
-export function staleness(name, entry) {
+export function staleness(name, entry, root = ROOT) {
   const target = TARGETS[name];
-  const stamp = statSync(join(ROOT, target.outDir, STAMP), { throwIfNoEntry: false });
+  const stamp = statSync(join(root, target.outDir, STAMP), { throwIfNoEntry: false });
   if (!stamp) return `${target.outDir}/ has not been built`;
-  if (entry && !existsSync(join(ROOT, entry))) return `${entry} is missing`;
+  if (entry && !existsSync(join(root, entry))) return `${entry} is missing`;
   // Without the sources (a production install ships dist/ alone) there is nothing to be newer.
-  if (!target.sources.some((source) => existsSync(join(ROOT, source)))) return undefined;
-  return newestInput(target) > stamp.mtimeMs ? `${target.sources.join('/, ')}/ changed since ${target.outDir}/ was built` : undefined;
+  if (!target.sources.some((source) => existsSync(join(root, source)))) return undefined;
+  return newestInput(target, root) > stamp.mtimeMs ? `${target.sources.join('/, ')}/ changed since ${target.outDir}/ was built` : undefined;
 }
 
 function typescriptCompiler() {

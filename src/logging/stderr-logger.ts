@@ -32,8 +32,9 @@ export class StderrLogger extends ConsoleLogger {
     params?: Record<string, unknown>,
   ): void {
     if (context === 'ExceptionHandler' && !this.stacks) return;
-    // TypeORM reports each retry of the first connection as an error; the final failure is reported by the caller.
-    const level = context === 'TypeOrmModule' && logLevel === 'error' ? 'warn' : logLevel;
+    // TypeORM reports each retry of the first connection as an error with a stack; the caller reports the final
+    // failure, plainly. The retries are information, seen from the `info` level on.
+    const level = context === 'TypeOrmModule' && logLevel === 'error' ? 'log' : logLevel;
     if (level && !this.isLevelEnabled(level)) return;
     super.printMessages(messages, context, level, 'stderr', errorStack, params);
   }
