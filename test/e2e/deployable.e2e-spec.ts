@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { STAMP, staleness } from '../../scripts/build.js';
 import { buildOnce } from '../utils/cli.js';
@@ -28,17 +28,38 @@ function packageOf(specifier: string): string {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
-/** Every package a compiled file imports, statically or dynamically, with how. */
-function importsOf(file: string): { name: string; dynamic: boolean }[] {
+/** Every module a compiled file imports, statically or dynamically, as written. */
+function specifiersOf(file: string): { specifier: string; dynamic: boolean }[] {
   const code = readFileSync(file, 'utf8');
   const statics = [...code.matchAll(/^\s*(?:import\s*|(?:import|export)\s[^;'"]*?\sfrom\s*)['"]([^'"]+)['"]/gm)].map((match) => ({
     specifier: match[1],
     dynamic: false,
   }));
   const dynamics = [...code.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)].map((match) => ({ specifier: match[1], dynamic: true }));
-  return [...statics, ...dynamics]
+  return [...statics, ...dynamics];
+}
+
+/** Every package a compiled file imports, with how. */
+function importsOf(file: string): { name: string; dynamic: boolean }[] {
+  return specifiersOf(file)
     .filter(({ specifier }) => !specifier.startsWith('.') && !specifier.startsWith('node:') && !builtinModules.includes(specifier))
     .map(({ specifier, dynamic }) => ({ name: packageOf(specifier), dynamic }));
+}
+
+/** The packages a compiled entry point reaches through its own files, whether it loads them at once or on demand. */
+function packagesReachedFrom(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const { specifier } of specifiersOf(file)) {
+      if (specifier.startsWith('.')) visit(join(dirname(file), specifier));
+    }
+    for (const { name } of importsOf(file)) packages.add(name);
+  };
+  visit(join(ROOT, entry));
+  return packages;
 }
 
 describe('what production installs and runs', () => {
@@ -70,6 +91,13 @@ describe('what production installs and runs', () => {
 });
 
 describe('npm run cli', () => {
+  it('loads neither the HTTP server nor the OpenAPI decorators: the CLI needs neither, and Swagger alone takes a fifth of its start', async () => {
+    await buildOnce();
+    const packages = packagesReachedFrom('dist/src/cli.js');
+    expect(packages).toContain('typeorm');
+    expect([...packages].filter((name) => ['@nestjs/swagger', '@nestjs/platform-express', 'nestjs-pino'].includes(name))).toEqual([]);
+  });
+
   it('runs the compiled CLI at once when the build is up to date: no compiler, nothing on stderr', async () => {
     await buildOnce();
     const { stdout, stderr } = await promisify(execFile)(process.execPath, ['scripts/run.js', 'dist/src/cli.js', '--version'], {
