@@ -75,7 +75,8 @@ async function main(): Promise<void> {
       ],
       notes: [
         `${rounds} timed rounds after one untimed one, the ways taking turns; a database of 10,000 legacy users.`,
-        '`npm run cli` compiles nothing when dist/ is newer than every file under src/: `scripts/run.js` compares times, then imports `dist/src/cli.js` in its own process.',
+        '`npm run cli` compiles nothing when dist/ is newer than every file under src/: `scripts/run.js` compares times, ' +
+          'then imports `dist/src/cli.js` in its own process.',
         'What is left over the compiled program is npm starting (reading package.json, spawning a shell).',
       ],
       details: { rounds, seconds: Object.fromEntries(times) },

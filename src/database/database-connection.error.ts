@@ -92,7 +92,8 @@ export function explainConnectionFailure(error: unknown, url: string): unknown {
   const at = targetOf(url);
   const explanation = explain(code, error.message, at);
   if (!explanation) return error;
-  const message = `cannot connect to PostgreSQL at ${at.host}:${at.port}, database "${at.database}" (DATABASE_URL): ${explanation.reason}; ${explanation.fix}`;
+  const server = `PostgreSQL at ${at.host}:${at.port}, database "${at.database}" (DATABASE_URL)`;
+  const message = `cannot connect to ${server}: ${explanation.reason}; ${explanation.fix}`;
   return new DatabaseUnavailableError(
     message,
     explanation.permanent ?? false,

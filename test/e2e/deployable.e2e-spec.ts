@@ -91,7 +91,8 @@ describe('what production installs and runs', () => {
 });
 
 describe('npm run cli', () => {
-  it('loads neither the HTTP server nor the OpenAPI decorators: the CLI needs neither, and Swagger alone takes a fifth of its start', async () => {
+  // Swagger alone took a fifth of the CLI's start.
+  it('loads neither the HTTP server nor the OpenAPI decorators, which the CLI does not need', async () => {
     await buildOnce();
     const packages = packagesReachedFrom('dist/src/cli.js');
     expect(packages).toContain('typeorm');

@@ -25,11 +25,11 @@ export const DIST_BUILT_ENV = 'CLERK_MIGRATE_TEST_DIST_BUILT';
  * run, before any worker starts, so that parallel test files never compile into the same directory at once.
  */
 export async function buildDist(): Promise<void> {
-  await promisify(execFile)(process.execPath, ['scripts/build.js', '--if-stale', 'service', 'tools'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 }).catch(
-    (error: { stderr?: string; message: string }) => {
-      throw new Error(`building dist/ failed: ${error.stderr || error.message}`);
-    },
-  );
+  const args = ['scripts/build.js', '--if-stale', 'service', 'tools'];
+  const built = promisify(execFile)(process.execPath, args, { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+  await built.catch((error: { stderr?: string; message: string }) => {
+    throw new Error(`building dist/ failed: ${error.stderr || error.message}`);
+  });
 }
 
 /** For tests that run compiled code: fails clearly if the global set-up did not build it. */

@@ -82,7 +82,9 @@ export function describeFailure(thrown: unknown): CliFailure {
   if (thrown instanceof AppError) return { code: thrown.code, message: thrown.message };
   const clerk = asClerkFailure(thrown);
   if (clerk) return { code: clerk.code, message: clerk.message };
-  if (thrown instanceof InvalidConfigError) return { code: CliErrorCode.InvalidConfig, message: thrown.problems.join('; '), problems: thrown.problems };
+  if (thrown instanceof InvalidConfigError) {
+    return { code: CliErrorCode.InvalidConfig, message: thrown.problems.join('; '), problems: thrown.problems };
+  }
   if (thrown instanceof Error) {
     const code = (thrown as { code?: unknown }).code;
     // Node's system errors (ECONNREFUSED, ENOTFOUND, …) say more with their own code.
