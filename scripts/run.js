@@ -10,11 +10,8 @@ import { BuildError, ensureBuilt, ROOT, TARGETS } from './build.js';
 const [entry, ...args] = process.argv.slice(2);
 const target = Object.keys(TARGETS).find((name) => entry?.startsWith(`${TARGETS[name].outDir}/`));
 if (!entry || isAbsolute(entry) || !target) {
-  process.stderr.write(
-    `usage: node scripts/run.js <${Object.values(TARGETS)
-      .map((t) => t.outDir)
-      .join('|')}>/<entry>.js [args...]\n`,
-  );
+  const outDirs = Object.values(TARGETS).map((t) => t.outDir);
+  process.stderr.write(`usage: node scripts/run.js <${outDirs.join('|')}>/<entry>.js [args...]\n`);
   process.exit(2);
 }
 try {
