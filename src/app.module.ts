@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { AuditModule } from './audit/audit.module.js';
+import { AuditHttpModule } from './audit/audit-http.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { TrickleMigration } from './auth/trickle-migration.port.js';
 import { rootConfigModule } from './config/config-root.js';
@@ -10,7 +10,7 @@ import { MetricsHttpModule } from './metrics/metrics-http.module.js';
 import { LoginMigration } from './migration/login-migration.js';
 import { MigrationHttpModule } from './migration/migration-http.module.js';
 import { MigrationModule } from './migration/migration.module.js';
-import { UsersModule } from './users/users.module.js';
+import { UsersHttpModule } from './users/users-http.module.js';
 
 /**
  * Auth owns the trickle port and migration implements it; the two meet only here, so neither
@@ -29,10 +29,10 @@ class TrickleMigrationBinding {}
     rootConfigModule(),
     LoggingModule,
     DatabaseModule,
-    UsersModule,
+    UsersHttpModule,
     TrickleMigrationBinding,
     AuthModule,
-    AuditModule,
+    AuditHttpModule,
     HealthModule,
     MigrationHttpModule,
     MetricsHttpModule,

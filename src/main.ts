@@ -4,13 +4,22 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigService } from '@nestjs/config';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
-import type { AppConfig } from './config/app.config.js';
+import { startupLogLevel, type AppConfig } from './config/app.config.js';
 import { configureApp } from './configure-app.js';
 import { EmbeddedPostgresError } from './database/embedded-postgres.error.js';
+import { StderrLogger } from './logging/stderr-logger.js';
+
+// Until the JSON logger takes over: a failed start is one plain message below, with no Nest log lines or stacks around it.
+const startupLogger = new StderrLogger(startupLogLevel());
 
 async function bootstrap(): Promise<void> {
   // abortOnError off: a bad configuration reaches the catch below and is printed, instead of a core dump.
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, bufferLogs: true, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    bodyParser: false,
+    bufferLogs: true,
+    abortOnError: false,
+    logger: startupLogger,
+  });
   configureApp(app);
   const { port } = app.get(ConfigService).getOrThrow<AppConfig>('app', { infer: true });
   await app.listen(port);
@@ -19,6 +28,7 @@ async function bootstrap(): Promise<void> {
 
 bootstrap().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
+  if (error instanceof Error && startupLogLevel() !== 'warn') console.error(error.stack);
   // No embedded PostgreSQL is a set-up problem, like a bad configuration: 2, as the CLI says it.
   process.exit(error instanceof EmbeddedPostgresError ? 2 : 1);
 });

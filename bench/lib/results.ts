@@ -23,7 +23,7 @@ export interface BenchResult {
   details: Record<string, unknown>;
 }
 
-/** `dist/bench/lib` at run time; results go to the source tree's `bench/results`, where they are committed. */
+/** `dist-tools/bench/lib` at run time; results go to the source tree's `bench/results`, where they are committed. */
 export const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bench', 'results');
 
 /** Prints the figures and writes `<name>.json` and `<name>.md` to `bench/results/`. */

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { JsonObject } from '../common/json-object.js';
 
 @Entity({ name: 'audit_logs' })
 export class AuditLogEntity {
@@ -16,8 +17,8 @@ export class AuditLogEntity {
   action: string;
 
   @Column({ type: 'jsonb', default: () => `'{}'::jsonb` })
-  // `any`: jsonb holds whatever the event needs, and TypeORM's insert typing rejects `unknown` values.
-  details: Record<string, any>;
+  /** Whatever the event needs. */
+  details: JsonObject;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -44,3 +44,13 @@ export function cliLogLevel(env: Record<string, string | undefined> = process.en
   const read = new EnvReader(env);
   return read.done(read.oneOf('CLI_LOG_LEVEL', LOG_LEVELS, 'warn'));
 }
+
+/**
+ * How much the service says before its JSON logger takes over: warnings and errors, and everything
+ * (stacks included) when `LOG_LEVEL` is `debug` or `trace`. Lenient on purpose: a bad value is
+ * reported by the validation this logger prints.
+ */
+export function startupLogLevel(env: Record<string, string | undefined> = process.env): LogLevelName {
+  const level = env.LOG_LEVEL?.trim();
+  return level === 'debug' || level === 'trace' ? level : 'warn';
+}

@@ -1,4 +1,5 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { explainConnectionFailure } from './database-connection.error.js';
 import { schemaMigrations } from './migrations/index.js';
 
 /** Our own bookkeeping table, named so that it cannot collide with the product's migration tool. */
@@ -44,7 +45,9 @@ export async function runSchemaMigrations(dataSource: DataSource): Promise<strin
 /** Applies the migrations to the database at `url` with a short-lived connection. */
 export async function migrateDatabase(url: string): Promise<string[]> {
   const dataSource = new DataSource(dataSourceOptions(url, 2));
-  await dataSource.initialize();
+  await dataSource.initialize().catch((error: unknown) => {
+    throw explainConnectionFailure(error, url);
+  });
   try {
     return await runSchemaMigrations(dataSource);
   } finally {

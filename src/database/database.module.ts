@@ -3,11 +3,9 @@ import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { databaseConfig, type DatabaseConfig } from '../config/database.config.js';
+import { DatabaseUnavailableError, explainConnectionFailure } from './database-connection.error.js';
 import { DatabaseServer } from './database-server.js';
 import { dataSourceOptions, runSchemaMigrations } from './data-source.js';
-
-/** PostgreSQL's codes for an unknown database, a refused login and a missing privilege. */
-const PERMANENT_CONNECTION_ERRORS = new Set(['3D000', '28P01', '28000', '42501']);
 
 /** Which server to use, without connecting to it: what `db:migrate` needs. */
 @Module({
@@ -32,10 +30,13 @@ export class DatabaseServerModule {}
         // A server that is still starting deserves a few tries; a wrong database name or password does not.
         retryAttempts: 3,
         retryDelay: 1000,
-        toRetry: (error: { code?: string }) => !PERMANENT_CONNECTION_ERRORS.has(error.code ?? ''),
+        toRetry: (error: unknown) => !(error instanceof DatabaseUnavailableError && error.permanent),
       }),
       dataSourceFactory: async (options) => {
-        const dataSource = await new DataSource(options!).initialize();
+        const url = (options as { url: string }).url;
+        const dataSource = await new DataSource(options!).initialize().catch((error: unknown) => {
+          throw explainConnectionFailure(error, url);
+        });
         await runSchemaMigrations(dataSource);
         return dataSource;
       },

@@ -2,10 +2,11 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { chmod, chown, cp, lstat, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { arch, platform, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { EmbeddedPostgresError } from './embedded-postgres.error.js';
+import { embeddedPostgresBinary } from './embedded-postgres-package.js';
 
 /** PostgreSQL refuses to run as root; as root, the cluster belongs to this system user. */
 export const SYSTEM_USER = 'postgres';
@@ -108,13 +109,7 @@ async function step<T>(what: string, work: () => Promise<T>): Promise<T> {
 
 /** The `native` folder of the binaries package for this machine (an optional dependency of `embedded-postgres`). */
 async function packagedBinaries(): Promise<string> {
-  const name = `@embedded-postgres/${platform() === 'win32' ? 'windows' : platform()}-${arch()}`;
-  try {
-    const { postgres } = (await import(name)) as { postgres: string };
-    return dirname(dirname(postgres));
-  } catch {
-    throw new EmbeddedPostgresError(`its binaries for this machine (${name}) are not installed; npm ci installs them (not --omit=dev)`);
-  }
+  return dirname(dirname(await embeddedPostgresBinary()));
 }
 
 /**

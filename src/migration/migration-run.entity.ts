@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { JsonObject } from '../common/json-object.js';
 
 export type RunKind = 'dry_run' | 'single' | 'all' | 'sweep' | 'login' | 'resend_invites';
 /** `open`: the day's standing trickle run, which takes logins' items until the next day closes it. */
@@ -25,12 +26,13 @@ export class MigrationRunEntity {
   @Column({ type: 'varchar' })
   status: RunStatus;
 
-  // `any`: jsonb; the shapes are RunOptions and RunCounts, checked where they are written.
+  /** A `RunOptions`. */
   @Column({ type: 'jsonb' })
-  options: Record<string, any>;
+  options: JsonObject;
 
+  /** A `RunCounts`, and the dependent rows before and after. */
   @Column({ type: 'jsonb' })
-  counts: Record<string, any>;
+  counts: JsonObject;
 
   @Column({ name: 'error_code', type: 'varchar', nullable: true })
   errorCode: string | null;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { JsonObject } from '../common/json-object.js';
 import type { PlannedUser } from './migration-plan.js';
 import { MigrationItemEntity, type ItemStatus } from './migration-item.entity.js';
 import { MigrationRunEntity, type RunKind, type RunStatus } from './migration-run.entity.js';
@@ -107,7 +108,7 @@ export class MigrationRunsRepository {
     const counts = await this.countItems(id);
     await this.dataSource.getRepository(MigrationRunEntity).update(id, {
       status,
-      counts: { ...counts } as Record<string, any>,
+      counts: { ...counts } as JsonObject,
       finishedAt: new Date(),
       errorCode: error?.code ?? null,
       errorMessage: error?.message ?? null,

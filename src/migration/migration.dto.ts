@@ -4,6 +4,7 @@ import { MIGRATION_STRATEGIES, type MigrationStrategy } from '../config/migratio
 import { PageQuery } from '../common/page-query.dto.js';
 import type { MigrationWarning } from './development-instance-cap.js';
 import type { MigrationRunEntity } from './migration-run.entity.js';
+import { migrationRunView, type MigrationRunView } from './migration-run.view.js';
 
 export class MigrateRequestDto {
   @ApiPropertyOptional({ enum: MIGRATION_STRATEGIES, description: 'Defaults to MIGRATION_STRATEGY' })
@@ -66,7 +67,7 @@ export class PageQueryDto extends PageQuery({ defaultLimit: 20, maxLimit: 200 })
 
 export class ItemsPageQueryDto extends PageQuery({ defaultLimit: 100, maxLimit: 1000 }) {}
 
-export class MigrationRunDto {
+export class MigrationRunDto implements MigrationRunView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['dry_run', 'single', 'all', 'sweep', 'login', 'resend_invites'] }) kind: string;
   @ApiProperty() strategy: string;
@@ -88,21 +89,7 @@ export class MigrationRunDto {
   @ApiProperty({ nullable: true, type: String }) finishedAt: string | null;
 
   static from(run: MigrationRunEntity): MigrationRunDto {
-    return Object.assign(new MigrationRunDto(), {
-      id: run.id,
-      kind: run.kind,
-      strategy: run.strategy,
-      dryRun: run.dryRun,
-      startedBy: run.startedBy,
-      status: run.status,
-      counts: run.counts,
-      options: run.options,
-      warnings: (run.options.warnings as MigrationWarning[] | undefined) ?? [],
-      errorCode: run.errorCode,
-      errorMessage: run.errorMessage,
-      startedAt: run.startedAt.toISOString(),
-      finishedAt: run.finishedAt?.toISOString() ?? null,
-    });
+    return Object.assign(new MigrationRunDto(), migrationRunView(run));
   }
 }
 

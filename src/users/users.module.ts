@@ -3,13 +3,11 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { UserEntity } from './user.entity.js';
 import { UsersRepository } from './users.repository.js';
 import { ClerkSignInsRepository } from './clerk-sign-ins.repository.js';
-import { UsersController } from './users.controller.js';
-import { UsersService } from './users.service.js';
 
+/** The users table and the record of Clerk sign-ins; no HTTP here (see `UsersHttpModule`), so the CLI can import it too. */
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity])],
-  controllers: [UsersController],
-  providers: [UsersRepository, ClerkSignInsRepository, UsersService],
+  providers: [UsersRepository, ClerkSignInsRepository],
   exports: [UsersRepository, ClerkSignInsRepository],
 })
 export class UsersModule {}

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { findFreePort } from '../../src/database/embedded-postgres.js';
+import { SERVER_URL_ENV } from '../setup/test-server.js';
 import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
 import { buildOnce, runCli, type CliResult } from '../utils/cli.js';
 import { seedWorld, type SeedWorld } from '../utils/seed-world.js';
@@ -46,6 +49,10 @@ describe('the CLI, as a real process, through the seed’s story', () => {
     const root = await runCli(['--help']);
     expect(root.code).toBe(0);
     for (const command of Object.keys(HELP)) expect(root.stdout).toContain(command);
+    expect(root.stdout).toContain('--version');
+    for (const code of ['0  done', '1  done, but', '2  usage or configuration', '3  the database']) {
+      expect(root.stdout).toContain(`\n  ${code}`);
+    }
     for (const [command, options] of Object.entries(HELP)) {
       const help = await runCli([command, '--help']);
       expect(help.code).toBe(0);
@@ -190,4 +197,62 @@ describe('db:migrate', () => {
       await db.drop();
     }
   }, 120_000);
+});
+
+describe('the CLI when something around it is wrong', () => {
+  /** A Nest log line or a stack frame: neither belongs in what an operator reads by default. */
+  const NOISE = /\[Nest\]|\n\s+at /;
+
+  it('prints its version', async () => {
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    for (const flag of ['--version', '-v']) {
+      const result = await runCli([flag]);
+      expect({ code: result.code, stdout: result.stdout }).toEqual({ code: 0, stdout: `${version}\n` });
+    }
+  });
+
+  it('names each bad variable on a line of its own, exits 2, with no stack; with --json, lists them', async () => {
+    await buildOnce();
+    const env = { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/x', CLERK_RATE_LIMIT: 'fast', MIGRATION_BATCH_SIZE: '500' };
+    const text = await runCli(['stats'], env);
+    expect(text.code).toBe(2);
+    expect(text.stderr).toBe(
+      'error: CLERK_RATE_LIMIT must be a number from 0.1 to 10000, got "fast" (invalid_config)\n' +
+        'error: MIGRATION_BATCH_SIZE must be a whole number from 1 to 100, got "500" (invalid_config)\n',
+    );
+    const json = await runCli(['stats', '--json'], env);
+    expect(json.code).toBe(2);
+    expect(json.json.error).toMatchObject({
+      code: 'invalid_config',
+      problems: [expect.stringMatching(/^CLERK_RATE_LIMIT/), expect.stringMatching(/^MIGRATION_BATCH_SIZE/)],
+    });
+  });
+
+  it('names the server and DATABASE_URL when the database cannot be reached, exits 3, and shows stacks only at debug level', async () => {
+    await buildOnce();
+    const port = await findFreePort();
+    const env = { DATABASE_URL: `postgres://postgres:not-printed@127.0.0.1:${port}/clerk_migrate_test_nowhere` };
+    const result = await runCli(['stats'], env);
+    expect(result.code).toBe(3);
+    const server = `PostgreSQL at 127\\.0\\.0\\.1:${port}, database "clerk_migrate_test_nowhere" \\(DATABASE_URL\\)`;
+    const fix = 'check the host and port in DATABASE_URL';
+    expect(result.stderr).toMatch(new RegExp(`^error: cannot connect to ${server}: .*${fix}.* \\(database_unavailable\\)$`, 'm'));
+    expect(result.stderr).not.toMatch(NOISE);
+    expect(result.stderr).not.toContain('not-printed');
+    const debug = await runCli(['stats'], { ...env, CLI_LOG_LEVEL: 'debug' });
+    expect(debug.code).toBe(3);
+    expect(debug.stderr).toMatch(/caused by: Error: connect ECONNREFUSED[^\n]*\n\s+at /);
+  }, 60_000);
+
+  it('says what to fix when the database does not exist, for db:migrate too', async () => {
+    await buildOnce();
+    const url = new URL(process.env[SERVER_URL_ENV]!);
+    url.pathname = '/clerk_migrate_test_never_created';
+    for (const command of ['stats', 'db:migrate']) {
+      const result = await runCli([command, '--json'], { DATABASE_URL: url.toString() });
+      expect(result.code).toBe(3);
+      expect(result.json.error).toMatchObject({ code: 'database_unavailable' });
+      expect(result.json.error.message).toMatch(/"clerk_migrate_test_never_created" does not exist; create the .* in DATABASE_URL/);
+    }
+  });
 });

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { SERVER_URL_ENV, withServerClient } from '../setup/test-server.js';
 import { buildOnce, cliEnvironment } from '../utils/cli.js';
 
-const DEMO = resolve(process.cwd(), 'dist/tools/demo/demo.js');
+const DEMO = resolve(process.cwd(), 'dist-tools/tools/demo/demo.js');
 const DEMO_DATABASE = `clerk_migrate_test_demo_${process.pid}`;
 
 function runDemo(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {

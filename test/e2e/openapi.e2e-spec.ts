@@ -135,7 +135,7 @@ describe('the OpenAPI document answers every question', () => {
 
   it('is what npm run lint:openapi writes without a database or a server', async () => {
     const file = join(workDir, 'written.json');
-    await run(process.execPath, [resolve(ROOT, 'dist/tools/openapi/write-openapi.js'), file], {
+    await run(process.execPath, [resolve(ROOT, 'dist-tools/tools/openapi/write-openapi.js'), file], {
       cwd: ROOT,
       env: { PATH: process.env.PATH },
     });

@@ -121,8 +121,13 @@ describe('attacks on authentication', () => {
     const unknownTimes: number[] = [];
     for (let i = 0; i < ROUNDS; i += 1) {
       // Alternating the order keeps drift in the machine's load from favouring either side.
-      if (i % 2 === 0) knownTimes.push(await timed(known.email)), unknownTimes.push(await timed(unknownEmail(i)));
-      else unknownTimes.push(await timed(unknownEmail(i))), knownTimes.push(await timed(known.email));
+      if (i % 2 === 0) {
+        knownTimes.push(await timed(known.email));
+        unknownTimes.push(await timed(unknownEmail(i)));
+      } else {
+        unknownTimes.push(await timed(unknownEmail(i)));
+        knownTimes.push(await timed(known.email));
+      }
     }
     const [a, b] = [median(knownTimes), median(unknownTimes)];
     console.info(`login timing: known ${a.toFixed(1)} ms, unknown ${b.toFixed(1)} ms (medians of ${ROUNDS})`);

@@ -20,15 +20,16 @@ export interface CliResult {
 export const DIST_BUILT_ENV = 'CLERK_MIGRATE_TEST_DIST_BUILT';
 
 /**
- * Compiles `dist/` as `npm run cli` does. The global set-up calls it once per Jest run, before any
- * worker starts, so that parallel test files never compile into the same directory at once.
+ * Compiles `dist/` (the service) and `dist-tools/` (demo, emulator, benchmarks) when a source is
+ * newer than them, as `npm run cli` and `npm run demo` do. The global set-up calls it once per Jest
+ * run, before any worker starts, so that parallel test files never compile into the same directory at once.
  */
 export async function buildDist(): Promise<void> {
-  await promisify(execFile)('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 }).catch(
-    (error: { stdout?: string; message: string }) => {
-      throw new Error(`building dist/ failed: ${error.stdout || error.message}`);
-    },
-  );
+  const args = ['scripts/build.js', '--if-stale', 'service', 'tools'];
+  const built = promisify(execFile)(process.execPath, args, { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+  await built.catch((error: { stderr?: string; message: string }) => {
+    throw new Error(`building dist/ failed: ${error.stderr || error.message}`);
+  });
 }
 
 /** For tests that run compiled code: fails clearly if the global set-up did not build it. */

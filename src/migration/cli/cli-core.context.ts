@@ -1,7 +1,7 @@
 import { Injectable, type INestApplicationContext, type OnApplicationShutdown, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MigrationRunEntity } from '../migration-run.entity.js';
-import type { MigrationRunDto } from '../migration.dto.js';
+import type { MigrationRunView } from '../migration-run.view.js';
 import type { MigrationService } from '../migration.service.js';
 import { cliLogger } from './cli-logger.js';
 
@@ -23,10 +23,10 @@ export class CliCoreContext implements OnApplicationShutdown {
     return (await this.open(CliCoreModule)).get(MigrationService);
   }
 
-  /** A run as the REST API shows it; the mapping lives with the core because its DTO pulls in Swagger. */
-  async runDto(run: MigrationRunEntity): Promise<MigrationRunDto> {
-    const { MigrationRunDto } = await core();
-    return MigrationRunDto.from(run);
+  /** A run as the REST API shows it. */
+  async runDto(run: MigrationRunEntity): Promise<MigrationRunView> {
+    const { migrationRunView } = await core();
+    return migrationRunView(run);
   }
 
   /** Applies the pending schema migrations to the configured (or embedded) database; returns their names. */

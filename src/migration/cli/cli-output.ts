@@ -1,12 +1,16 @@
 import { AppError, CommonErrorCode } from '../../common/app-error.js';
 import { asClerkFailure } from '../../common/error-body.js';
+import { cliLogLevel } from '../../config/app.config.js';
 import { InvalidConfigError } from '../../config/env-reader.js';
 import { EmbeddedPostgresError } from '../../database/embedded-postgres.error.js';
+import { DatabaseUnavailableError } from '../../database/database-connection.error.js';
 import { CliErrorCode, CliUsageError, ExitCode } from './cli-usage.error.js';
 
 export interface CliFailure {
   code: string;
   message: string;
+  /** A configuration error's problems, one per variable. */
+  problems?: string[];
 }
 
 /** What a command hands back; `CliOutput` decides how it is shown. */
@@ -74,33 +78,53 @@ export class CliOutput {
     }
   }
 
-  /** Prints what was thrown and returns the exit code: 2 for bad input, 1 otherwise. */
+  /** Prints what was thrown, with its stack only at a debug log level, and returns the exit code. */
   failure(thrown: unknown): number {
     const failure = describeFailure(thrown);
     if (this.json) process.stdout.write(`${JSON.stringify({ error: failure }, null, 2)}\n`);
     else this.errorLine(failure);
-    // An embedded PostgreSQL that cannot start is a set-up problem, like bad input: the fix is the operator's.
-    return thrown instanceof CliUsageError || thrown instanceof EmbeddedPostgresError ? ExitCode.Usage : ExitCode.Failed;
+    if (thrown instanceof Error && wantsStacks()) process.stderr.write(`${stackOf(thrown)}\n`);
+    return exitCodeOf(thrown);
   }
 
+  /** One line per problem: a bad configuration names each variable on its own line. */
   private errorLine(failure: CliFailure): void {
-    process.stderr.write(`error: ${failure.message} (${failure.code})\n`);
+    for (const message of failure.problems ?? [failure.message]) process.stderr.write(`error: ${message} (${failure.code})\n`);
   }
+}
+
+export function exitCodeOf(thrown: unknown): number {
+  // An embedded PostgreSQL that cannot start is a set-up problem, like bad input: the fix is the operator's.
+  if (thrown instanceof CliUsageError || thrown instanceof InvalidConfigError || thrown instanceof EmbeddedPostgresError) return ExitCode.Usage;
+  if (thrown instanceof DatabaseUnavailableError) return ExitCode.DatabaseUnavailable;
+  return ExitCode.Failed;
+}
+
+function wantsStacks(): boolean {
+  try {
+    return ['debug', 'trace'].includes(cliLogLevel());
+  } catch {
+    return false;
+  }
+}
+
+/** The stack, and the stacks of its causes (a database error wraps the driver's). */
+function stackOf(error: Error): string {
+  const cause = error.cause instanceof Error ? `\ncaused by: ${stackOf(error.cause)}` : '';
+  return `${error.stack ?? error.message}${cause}`;
 }
 
 export function describeFailure(thrown: unknown): CliFailure {
   if (thrown instanceof AppError) return { code: thrown.code, message: thrown.message };
   const clerk = asClerkFailure(thrown);
   if (clerk) return { code: clerk.code, message: clerk.message };
-  if (thrown instanceof InvalidConfigError) return { code: CliErrorCode.InvalidConfig, message: thrown.problems.join('; ') };
+  if (thrown instanceof InvalidConfigError) {
+    return { code: CliErrorCode.InvalidConfig, message: thrown.problems.join('; '), problems: thrown.problems };
+  }
   if (thrown instanceof Error) {
     const code = (thrown as { code?: unknown }).code;
     // Node's system errors (ECONNREFUSED, ENOTFOUND, …) say more with their own code.
     if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return { code, message: thrown.message };
-    // PostgreSQL's connection-time refusals: unknown database, bad password, no privilege.
-    if (typeof code === 'string' && /^(3D000|28P01|28000|42501)$/.test(code)) {
-      return { code: 'database_unavailable', message: `${thrown.message} (check DATABASE_URL)` };
-    }
     return { code: CommonErrorCode.Internal, message: thrown.message };
   }
   return { code: CommonErrorCode.Internal, message: String(thrown) };

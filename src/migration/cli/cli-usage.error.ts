@@ -13,5 +13,17 @@ export class CliUsageError extends AppError {
   }
 }
 
-/** Exit codes: 0 success, 1 the work failed (or finished with errors), 2 bad input. */
-export const ExitCode = { Ok: 0, Failed: 1, Usage: 2 } as const;
+/** The CLI's exit codes; `clerk-migrate --help` explains them (see `EXIT_CODES_HELP`). */
+export const ExitCode = { Ok: 0, Failed: 1, Usage: 2, DatabaseUnavailable: 3 } as const;
+
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0  done
+  1  done, but not all went well: users failed (a run completed with errors),
+     a run failed or was interrupted, verify found problems, invitations or
+     Clerk deletions failed, no such run or user
+  2  usage or configuration: unknown command or option, bad value, --yes
+     missing, an invalid or missing environment variable; nothing was done
+  3  the database could not be reached or refused the connection; nothing
+     was done
+`;

@@ -1,7 +1,7 @@
 import { Command, Help, Option } from 'nest-commander';
 import type { MigrationStrategy } from '../../config/migration.config.js';
 import type { ResendReport } from '../invitation-resender.js';
-import type { MigrationRunDto } from '../migration.dto.js';
+import type { MigrationRunView } from '../migration-run.view.js';
 import type { DryRunReport } from '../migration.service.js';
 import { parseEmail, parsePositiveInt, parseStrategy } from './cli-arguments.js';
 import { CliCoreContext } from './cli-core.context.js';
@@ -109,7 +109,7 @@ function dryRunResult(report: DryRunReport): CommandResult {
 }
 
 /** A finished run: exit 0 only when it completed cleanly. */
-function runResult(run: MigrationRunDto): CommandResult {
+function runResult(run: MigrationRunView): CommandResult {
   const result = { json: run, text: renderRun(run) };
   switch (run.status) {
     case 'completed':

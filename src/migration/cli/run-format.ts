@@ -1,4 +1,4 @@
-import type { MigrationRunDto } from '../migration.dto.js';
+import type { MigrationRunView } from '../migration-run.view.js';
 import { renderPairs, renderTable } from './text-table.js';
 
 /** `total 36, created 35, failed 1`: a run's item counts on one line (dependent rows left out). */
@@ -9,7 +9,7 @@ export function countsLine(counts: Record<string, unknown>): string {
 }
 
 /** One run for a person: what it was, how it ended, its counts, and the dependent rows before and after. */
-export function renderRun(run: MigrationRunDto): string {
+export function renderRun(run: MigrationRunView): string {
   const sections = [
     renderPairs([
       ['run', run.id],
@@ -43,7 +43,7 @@ function dependentRowsTable(value: unknown): string | undefined {
   return renderTable(['dependent table', 'before', 'after'], tables.map((table) => [table, rows.before?.[table], rows.after?.[table]]));
 }
 
-export function renderRunList(runs: MigrationRunDto[], total: number, offset = 0): string {
+export function renderRunList(runs: MigrationRunView[], total: number, offset = 0): string {
   if (runs.length === 0) return total === 0 ? 'No migration runs yet.' : `No runs past the first ${total}.`;
   const table = renderTable(
     ['id', 'kind', 'status', 'started', 'counts'],

@@ -1,0 +1,41 @@
+import type { MigrationWarning } from './development-instance-cap.js';
+import type { MigrationRunEntity } from './migration-run.entity.js';
+
+/**
+ * A run as the REST API and the CLI's `--json` show it. Apart from its OpenAPI class
+ * (`MigrationRunDto`), so that the CLI maps a run without loading Swagger.
+ */
+export interface MigrationRunView {
+  id: string;
+  kind: string;
+  strategy: string;
+  dryRun: boolean;
+  startedBy: string;
+  status: string;
+  counts: Record<string, unknown>;
+  options: Record<string, unknown>;
+  /** Advice recorded when the run started (a development instance's user cap, say). */
+  warnings: MigrationWarning[];
+  errorCode: string | null;
+  errorMessage: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+export function migrationRunView(run: MigrationRunEntity): MigrationRunView {
+  return {
+    id: run.id,
+    kind: run.kind,
+    strategy: run.strategy,
+    dryRun: run.dryRun,
+    startedBy: run.startedBy,
+    status: run.status,
+    counts: run.counts,
+    options: run.options,
+    warnings: (run.options.warnings as MigrationWarning[] | undefined) ?? [],
+    errorCode: run.errorCode,
+    errorMessage: run.errorMessage,
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: run.finishedAt?.toISOString() ?? null,
+  };
+}
