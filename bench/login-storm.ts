@@ -48,7 +48,7 @@ async function main(): Promise<void> {
 }
 
 async function storm(env: Record<string, string>, connections: number, durationSeconds: number) {
-  const app = await startAppProcess({ ...env, LOGIN_MAX_ATTEMPTS_PER_IP: '100000', LOGIN_MAX_ATTEMPTS_PER_EMAIL: '100000' });
+  const app = await startAppProcess({ ...env, LOGIN_MAX_FAILURES_PER_IP: '100000', LOGIN_MAX_FAILURES_PER_IP_EMAIL: '100000', LOGIN_MAX_FAILURES_PER_EMAIL: '100000' });
   try {
     const idle = await probeWhile(app.url, sleep(3000));
     const logins = runLoad({

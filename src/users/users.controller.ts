@@ -16,6 +16,6 @@ export class UsersController {
   @ApiOkResponse({ type: UserResponseDto })
   @ApiUnauthorizedResponse({ description: 'No token, or a token that is not valid' })
   me(@CurrentPrincipal() principal: Principal): Promise<UserResponseDto> {
-    return this.users.profile(principal.userId);
+    return this.users.profile(principal);
   }
 }

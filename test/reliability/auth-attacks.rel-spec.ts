@@ -107,7 +107,7 @@ describe('attacks on authentication', () => {
   });
 
   it('takes as long for an unknown email as for a known one with a wrong password (medians within 10%)', async () => {
-    const app = await boot({ LOGIN_MAX_ATTEMPTS_PER_IP: '1000', LOGIN_MAX_ATTEMPTS_PER_EMAIL: '1000' });
+    const app = await boot({ LOGIN_MAX_FAILURES_PER_IP: '1000', LOGIN_MAX_FAILURES_PER_IP_EMAIL: '1000', LOGIN_MAX_FAILURES_PER_EMAIL: '1000' });
     const known = await user({ passwordHash: bcryptHash('the real password', 10), password: 'the real password' });
     const timed = async (email: string) => {
       const started = process.hrtime.bigint();

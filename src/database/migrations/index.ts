@@ -1,10 +1,12 @@
 import { AdoptUsersTable1764000000000 } from './1764000000000-adopt-users-table.js';
 import { AdoptAuditLogsTable1764000000001 } from './1764000000001-adopt-audit-logs-table.js';
 import { CreateMigrationState1764000000002 } from './1764000000002-create-migration-state.js';
+import { CreateLoginThrottle1764000000006 } from './1764000000006-create-login-throttle.js';
 
 /** Every schema migration, in order. Listed explicitly: no file globbing at run time. */
 export const schemaMigrations = [
   AdoptUsersTable1764000000000,
   AdoptAuditLogsTable1764000000001,
   CreateMigrationState1764000000002,
+  CreateLoginThrottle1764000000006,
 ];
