@@ -14,6 +14,8 @@ declare module 'autocannon' {
     errors: number;
     timeouts: number;
     duration: number;
+    /** Answers by HTTP status code. */
+    statusCodeStats?: Record<string, { count: number }>;
   }
   interface Options {
     url: string;

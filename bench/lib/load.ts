@@ -16,6 +16,8 @@ export interface LoadResult {
   total: number;
   /** Answers other than 2xx plus connection errors and timeouts: any of them makes the figure suspect. */
   bad: number;
+  /** Answers by HTTP status. */
+  statusCounts: Record<string, number>;
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
@@ -33,5 +35,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     p99Ms: result.latency.p99,
     total: result.requests.total,
     bad: result.non2xx + result.errors + result.timeouts,
+    statusCounts: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([status, stats]) => [status, stats.count])),
   };
 }
