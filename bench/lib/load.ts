@@ -7,6 +7,8 @@ export interface LoadOptions {
   body?: string;
   connections: number;
   durationSeconds: number;
+  /** Requests per second offered over all connections; unset: each connection sends as soon as it is answered. */
+  overallRate?: number;
 }
 
 export interface LoadResult {
@@ -28,6 +30,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     body: options.body,
     connections: options.connections,
     duration: options.durationSeconds,
+    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
   });
   return {
     requestsPerSecond: result.requests.total / result.duration,

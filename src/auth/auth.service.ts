@@ -100,12 +100,14 @@ export class AuthService {
 
   /**
    * A legacy login. Failures are counted in PostgreSQL per address, per (address, email) and per email
-   * (see `LoginThrottle`); a success or a check that could not run (503) gives its count back.
+   * (see `LoginThrottle`); a success or a check that could not run (503) gives its count back. When
+   * the password checks are saturated, the 503 comes first, before any query.
    */
   async loginWithPassword(email: string, password: string, ip: string): Promise<LegacyLoginResult> {
     if (!this.config.legacyEnabled) {
       throw new AppError(410, AuthErrorCode.LegacyAuthDisabled, 'Password login has been retired; sign in through Clerk instead');
     }
+    this.hasher.assertRoom();
     const reservation = await this.throttle.reserve(ip, email);
     let outcome: LoginOutcome = 'no_verdict';
     try {

@@ -15,7 +15,7 @@ const REFRESH_MS = 10 * 60_000;
  */
 export function hashShape(hash: string): string | undefined {
   const patterns = [
-    /^\$2[abxy]\$\d\d\$/,
+    /^\$2[aby]\$\d\d\$/,
     /^bcrypt_sha256\$\$2[aby]\$\d\d\$/,
     /^\$argon2(?:id|i|d)\$(?:v=\d+\$)?m=\d+,t=\d+,p=\d+\$/,
     /^pbkdf2_[a-z0-9]+\$\d+\$/,

@@ -40,7 +40,7 @@ export class LoginThrottle {
     @InjectDataSource() dataSource: DataSource,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
   ) {
-    const limiter = (keyPrefix: string, points: number) =>
+    const limiter = (keyPrefix: string, points: number, clearExpiredByTimeout = false) =>
       new RateLimiterPostgres({
         storeClient: dataSource,
         storeType: 'typeorm',
@@ -50,8 +50,10 @@ export class LoginThrottle {
         keyPrefix,
         points,
         duration: config.loginWindowSeconds,
+        // The three share the table: one of them sweeps expired rows (every five minutes) for all.
+        clearExpiredByTimeout,
       });
-    this.byIp = limiter('ip', config.loginMaxFailuresPerIp);
+    this.byIp = limiter('ip', config.loginMaxFailuresPerIp, true);
     this.byPair = limiter('ip_email', config.loginMaxFailuresPerIpEmail);
     this.byEmail = limiter('email', config.loginMaxFailuresPerEmail);
   }

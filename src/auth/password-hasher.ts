@@ -23,6 +23,11 @@ export class PasswordHasher {
     this.slots = new BoundedSemaphore(config.bcryptConcurrency, config.passwordChecksMaxPending, busy);
   }
 
+  /** Throws the 503 at once when a check could not be admitted now, so a refused login costs no query either. */
+  assertRoom(): void {
+    this.slots.assertRoom();
+  }
+
   /** False for a wrong password and for a digest we cannot trust; never throws on bad input (only `OverloadedError`). */
   async verify(password: string, hash: string | null): Promise<boolean> {
     if (!isSupportedBcryptHash(hash)) {

@@ -37,6 +37,7 @@ describe('BoundedSemaphore', () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const admitted = [semaphore.run(() => gate), semaphore.run(() => gate), semaphore.run(() => gate)];
+    expect(() => semaphore.assertRoom()).toThrow(OverloadedError);
     const refused = semaphore.run(async () => 'never');
     await expect(refused).rejects.toBeInstanceOf(OverloadedError);
     await expect(refused).rejects.toMatchObject({ status: 503, code: 'overloaded', retryAfterSeconds: 1 });

@@ -51,8 +51,13 @@ export class BoundedSemaphore {
     this.slots = new Semaphore(limit);
   }
 
-  async run<T>(work: () => Promise<T>): Promise<T> {
+  /** Throws the refusal now when `run` would refuse: lets a caller skip its other work first. */
+  assertRoom(): void {
     if (this.pending >= this.maxPending) throw this.refusal();
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    this.assertRoom();
     this.pending += 1;
     try {
       return await this.slots.run(work);
