@@ -1,5 +1,13 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiGoneResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiGoneResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public } from '../common/public.decorator.js';
 import { UserResponseDto } from '../users/user-response.dto.js';
@@ -17,7 +25,8 @@ export class AuthController {
   @ApiOperation({ summary: 'Legacy email-and-password login during the transition; returns a short-lived legacy token' })
   @ApiOkResponse({ type: LegacyLoginResponseDto })
   @ApiUnauthorizedResponse({ description: 'Email or password is incorrect (the same answer whichever it was)' })
-  @ApiTooManyRequestsResponse({ description: 'Too many attempts from this IP or for this email; see Retry-After' })
+  @ApiTooManyRequestsResponse({ description: 'Too many failed logins from this address, or for this email from this address; see Retry-After' })
+  @ApiServiceUnavailableResponse({ description: 'Too many password checks pending (code overloaded); see Retry-After' })
   @ApiGoneResponse({ description: 'Legacy login is switched off (LEGACY_AUTH_ENABLED=false); use Clerk' })
   async login(@Body() body: LegacyLoginDto, @Req() request: Request): Promise<LegacyLoginResponseDto> {
     const result = await this.auth.loginWithPassword(body.email, body.password, request.ip ?? 'unknown');
