@@ -5,6 +5,7 @@ import { RateLimiterPostgres, type RateLimiterRes } from 'rate-limiter-flexible'
 import { DataSource } from 'typeorm';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
 import { AuthError } from './auth.error.js';
+import { throttleAddress } from './client-address.js';
 
 /** How a login that held a reservation ended: only a wrong password (or unknown email) keeps counting. */
 export type LoginOutcome = 'failure' | 'success' | 'no_verdict';
@@ -20,7 +21,7 @@ interface Counts {
  * Failed logins counted in PostgreSQL (`login_throttle`, through rate-limiter-flexible's store), so
  * every instance on the database shares one budget, in fixed windows of `LOGIN_WINDOW_SECONDS`:
  *
- * - per client address: stops one address from spraying guesses over many emails;
+ * - per client address (an IPv6 client by its /64): stops one address from spraying guesses over many emails;
  * - per (address, email): stops one address from guessing one password;
  * - per email, across addresses: once a distributed attack passes it, an address that already failed
  *   for that email gets no more tries, while an address with no failure for it still gets one. So an
@@ -106,6 +107,7 @@ export class LoginReservation {
 
 /** Emails go in as a digest: the table holds no address book, and keys stay short. */
 function keysOf(ip: string, email: string) {
+  const client = throttleAddress(ip);
   const digest = createHash('sha256').update(email.trim().toLowerCase()).digest('base64url').slice(0, 22);
-  return { ip, pair: `${ip}|${digest}`, email: digest };
+  return { ip: client, pair: `${client}|${digest}`, email: digest };
 }

@@ -109,6 +109,14 @@ describe('login throttle across addresses and instances', () => {
     expect(await failures(from, owner.email, 4)).toEqual([401, 401, 401, 429]);
   });
 
+  it('counts an IPv6 client by its /64, so a fresh address of the same network does not start over', async () => {
+    const owner = await insertUser(db.pool);
+    expect(await failures('2001:db8:1:2::a', owner.email, 2)).toEqual([401, 401]);
+    expect(await failures('2001:db8:1:2:ffff::b', owner.email, 2)).toEqual([401, 429]);
+    // The control: the next /64 is another client.
+    expect(await login('2001:db8:1:3::a', owner.email, null)).toBe(401);
+  });
+
   it('keeps its counters in PostgreSQL without an email in the clear', async () => {
     const { rows } = await db.pool.query<{ key: string }>('SELECT key FROM login_throttle');
     expect(rows.length).toBeGreaterThan(0);
