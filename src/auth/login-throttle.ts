@@ -10,11 +10,11 @@ import { throttleAddress } from './client-address.js';
 /** How a login that held a reservation ended: only a wrong password (or unknown email) keeps counting. */
 export type LoginOutcome = 'failure' | 'success' | 'no_verdict';
 
-/** The three counters of one attempt, as they stood once this attempt was counted. */
+/** What the counters said when an attempt came in: failures so far, and this attempt on its (address, email). */
 interface Counts {
-  ip: RateLimiterRes;
+  ip: RateLimiterRes | null;
   pair: RateLimiterRes;
-  email: RateLimiterRes;
+  email: RateLimiterRes | null;
 }
 
 /**
@@ -27,8 +27,10 @@ interface Counts {
  *   for that email gets no more tries, while an address with no failure for it still gets one. So an
  *   attacker needs a fresh address per guess, and the owner, from their own address, is never shut out.
  *
- * An attempt is counted before the password is checked (so parallel guesses cannot all slip under the
- * limit) and given back when it was not a failure: successes never count.
+ * Per address and per email, failures are read before the check and counted after it, so many people
+ * behind one address signing in at once are never held back. Per (address, email) the attempt itself
+ * is counted before the check, so parallel guesses at one password cannot all slip under the limit,
+ * and given back when it was not a failure. Successes never count.
  */
 @Injectable()
 export class LoginThrottle {
@@ -62,31 +64,28 @@ export class LoginThrottle {
   /** Counts the attempt, or throws a 429 `AuthError` with `Retry-After`; settle the result with `settle`. */
   async reserve(ip: string, email: string): Promise<LoginReservation> {
     const keys = keysOf(ip, email);
-    const [byIp, byPair, byEmail] = await Promise.all([this.byIp.penalty(keys.ip), this.byPair.penalty(keys.pair), this.byEmail.penalty(keys.email)]);
+    const [byIp, byPair, byEmail] = await Promise.all([this.byIp.get(keys.ip), this.byPair.penalty(keys.pair), this.byEmail.get(keys.email)]);
     const refusedBy = this.refusedBy({ ip: byIp, pair: byPair, email: byEmail });
     if (refusedBy) throw AuthError.tooManyAttempts(Math.max(1, Math.ceil(refusedBy.msBeforeNext / 1000)));
     return new LoginReservation((outcome) => this.settle(keys, outcome));
   }
 
-  private refusedBy(counts: Counts): RateLimiterRes | undefined {
-    if (counts.ip.consumedPoints > this.config.loginMaxFailuresPerIp) return counts.ip;
-    if (counts.pair.consumedPoints > this.config.loginMaxFailuresPerIpEmail) return counts.pair;
+  private refusedBy({ ip, pair, email }: Counts): RateLimiterRes | undefined {
+    if (ip && ip.consumedPoints >= this.config.loginMaxFailuresPerIp) return ip;
+    if (pair.consumedPoints > this.config.loginMaxFailuresPerIpEmail) return pair;
     // Under a distributed attack: only addresses that already tried this email are held back.
-    if (counts.email.consumedPoints > this.config.loginMaxFailuresPerEmail && counts.pair.consumedPoints > 1) return counts.pair;
+    if (email && email.consumedPoints >= this.config.loginMaxFailuresPerEmail && pair.consumedPoints > 1) return pair;
     return undefined;
   }
 
   private async settle(keys: ReturnType<typeof keysOf>, outcome: LoginOutcome): Promise<void> {
-    if (outcome === 'failure') return;
     try {
-      await Promise.all([
-        this.byIp.reward(keys.ip),
-        this.byEmail.reward(keys.email),
-        // The owner got in from this address: whatever they mistyped before is forgiven.
-        outcome === 'success' ? this.byPair.delete(keys.pair) : this.byPair.reward(keys.pair),
-      ]);
+      if (outcome === 'failure') await Promise.all([this.byIp.penalty(keys.ip), this.byEmail.penalty(keys.email)]);
+      // The owner got in from this address: whatever they mistyped before is forgiven.
+      else if (outcome === 'success') await this.byPair.delete(keys.pair);
+      else await this.byPair.reward(keys.pair);
     } catch (error) {
-      // A counter left one too high costs one attempt at most; the login itself must not fail for it.
+      // A counter off by one costs or grants one attempt at most; the login itself must not fail for it.
       this.logger.warn(`could not settle login throttle counters: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
