@@ -27,6 +27,8 @@ declare module 'autocannon' {
     amount?: number;
     /** Requests per second offered over all connections together (an open-ish load); unset: as fast as answers come. */
     overallRate?: number;
+    /** Worker threads that send the load, leaving the calling thread's event loop free. */
+    workers?: number;
     requests?: { method?: string; path?: string; headers?: Record<string, string>; body?: string; setupRequest?: (request: Record<string, unknown>) => Record<string, unknown> }[];
   }
   function autocannon(options: Options): Promise<Result>;

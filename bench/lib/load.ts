@@ -9,6 +9,8 @@ export interface LoadOptions {
   durationSeconds: number;
   /** Requests per second offered over all connections; unset: each connection sends as soon as it is answered. */
   overallRate?: number;
+  /** Send from worker threads, so that what else this process measures is not delayed by the load's answers. */
+  workers?: number;
 }
 
 export interface LoadResult {
@@ -31,6 +33,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     connections: options.connections,
     duration: options.durationSeconds,
     ...(options.overallRate ? { overallRate: options.overallRate } : {}),
+    ...(options.workers ? { workers: options.workers } : {}),
   });
   return {
     requestsPerSecond: result.requests.total / result.duration,
