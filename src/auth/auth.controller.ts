@@ -25,7 +25,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Legacy email-and-password login during the transition; returns a short-lived legacy token' })
   @ApiOkResponse({ type: LegacyLoginResponseDto })
   @ApiUnauthorizedResponse({ description: 'Email or password is incorrect (the same answer whichever it was)' })
-  @ApiTooManyRequestsResponse({ description: 'Too many failed logins from this address, or for this email from this address; see Retry-After' })
+  @ApiTooManyRequestsResponse({ description: 'Too many failed logins from this address, or for this email; see Retry-After' })
   @ApiServiceUnavailableResponse({ description: 'Too many password checks pending (code overloaded); see Retry-After' })
   @ApiGoneResponse({ description: 'Legacy login is switched off (LEGACY_AUTH_ENABLED=false); use Clerk' })
   async login(@Body() body: LegacyLoginDto, @Req() request: Request): Promise<LegacyLoginResponseDto> {

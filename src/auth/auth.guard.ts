@@ -46,9 +46,12 @@ export class AuthGuard implements CanActivate {
     if (token === undefined) return undefined;
     const origin = request.headers.origin;
     const foreign =
-      origin === undefined ? request.headers['sec-fetch-site'] === 'cross-site' : origin !== ownOrigin(request) && !this.config.corsOrigins.includes(origin);
+      origin === undefined
+        ? request.headers['sec-fetch-site'] === 'cross-site'
+        : origin !== ownOrigin(request) && !this.config.corsOrigins.includes(origin);
     if (foreign) {
-      throw new AppError(403, AuthErrorCode.ForeignOrigin, 'The __session cookie is accepted only from this service’s own origin and CORS_ORIGINS');
+      const message = 'The __session cookie is accepted only from this service’s own origin and CORS_ORIGINS';
+      throw new AppError(403, AuthErrorCode.ForeignOrigin, message);
     }
     return token;
   }

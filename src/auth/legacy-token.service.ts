@@ -61,7 +61,9 @@ export class LegacyTokenService {
       });
       return { userId: payload.sub! };
     } catch (error) {
-      if (error instanceof errors.JWTExpired) throw AuthError.unauthorized(AuthErrorCode.TokenExpired, 'The token has expired; sign in again');
+      if (error instanceof errors.JWTExpired) {
+        throw AuthError.unauthorized(AuthErrorCode.TokenExpired, 'The token has expired; sign in again');
+      }
       throw AuthError.unauthorized(AuthErrorCode.InvalidToken, 'The token is not valid');
     }
   }

@@ -64,7 +64,11 @@ export class LoginThrottle {
   /** Counts the attempt, or throws a 429 `AuthError` with `Retry-After`; settle the result with `settle`. */
   async reserve(ip: string, email: string): Promise<LoginReservation> {
     const keys = keysOf(ip, email);
-    const [byIp, byPair, byEmail] = await Promise.all([this.byIp.get(keys.ip), this.byPair.penalty(keys.pair), this.byEmail.get(keys.email)]);
+    const [byIp, byPair, byEmail] = await Promise.all([
+      this.byIp.get(keys.ip),
+      this.byPair.penalty(keys.pair),
+      this.byEmail.get(keys.email),
+    ]);
     const refusedBy = this.refusedBy({ ip: byIp, pair: byPair, email: byEmail });
     if (refusedBy) throw AuthError.tooManyAttempts(Math.max(1, Math.ceil(refusedBy.msBeforeNext / 1000)));
     return new LoginReservation((outcome) => this.settle(keys, outcome));

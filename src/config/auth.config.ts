@@ -46,7 +46,8 @@ export function readAuthConfig(env: Record<string, string | undefined>): AuthCon
   const authorizedParties = read.list('CLERK_AUTHORIZED_PARTIES');
   if (production && authorizedParties.length === 0) {
     // Unset, any site's Clerk session token of this instance would be accepted, and CORS would allow no origin.
-    read.problem('CLERK_AUTHORIZED_PARTIES', 'is required when NODE_ENV=production (the origins of your front end, e.g. https://app.example.com)');
+    const why = 'is required when NODE_ENV=production (the origins of your front end, e.g. https://app.example.com)';
+    read.problem('CLERK_AUTHORIZED_PARTIES', why);
   }
   const bcryptConcurrency = read.int('LEGACY_BCRYPT_CONCURRENCY', Math.max(1, availableParallelism() - 1), { min: 1, max: 256 });
   const corsOrigins = read.list('CORS_ORIGINS');
