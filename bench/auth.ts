@@ -46,10 +46,10 @@ async function main(): Promise<void> {
       ],
       notes: [
         `autocannon, ${connections} connections, ${durationSeconds} s per route in ${rounds} interleaved rounds (public, Clerk, legacy, public, …) against one app process, so that a change in the machine's load hits every route alike; p50/p99 are the median over the rounds.`,
-        'Clerk tokens verified against the emulator’s JWKS (fetched once, then cached by @clerk/backend); each /users/me reads the user from PostgreSQL once, which /health/live does not.',
+        'Clerk tokens verified against the emulator’s JWKS (fetched once, then cached by @clerk/backend).',
         'The app and autocannon each get about one of the two cores.',
         `Token verification is cached (src/common/verified-token-cache.ts: SHA-256 of the token as key, dropped at the token's exp, ${DEFAULT_MAX_VERIFIED_TOKENS} entries at most, failures never stored): ${round(verification.uncachedMs)} ms → ${round(verification.cachedMs)} ms per request.`,
-        'The resolved principal is cached too (src/auth/auth.service.ts: 30 s at most, never past the token’s exp, 10,000 entries), so the guard makes no query for a token it has seen; what is left of the gap is /users/me’s own work, one plain SELECT of the user and the DTO mapping, against a public route that does no I/O at all.',
+        'The resolved principal is cached too (src/auth/auth.service.ts, lru-cache: 30 s at most, never past the token’s exp, 10,000 entries), together with the caller’s profile, so for a token it has seen neither the guard nor /users/me makes a query; what is left of the gap is the guard, the DTO mapping and the security headers’ share, against a public route that does no I/O either.',
         'The Clerk and legacy routes do the same work once their tokens are cached; the difference between their ratios is noise of the run.',
       ],
       details: { connections, durationSeconds, rounds, results, verification },
@@ -79,6 +79,7 @@ async function interleaved(targets: Record<string, Target>, options: { connectio
         p99Ms: median(runs.map((r) => r.p99Ms)),
         total,
         bad: runs.reduce((sum, r) => sum + r.bad, 0),
+        statusCounts: {},
       }];
     }),
   );
@@ -108,7 +109,7 @@ function toFigures(results: Record<string, LoadResult>): Figure[] {
     return [
       { name: `${labels[name]}: req/s`, value: r.requestsPerSecond, unit: r.bad > 0 ? `(${r.bad} bad answers)` : undefined },
       { name: `${labels[name]}: p50 / p99`, value: `${r.p50Ms} / ${r.p99Ms}`, unit: 'ms' },
-      ...(name === 'public' ? [] : [{ name: `${labels[name]}: ratio to public`, value: ratio, target: '≥ 0.7', met: ratio >= 0.7 }]),
+      ...(name === 'public' ? [] : [{ name: `${labels[name]}: ratio to public`, value: ratio, target: '≥ 0.8', met: ratio >= 0.8 }]),
     ];
   });
 }

@@ -1,8 +1,6 @@
-import { PasswordHasher } from '../src/auth/password-hasher.js';
-import { readAuthConfig } from '../src/config/auth.config.js';
 import { detectPasswordFormat, type PasswordFormatName } from '../src/passwords/password-formats.js';
 import { DEFAULT_TEST_SECRET_KEY, startClerkEmulator } from '../tools/clerk-emulator/index.js';
-import { BENCH_LEGACY_SECRET, startAppProcess, type AppProcess } from './lib/app-process.js';
+import { startAppProcess, type AppProcess } from './lib/app-process.js';
 import { argNumber } from './lib/args.js';
 import { createBenchDatabase, seedLegacyUsers } from './lib/bench-database.js';
 import { productionHashes } from './lib/legacy-hashes.js';
@@ -15,7 +13,7 @@ const email = (index: number) => `bench.user${index + 1}@example.com`;
 /**
  * The cost of one legacy login per password format, at each format's production cost: the whole
  * `POST /auth/login` (look-up, check, token, audit row) against the app in its own process, and the
- * password check alone (`PasswordHasher.verify`) in this one. Formats take turns, round after round,
+ * password check alone (the format's own `verify`) in this one. Formats take turns, round after round,
  * so that a change in the machine's load falls on all of them alike.
  */
 async function main(): Promise<void> {
@@ -33,18 +31,18 @@ async function main(): Promise<void> {
       DATABASE_URL: database.url,
       CLERK_SECRET_KEY: DEFAULT_TEST_SECRET_KEY,
       CLERK_API_URL: emulator.url,
-      LOGIN_MAX_ATTEMPTS_PER_IP: '100000',
-      LOGIN_MAX_ATTEMPTS_PER_EMAIL: '100000',
+      LOGIN_MAX_FAILURES_PER_IP: '100000',
+      LOGIN_MAX_FAILURES_PER_IP_EMAIL: '100000',
+      LOGIN_MAX_FAILURES_PER_EMAIL: '100000',
     });
     for (const [index, format] of formats.entries()) await seedLegacyUsers(database.url, 1, hashes[format].hash, index);
-    const hasher = new PasswordHasher(readAuthConfig({ LEGACY_JWT_SECRET: BENCH_LEGACY_SECRET }));
     const login: Record<string, number[]> = Object.fromEntries(formats.map((f) => [f, []]));
     const check: Record<string, number[]> = Object.fromEntries(formats.map((f) => [f, []]));
     // One untimed round first: JIT, connection pool, the phpass workers.
     for (let round = 0; round <= rounds; round++) {
       for (const [index, format] of formats.entries()) {
         const loginMs = await timed(() => legacyLogin(app!.url, email(index)));
-        const checkMs = await timed(() => expectTrue(hasher.verify(PASSWORD, hashes[format].hash)));
+        const checkMs = await timed(() => expectTrue(detectPasswordFormat(hashes[format].hash)!.verify(PASSWORD, hashes[format].hash)));
         if (round === 0) continue;
         login[format].push(loginMs);
         check[format].push(checkMs);
@@ -59,7 +57,7 @@ async function main(): Promise<void> {
       ]),
       notes: [
         `Costs: ${formats.map((format) => `${format} ${hashes[format].cost}`).join('; ')}.`,
-        `${rounds} logins per format, one at a time, formats taking turns; p50 of the client-side time of POST /auth/login against the app (NODE_ENV=production, its own process), and of PasswordHasher.verify in the bench process.`,
+        `${rounds} logins per format, one at a time, formats taking turns; p50 of the client-side time of POST /auth/login against the app (NODE_ENV=production, its own process), and of the format's own verify in the bench process.`,
         'Each format at the cost its writer uses by default. The slow ones run off the event loop: bcrypt, argon2 (@node-rs/argon2) and PBKDF2 (node:crypto) on libuv’s thread pool, phpass’s md5 rounds on worker threads; all of them under LEGACY_BCRYPT_CONCURRENCY.',
         'What a login adds to the check is the same for every format: the user look-up, the token and the audit row.',
       ],

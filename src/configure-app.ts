@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { toErrorBody } from './common/error-body.js';
@@ -16,9 +17,13 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   // First, so that what Nest buffered during start-up and everything after goes out as JSON lines.
   app.useLogger(app.get(Logger));
   const config = app.get(ConfigService).getOrThrow<AppConfig>('app', { infer: true });
-  const { trustProxy } = app.get(ConfigService).getOrThrow<AuthConfig>('auth', { infer: true });
+  const { trustProxy, corsOrigins } = app.get(ConfigService).getOrThrow<AuthConfig>('auth', { infer: true });
   // Off by default: a client could otherwise pick its own IP for the login throttle with X-Forwarded-For.
   app.set('trust proxy', trustProxy);
+  // Security headers (nosniff, frame-ancestors, HSTS, no X-Powered-By, …) on every answer, errors included.
+  app.use(helmet());
+  // The product's front end calls from the browser; other origins get no Access-Control-Allow-Origin.
+  app.enableCors({ origin: corsOrigins, credentials: true, maxAge: 600 });
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.use(bodyParserErrorHandler);
   app.useGlobalPipes(createValidationPipe());

@@ -11,7 +11,14 @@ export interface AppProcess {
 /** A legacy JWT secret for benchmarks only (≥ 32 bytes, as the config demands). */
 export const BENCH_LEGACY_SECRET = 'bench-legacy-secret-that-is-at-least-32-bytes';
 
-const BASE_ENV = { LOG_LEVEL: 'silent', MIGRATION_SCHEDULE_ENABLED: 'false', LEGACY_JWT_SECRET: BENCH_LEGACY_SECRET, NODE_ENV: 'production' };
+const BASE_ENV = {
+  LOG_LEVEL: 'silent',
+  MIGRATION_SCHEDULE_ENABLED: 'false',
+  LEGACY_JWT_SECRET: BENCH_LEGACY_SECRET,
+  NODE_ENV: 'production',
+  // Required in production: the emulator's session tokens are minted for this origin unless told otherwise.
+  CLERK_AUTHORIZED_PARTIES: 'http://localhost:3000',
+};
 
 /**
  * Starts the app in its own process, so that the load generator in this one does not steal its

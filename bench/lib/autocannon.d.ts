@@ -14,6 +14,8 @@ declare module 'autocannon' {
     errors: number;
     timeouts: number;
     duration: number;
+    /** Answers by HTTP status code. */
+    statusCodeStats?: Record<string, { count: number }>;
   }
   interface Options {
     url: string;
@@ -23,6 +25,10 @@ declare module 'autocannon' {
     connections?: number;
     duration?: number;
     amount?: number;
+    /** Requests per second offered over all connections together (an open-ish load); unset: as fast as answers come. */
+    overallRate?: number;
+    /** Worker threads that send the load, leaving the calling thread's event loop free. */
+    workers?: number;
     requests?: { method?: string; path?: string; headers?: Record<string, string>; body?: string; setupRequest?: (request: Record<string, unknown>) => Record<string, unknown> }[];
   }
   function autocannon(options: Options): Promise<Result>;

@@ -7,6 +7,10 @@ export interface LoadOptions {
   body?: string;
   connections: number;
   durationSeconds: number;
+  /** Requests per second offered over all connections; unset: each connection sends as soon as it is answered. */
+  overallRate?: number;
+  /** Send from worker threads, so that what else this process measures is not delayed by the load's answers. */
+  workers?: number;
 }
 
 export interface LoadResult {
@@ -16,6 +20,8 @@ export interface LoadResult {
   total: number;
   /** Answers other than 2xx plus connection errors and timeouts: any of them makes the figure suspect. */
   bad: number;
+  /** Answers by HTTP status. */
+  statusCounts: Record<string, number>;
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
@@ -26,6 +32,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     body: options.body,
     connections: options.connections,
     duration: options.durationSeconds,
+    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
+    ...(options.workers ? { workers: options.workers } : {}),
   });
   return {
     requestsPerSecond: result.requests.total / result.duration,
@@ -33,5 +41,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     p99Ms: result.latency.p99,
     total: result.requests.total,
     bad: result.non2xx + result.errors + result.timeouts,
+    statusCounts: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([status, stats]) => [status, stats.count])),
   };
 }

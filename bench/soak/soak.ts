@@ -46,8 +46,9 @@ async function soak(databaseUrl: string, clerk: ClerkEmulator, minutes: number, 
     CLERK_RATE_LIMIT: '200',
     CLERK_RETRY_BASE_DELAY_MS: '20',
     CLERK_MAX_ATTEMPTS: '8',
-    LOGIN_MAX_ATTEMPTS_PER_IP: '100000',
-    LOGIN_MAX_ATTEMPTS_PER_EMAIL: '100000',
+    LOGIN_MAX_FAILURES_PER_IP: '100000',
+    LOGIN_MAX_FAILURES_PER_IP_EMAIL: '100000',
+    LOGIN_MAX_FAILURES_PER_EMAIL: '100000',
     LOGIN_WINDOW_SECONDS: '60',
   });
   const startedAt = Date.now();

@@ -21,7 +21,8 @@ export class AuthController {
   @ApiErrors(
     [401, 'Email or password is incorrect, the same answer whichever it was (invalid_credentials)'],
     [410, 'Legacy login is switched off (LEGACY_AUTH_ENABLED=false); use Clerk (legacy_auth_disabled)'],
-    [429, 'Too many attempts from this IP or for this email; see Retry-After (too_many_login_attempts)'],
+    [429, 'Too many failed logins from this address, or for this email; see Retry-After (too_many_login_attempts)'],
+    [503, 'Too many password checks pending; see Retry-After (overloaded)'],
   )
   async login(@Body() body: LegacyLoginDto, @Req() request: Request): Promise<LegacyLoginResponseDto> {
     const result = await this.auth.loginWithPassword(body.email, body.password, request.ip ?? 'unknown');

@@ -10,6 +10,7 @@ export enum AuthErrorCode {
   ClerkUnavailable = 'clerk_unavailable',
   UserGone = 'user_not_found',
   Forbidden = 'forbidden',
+  ForeignOrigin = 'foreign_origin',
   TooManyAttempts = 'too_many_login_attempts',
 }
 

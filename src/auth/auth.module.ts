@@ -8,6 +8,7 @@ import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
 import { ClerkPrincipalResolver } from './clerk-principal.resolver.js';
+import { DummyHash } from './dummy-hash.js';
 import { LegacyTokenService } from './legacy-token.service.js';
 import { LoginThrottle } from './login-throttle.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -18,6 +19,7 @@ import { PasswordHasher } from './password-hasher.js';
   providers: [
     AuthService,
     ClerkPrincipalResolver,
+    DummyHash,
     LegacyTokenService,
     LoginThrottle,
     PasswordHasher,

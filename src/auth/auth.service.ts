@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { decodeJwt } from 'jose';
 import { AuditAction } from '../audit/audit-action.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError } from '../common/app-error.js';
@@ -7,12 +8,13 @@ import { authConfig, type AuthConfig } from '../config/auth.config.js';
 import { migrationConfig, type MigrationConfig } from '../config/migration.config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { detectPasswordFormat } from '../passwords/password-formats.js';
+import { UserResponseDto } from '../users/user-response.dto.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { AuthError, AuthErrorCode } from './auth.error.js';
 import { ClerkPrincipalResolver } from './clerk-principal.resolver.js';
 import { LegacyTokenService } from './legacy-token.service.js';
-import { LoginThrottle } from './login-throttle.js';
+import { LoginThrottle, type LoginOutcome } from './login-throttle.js';
 import { PasswordHasher } from './password-hasher.js';
 import type { Principal } from '../common/principal.js';
 import { TrickleMigration } from './trickle-migration.port.js';
@@ -26,11 +28,17 @@ export interface LegacyLoginResult {
 const PRINCIPAL_TTL_MS = 30_000;
 /** Enough for every active session of a large product on one process. */
 const MAX_CACHED_PRINCIPALS = 10_000;
+/**
+ * Refusals that cost a look-up (a valid Clerk token of nobody here, a legacy token of a deleted user)
+ * are remembered as briefly as principals, so that repeating the token costs Clerk and the database
+ * nothing more. Refusals of bad tokens are not: they cost no I/O to repeat.
+ */
+const REMEMBERED_REFUSALS = new Set<string>([AuthErrorCode.ClerkUserNotLinked, AuthErrorCode.UserGone]);
 
 /** The `exp` of a token that has just been verified, in milliseconds. */
 function tokenExpiryMs(token: string): number {
   try {
-    const { exp } = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown };
+    const { exp } = decodeJwt(token);
     return typeof exp === 'number' ? exp * 1000 : 0;
   } catch {
     return 0;
@@ -44,6 +52,7 @@ const BAD_CREDENTIALS = 'Email or password is incorrect';
 export class AuthService {
   private readonly logger = new Logger(AuthService.name);
   private readonly principals = new VerifiedTokenCache<Principal>(MAX_CACHED_PRINCIPALS);
+  private readonly refusals = new VerifiedTokenCache<{ code: AuthErrorCode; message: string }>(MAX_CACHED_PRINCIPALS);
 
   constructor(
     private readonly users: UsersRepository,
@@ -59,31 +68,61 @@ export class AuthService {
   ) {}
 
   /**
-   * The principal behind a token. A client sends the same token on every request, so the answer is
-   * remembered for `PRINCIPAL_TTL_MS` (never past the token's own expiry): a changed role or a
-   * deleted user takes effect within that time.
+   * The principal behind a token. A client sends the same token on every request, so the answer (and
+   * a refusal that cost a look-up) is remembered for `PRINCIPAL_TTL_MS`, never past the token's own
+   * expiry: a changed role or a deleted user takes effect within that time.
    */
   async authenticate(token: string): Promise<Principal> {
     const cached = this.principals.get(token);
     if (cached) return cached;
-    const principal = await this.resolve(token);
-    this.principals.set(token, principal, Math.min(Date.now() + PRINCIPAL_TTL_MS, tokenExpiryMs(token)));
-    return principal;
+    const refused = this.refusals.get(token);
+    if (refused) throw AuthError.unauthorized(refused.code, refused.message);
+    const rememberUntil = Math.min(Date.now() + PRINCIPAL_TTL_MS, tokenExpiryMs(token));
+    try {
+      const principal = await this.resolve(token);
+      this.principals.set(token, principal, rememberUntil);
+      return principal;
+    } catch (error) {
+      if (error instanceof AuthError && REMEMBERED_REFUSALS.has(error.code)) {
+        this.refusals.set(token, { code: error.code as AuthErrorCode, message: error.message }, rememberUntil);
+      }
+      throw error;
+    }
   }
 
   private async resolve(token: string): Promise<Principal> {
     if (!this.legacyTokens.looksLikeLegacy(token)) return this.clerkPrincipals.resolve(token);
-    const { userId } = this.legacyTokens.verify(token);
+    const { userId } = await this.legacyTokens.verify(token);
     const user = await this.users.findById(userId);
     if (!user) throw AuthError.unauthorized(AuthErrorCode.UserGone, 'The user of this token no longer exists');
-    return { userId: user.userId, role: user.role, authMethod: 'legacy' };
+    return { userId: user.userId, role: user.role, authMethod: 'legacy', profile: UserResponseDto.from(user) };
   }
 
+  /**
+   * A legacy login. Failures are counted in PostgreSQL per address, per (address, email) and per email
+   * (see `LoginThrottle`); a success or a check that could not run (503) gives its count back. When
+   * the password checks are saturated, the 503 comes first, before any query.
+   */
   async loginWithPassword(email: string, password: string, ip: string): Promise<LegacyLoginResult> {
     if (!this.config.legacyEnabled) {
       throw new AppError(410, AuthErrorCode.LegacyAuthDisabled, 'Password login has been retired; sign in through Clerk instead');
     }
-    this.throttle.hit(ip, email);
+    this.hasher.assertRoom();
+    const reservation = await this.throttle.reserve(ip, email);
+    let outcome: LoginOutcome = 'no_verdict';
+    try {
+      const user = await this.checkPassword(email, password, ip);
+      outcome = user ? 'success' : 'failure';
+      if (!user) throw AuthError.unauthorized(AuthErrorCode.InvalidCredentials, BAD_CREDENTIALS);
+      this.startTrickleMigration(user);
+      return { accessToken: await this.legacyTokens.sign(user.userId, user.role), expiresIn: this.legacyTokens.ttlSeconds, user };
+    } finally {
+      await reservation.settle(outcome);
+    }
+  }
+
+  /** The user when the password is theirs, otherwise null; either way metered and audited. */
+  private async checkPassword(email: string, password: string, ip: string): Promise<UserEntity | null> {
     const user = await this.users.findByEmail(email);
     const matches = await this.hasher.verify(password, user?.passwordHash ?? null);
     if (!user || !matches) {
@@ -94,12 +133,11 @@ export class AuthService {
         action: AuditAction.LoginFailed,
         details: { method: 'legacy', reason: failureReason(user), ip },
       });
-      throw AuthError.unauthorized(AuthErrorCode.InvalidCredentials, BAD_CREDENTIALS);
+      return null;
     }
     this.metrics.login('legacy', 'success');
     await this.audit.record({ userId: user.userId, actor: user.userId, action: AuditAction.LoginSucceeded, details: { method: 'legacy', ip } });
-    this.startTrickleMigration(user);
-    return { accessToken: this.legacyTokens.sign(user.userId, user.role), expiresIn: this.legacyTokens.ttlSeconds, user };
+    return user;
   }
 
   /** Runs after the answer is on its way: a login never waits for, or fails because of, Clerk. */

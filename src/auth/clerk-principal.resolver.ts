@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { AuditAction } from '../audit/audit-action.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ClerkGateway, type ClerkUser } from '../clerk/clerk.gateway.js';
@@ -6,6 +7,7 @@ import { ClerkErrorKind, ClerkGatewayError, SessionTokenError, SessionTokenError
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ClerkSignInsRepository } from '../users/clerk-sign-ins.repository.js';
+import { UserResponseDto } from '../users/user-response.dto.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { AuthError, AuthErrorCode } from './auth.error.js';
@@ -13,6 +15,8 @@ import type { Principal } from '../common/principal.js';
 
 /** Users whose sign-in this process has already recorded; bounded, so memory stays flat. */
 const RECORDED_LIMIT = 50_000;
+/** How often a refused Clerk account may add an audit row (per process). */
+const REJECTION_AUDIT_INTERVAL_MS = 10 * 60_000;
 
 /**
  * Turns a Clerk session token into our principal: verify it, map `sub` to the local user through
@@ -22,6 +26,7 @@ const RECORDED_LIMIT = 50_000;
 export class ClerkPrincipalResolver {
   private readonly logger = new Logger(ClerkPrincipalResolver.name);
   private readonly recorded = new Set<string>();
+  private readonly rejectionsAudited = new LRUCache<string, true>({ max: RECORDED_LIMIT, ttl: REJECTION_AUDIT_INTERVAL_MS });
 
   constructor(
     private readonly clerk: ClerkGateway,
@@ -49,7 +54,7 @@ export class ClerkPrincipalResolver {
     });
     const user = (await this.users.findByClerkUserId(session.clerkUserId)) ?? (await this.linkOnFirstSignIn(session.clerkUserId));
     await this.recordSignIn(user);
-    return { userId: user.userId, role: user.role, authMethod: 'clerk' };
+    return { userId: user.userId, role: user.role, authMethod: 'clerk', profile: UserResponseDto.from(user) };
   }
 
   /**
@@ -76,8 +81,15 @@ export class ClerkPrincipalResolver {
     return { ...candidate.user, clerkUserId } as UserEntity;
   }
 
+  /**
+   * Refuses the account, with one audit row per Clerk account and `REJECTION_AUDIT_INTERVAL_MS` per
+   * process: someone with a valid session of an account linked to nobody must not fill the audit log.
+   */
   private async reject(clerkUserId: string, userId: string | null, reason: string): Promise<never> {
-    await this.audit.record({ userId, actor: 'clerk', action: AuditAction.ClerkSignInRejected, details: { clerkUserId, reason } });
+    if (!this.rejectionsAudited.has(clerkUserId)) {
+      this.rejectionsAudited.set(clerkUserId, true);
+      await this.audit.record({ userId, actor: 'clerk', action: AuditAction.ClerkSignInRejected, details: { clerkUserId, reason } });
+    }
     throw AuthError.unauthorized(AuthErrorCode.ClerkUserNotLinked, 'This Clerk account is not linked to a user of this service');
   }
 

@@ -1,38 +1,50 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { hash as bcryptHash, verify as bcryptVerify } from '@node-rs/bcrypt';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
-import { Semaphore } from '../common/semaphore.js';
+import { BoundedSemaphore, OverloadedError } from '../common/semaphore.js';
 import { detectPasswordFormat } from '../passwords/password-formats.js';
+import { DummyHash } from './dummy-hash.js';
 
 /**
- * bcrypt behind a class of our own. Comparisons run on libuv's thread pool, off the event loop, and
- * at most `LEGACY_BCRYPT_CONCURRENCY` at once: otherwise a storm of logins fills every core and
- * health probes wait behind it.
+ * Password checks behind a class of our own. They run on libuv's thread pool, off the event loop, at
+ * most `LEGACY_BCRYPT_CONCURRENCY` at once (otherwise a storm of logins fills every core and health
+ * probes wait behind it), and at most `LOGIN_MAX_PENDING_CHECKS` running or waiting: past that a
+ * login is refused at once with 503 and Retry-After, instead of joining a line that grows without end.
  */
 @Injectable()
 export class PasswordHasher {
-  private dummyHash?: Promise<string>;
-  private readonly slots: Semaphore;
+  private readonly slots: BoundedSemaphore;
 
-  constructor(@Inject(authConfig.KEY) private readonly config: AuthConfig) {
-    this.slots = new Semaphore(config.bcryptConcurrency);
+  constructor(
+    @Inject(authConfig.KEY) config: AuthConfig,
+    private readonly dummy: DummyHash,
+  ) {
+    const busy = () => new OverloadedError('Too many logins are being checked right now; try again in a moment');
+    this.slots = new BoundedSemaphore(config.bcryptConcurrency, config.passwordChecksMaxPending, busy);
   }
 
-  /** False for a wrong password and for a digest we cannot trust; never throws on bad input. */
+  /** Throws the 503 at once when a check could not be admitted now, so a refused login costs no query either. */
+  assertRoom(): void {
+    this.slots.assertRoom();
+  }
+
+  /** False for a wrong password and for a digest we cannot trust; never throws on bad input (only `OverloadedError`). */
   async verify(password: string, hash: string | null): Promise<boolean> {
-    const format = detectPasswordFormat(hash);
-    if (hash === null || !format) {
-      // Spend the same time as a real comparison, so the answer does not tell which case this was.
-      const dummy = await this.dummy();
-      await this.slots.run(() => bcryptVerify(password, dummy).catch(() => false));
+    if (hash === null || !detectPasswordFormat(hash)) {
+      // Spend what checking a real user's password costs, so the answer does not tell which case this
+      // was; the outcome of comparing against someone else's hash is thrown away.
+      const standIn = await this.dummy.get();
+      await this.slots.run(() => this.check(password, standIn));
       return false;
     }
-    // Every format of src/passwords checks off the event loop, under the same bound as bcrypt.
-    return this.slots.run(() => format.verify(password, hash));
+    return this.slots.run(() => this.check(password, hash));
   }
 
-  private dummy(): Promise<string> {
-    this.dummyHash ??= bcryptHash('no password matches this dummy', this.config.dummyHashCost);
-    return this.dummyHash;
+  /**
+   * The one place a password is compared with a stored hash, for real users and the stand-in alike:
+   * each format of src/passwords checks off the event loop, under the same bound.
+   */
+  private async check(password: string, hash: string): Promise<boolean> {
+    const format = detectPasswordFormat(hash);
+    return format ? format.verify(password, hash).catch(() => false) : false;
   }
 }

@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { AppError } from './app-error.js';
 import { toErrorBody } from './error-body.js';
 
 /** Every error leaves the API as `{ statusCode, error, message, code }`. */
@@ -9,7 +10,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const body = toErrorBody(exception);
-    if (body.statusCode >= 500) {
+    if (body.statusCode >= 500 && exception instanceof AppError) {
+      // A failure we named (overloaded, Clerk unavailable): its code says it all, and under a flood of
+      // them formatting a stack for each would only add to the load.
+      this.logger.warn(`${body.code}: ${body.message}`);
+    } else if (body.statusCode >= 500) {
       // The stack goes to the log; the client only learns that something failed.
       this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
     }

@@ -25,5 +25,6 @@ export enum CommonErrorCode {
   Unauthorized = 'unauthorized',
   Forbidden = 'forbidden',
   TooManyRequests = 'too_many_requests',
+  Overloaded = 'overloaded',
   Internal = 'internal_error',
 }

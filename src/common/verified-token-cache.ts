@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 
 /** Enough for every active user of a large instance on one process, at ~1 KB an entry. */
 export const DEFAULT_MAX_VERIFIED_TOKENS = 10_000;
@@ -9,19 +10,21 @@ interface Entry<T> {
 }
 
 /**
- * What was learnt from verifying a token (a Clerk session, a principal), so that a client sending
- * the same token on every request (Clerk's tokens live 60 s) pays for the check once. Keyed by the token's SHA-256, so no usable
- * token sits in memory; an entry dies with the token's `exp` (no clock-skew grace); the size is
- * bounded, evicting the oldest first. Only successes are ever stored.
+ * What was learnt from verifying a token (a Clerk session, a principal, a refusal that cost a look-up),
+ * so that a client sending the same token on every request (Clerk's tokens live 60 s) pays for the
+ * check once. Keyed by the token's SHA-256, so no usable token sits in memory; an entry dies with the
+ * token's `exp` or the expiry given (no clock-skew grace); the size is bounded by `lru-cache`, evicting
+ * the least recently used first.
  */
 export class VerifiedTokenCache<T> {
-  private readonly entries = new Map<string, Entry<T>>();
+  private readonly entries: LRUCache<string, Entry<T>>;
 
   constructor(
-    private readonly maxEntries = DEFAULT_MAX_VERIFIED_TOKENS,
+    maxEntries = DEFAULT_MAX_VERIFIED_TOKENS,
     private readonly now: () => number = Date.now,
   ) {
     if (!(maxEntries >= 1)) throw new RangeError('maxEntries must be at least 1');
+    this.entries = new LRUCache({ max: maxEntries });
   }
 
   get size(): number {
@@ -42,15 +45,7 @@ export class VerifiedTokenCache<T> {
   /** `expiresAtMs` from the token's `exp`; a token without one, or already past it, is not kept. */
   set(token: string, value: T, expiresAtMs: number | undefined): void {
     if (expiresAtMs === undefined || !(expiresAtMs > this.now())) return;
-    const key = keyOf(token);
-    this.entries.delete(key);
-    while (this.entries.size >= this.maxEntries) this.evictOldest();
-    this.entries.set(key, { value, expiresAtMs });
-  }
-
-  private evictOldest(): void {
-    const oldest = this.entries.keys().next();
-    if (!oldest.done) this.entries.delete(oldest.value);
+    this.entries.set(keyOf(token), { value, expiresAtMs });
   }
 }
 

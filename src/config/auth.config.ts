@@ -11,19 +11,27 @@ export interface AuthConfig {
   legacyJwtAudience: string;
   /** Link a Clerk user to an unlinked local user with the same verified primary email on first sign-in. */
   linkClerkUsersByEmail: boolean;
-  /** Login attempts allowed per client IP, and per email, within one window. */
-  loginMaxAttemptsPerIp: number;
-  loginMaxAttemptsPerEmail: number;
+  /** Failed logins allowed per client address, per (address, email), and per email across addresses, in one window. */
+  loginMaxFailuresPerIp: number;
+  loginMaxFailuresPerIpEmail: number;
+  loginMaxFailuresPerEmail: number;
   loginWindowSeconds: number;
   /** Express `trust proxy`: only then does `X-Forwarded-For` decide the client IP. */
   trustProxy: boolean | number | string;
-  /** Cost of the hash compared against when the email is unknown, so that both cases take as long. */
+  /**
+   * bcrypt cost of the stand-in hash compared against for an unknown email while the users table holds
+   * no hash to sample (otherwise the stand-in is one of the stored hashes of the most common shape).
+   */
   dummyHashCost: number;
   /**
    * bcrypt comparisons at once. One core is left free by default, so that a storm of logins cannot
    * starve the event loop that answers health probes and every other request.
    */
   bcryptConcurrency: number;
+  /** Password checks running or waiting at once; past that a login is answered 503 with Retry-After at once. */
+  passwordChecksMaxPending: number;
+  /** Origins a browser may call the API from (CORS), and from which a `__session` cookie is honoured. */
+  corsOrigins: string[];
 }
 
 export function readAuthConfig(env: Record<string, string | undefined>): AuthConfig {
@@ -34,6 +42,15 @@ export function readAuthConfig(env: Record<string, string | undefined>): AuthCon
     read.problem('LEGACY_JWT_SECRET', `must be at least 32 bytes long, got ${Buffer.byteLength(secret)}`);
   }
   const trustProxy = read.optional('TRUST_PROXY');
+  const production = read.optional('NODE_ENV') === 'production';
+  const authorizedParties = read.list('CLERK_AUTHORIZED_PARTIES');
+  if (production && authorizedParties.length === 0) {
+    // Unset, any site's Clerk session token of this instance would be accepted, and CORS would allow no origin.
+    const why = 'is required when NODE_ENV=production (the origins of your front end, e.g. https://app.example.com)';
+    read.problem('CLERK_AUTHORIZED_PARTIES', why);
+  }
+  const bcryptConcurrency = read.int('LEGACY_BCRYPT_CONCURRENCY', Math.max(1, availableParallelism() - 1), { min: 1, max: 256 });
+  const corsOrigins = read.list('CORS_ORIGINS');
   return read.done({
     legacyEnabled,
     legacyJwtSecret: secret,
@@ -41,12 +58,15 @@ export function readAuthConfig(env: Record<string, string | undefined>): AuthCon
     legacyJwtIssuer: read.string('LEGACY_JWT_ISSUER', 'clerk-migrate'),
     legacyJwtAudience: read.string('LEGACY_JWT_AUDIENCE', 'clerk-migrate-api'),
     linkClerkUsersByEmail: read.bool('CLERK_LINK_BY_VERIFIED_EMAIL', false),
-    loginMaxAttemptsPerIp: read.int('LOGIN_MAX_ATTEMPTS_PER_IP', 30, { min: 1, max: 100000 }),
-    loginMaxAttemptsPerEmail: read.int('LOGIN_MAX_ATTEMPTS_PER_EMAIL', 5, { min: 1, max: 100000 }),
+    loginMaxFailuresPerIp: read.int('LOGIN_MAX_FAILURES_PER_IP', 30, { min: 1, max: 1000000 }),
+    loginMaxFailuresPerIpEmail: read.int('LOGIN_MAX_FAILURES_PER_IP_EMAIL', 5, { min: 1, max: 1000000 }),
+    loginMaxFailuresPerEmail: read.int('LOGIN_MAX_FAILURES_PER_EMAIL', 20, { min: 1, max: 1000000 }),
     loginWindowSeconds: read.int('LOGIN_WINDOW_SECONDS', 300, { min: 1, max: 86400 }),
     trustProxy: parseTrustProxy(trustProxy),
     dummyHashCost: read.int('LEGACY_DUMMY_HASH_COST', 10, { min: 4, max: 15 }),
-    bcryptConcurrency: read.int('LEGACY_BCRYPT_CONCURRENCY', Math.max(1, availableParallelism() - 1), { min: 1, max: 256 }),
+    bcryptConcurrency,
+    passwordChecksMaxPending: read.int('LOGIN_MAX_PENDING_CHECKS', Math.max(16, bcryptConcurrency * 16), { min: 1, max: 100000 }),
+    corsOrigins: corsOrigins.length > 0 ? corsOrigins : authorizedParties,
   });
 }
 

@@ -1,8 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type { PrincipalProfile } from '../common/principal.js';
 import type { UserEntity } from './user.entity.js';
 
 /** What the API says about a user. Built field by field, so a password hash can never slip out. */
-export class UserResponseDto {
+export class UserResponseDto implements PrincipalProfile {
   @ApiProperty({ format: 'uuid', description: 'The internal id every other table refers to; it never changes.' })
   userId: string;
 
@@ -34,5 +35,10 @@ export class UserResponseDto {
     dto.hasPassword = user.passwordHash !== null;
     dto.createdAt = user.createdAt.toISOString();
     return dto;
+  }
+
+  /** The same fields, from a profile captured when the caller's token was resolved. */
+  static fromProfile(profile: PrincipalProfile): UserResponseDto {
+    return Object.assign(new UserResponseDto(), profile);
   }
 }

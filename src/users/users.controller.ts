@@ -17,6 +17,6 @@ export class UsersController {
   @ApiOkResponse({ type: UserResponseDto })
   @ApiErrors(401, [404, 'The signed-in user no longer exists (not_found)'])
   getMe(@CurrentPrincipal() principal: Principal): Promise<UserResponseDto> {
-    return this.users.profile(principal.userId);
+    return this.users.profile(principal);
   }
 }

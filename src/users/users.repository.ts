@@ -263,4 +263,25 @@ export class UsersRepository {
     );
     return new Map(rows.map((row) => [row.email, row.count]));
   }
+
+  /**
+   * Up to `limit` stored password hashes, to learn what the product's hashes look like. On a large
+   * table a random sample of its pages (`TABLESAMPLE SYSTEM`), so the read stays small at any size;
+   * should that draw no page with a hash, the first rows found.
+   */
+  async samplePasswordHashes(limit: number): Promise<string[]> {
+    const [{ estimate }]: { estimate: number }[] = await this.dataSource.query(
+      `SELECT coalesce((SELECT reltuples FROM pg_class WHERE oid = to_regclass('users')), -1)::float8 AS estimate`,
+    );
+    type Row = { password_hash: string };
+    if (estimate > limit * 20) {
+      const sampled: Row[] = await this.dataSource.query(
+        'SELECT password_hash FROM users TABLESAMPLE SYSTEM ($1) WHERE password_hash IS NOT NULL LIMIT $2',
+        [Math.min(100, (100 * limit * 4) / estimate), limit],
+      );
+      if (sampled.length > 0) return sampled.map((row) => row.password_hash);
+    }
+    const rows: Row[] = await this.dataSource.query('SELECT password_hash FROM users WHERE password_hash IS NOT NULL LIMIT $1', [limit]);
+    return rows.map((row) => row.password_hash);
+  }
 }

@@ -15,7 +15,7 @@ describe('legacy login with every password format', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    app = await createTestApp(db.url, { LEGACY_DUMMY_HASH_COST: '4', LOGIN_MAX_ATTEMPTS_PER_EMAIL: '50', LOGIN_MAX_ATTEMPTS_PER_IP: '1000' });
+    app = await createTestApp(db.url, { LEGACY_DUMMY_HASH_COST: '4', LOGIN_MAX_FAILURES_PER_IP_EMAIL: '50', LOGIN_MAX_FAILURES_PER_EMAIL: '50', LOGIN_MAX_FAILURES_PER_IP: '1000' });
   });
   afterAll(async () => {
     await app.close();

@@ -3,6 +3,7 @@ import { AdoptAuditLogsTable1764000000001 } from './1764000000001-adopt-audit-lo
 import { CreateMigrationState1764000000002 } from './1764000000002-create-migration-state.js';
 import { FleetCoordination1764000000003 } from './1764000000003-fleet-coordination.js';
 import { RecordInvitationsAndRollbacks1764000000004 } from './1764000000004-record-invitations-and-rollbacks.js';
+import { CreateLoginThrottle1764000000006 } from './1764000000006-create-login-throttle.js';
 import { IndexItemsByRun1764000000007 } from './1764000000007-index-items-by-run.js';
 
 /** Every schema migration, in order. Listed explicitly: no file globbing at run time. */
@@ -12,5 +13,6 @@ export const schemaMigrations = [
   CreateMigrationState1764000000002,
   FleetCoordination1764000000003,
   RecordInvitationsAndRollbacks1764000000004,
+  CreateLoginThrottle1764000000006,
   IndexItemsByRun1764000000007,
 ];
