@@ -64,23 +64,30 @@ async function main(): Promise<void> {
 type Target = { url: string; headers?: Record<string, string> };
 
 /** Each route in turn, `rounds` times; per route the total requests over the total time. */
-async function interleaved(targets: Record<string, Target>, options: { connections: number; durationSeconds: number; rounds: number }): Promise<Record<string, LoadResult>> {
+async function interleaved(
+  targets: Record<string, Target>,
+  options: { connections: number; durationSeconds: number; rounds: number },
+): Promise<Record<string, LoadResult>> {
   const perRound: Record<string, LoadResult[]> = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
   for (let round = 0; round < options.rounds; round++) {
-    for (const [name, target] of Object.entries(targets)) perRound[name].push(await runLoad({ ...target, connections: options.connections, durationSeconds: options.durationSeconds }));
+    for (const [name, target] of Object.entries(targets))
+      perRound[name].push(await runLoad({ ...target, connections: options.connections, durationSeconds: options.durationSeconds }));
   }
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   return Object.fromEntries(
     Object.entries(perRound).map(([name, runs]) => {
       const total = runs.reduce((sum, r) => sum + r.total, 0);
-      return [name, {
-        requestsPerSecond: total / (options.durationSeconds * options.rounds),
-        p50Ms: median(runs.map((r) => r.p50Ms)),
-        p99Ms: median(runs.map((r) => r.p99Ms)),
-        total,
-        bad: runs.reduce((sum, r) => sum + r.bad, 0),
-        statusCounts: {},
-      }];
+      return [
+        name,
+        {
+          requestsPerSecond: total / (options.durationSeconds * options.rounds),
+          p50Ms: median(runs.map((r) => r.p50Ms)),
+          p99Ms: median(runs.map((r) => r.p99Ms)),
+          total,
+          bad: runs.reduce((sum, r) => sum + r.bad, 0),
+          statusCounts: {},
+        },
+      ];
     }),
   );
 }
@@ -90,20 +97,31 @@ async function linkedClerkUserToken(emulator: ClerkEmulator, databaseUrl: string
   const userId = randomUUID();
   const clerkUser = emulator.seedUser({ email: 'bench.clerk@example.com', externalId: userId, firstName: 'Bench', lastName: 'Clerk' });
   await withClient(databaseUrl, (client) =>
-    client.query(`INSERT INTO users (user_id, clerk_user_id, email, name, role, created_at) VALUES ($1, $2, 'bench.clerk@example.com', 'Bench Clerk', 'user', now())`, [userId, clerkUser.id]),
+    client.query(
+      `INSERT INTO users (user_id, clerk_user_id, email, name, role, created_at) VALUES ($1, $2, 'bench.clerk@example.com', 'Bench Clerk', 'user', now())`,
+      [userId, clerkUser.id],
+    ),
   );
   return emulator.mintSessionToken({ sub: clerkUser.id, expiresInSeconds: 3600 });
 }
 
 async function legacyLogin(appUrl: string): Promise<string> {
-  const response = await fetch(`${appUrl}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: LEGACY_EMAIL, password: PASSWORD }) });
+  const response = await fetch(`${appUrl}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: LEGACY_EMAIL, password: PASSWORD }),
+  });
   if (!response.ok) throw new Error(`legacy login failed: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { accessToken: string }).accessToken;
 }
 
 function toFigures(results: Record<string, LoadResult>): Figure[] {
   const base = results.public.requestsPerSecond;
-  const labels: Record<string, string> = { public: 'GET /health/live (public)', clerk: 'GET /users/me, Clerk token', legacy: 'GET /users/me, legacy token' };
+  const labels: Record<string, string> = {
+    public: 'GET /health/live (public)',
+    clerk: 'GET /users/me, Clerk token',
+    legacy: 'GET /users/me, legacy token',
+  };
   return Object.entries(results).flatMap(([name, r]) => {
     const ratio = r.requestsPerSecond / base;
     return [

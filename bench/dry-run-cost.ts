@@ -15,7 +15,11 @@ async function main(): Promise<void> {
   const database = await createBenchDatabase('dry_run');
   try {
     await seedLegacyUsers(database.url, users, benchPasswordHash());
-    const result = await runMigrationProcess('dry-run', { DATABASE_URL: database.url, CLERK_SECRET_KEY: DEFAULT_LIVE_SECRET_KEY, CLERK_API_URL: emulator.url });
+    const result = await runMigrationProcess('dry-run', {
+      DATABASE_URL: database.url,
+      CLERK_SECRET_KEY: DEFAULT_LIVE_SECRET_KEY,
+      CLERK_API_URL: emulator.url,
+    });
     const totals = requestTotals(emulator);
     const perUser = totals.limited / users;
     await publish({
@@ -25,7 +29,11 @@ async function main(): Promise<void> {
         { name: `legacy users planned`, value: Number(result.counts.total ?? 0), unit: `of ${users}` },
         { name: 'Clerk requests', value: totals.limited },
         { name: 'Clerk requests per user', value: perUser, target: '≤ 0.03', met: perUser <= 0.03 },
-        { name: 'a per-user look-up would cost', value: 2, unit: 'requests per user (list + the SDK’s count; 1.0 counting the list alone)' },
+        {
+          name: 'a per-user look-up would cost',
+          value: 2,
+          unit: 'requests per user (list + the SDK’s count; 1.0 counting the list alone)',
+        },
         { name: 'saving vs a per-user look-up', value: 1 / perUser, unit: '× fewer requests than 1.0/user' },
         { name: 'dry-run time', value: result.elapsedMs / 1000, unit: 's' },
         { name: '429s received', value: totals.rateLimited, target: '0', met: totals.rateLimited === 0 },

@@ -30,7 +30,12 @@ async function main(): Promise<void> {
   const apps: AppProcess[] = [];
   try {
     await seedLegacyUsers(database.url, users, benchPasswordHash(PASSWORD));
-    const env = { DATABASE_URL: database.url, CLERK_SECRET_KEY: DEFAULT_LIVE_SECRET_KEY, CLERK_API_URL: emulator.url, CLERK_AUTHORIZED_PARTIES: 'http://localhost' };
+    const env = {
+      DATABASE_URL: database.url,
+      CLERK_SECRET_KEY: DEFAULT_LIVE_SECRET_KEY,
+      CLERK_API_URL: emulator.url,
+      CLERK_AUTHORIZED_PARTIES: 'http://localhost',
+    };
     for (let i = 0; i < INSTANCES; i += 1) apps.push(await startAppProcess({ ...env, MIGRATION_ON_LOGIN: 'true' }));
     console.log(`fleet: ${users} users, ${logins} logins over ${INSTANCES} instances, plus a CLI run; budget ${budget} req/s`);
 
@@ -60,8 +65,8 @@ async function main(): Promise<void> {
       ],
       notes: [
         `Emulator enforcing Clerk's production window (1,000 per 10 s) with ${LATENCY_MS} ms latency; the budget is the default for a live key, 80 req/s, shared through PostgreSQL by the four processes.`,
-        'Ceiling: one create per user plus the CLI\'s look-ups (2 requests per 100 users) and the budget\'s own trim (10 s of slots spread over 10.1 s): about 0.97 of the budget.',
-        'Trickle latency is measured from the login\'s answer to the moment the link is seen in the database (polled every 50 ms); a trickle create waits in the same slot queue as the CLI run\'s, so it grows with how busy the budget is.',
+        "Ceiling: one create per user plus the CLI's look-ups (2 requests per 100 users) and the budget's own trim (10 s of slots spread over 10.1 s): about 0.97 of the budget.",
+        "Trickle latency is measured from the login's answer to the moment the link is seen in the database (polled every 50 ms); a trickle create waits in the same slot queue as the CLI run's, so it grows with how busy the budget is.",
       ],
       details: { users, logins, instances: INSTANCES, elapsedMs, run, requests: totals.byRoute, latencies: latencies.length },
     });
@@ -80,7 +85,11 @@ async function loginWave(apps: AppProcess[], count: number, answeredAt: Map<stri
     const email = `bench.user${i}@example.com`;
     const app = apps[i % apps.length];
     pending.push(
-      fetch(`${app.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) }).then((r) => {
+      fetch(`${app.url}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: PASSWORD }),
+      }).then((r) => {
         if (r.status === 200) answeredAt.set(email, Date.now());
         else console.warn(`login of ${email} answered ${r.status}`);
       }),

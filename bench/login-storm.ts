@@ -30,7 +30,8 @@ async function main(): Promise<void> {
       { label: 'unbounded (LOGIN_MAX_PENDING_CHECKS=100000)', env: { ...env, LOGIN_MAX_PENDING_CHECKS: '100000' } },
     ];
     const measured = [];
-    for (const variant of variants) measured.push({ label: variant.label, ...(await storm(variant.env, connections, durationSeconds, rate)) });
+    for (const variant of variants)
+      measured.push({ label: variant.label, ...(await storm(variant.env, connections, durationSeconds, rate)) });
     await publish({
       name: 'login-storm',
       title: 'Login storm: legacy logins at bcrypt cost 10 vs the health probe, with and without the bound on pending checks',
@@ -51,7 +52,12 @@ async function main(): Promise<void> {
 }
 
 async function storm(env: Record<string, string>, connections: number, durationSeconds: number, rate: number) {
-  const app = await startAppProcess({ ...env, LOGIN_MAX_FAILURES_PER_IP: '100000', LOGIN_MAX_FAILURES_PER_IP_EMAIL: '100000', LOGIN_MAX_FAILURES_PER_EMAIL: '100000' });
+  const app = await startAppProcess({
+    ...env,
+    LOGIN_MAX_FAILURES_PER_IP: '100000',
+    LOGIN_MAX_FAILURES_PER_IP_EMAIL: '100000',
+    LOGIN_MAX_FAILURES_PER_EMAIL: '100000',
+  });
   try {
     const load = (seconds: number) =>
       runLoad({
@@ -83,12 +89,22 @@ function toFigures(m: { label: string } & Awaited<ReturnType<typeof storm>>): Fi
   const busy = statusCounts['503'] ?? 0;
   const other = total - (statusCounts['200'] ?? 0) - busy;
   return [
-    { name: `${m.label}: logins answered/s`, value: m.logins.requestsPerSecond, unit: other > 0 ? `(${other} answers neither 200 nor 503)` : undefined },
+    {
+      name: `${m.label}: logins answered/s`,
+      value: m.logins.requestsPerSecond,
+      unit: other > 0 ? `(${other} answers neither 200 nor 503)` : undefined,
+    },
     { name: `${m.label}: successful logins/s`, value: (statusCounts['200'] ?? 0) / (total / m.logins.requestsPerSecond || 1) },
     { name: `${m.label}: share of 503 (busy, with Retry-After)`, value: total > 0 ? busy / total : 0 },
     { name: `${m.label}: login p50 / p99`, value: `${m.logins.p50Ms} / ${m.logins.p99Ms}`, unit: 'ms' },
     { name: `${m.label}: /health/live p50 during the storm`, value: m.probeMs.during.p50, unit: 'ms' },
-    { name: `${m.label}: /health/live p99 during the storm`, value: p99, unit: `ms (${m.probeMs.during.count} probes)`, target: '< 50 ms', met: p99 < 50 },
+    {
+      name: `${m.label}: /health/live p99 during the storm`,
+      value: p99,
+      unit: `ms (${m.probeMs.during.count} probes)`,
+      target: '< 50 ms',
+      met: p99 < 50,
+    },
     { name: `${m.label}: /health/live p99 idle`, value: m.probeMs.idle.p99, unit: 'ms' },
   ];
 }

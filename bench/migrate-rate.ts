@@ -54,7 +54,12 @@ async function measure(scenario: Scenario, hash: string) {
   try {
     await seedLegacyUsers(database.url, scenario.users, hash);
     console.log(`${scenario.label}: ${scenario.users} users at ${limitPerSecond} req/s`);
-    const env = { DATABASE_URL: database.url, CLERK_SECRET_KEY: scenario.secretKey, CLERK_API_URL: emulator.url, CLERK_RATE_LIMIT: String(limitPerSecond) };
+    const env = {
+      DATABASE_URL: database.url,
+      CLERK_SECRET_KEY: scenario.secretKey,
+      CLERK_API_URL: emulator.url,
+      CLERK_RATE_LIMIT: String(limitPerSecond),
+    };
     const result = await runMigrationProcess('migrate', env);
     const totals = requestTotals(emulator);
     const created = Number(result.counts.created ?? 0);

@@ -56,7 +56,14 @@ async function measure(users: number, concurrency: number, hash: string): Promis
     });
     const seconds = result.elapsedMs / 1000;
     const peak = Math.max(result.peakRssBytes, result.hwmBytes ?? 0);
-    return { users, seconds, usersPerSecond: users / seconds, peakRssMiB: peak / MIB, status: result.status, created: Number(result.counts.created ?? 0) };
+    return {
+      users,
+      seconds,
+      usersPerSecond: users / seconds,
+      peakRssMiB: peak / MIB,
+      status: result.status,
+      created: Number(result.counts.created ?? 0),
+    };
   } finally {
     await database.drop();
     await emulator.stop();
@@ -68,7 +75,9 @@ function notRun(sizes: number[], points: Point[]): string[] {
   if (sizes.includes(1_000_000)) return [];
   const largest = points[points.length - 1];
   const minutes = Math.round(1_000_000 / largest.usersPerSecond / 60);
-  return [`1,000,000 not run: at the ${round(largest.usersPerSecond)} users/s measured at ${largest.users} it takes about ${minutes} min; \`npm run bench:scale -- --sizes 1000000\` runs it.`];
+  return [
+    `1,000,000 not run: at the ${round(largest.usersPerSecond)} users/s measured at ${largest.users} it takes about ${minutes} min; \`npm run bench:scale -- --sizes 1000000\` runs it.`,
+  ];
 }
 
 function toFigures(p: Point, base: Point): Figure[] {

@@ -14,6 +14,16 @@ import { VerifyCommand } from './migration/cli/verify.command.js';
  * (see `CliCoreContext`). It imports no HTTP module.
  */
 @Module({
-  providers: [CliProgram, CliCoreContext, StatsCommand, MigrateCommand, RunsCommand, RollbackCommand, CleanupPasswordsCommand, VerifyCommand, DbMigrateCommand],
+  providers: [
+    CliProgram,
+    CliCoreContext,
+    StatsCommand,
+    MigrateCommand,
+    RunsCommand,
+    RollbackCommand,
+    CleanupPasswordsCommand,
+    VerifyCommand,
+    DbMigrateCommand,
+  ],
 })
 export class CliModule {}

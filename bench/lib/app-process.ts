@@ -26,7 +26,11 @@ const BASE_ENV = {
  */
 export function startAppProcess(env: Record<string, string>): Promise<AppProcess> {
   const script = join(dirname(fileURLToPath(import.meta.url)), 'app-child.js');
-  const child = fork(script, [], { env: { ...process.env, ...BASE_ENV, ...env }, execArgv: childExecArgv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(script, [], {
+    env: { ...process.env, ...BASE_ENV, ...env },
+    execArgv: childExecArgv(),
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise<AppProcess>((resolve, reject) => {
     child.once('message', (message) => {

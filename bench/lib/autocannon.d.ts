@@ -29,7 +29,13 @@ declare module 'autocannon' {
     overallRate?: number;
     /** Worker threads that send the load, leaving the calling thread's event loop free. */
     workers?: number;
-    requests?: { method?: string; path?: string; headers?: Record<string, string>; body?: string; setupRequest?: (request: Record<string, unknown>) => Record<string, unknown> }[];
+    requests?: {
+      method?: string;
+      path?: string;
+      headers?: Record<string, string>;
+      body?: string;
+      setupRequest?: (request: Record<string, unknown>) => Record<string, unknown>;
+    }[];
   }
   function autocannon(options: Options): Promise<Result>;
   export default autocannon;

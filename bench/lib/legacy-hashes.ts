@@ -11,7 +11,8 @@ export interface LegacyHash {
 }
 
 const ALPHANUMERIC = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-const randomString = (length: number, alphabet: string) => [...randomBytes(length)].map((byte) => alphabet[byte % alphabet.length]).join('');
+const randomString = (length: number, alphabet: string) =>
+  [...randomBytes(length)].map((byte) => alphabet[byte % alphabet.length]).join('');
 
 /**
  * A hash of `password` in each format, at the cost the system that writes it uses by default today:
@@ -22,7 +23,10 @@ export function productionHashes(password: string): Record<PasswordFormatName, L
   const djangoSalt = randomString(22, ALPHANUMERIC);
   return {
     bcrypt: { hash: bcryptHashSync(password, 10), cost: 'cost 10 (as in the other benchmarks)' },
-    argon2id: { hash: argon2HashSync(password, { ...argon2, algorithm: Algorithm.Argon2id }), cost: 'm=64 MiB, t=3, p=4 (argon2-cffi’s default, RFC 9106’s second choice)' },
+    argon2id: {
+      hash: argon2HashSync(password, { ...argon2, algorithm: Algorithm.Argon2id }),
+      cost: 'm=64 MiB, t=3, p=4 (argon2-cffi’s default, RFC 9106’s second choice)',
+    },
     argon2i: { hash: argon2HashSync(password, { ...argon2, algorithm: Algorithm.Argon2i }), cost: 'm=64 MiB, t=3, p=4' },
     pbkdf2_sha256_django: {
       hash: `pbkdf2_sha256$1000000$${djangoSalt}$${pbkdf2Sync(password, djangoSalt, 1_000_000, 32, 'sha256').toString('base64')}`,
@@ -32,7 +36,10 @@ export function productionHashes(password: string): Record<PasswordFormatName, L
       hash: `bcrypt_sha256$${bcryptHashSync(createHash('sha256').update(password).digest('hex'), 12)}`,
       cost: 'bcrypt cost 12 (Django’s default)',
     },
-    phpass: { hash: phpassCrypt(password, `$P$B${randomString(8, `./${ALPHANUMERIC}`)}`), cost: '2^13 md5 rounds ($P$B, WordPress’s default)' },
+    phpass: {
+      hash: phpassCrypt(password, `$P$B${randomString(8, `./${ALPHANUMERIC}`)}`),
+      cost: '2^13 md5 rounds ($P$B, WordPress’s default)',
+    },
     md5: { hash: createHash('md5').update(password).digest('hex'), cost: 'one md5' },
     sha256: { hash: createHash('sha256').update(password).digest('hex'), cost: 'one sha256' },
   };

@@ -18,6 +18,8 @@ export function machineInfo(): MachineInfo {
     ramGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
     node: process.version,
     // Set BENCH_MACHINE_NOTE to say what else the machine was doing during the run.
-    note: process.env.BENCH_MACHINE_NOTE ?? `Load average at the start: ${os.loadavg()[0].toFixed(2)} on ${os.cpus().length} cores. Absolute figures depend on the machine; ratios are measured side by side in one run.`,
+    note:
+      process.env.BENCH_MACHINE_NOTE ??
+      `Load average at the start: ${os.loadavg()[0].toFixed(2)} on ${os.cpus().length} cores. Absolute figures depend on the machine; ratios are measured side by side in one run.`,
   };
 }

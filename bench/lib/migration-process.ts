@@ -28,7 +28,11 @@ export function childExecArgv(): string[] {
 /** Runs a migration or a dry run in a child process with `env` and returns what it measured. */
 export function runMigrationProcess(mode: ChildRequest['mode'], env: Record<string, string>): Promise<ChildResult> {
   const script = join(dirname(fileURLToPath(import.meta.url)), 'migration-child.js');
-  const child = fork(script, [], { env: { ...process.env, ...BASE_ENV, ...env }, execArgv: childExecArgv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(script, [], {
+    env: { ...process.env, ...BASE_ENV, ...env },
+    execArgv: childExecArgv(),
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return new Promise<ChildResult>((resolve, reject) => {
     let result: ChildResult | undefined;
     child.once('message', (message) => (result = message as ChildResult));

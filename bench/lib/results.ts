@@ -37,7 +37,9 @@ export async function publish(result: BenchResult): Promise<void> {
 }
 
 function toMarkdown(result: BenchResult, machine: MachineInfo): string {
-  const rows = result.figures.map((f) => `| ${f.name} | ${formatValue(f)} | ${f.target ?? ''} | ${f.met === undefined ? '' : f.met ? 'yes' : '**no**'} |`);
+  const rows = result.figures.map(
+    (f) => `| ${f.name} | ${formatValue(f)} | ${f.target ?? ''} | ${f.met === undefined ? '' : f.met ? 'yes' : '**no**'} |`,
+  );
   return [
     `# ${result.title}`,
     '',

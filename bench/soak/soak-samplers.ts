@@ -37,10 +37,16 @@ export async function sample(appUrl: string, client: pg.Client, database: string
 /** Connections still open on the database once the app has stopped: any is a leak. */
 export async function connectionsLeft(client: pg.Client, database: string): Promise<number> {
   for (let i = 0; i < 50; i += 1) {
-    const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
+    const { rows } = await client.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [database],
+    );
     if (rows[0].n === 0) return 0;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
+  const { rows } = await client.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+    [database],
+  );
   return rows[0].n;
 }

@@ -97,11 +97,20 @@ export class SoakTraffic {
     return this.adminToken;
   }
 
-  private async call(operation: string, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: unknown } | undefined> {
+  private async call(
+    operation: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+  ): Promise<{ status: number; body: unknown } | undefined> {
     try {
       const response = await fetch(`${this.target.url}${path}`, {
         method,
-        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         // A rollback deleting hundreds of Clerk accounts through faults answers only when done.
         signal: AbortSignal.timeout(operation === 'rollback' ? 300_000 : 30_000),

@@ -38,7 +38,9 @@ async function soak(databaseUrl: string, clerk: ClerkEmulator, minutes: number, 
   await seedLegacyUsers(databaseUrl, USERS, hash);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
-  await client.query(`INSERT INTO users (email, password_hash, name, role) VALUES ('soak.admin@example.com', $1, 'Soak Admin', 'admin')`, [hash]);
+  await client.query(`INSERT INTO users (email, password_hash, name, role) VALUES ('soak.admin@example.com', $1, 'Soak Admin', 'admin')`, [
+    hash,
+  ]);
   const app = await startAppProcess({
     DATABASE_URL: databaseUrl,
     CLERK_SECRET_KEY: DEFAULT_TEST_SECRET_KEY,
@@ -55,10 +57,21 @@ async function soak(databaseUrl: string, clerk: ClerkEmulator, minutes: number, 
   const samples: Sample[] = [];
   let linked: string[] = [];
   const refreshLinked = async () => {
-    linked = (await client.query<{ id: string }>('SELECT clerk_user_id AS id FROM users WHERE clerk_user_id IS NOT NULL ORDER BY random() LIMIT 500')).rows.map((r) => r.id);
+    linked = (
+      await client.query<{ id: string }>(
+        'SELECT clerk_user_id AS id FROM users WHERE clerk_user_id IS NOT NULL ORDER BY random() LIMIT 500',
+      )
+    ).rows.map((r) => r.id);
   };
   const traffic = new SoakTraffic(
-    { url: app.url, clerk, admin: { email: 'soak.admin@example.com', password: PASSWORD }, emails: emails(USERS), password: PASSWORD, linkedClerkIds: () => linked },
+    {
+      url: app.url,
+      clerk,
+      admin: { email: 'soak.admin@example.com', password: PASSWORD },
+      emails: emails(USERS),
+      password: PASSWORD,
+      linkedClerkIds: () => linked,
+    },
     new SoakTally(),
   );
   const until = startedAt + minutes * 60_000;
@@ -93,11 +106,21 @@ function emails(count: number): string[] {
 }
 
 function duplicateExternalIds(clerk: ClerkEmulator): number {
-  const ids = clerk.users().map((u) => u.external_id).filter((id): id is string => id !== null);
+  const ids = clerk
+    .users()
+    .map((u) => u.external_id)
+    .filter((id): id is string => id !== null);
   return ids.length - new Set(ids).size;
 }
 
-async function report(minutes: number, workers: number, tally: SoakTally, samples: Sample[], leaked: number, duplicates: number): Promise<void> {
+async function report(
+  minutes: number,
+  workers: number,
+  tally: SoakTally,
+  samples: Sample[],
+  leaked: number,
+  duplicates: number,
+): Promise<void> {
   const total = Object.values(tally.answers).reduce((a, b) => a + b, 0);
   const errors = Object.values(tally.errors).reduce((a, b) => a + b, 0);
   const rss = samples.map((s) => s.rssMiB);
@@ -111,7 +134,12 @@ async function report(minutes: number, workers: number, tally: SoakTally, sample
       { name: 'unexpected answers', value: errors, target: '0', met: errors === 0 },
       { name: 'RSS first / max / last', value: `${rss[0]} / ${Math.max(...rss)} / ${rss.at(-1)}`, unit: 'MiB' },
       { name: 'heap used first / max / last', value: `${heap[0]} / ${Math.max(...heap)} / ${heap.at(-1)}`, unit: 'MiB' },
-      { name: 'DB connections max during the run', value: Math.max(...connections), target: '≤ pool size + 1 (lock)', met: Math.max(...connections) <= 11 },
+      {
+        name: 'DB connections max during the run',
+        value: Math.max(...connections),
+        target: '≤ pool size + 1 (lock)',
+        met: Math.max(...connections) <= 11,
+      },
       { name: 'DB connections left after the app stopped', value: leaked, target: '0', met: leaked === 0 },
       { name: 'duplicate external_ids in Clerk', value: duplicates, target: '0', met: duplicates === 0 },
     ],

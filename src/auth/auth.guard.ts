@@ -27,7 +27,11 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
     const token = bearerToken(request) ?? this.sessionCookieOfAllowedOrigin(request);
-    if (!token) throw AuthError.unauthorized(AuthErrorCode.MissingToken, 'Send a Clerk session token or a legacy token as Authorization: Bearer <token>');
+    if (!token)
+      throw AuthError.unauthorized(
+        AuthErrorCode.MissingToken,
+        'Send a Clerk session token or a legacy token as Authorization: Bearer <token>',
+      );
     request.principal = await this.auth.authenticate(token);
     const roles = this.reflector.getAllAndOverride<string[] | undefined>(ROLES, targets);
     if (roles && !roles.includes(request.principal.role)) {

@@ -136,7 +136,12 @@ export class AuthService {
       return null;
     }
     this.metrics.login('legacy', 'success');
-    await this.audit.record({ userId: user.userId, actor: user.userId, action: AuditAction.LoginSucceeded, details: { method: 'legacy', ip } });
+    await this.audit.record({
+      userId: user.userId,
+      actor: user.userId,
+      action: AuditAction.LoginSucceeded,
+      details: { method: 'legacy', ip },
+    });
     return user;
   }
 

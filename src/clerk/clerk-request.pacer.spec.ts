@@ -11,7 +11,12 @@ function fakeClock(): Clock & { sleeps: number[] } {
 }
 
 function apiError(status: number, code: string, retryAfter?: number) {
-  const error = new ClerkAPIResponseError('', { data: [{ code, message: code, long_message: `${code} long` }], status, retryAfter, clerkTraceId: 'trace-1' });
+  const error = new ClerkAPIResponseError('', {
+    data: [{ code, message: code, long_message: `${code} long` }],
+    status,
+    retryAfter,
+    clerkTraceId: 'trace-1',
+  });
   return error;
 }
 
@@ -28,8 +33,14 @@ function flaky(...errors: unknown[]) {
 
 function pacer(clock: Clock, overrides: Partial<PacerOptions> = {}) {
   return new ClerkRequestPacer({
-    ratePerSecond: 1000, requestTimeoutMs: 1000, maxAttempts: 3, retryBaseDelayMs: 100, retryMaxDelayMs: 1000,
-    clock, random: () => 0.5, ...overrides,
+    ratePerSecond: 1000,
+    requestTimeoutMs: 1000,
+    maxAttempts: 3,
+    retryBaseDelayMs: 100,
+    retryMaxDelayMs: 1000,
+    clock,
+    random: () => 0.5,
+    ...overrides,
   });
 }
 
@@ -62,7 +73,9 @@ describe('ClerkRequestPacer', () => {
   it('reports transient after the last attempt', async () => {
     const clock = fakeClock();
     const { call, calls } = flaky(apiError(502, 'x'), apiError(502, 'x'), apiError(502, 'x'), apiError(502, 'x'));
-    const error = await pacer(clock).run(call).catch((e: unknown) => e);
+    const error = await pacer(clock)
+      .run(call)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ClerkGatewayError);
     expect(error).toMatchObject({ kind: ClerkErrorKind.Transient, status: 502, traceId: 'trace-1' });
     expect(calls()).toBe(3);
@@ -81,7 +94,10 @@ describe('ClerkRequestPacer', () => {
 
   it('treats a request that never got an answer as transient', async () => {
     const clock = fakeClock();
-    const network = new ClerkAPIResponseError('', { data: [{ code: 'unexpected_error', message: 'fetch failed', long_message: '' }], status: undefined as unknown as number });
+    const network = new ClerkAPIResponseError('', {
+      data: [{ code: 'unexpected_error', message: 'fetch failed', long_message: '' }],
+      status: undefined as unknown as number,
+    });
     const seen: string[] = [];
     const { call } = flaky(network);
     await expect(pacer(clock).run(call, { onTransient: (e) => seen.push(e.clerkCode!) })).resolves.toBe('ok');

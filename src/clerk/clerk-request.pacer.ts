@@ -107,7 +107,13 @@ export class ClerkRequestPacer {
     const timeoutMs = this.options.requestTimeoutMs;
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
-        reject(new ClerkGatewayError({ kind: ClerkErrorKind.Transient, clerkCode: 'timeout', message: `Clerk did not answer within ${timeoutMs} ms` }));
+        reject(
+          new ClerkGatewayError({
+            kind: ClerkErrorKind.Transient,
+            clerkCode: 'timeout',
+            message: `Clerk did not answer within ${timeoutMs} ms`,
+          }),
+        );
       }, timeoutMs);
       call().then(
         (value) => {

@@ -32,7 +32,11 @@ export class ClerkSdkGateway extends ClerkGateway {
   private readonly verifier: SessionTokenVerifier;
 
   /** With a database (the app, the CLI), the rate is one budget for every process on it. */
-  constructor(configService: ConfigService, @Optional() observer?: ClerkRequestObserver, @Optional() @InjectDataSource() dataSource?: DataSource) {
+  constructor(
+    configService: ConfigService,
+    @Optional() observer?: ClerkRequestObserver,
+    @Optional() @InjectDataSource() dataSource?: DataSource,
+  ) {
     super();
     const config = configService.getOrThrow<ClerkConfig>('clerk', { infer: true });
     const rate = config.rateLimitPerSecond;
@@ -117,7 +121,10 @@ export class ClerkSdkGateway extends ClerkGateway {
     }
     if (values.length === 0) return [];
     const client = this.sdk();
-    const { data } = await this.pacer.run(() => client.users.getUserList({ [filter]: values, limit: MAX_LOOKUP_BATCH }), { operation: 'users.list', cost: LIST_COST });
+    const { data } = await this.pacer.run(() => client.users.getUserList({ [filter]: values, limit: MAX_LOOKUP_BATCH }), {
+      operation: 'users.list',
+      cost: LIST_COST,
+    });
     return data.map(toClerkUser);
   }
 
@@ -149,14 +156,15 @@ export class ClerkSdkGateway extends ClerkGateway {
 
   async createInvitation(input: CreateClerkInvitationInput): Promise<ClerkInvitation> {
     const client = this.sdk();
-    const invitation = await this.pacer.run(() =>
-      client.invitations.createInvitation({
-        emailAddress: input.email,
-        redirectUrl: input.redirectUrl,
-        notify: input.notify,
-        ignoreExisting: input.ignoreExisting,
-        publicMetadata: input.publicMetadata,
-      }),
+    const invitation = await this.pacer.run(
+      () =>
+        client.invitations.createInvitation({
+          emailAddress: input.email,
+          redirectUrl: input.redirectUrl,
+          notify: input.notify,
+          ignoreExisting: input.ignoreExisting,
+          publicMetadata: input.publicMetadata,
+        }),
       { operation: 'invitations.create' },
     );
     return toClerkInvitation(invitation);

@@ -85,20 +85,23 @@ describe('TokenBucket', () => {
     expect(strictTimes.at(-1)! - strictTimes[0]).toBeGreaterThanOrEqual(13_000);
   });
 
-  it.each([100, 10])('never lets more than %d req/s × 10 s arrive in any window of Clerk\'s, however late the timers and spread the arrivals', async (rate) => {
-    const random = seededRandom(rate);
-    // Late by 0 to 2 ms: enough for a plain bucket of capacity 1.99 at the full rate to put 1,001 into a window.
-    const clock = fakeClock(() => Math.floor(random() * 3));
-    const sent = await takeTimes(pacingBucket(rate, clock), clock, rate * 40);
-    const arrivals = sent.map((t) => t + random() * ARRIVAL_SPREAD_SECONDS * 1000).sort((a, b) => a - b);
-    const windowMs = CLERK_WINDOW_SECONDS * 1000;
-    let first = 0;
-    for (let last = 0; last < arrivals.length; last++) {
-      // Clerk's window ending at an arrival: (t - 10 s, t].
-      while (arrivals[first] <= arrivals[last] - windowMs) first++;
-      expect(last - first + 1).toBeLessThanOrEqual(rate * CLERK_WINDOW_SECONDS);
-    }
-  });
+  it.each([100, 10])(
+    "never lets more than %d req/s × 10 s arrive in any window of Clerk's, however late the timers and spread the arrivals",
+    async (rate) => {
+      const random = seededRandom(rate);
+      // Late by 0 to 2 ms: enough for a plain bucket of capacity 1.99 at the full rate to put 1,001 into a window.
+      const clock = fakeClock(() => Math.floor(random() * 3));
+      const sent = await takeTimes(pacingBucket(rate, clock), clock, rate * 40);
+      const arrivals = sent.map((t) => t + random() * ARRIVAL_SPREAD_SECONDS * 1000).sort((a, b) => a - b);
+      const windowMs = CLERK_WINDOW_SECONDS * 1000;
+      let first = 0;
+      for (let last = 0; last < arrivals.length; last++) {
+        // Clerk's window ending at an arrival: (t - 10 s, t].
+        while (arrivals[first] <= arrivals[last] - windowMs) first++;
+        expect(last - first + 1).toBeLessThanOrEqual(rate * CLERK_WINDOW_SECONDS);
+      }
+    },
+  );
 
   it('refuses a rate that is not positive', () => {
     expect(() => new TokenBucket(0)).toThrow(RangeError);

@@ -16,7 +16,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       this.logger.warn(`${body.code}: ${body.message}`);
     } else if (body.statusCode >= 500) {
       // The stack goes to the log; the client only learns that something failed.
-      this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     }
     const response = host.switchToHttp().getResponse<Response>();
     const retryAfter = (exception as { retryAfterSeconds?: number }).retryAfterSeconds;

@@ -40,10 +40,19 @@ export function toErrorBody(exception: unknown): ErrorBody {
 /** Nest's HttpException and body-parser's errors both carry a status; read them without importing either. */
 function asHttpLike(exception: unknown): { status: number; message: string; code?: string } | undefined {
   if (typeof exception !== 'object' || exception === null) return undefined;
-  const candidate = exception as { getStatus?: () => number; getResponse?: () => unknown; status?: number; type?: string; message?: string };
+  const candidate = exception as {
+    getStatus?: () => number;
+    getResponse?: () => unknown;
+    status?: number;
+    type?: string;
+    message?: string;
+  };
   if (typeof candidate.getStatus === 'function') {
     const response = candidate.getResponse?.();
-    const message = typeof response === 'object' && response && 'message' in response ? String((response as { message: unknown }).message) : candidate.message;
+    const message =
+      typeof response === 'object' && response && 'message' in response
+        ? String((response as { message: unknown }).message)
+        : candidate.message;
     return { status: candidate.getStatus(), message: message ?? 'Error' };
   }
   if (candidate.type === 'entity.too.large') {
@@ -70,6 +79,7 @@ export function asClerkFailure(exception: unknown): { status: number; code: stri
   if (!(exception instanceof Error) || exception.name !== 'ClerkGatewayError') return undefined;
   const kind = (exception as { kind?: string }).kind;
   if (kind === 'not_configured') return { status: 503, code: 'clerk_not_configured', message: exception.message };
-  if (kind === 'unauthorized') return { status: 502, code: 'clerk_unauthorized', message: 'Clerk refused the secret key (CLERK_SECRET_KEY)' };
+  if (kind === 'unauthorized')
+    return { status: 502, code: 'clerk_unauthorized', message: 'Clerk refused the secret key (CLERK_SECRET_KEY)' };
   return { status: 502, code: 'clerk_unavailable', message: `Clerk could not complete the request: ${exception.message}` };
 }

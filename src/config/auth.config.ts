@@ -37,7 +37,9 @@ export interface AuthConfig {
 export function readAuthConfig(env: Record<string, string | undefined>): AuthConfig {
   const read = new EnvReader(env);
   const legacyEnabled = read.bool('LEGACY_AUTH_ENABLED', true);
-  const secret = legacyEnabled ? read.required('LEGACY_JWT_SECRET', 'while LEGACY_AUTH_ENABLED is true') : read.optional('LEGACY_JWT_SECRET');
+  const secret = legacyEnabled
+    ? read.required('LEGACY_JWT_SECRET', 'while LEGACY_AUTH_ENABLED is true')
+    : read.optional('LEGACY_JWT_SECRET');
   if (secret !== undefined && Buffer.byteLength(secret) < 32) {
     read.problem('LEGACY_JWT_SECRET', `must be at least 32 bytes long, got ${Buffer.byteLength(secret)}`);
   }

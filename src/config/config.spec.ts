@@ -69,22 +69,31 @@ describe('auth configuration', () => {
     expect(problemsOf(() => readAuthConfig({ ...base, NODE_ENV: 'production' }))).toEqual([
       'CLERK_AUTHORIZED_PARTIES is required when NODE_ENV=production (the origins of your front end, e.g. https://app.example.com)',
     ]);
-    expect(readAuthConfig({ ...base, NODE_ENV: 'production', CLERK_AUTHORIZED_PARTIES: 'https://app.example' })).toMatchObject({ corsOrigins: ['https://app.example'] });
+    expect(readAuthConfig({ ...base, NODE_ENV: 'production', CLERK_AUTHORIZED_PARTIES: 'https://app.example' })).toMatchObject({
+      corsOrigins: ['https://app.example'],
+    });
   });
 
   it('takes CORS origins from CORS_ORIGINS, or else from CLERK_AUTHORIZED_PARTIES', () => {
     expect(readAuthConfig(base).corsOrigins).toEqual([]);
     expect(readAuthConfig({ ...base, CLERK_AUTHORIZED_PARTIES: 'https://a.example' }).corsOrigins).toEqual(['https://a.example']);
-    expect(readAuthConfig({ ...base, CLERK_AUTHORIZED_PARTIES: 'https://a.example', CORS_ORIGINS: 'https://b.example, https://c.example' }).corsOrigins).toEqual([
-      'https://b.example',
-      'https://c.example',
-    ]);
+    expect(
+      readAuthConfig({ ...base, CLERK_AUTHORIZED_PARTIES: 'https://a.example', CORS_ORIGINS: 'https://b.example, https://c.example' })
+        .corsOrigins,
+    ).toEqual(['https://b.example', 'https://c.example']);
   });
 
   it('has login limits that never count successes, and a bound on pending password checks', () => {
-    expect(readAuthConfig(base)).toMatchObject({ loginMaxFailuresPerIp: 30, loginMaxFailuresPerIpEmail: 5, loginMaxFailuresPerEmail: 20, loginWindowSeconds: 300 });
+    expect(readAuthConfig(base)).toMatchObject({
+      loginMaxFailuresPerIp: 30,
+      loginMaxFailuresPerIpEmail: 5,
+      loginMaxFailuresPerEmail: 20,
+      loginWindowSeconds: 300,
+    });
     expect(readAuthConfig({ ...base, LEGACY_BCRYPT_CONCURRENCY: '2' }).passwordChecksMaxPending).toBe(32);
-    expect(problemsOf(() => readAuthConfig({ ...base, LOGIN_MAX_PENDING_CHECKS: '0' }))).toEqual(['LOGIN_MAX_PENDING_CHECKS must be a whole number from 1 to 100000, got "0"']);
+    expect(problemsOf(() => readAuthConfig({ ...base, LOGIN_MAX_PENDING_CHECKS: '0' }))).toEqual([
+      'LOGIN_MAX_PENDING_CHECKS must be a whole number from 1 to 100000, got "0"',
+    ]);
   });
 });
 

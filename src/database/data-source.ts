@@ -57,12 +57,10 @@ export async function migrateDatabase(url: string): Promise<string[]> {
 
 /** Names of migrations known to the code that the database has not recorded yet. */
 export async function pendingSchemaMigrations(dataSource: DataSource): Promise<string[]> {
-  const rows: { name: string }[] = await dataSource
-    .query(`SELECT name FROM ${MIGRATIONS_TABLE}`)
-    .catch((error: { code?: string }) => {
-      if (error.code === UNDEFINED_TABLE) return [];
-      throw error;
-    });
+  const rows: { name: string }[] = await dataSource.query(`SELECT name FROM ${MIGRATIONS_TABLE}`).catch((error: { code?: string }) => {
+    if (error.code === UNDEFINED_TABLE) return [];
+    throw error;
+  });
   const applied = new Set(rows.map((row) => row.name));
   return schemaMigrations.map((migration) => migration.name).filter((name) => !applied.has(name));
 }

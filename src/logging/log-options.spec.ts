@@ -15,11 +15,14 @@ describe('requestId', () => {
     expect(idFor('req-42.a:b_C')).toEqual({ id: 'req-42.a:b_C', echoed: 'req-42.a:b_C' });
   });
 
-  it.each([undefined, '', 'a b', 'x'.repeat(101), 'line\nbreak', '{"level":60}', ['one', 'two']])('replaces %j with a fresh id', (header) => {
-    const { id, echoed } = idFor(header);
-    expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(echoed).toBe(id);
-  });
+  it.each([undefined, '', 'a b', 'x'.repeat(101), 'line\nbreak', '{"level":60}', ['one', 'two']])(
+    'replaces %j with a fresh id',
+    (header) => {
+      const { id, echoed } = idFor(header);
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(echoed).toBe(id);
+    },
+  );
 });
 
 describe('REDACTED_PATHS', () => {

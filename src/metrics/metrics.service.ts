@@ -123,20 +123,30 @@ export class MetricsService implements OnModuleDestroy {
           if (state) set(this, state);
         },
       });
-    gauge('users', 'Users by state: on_clerk (linked to a Clerk account) or legacy (not yet)', (g, s) => {
-      g.set({ state: 'on_clerk' }, s.usersOnClerk);
-      g.set({ state: 'legacy' }, s.usersLegacy);
-    }, ['state']);
+    gauge(
+      'users',
+      'Users by state: on_clerk (linked to a Clerk account) or legacy (not yet)',
+      (g, s) => {
+        g.set({ state: 'on_clerk' }, s.usersOnClerk);
+        g.set({ state: 'legacy' }, s.usersLegacy);
+      },
+      ['state'],
+    );
     gauge('run_in_progress', 'Migration runs going on now, whichever instance runs them (dry runs aside)', (g, s) =>
       g.set(s.runsInProgress),
     );
     gauge('last_run_timestamp_seconds', 'When the latest run ended, in Unix seconds; 0 before the first', (g, s) =>
       g.set(s.lastRun ? s.lastRun.finishedAt.getTime() / 1000 : 0),
     );
-    gauge('last_run_status', 'How the latest run ended: 1 for its status, 0 for the others', (g, s) => {
-      const statuses = new Set([...RUN_END_STATUSES, ...(s.lastRun ? [s.lastRun.status] : [])]);
-      for (const status of statuses) g.set({ status }, s.lastRun?.status === status ? 1 : 0);
-    }, ['status']);
+    gauge(
+      'last_run_status',
+      'How the latest run ended: 1 for its status, 0 for the others',
+      (g, s) => {
+        const statuses = new Set([...RUN_END_STATUSES, ...(s.lastRun ? [s.lastRun.status] : [])]);
+        for (const status of statuses) g.set({ status }, s.lastRun?.status === status ? 1 : 0);
+      },
+      ['status'],
+    );
   }
 
   login(method: LoginMethod, result: LoginResult): void {

@@ -88,7 +88,12 @@ export class LoginMigration implements BeforeApplicationShutdown {
   }
 
   /** Clerk has an account with this email: plan the person as a run would (link, skip) and carry it out. */
-  private async replan(context: RunContext, item: WorkItem, user: UserEntity, options: Parameters<MigrationPlanner['plan']>[1]): Promise<ItemStatus> {
+  private async replan(
+    context: RunContext,
+    item: WorkItem,
+    user: UserEntity,
+    options: Parameters<MigrationPlanner['plan']>[1],
+  ): Promise<ItemStatus> {
     const [plan] = await this.planner.plan([user], options);
     await this.runs.updateItem(item.itemId, { action: plan.action, reason: plan.reason, clerkUserId: plan.clerkUserId ?? null });
     return this.migrator.execute(context, { ...plan, itemId: item.itemId, ...profileOf(user) });
@@ -98,7 +103,14 @@ export class LoginMigration implements BeforeApplicationShutdown {
   private standingRun(): Promise<MigrationRunEntity> {
     const key = `${STANDING_PREFIX}${new Date().toISOString().slice(0, 10)}`;
     if (this.standing?.key !== key) {
-      const run = this.runs.openStandingRun({ kind: 'login', strategy: this.config.strategy, dryRun: false, startedBy: 'login', options: {}, standingKey: key });
+      const run = this.runs.openStandingRun({
+        kind: 'login',
+        strategy: this.config.strategy,
+        dryRun: false,
+        startedBy: 'login',
+        options: {},
+        standingKey: key,
+      });
       this.standing = { key, run };
       void run
         .then(() => this.runs.closeStandingRuns(STANDING_PREFIX, key))

@@ -77,7 +77,11 @@ export class MigrationLock {
 /** Work done page by page under the lock calls this between pages: a lost lock ends it there. */
 export function assertLockHeld(lock: HeldLock): void {
   if (lock.lost.aborted) {
-    throw new MigrationError(409, MigrationErrorCode.LockLost, 'The migration lock was lost (its database session ended); stopped, run it again to finish');
+    throw new MigrationError(
+      409,
+      MigrationErrorCode.LockLost,
+      'The migration lock was lost (its database session ended); stopped, run it again to finish',
+    );
   }
 }
 

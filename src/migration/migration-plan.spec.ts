@@ -6,14 +6,37 @@ const HASH = '$2b$10$' + 'a'.repeat(53);
 
 function clerkUser(overrides: Partial<ClerkUser> & { email?: string; verified?: boolean } = {}): ClerkUser {
   const { email = 'ada@example.com', verified = true, ...rest } = overrides;
-  return { id: 'user_existing', externalId: null, primaryEmail: email, emails: [{ address: email, verified }], firstName: null, lastName: null, createdAt: 0, lastSignInAt: null, privateMetadata: {}, ...rest };
+  return {
+    id: 'user_existing',
+    externalId: null,
+    primaryEmail: email,
+    emails: [{ address: email, verified }],
+    firstName: null,
+    lastName: null,
+    createdAt: 0,
+    lastSignInAt: null,
+    privateMetadata: {},
+    ...rest,
+  };
 }
 
 function context(overrides: Partial<PlanContext> = {}): PlanContext {
-  return { strategy: 'password', onExisting: 'link', clerkUsers: [], emailCounts: new Map(), clerkIdsLinkedLocally: new Set(), ...overrides };
+  return {
+    strategy: 'password',
+    onExisting: 'link',
+    clerkUsers: [],
+    emailCounts: new Map(),
+    clerkIdsLinkedLocally: new Set(),
+    ...overrides,
+  };
 }
 
-const user = (overrides: Partial<PlanInput> = {}): PlanInput => ({ userId: 'u-1', email: 'ada@example.com', passwordHash: HASH, ...overrides });
+const user = (overrides: Partial<PlanInput> = {}): PlanInput => ({
+  userId: 'u-1',
+  email: 'ada@example.com',
+  passwordHash: HASH,
+  ...overrides,
+});
 const planOne = (input: PlanInput, ctx = context()) => planBatch([input], ctx)[0];
 
 describe('planBatch', () => {
@@ -33,12 +56,20 @@ describe('planBatch', () => {
     ['phpass', '$P$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0'],
     ['md5', '5f4dcc3b5aa765d61d8327deb882cf99'],
   ])('creates a user with a %s hash, importing it under that hasher', (hasher, passwordHash) => {
-    expect(planOne(user({ passwordHash }))).toEqual(expect.objectContaining({ action: 'create', reason: `${hasher}_digest`, passwordDigest: passwordHash, passwordHasher: hasher }));
+    expect(planOne(user({ passwordHash }))).toEqual(
+      expect.objectContaining({ action: 'create', reason: `${hasher}_digest`, passwordDigest: passwordHash, passwordHasher: hasher }),
+    );
   });
 
   it('hands Clerk the digest in the form it documents: $P$ for phpBB’s $H$, lower-case hex', () => {
-    expect(planOne(user({ passwordHash: '$H$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0' }))).toMatchObject({ passwordDigest: '$P$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0', passwordHasher: 'phpass' });
-    expect(planOne(user({ passwordHash: '5F4DCC3B5AA765D61D8327DEB882CF99' }))).toMatchObject({ passwordDigest: '5f4dcc3b5aa765d61d8327deb882cf99', passwordHasher: 'md5' });
+    expect(planOne(user({ passwordHash: '$H$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0' }))).toMatchObject({
+      passwordDigest: '$P$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0',
+      passwordHasher: 'phpass',
+    });
+    expect(planOne(user({ passwordHash: '5F4DCC3B5AA765D61D8327DEB882CF99' }))).toMatchObject({
+      passwordDigest: '5f4dcc3b5aa765d61d8327deb882cf99',
+      passwordHasher: 'md5',
+    });
   });
 
   it.each([
@@ -59,9 +90,12 @@ describe('planBatch', () => {
     expect(planned).not.toHaveProperty('passwordDigest');
   });
 
-  it.each(['not-an-email', 'two@@example.com', 'spa ce@example.com', `${'x'.repeat(250)}@example.com`, ''])('refuses the email %j as invalid', (email) => {
-    expect(planOne(user({ email }))).toMatchObject({ action: 'invalid', reason: 'invalid_email' });
-  });
+  it.each(['not-an-email', 'two@@example.com', 'spa ce@example.com', `${'x'.repeat(250)}@example.com`, ''])(
+    'refuses the email %j as invalid',
+    (email) => {
+      expect(planOne(user({ email }))).toMatchObject({ action: 'invalid', reason: 'invalid_email' });
+    },
+  );
 
   it('refuses emails that differ only in case from another user', () => {
     const ctx = context({ emailCounts: new Map([['ada@example.com', 2]]) });
@@ -70,19 +104,33 @@ describe('planBatch', () => {
 
   it('links the Clerk account that carries our user_id, whatever its email', () => {
     const ours = clerkUser({ id: 'user_ours', externalId: 'u-1', email: 'changed@example.com' });
-    expect(planOne(user(), context({ clerkUsers: [ours] }))).toMatchObject({ action: 'link', reason: 'external_id', clerkUserId: 'user_ours' });
+    expect(planOne(user(), context({ clerkUsers: [ours] }))).toMatchObject({
+      action: 'link',
+      reason: 'external_id',
+      clerkUserId: 'user_ours',
+    });
   });
 
   it('links an existing Clerk account with the same verified email, ignoring case', () => {
     const existing = clerkUser({ email: 'ada@example.com' });
-    expect(planOne(user({ email: 'ADA@example.com' }), context({ clerkUsers: [existing] }))).toMatchObject({ action: 'link', reason: 'email', clerkUserId: 'user_existing' });
+    expect(planOne(user({ email: 'ADA@example.com' }), context({ clerkUsers: [existing] }))).toMatchObject({
+      action: 'link',
+      reason: 'email',
+      clerkUserId: 'user_existing',
+    });
   });
 
   it('skips, never duplicates, an existing account it must not link', () => {
     const skipOf = (ctx: PlanContext) => planOne(user(), ctx);
-    expect(skipOf(context({ clerkUsers: [clerkUser({ verified: false })] }))).toMatchObject({ action: 'skip', reason: 'clerk_email_unverified' });
+    expect(skipOf(context({ clerkUsers: [clerkUser({ verified: false })] }))).toMatchObject({
+      action: 'skip',
+      reason: 'clerk_email_unverified',
+    });
     expect(skipOf(context({ clerkUsers: [clerkUser()], onExisting: 'skip' }))).toMatchObject({ action: 'skip', reason: 'exists_in_clerk' });
-    expect(skipOf(context({ clerkUsers: [clerkUser({ externalId: 'u-someone-else' })] }))).toMatchObject({ action: 'skip', reason: 'clerk_account_of_another_user' });
+    expect(skipOf(context({ clerkUsers: [clerkUser({ externalId: 'u-someone-else' })] }))).toMatchObject({
+      action: 'skip',
+      reason: 'clerk_account_of_another_user',
+    });
     expect(skipOf(context({ clerkUsers: [clerkUser()], clerkIdsLinkedLocally: new Set(['user_existing']) }))).toMatchObject({
       action: 'skip',
       reason: 'clerk_account_linked_to_another_user',
@@ -94,6 +142,10 @@ describe('planBatch with accounts already held locally', () => {
   it('skips a Clerk account carrying our user_id when another local user already holds it', () => {
     const ours = clerkUser({ id: 'user_ours', externalId: 'u-1' });
     const ctx = context({ clerkUsers: [ours], clerkIdsLinkedLocally: new Set(['user_ours']) });
-    expect(planOne(user(), ctx)).toMatchObject({ action: 'skip', reason: 'clerk_account_linked_to_another_user', clerkUserId: 'user_ours' });
+    expect(planOne(user(), ctx)).toMatchObject({
+      action: 'skip',
+      reason: 'clerk_account_linked_to_another_user',
+      clerkUserId: 'user_ours',
+    });
   });
 });

@@ -68,7 +68,13 @@ function planUser(user: PlanInput, context: PlanContext, ours: ClerkUser | undef
   // A hash Clerk cannot import is never sent under a wrong hasher; an invitation needs no hash at all.
   if (context.strategy === 'invite') return { ...base, action: 'invite', reason: imported ? 'strategy_invite' : 'unsupported_hash' };
   if (!imported) return { ...base, action: 'invalid', reason: 'unsupported_hash' };
-  return { ...base, action: 'create', reason: `${imported.hasher}_digest`, passwordDigest: imported.digest, passwordHasher: imported.hasher };
+  return {
+    ...base,
+    action: 'create',
+    reason: `${imported.hasher}_digest`,
+    passwordDigest: imported.digest,
+    passwordHasher: imported.hasher,
+  };
 }
 
 /** The seed's "Email already exists in Clerk": link it when that is safe, never create a second one. */

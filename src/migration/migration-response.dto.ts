@@ -97,7 +97,7 @@ export class RollbackReportDto {
   signedInSince: number;
   @ApiProperty({ description: 'Accounts and links kept because their owner has no password hash left (they would be locked out)' })
   keptWithoutPassword: number;
-  @ApiProperty({ description: "Pending invitations of the run revoked (in a preview: on record, revoked if still pending)" })
+  @ApiProperty({ description: 'Pending invitations of the run revoked (in a preview: on record, revoked if still pending)' })
   invitationsRevoked: number;
   @ApiProperty({ description: "Accounts the run's records call created that carry no marker of this run: never deleted" })
   notDeletedUnmarked: number;

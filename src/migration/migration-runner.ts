@@ -60,7 +60,13 @@ export class MigrationRunner implements BeforeApplicationShutdown {
    * Runs to the end and releases the lock, whatever happens; never rejects. While it works, the
    * run's heartbeat tells other processes it is alive; if the lock is lost, it stops taking users.
    */
-  execute(run: MigrationRunEntity, lock: HeldLock, source: AsyncIterable<UserEntity[]>, total: number, onProgress?: ProgressListener): Promise<MigrationRunEntity> {
+  execute(
+    run: MigrationRunEntity,
+    lock: HeldLock,
+    source: AsyncIterable<UserEntity[]>,
+    total: number,
+    onProgress?: ProgressListener,
+  ): Promise<MigrationRunEntity> {
     const beat = () => void this.runs.touchHeartbeat(run.id).catch(() => undefined);
     beat();
     const heartbeat = setInterval(beat, HEARTBEAT_INTERVAL_MS);
@@ -143,7 +149,12 @@ export class MigrationRunner implements BeforeApplicationShutdown {
    * The next batch is planned while this one migrates (`readAhead`): otherwise every batch's look-up
    * and inserts would leave the Clerk budget unused, a few per cent of the rate at the limit.
    */
-  private async *workItems(runId: string, options: RunOptions, source: AsyncIterable<UserEntity[]>, stop: AbortSignal): AsyncGenerator<WorkItem> {
+  private async *workItems(
+    runId: string,
+    options: RunOptions,
+    source: AsyncIterable<UserEntity[]>,
+    stop: AbortSignal,
+  ): AsyncGenerator<WorkItem> {
     for await (const batch of readAhead(this.plannedBatches(runId, options, source, stop))) {
       for (const item of batch) {
         if (stop.aborted) return;
@@ -156,7 +167,12 @@ export class MigrationRunner implements BeforeApplicationShutdown {
    * A user some trickle migration has claimed meanwhile gets no item (`insertItems` leaves them
    * out) and is left to it: the two never work on the same person.
    */
-  private async *plannedBatches(runId: string, options: RunOptions, source: AsyncIterable<UserEntity[]>, stop: AbortSignal): AsyncGenerator<WorkItem[]> {
+  private async *plannedBatches(
+    runId: string,
+    options: RunOptions,
+    source: AsyncIterable<UserEntity[]>,
+    stop: AbortSignal,
+  ): AsyncGenerator<WorkItem[]> {
     let remaining = options.limit ?? Number.POSITIVE_INFINITY;
     for await (const users of source) {
       if (stop.aborted || remaining <= 0) return;
@@ -165,7 +181,9 @@ export class MigrationRunner implements BeforeApplicationShutdown {
       const planned = await this.planner.plan(batch, options);
       const itemIds = await this.runs.insertItems(runId, planned, 'pending');
       const byId = new Map(batch.map((u) => [u.userId, u]));
-      yield planned.filter((plan) => itemIds.has(plan.userId)).map((plan) => ({ ...plan, itemId: itemIds.get(plan.userId)!, ...profileOf(byId.get(plan.userId)!) }));
+      yield planned
+        .filter((plan) => itemIds.has(plan.userId))
+        .map((plan) => ({ ...plan, itemId: itemIds.get(plan.userId)!, ...profileOf(byId.get(plan.userId)!) }));
     }
   }
 
@@ -200,18 +218,34 @@ export class MigrationRunner implements BeforeApplicationShutdown {
       for (const item of items) {
         const itemContext = { ...context, runId: item.runId };
         const clerkUserId = byExternalId.get(item.userId);
-        if (clerkUserId) await this.migrator.link(itemContext, { itemId: item.id, userId: item.userId, reason: 'reconciled' }, clerkUserId, true, item.action === 'invite');
+        if (clerkUserId)
+          await this.migrator.link(
+            itemContext,
+            { itemId: item.id, userId: item.userId, reason: 'reconciled' },
+            clerkUserId,
+            true,
+            item.action === 'invite',
+          );
         else await this.runs.updateItem(item.id, { status: 'failed', errorCode: item.errorCode ?? 'not_created' });
       }
     }
   }
 
-  private async finish(run: MigrationRunEntity, status: RunStatus, error: { code: string; message: string } | undefined, dependentRows: object): Promise<MigrationRunEntity> {
+  private async finish(
+    run: MigrationRunEntity,
+    status: RunStatus,
+    error: { code: string; message: string } | undefined,
+    dependentRows: object,
+  ): Promise<MigrationRunEntity> {
     const itemCounts = await this.runs.countItems(run.id);
     if (status === 'completed' && ((itemCounts.failed ?? 0) > 0 || (itemCounts.creating ?? 0) > 0)) status = 'completed_with_errors';
     const finished = await this.runs.finishRun(run.id, status, error);
     await this.runs.updateRun(run.id, { counts: { ...finished.counts, dependentRows } });
-    await this.audit.record({ actor: run.startedBy, action: AuditAction.RunFinished, details: { runId: run.id, status, counts: itemCounts, error } });
+    await this.audit.record({
+      actor: run.startedBy,
+      action: AuditAction.RunFinished,
+      details: { runId: run.id, status, counts: itemCounts, error },
+    });
     return { ...finished, counts: { ...finished.counts, dependentRows } };
   }
 }

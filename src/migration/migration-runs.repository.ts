@@ -55,7 +55,9 @@ export class MigrationRunsRepository {
   async createRun(run: NewRun): Promise<MigrationRunEntity> {
     const repo = this.dataSource.getRepository(MigrationRunEntity);
     const now = new Date();
-    return repo.save(repo.create({ ...run, standingKey: run.standingKey ?? null, status: 'running', counts: {}, startedAt: now, heartbeatAt: now }));
+    return repo.save(
+      repo.create({ ...run, standingKey: run.standingKey ?? null, status: 'running', counts: {}, startedAt: now, heartbeatAt: now }),
+    );
   }
 
   /** The open run with this standing key, created by whichever process asks first. */
@@ -158,7 +160,19 @@ export class MigrationRunsRepository {
         WHERE $2::varchar = 'planned' OR NOT EXISTS (SELECT 1 FROM users p WHERE p.user_id = u.user_id AND p.clerk_user_id IS NOT NULL)
        ON CONFLICT DO NOTHING
        RETURNING id, user_id`,
-      [runId, status, JSON.stringify(planned.map((p) => ({ user_id: p.userId, email: p.email, action: p.action, clerk_user_id: p.clerkUserId ?? null, reason: p.reason })))],
+      [
+        runId,
+        status,
+        JSON.stringify(
+          planned.map((p) => ({
+            user_id: p.userId,
+            email: p.email,
+            action: p.action,
+            clerk_user_id: p.clerkUserId ?? null,
+            reason: p.reason,
+          })),
+        ),
+      ],
     );
     return new Map(rows.map((row) => [row.user_id, String(row.id)]));
   }

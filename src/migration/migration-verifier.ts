@@ -42,7 +42,10 @@ export class MigrationVerifier {
     for (;;) {
       const batch = await this.users.linkedUsersAfter(after, MAX_LOOKUP_BATCH);
       if (batch.length === 0) break;
-      await this.verifyBatch(batch.map((u) => ({ userId: u.userId, clerkUserId: u.clerkUserId! })), report);
+      await this.verifyBatch(
+        batch.map((u) => ({ userId: u.userId, clerkUserId: u.clerkUserId! })),
+        report,
+      );
       after = batch[batch.length - 1].userId;
     }
     report.dependentRows = await this.dependents.count();
@@ -67,7 +70,8 @@ export class MigrationVerifier {
       // Rare: accounts linked by email may have no external id. One look-up each.
       const account = await this.clerk.getUser(clerkUserId);
       if (!account) report.problems.push({ userId, clerkUserId, problem: 'missing_in_clerk' });
-      else if (account.externalId) report.problems.push({ userId, clerkUserId, problem: 'external_id_mismatch', detail: `external_id is ${account.externalId}` });
+      else if (account.externalId)
+        report.problems.push({ userId, clerkUserId, problem: 'external_id_mismatch', detail: `external_id is ${account.externalId}` });
       else {
         report.withoutExternalId += 1;
         report.verified += 1;

@@ -25,7 +25,10 @@ export class MigrateRequestDto {
   @Max(100_000_000)
   limit?: number;
 
-  @ApiPropertyOptional({ default: false, description: 'Also plan users reported invalid whose row has not changed since (left out otherwise)' })
+  @ApiPropertyOptional({
+    default: false,
+    description: 'Also plan users reported invalid whose row has not changed since (left out otherwise)',
+  })
   @IsOptional()
   @IsBoolean()
   retryInvalid?: boolean;

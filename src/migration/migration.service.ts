@@ -101,8 +101,16 @@ export class MigrationService {
   /** Plans every legacy user (or one) with batched Clerk look-ups; writes nothing to Clerk or `users`. */
   async dryRun(request: Omit<MigrateRequest, 'kind'>): Promise<DryRunReport> {
     const options = this.runOptions(request);
-    const source = request.email ? this.single(await this.legacyUserByEmail(request.email)) : this.users.legacyUsersInBatches(this.config.batchSize, legacyFilter(request, options.strategy));
-    const run = await this.runs.createRun({ kind: 'dry_run', strategy: options.strategy, dryRun: true, startedBy: request.actor, options: { ...options } });
+    const source = request.email
+      ? this.single(await this.legacyUserByEmail(request.email))
+      : this.users.legacyUsersInBatches(this.config.batchSize, legacyFilter(request, options.strategy));
+    const run = await this.runs.createRun({
+      kind: 'dry_run',
+      strategy: options.strategy,
+      dryRun: true,
+      startedBy: request.actor,
+      options: { ...options },
+    });
     const sample: PlannedUserView[] = [];
     const byPasswordFormat = passwordFormatCounts();
     let remaining = options.limit ?? Number.POSITIVE_INFINITY;
@@ -232,7 +240,12 @@ export class MigrationService {
    */
   async acquireLock(): Promise<HeldLock> {
     const lock = await this.lock.tryAcquire();
-    if (!lock) throw new MigrationError(409, MigrationErrorCode.RunInProgress, 'Another migration run or rollback is in progress; wait for it to finish');
+    if (!lock)
+      throw new MigrationError(
+        409,
+        MigrationErrorCode.RunInProgress,
+        'Another migration run or rollback is in progress; wait for it to finish',
+      );
     try {
       await this.waitForStoppingRuns();
       return lock;
@@ -248,7 +261,11 @@ export class MigrationService {
       const live = await this.runs.liveRuns();
       if (live.length === 0) return;
       if (Date.now() > deadline) {
-        throw new MigrationError(409, MigrationErrorCode.RunInProgress, `Run ${live.join(', ')} lost its lock and is still stopping; try again shortly`);
+        throw new MigrationError(
+          409,
+          MigrationErrorCode.RunInProgress,
+          `Run ${live.join(', ')} lost its lock and is still stopping; try again shortly`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
@@ -257,7 +274,14 @@ export class MigrationService {
   /** A sweep's run carries its slot as standing key: a second instance sweeping the same slot is refused here. */
   private async createRun(request: MigrateRequest, kind: RunKind, options: RunOptions): Promise<MigrationRunEntity> {
     const standingKey = kind === 'sweep' && request.sweepSlot ? `sweep:${request.sweepSlot}` : undefined;
-    const run = { kind, strategy: options.strategy, dryRun: false, startedBy: request.actor, options: { ...options, email: request.email }, standingKey };
+    const run = {
+      kind,
+      strategy: options.strategy,
+      dryRun: false,
+      startedBy: request.actor,
+      options: { ...options, email: request.email },
+      standingKey,
+    };
     return this.runs.createRun(run).catch((error: { code?: string }) => {
       if (standingKey && error.code === '23505') {
         throw new MigrationError(409, MigrationErrorCode.SweepAlreadyDone, `Another instance has already swept ${request.sweepSlot}`);
@@ -267,7 +291,11 @@ export class MigrationService {
   }
 
   private runOptions(request: Pick<MigrateRequest, 'strategy' | 'limit'>): RunOptions {
-    return { strategy: request.strategy ?? this.config.strategy, onExisting: this.config.onExisting, ...(request.limit ? { limit: request.limit } : {}) };
+    return {
+      strategy: request.strategy ?? this.config.strategy,
+      onExisting: this.config.onExisting,
+      ...(request.limit ? { limit: request.limit } : {}),
+    };
   }
 
   private async legacyUserByEmail(email: string): Promise<UserEntity> {

@@ -36,7 +36,11 @@ export class PasswordCleanup {
 
   assertConfirmed(request: CleanupRequest): void {
     if (!request.dryRun && !request.confirm) {
-      throw new MigrationError(400, MigrationErrorCode.ConfirmationRequired, 'Removing password hashes cannot be undone: confirm it explicitly (--yes, or "confirm": true)');
+      throw new MigrationError(
+        400,
+        MigrationErrorCode.ConfirmationRequired,
+        'Removing password hashes cannot be undone: confirm it explicitly (--yes, or "confirm": true)',
+      );
     }
   }
 
@@ -53,7 +57,11 @@ export class PasswordCleanup {
     );
     const report = { dryRun: request.dryRun, removed, waitingForClerkSignIn: left.waiting, notOnClerk: left.legacy };
     if (!request.dryRun) {
-      await this.audit.record({ actor: request.actor, action: AuditAction.PasswordsCleanedUp, details: { removed, waitingForClerkSignIn: report.waitingForClerkSignIn } });
+      await this.audit.record({
+        actor: request.actor,
+        action: AuditAction.PasswordsCleanedUp,
+        details: { removed, waitingForClerkSignIn: report.waitingForClerkSignIn },
+      });
     }
     return report;
   }
@@ -81,7 +89,10 @@ export class PasswordCleanup {
            SELECT user_id FROM removed`,
           [BATCH],
         );
-        await this.audit.recordMany(rows.map((row) => ({ userId: row.user_id, actor, action: AuditAction.PasswordRemoved })), manager);
+        await this.audit.recordMany(
+          rows.map((row) => ({ userId: row.user_id, actor, action: AuditAction.PasswordRemoved })),
+          manager,
+        );
         return rows.length;
       });
       removed += count;

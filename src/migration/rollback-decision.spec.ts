@@ -27,7 +27,10 @@ describe('decideRollback', () => {
 
   it('deletes the run’s account of a person without a password who is linked to another account meanwhile', () => {
     expect(decideRollback(subject({ hasPassword: false, currentLink: 'user_other' }), true)).toEqual({
-      kind: 'undo', unlink: false, deleteAccount: true, revokeInvitation: false,
+      kind: 'undo',
+      unlink: false,
+      deleteAccount: true,
+      revokeInvitation: false,
     });
   });
 
@@ -38,7 +41,10 @@ describe('decideRollback', () => {
 
   it('finishes the unlink of an account an earlier attempt already deleted', () => {
     expect(decideRollback(subject({ hasPassword: false, alreadyDeleted: true }), true)).toEqual({
-      kind: 'undo', unlink: true, deleteAccount: false, revokeInvitation: false,
+      kind: 'undo',
+      unlink: true,
+      deleteAccount: false,
+      revokeInvitation: false,
     });
   });
 

@@ -67,8 +67,17 @@ export class RunRollback {
     try {
       const run = await this.rollbackableRun(request.runId);
       const report: RollbackReport = {
-        runId: run.id, dryRun: request.dryRun, unlinked: 0, deletedFromClerk: 0, leftAlone: 0, signedInSince: 0,
-        keptWithoutPassword: 0, invitationsRevoked: 0, notDeletedUnmarked: 0, kept: [], failed: [],
+        runId: run.id,
+        dryRun: request.dryRun,
+        unlinked: 0,
+        deletedFromClerk: 0,
+        leftAlone: 0,
+        signedInSince: 0,
+        keptWithoutPassword: 0,
+        invitationsRevoked: 0,
+        notDeletedUnmarked: 0,
+        kept: [],
+        failed: [],
       };
       await this.eachPage(
         (afterId) => (assertLockHeld(lock), this.runs.findLinkedItems(run.id, afterId, PAGE)),
@@ -110,7 +119,7 @@ export class RunRollback {
     request: RollbackRequest,
     report: RollbackReport,
   ): Promise<void> {
-    for (let afterId = '0'; ; ) {
+    for (let afterId = '0'; ;) {
       const items = await page(afterId);
       if (items.length === 0) return;
       for (const subject of await weigh(items)) await this.rollbackOne(subject, request, report);

@@ -93,7 +93,8 @@ export class UserMigrator {
       });
       clerkUserId = created.id;
     } catch (error) {
-      if (options.onEmailTaken && error instanceof ClerkGatewayError && error.kind === ClerkErrorKind.Conflict) return options.onEmailTaken();
+      if (options.onEmailTaken && error instanceof ClerkGatewayError && error.kind === ClerkErrorKind.Conflict)
+        return options.onEmailTaken();
       return this.createFailed(run, item, error);
     }
     const status = await this.link(run, item, clerkUserId, true, item.action === 'invite');
@@ -108,7 +109,11 @@ export class UserMigrator {
       case ClerkErrorKind.Unauthorized:
       case ClerkErrorKind.NotConfigured:
         await this.settle(run, item, 'failed', { errorCode: MigrationErrorCode.ClerkUnauthorized, errorMessage: error.message });
-        throw new MigrationError(502, MigrationErrorCode.ClerkUnauthorized, `Clerk refused the secret key (CLERK_SECRET_KEY): ${error.message}`);
+        throw new MigrationError(
+          502,
+          MigrationErrorCode.ClerkUnauthorized,
+          `Clerk refused the secret key (CLERK_SECRET_KEY): ${error.message}`,
+        );
       case ClerkErrorKind.Conflict:
         // Someone gave Clerk this email between our look-up and the create; never make a second account.
         return this.settle(run, item, 'skipped', { ...details, errorCode: 'exists_in_clerk' });
@@ -139,7 +144,13 @@ export class UserMigrator {
         const current = won ? clerkUserId : (await this.users.findById(item.userId, manager))?.clerkUserId;
         if (current !== clerkUserId) return 'linked_meanwhile' as const;
         const status = createdInClerk ? 'created' : 'linked';
-        await this.settle(run, item, status, { clerkUserId, createdInClerk, ...(invite ? { invitationStatus: 'pending' as const } : {}) }, manager);
+        await this.settle(
+          run,
+          item,
+          status,
+          { clerkUserId, createdInClerk, ...(invite ? { invitationStatus: 'pending' as const } : {}) },
+          manager,
+        );
         return status;
       })
       .catch((error: { code?: string }) => {
@@ -150,8 +161,15 @@ export class UserMigrator {
     if (outcome === 'created' || outcome === 'linked') return outcome;
     if (createdInClerk) await this.removeOrphan(clerkUserId);
     return outcome === 'account_taken'
-      ? this.settle(run, item, 'skipped', { clerkUserId, errorCode: 'clerk_account_linked_to_another_user', errorMessage: 'Another local user is already linked to this Clerk account' })
-      : this.settle(run, item, 'skipped', { errorCode: 'already_linked', errorMessage: 'The user was linked to another Clerk account meanwhile' });
+      ? this.settle(run, item, 'skipped', {
+          clerkUserId,
+          errorCode: 'clerk_account_linked_to_another_user',
+          errorMessage: 'Another local user is already linked to this Clerk account',
+        })
+      : this.settle(run, item, 'skipped', {
+          errorCode: 'already_linked',
+          errorMessage: 'The user was linked to another Clerk account meanwhile',
+        });
   }
 
   /** Sends the invitation of a created user and records how it went; true when Clerk took it. */
@@ -192,7 +210,12 @@ export class UserMigrator {
       const action = AUDIT_BY_STATUS[status];
       if (action) {
         await this.audit.record(
-          { userId: item.userId, actor: run.actor, action, details: { runId: run.runId, reason: changes.errorCode ?? item.reason, clerkUserId: changes.clerkUserId ?? undefined } },
+          {
+            userId: item.userId,
+            actor: run.actor,
+            action,
+            details: { runId: run.runId, reason: changes.errorCode ?? item.reason, clerkUserId: changes.clerkUserId ?? undefined },
+          },
           tx,
         );
       }

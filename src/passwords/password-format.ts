@@ -5,14 +5,7 @@ import { timingSafeEqual } from 'node:crypto';
  * `password_hasher` that imports it (DESIGN.md, "Password formats").
  */
 export type PasswordFormatName =
-  | 'bcrypt'
-  | 'argon2id'
-  | 'argon2i'
-  | 'pbkdf2_sha256_django'
-  | 'bcrypt_sha256_django'
-  | 'phpass'
-  | 'md5'
-  | 'sha256';
+  'bcrypt' | 'argon2id' | 'argon2i' | 'pbkdf2_sha256_django' | 'bcrypt_sha256_django' | 'phpass' | 'md5' | 'sha256';
 
 /** The values of Clerk's `password_hasher` that we send; a subset of what `@clerk/backend` accepts. */
 export type ClerkPasswordHasher = PasswordFormatName;

@@ -44,7 +44,11 @@ describe('digests that are of a known shape but broken', () => {
     ['bcrypt', '$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeX', 'U*U'],
     ['argon2id with no memory', '$argon2id$v=19$m=0,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4', 'password'],
     ['argon2i with an altered hash', '$argon2i$v=19$m=256,t=2,p=1$c29tZXNhbHQ$iekCn0Y3spW+sCcFanM2xBT63UP2sghkUoHLIUpWRS9', 'password'],
-    ['Django pbkdf2 with more iterations than PBKDF2 takes', 'pbkdf2_sha256$9999999999$seasalt$CWWFdHOWwPnki7HvkcqN9iA2T3KLW1cf2uZ5kvArtVY=', 'lètmein'],
+    [
+      'Django pbkdf2 with more iterations than PBKDF2 takes',
+      'pbkdf2_sha256$9999999999$seasalt$CWWFdHOWwPnki7HvkcqN9iA2T3KLW1cf2uZ5kvArtVY=',
+      'lètmein',
+    ],
     ['Django pbkdf2 with an altered key', 'pbkdf2_sha256$10000$seasalt$CWWFdHOWwPnki7HvkcqN9iA2T3KLW1cf2uZ5kvBrtVY=', 'lètmein'],
     ['Django bcrypt_sha256', 'bcrypt_sha256$$2b$04$LZSJchsWG/DrBy1erNs4eeYo6tZNlLFQmONdxN9HPesa1EyXVcTXK', 'ExjGmyUT73bFoT'],
     ['phpass with an altered checksum', '$P$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L1', 'test12345'],
@@ -59,12 +63,15 @@ describe('digests that are of a known shape but broken', () => {
 });
 
 describe('hashes Clerk cannot import', () => {
-  it.each(UNSUPPORTED_HASHES.map((u) => [u.label, u.hash]))('%s is of no format, verifies nothing and is never imported', async (_label, hash) => {
-    expect(detectPasswordFormat(hash)).toBeNull();
-    expect(passwordFormatLabel(hash)).toBe('unsupported');
-    expect(clerkPasswordImport(hash)).toBeNull();
-    await expect(verifyPassword('anything', hash)).resolves.toBe(false);
-  });
+  it.each(UNSUPPORTED_HASHES.map((u) => [u.label, u.hash]))(
+    '%s is of no format, verifies nothing and is never imported',
+    async (_label, hash) => {
+      expect(detectPasswordFormat(hash)).toBeNull();
+      expect(passwordFormatLabel(hash)).toBe('unsupported');
+      expect(clerkPasswordImport(hash)).toBeNull();
+      await expect(verifyPassword('anything', hash)).resolves.toBe(false);
+    },
+  );
 
   it('labels a missing hash as none', () => {
     expect(passwordFormatLabel(null)).toBe('none');
@@ -84,8 +91,14 @@ describe('the forms Clerk documents', () => {
   });
 
   it('recognises the argon2 examples of Clerk’s own documentation', () => {
-    expect(detectPasswordFormat('$argon2i$v=19$m=4096,t=3,p=1$4t6CL3P7YiHBtwESXawI8Hm20zJj4cs7/4/G3c187e0$m7RQFczcKr5bIR0IIxbpO2P0tyrLjf3eUW3M3QSwnLc')?.name).toBe('argon2i');
-    expect(detectPasswordFormat('$argon2id$v=19$m=64,t=4,p=8$Z2liZXJyaXNo$iGXEpMBTDYQ8G/71tF0qGjxRHEmR3gpGULcE93zUJVU')?.name).toBe('argon2id');
+    expect(
+      detectPasswordFormat(
+        '$argon2i$v=19$m=4096,t=3,p=1$4t6CL3P7YiHBtwESXawI8Hm20zJj4cs7/4/G3c187e0$m7RQFczcKr5bIR0IIxbpO2P0tyrLjf3eUW3M3QSwnLc',
+      )?.name,
+    ).toBe('argon2i');
+    expect(detectPasswordFormat('$argon2id$v=19$m=64,t=4,p=8$Z2liZXJyaXNo$iGXEpMBTDYQ8G/71tF0qGjxRHEmR3gpGULcE93zUJVU')?.name).toBe(
+      'argon2id',
+    );
   });
 
   it('refuses argon2 of another version than 19, which Clerk would misread', () => {
@@ -99,7 +112,9 @@ describe('phpass', () => {
   });
 
   it('checks many passwords at once on its worker threads, each with its own answer', async () => {
-    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => verifyPassword(i % 2 === 0 ? 'test12345' : `nope-${i}`, '$P$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0')));
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => verifyPassword(i % 2 === 0 ? 'test12345' : `nope-${i}`, '$P$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0')),
+    );
     expect(answers).toEqual([true, false, true, false, true, false, true, false]);
   });
 });

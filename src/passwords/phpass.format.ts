@@ -13,7 +13,11 @@ interface PhpassSetting {
 
 function parseSetting(hash: string): PhpassSetting {
   // phpass accepts 2^7 to 2^30 rounds; the shape has already held the character to that range.
-  return { setting: hash.slice(0, SETTING_LENGTH), salt: Buffer.from(hash.slice(4, SETTING_LENGTH), 'utf8'), count: 2 ** ITOA64.indexOf(hash[3]) };
+  return {
+    setting: hash.slice(0, SETTING_LENGTH),
+    salt: Buffer.from(hash.slice(4, SETTING_LENGTH), 'utf8'),
+    count: 2 ** ITOA64.indexOf(hash[3]),
+  };
 }
 
 /** phpass's own base64 (`encode64`): little-endian groups of three bytes, its own alphabet, no padding. */
@@ -52,5 +56,6 @@ export const phpassFormat: PasswordFormat = {
       const { setting, salt, count } = parseSetting(hash);
       return matches(hash, setting, await phpassStretchOffThread(salt, Buffer.from(password, 'utf8'), count));
     }),
-  verifySync: (password, hash) => falseOnErrorSync(() => equalInConstantTime(Buffer.from(phpassCrypt(password, hash), 'utf8'), Buffer.from(hash, 'utf8'))),
+  verifySync: (password, hash) =>
+    falseOnErrorSync(() => equalInConstantTime(Buffer.from(phpassCrypt(password, hash), 'utf8'), Buffer.from(hash, 'utf8'))),
 };

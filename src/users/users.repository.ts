@@ -119,7 +119,6 @@ export class UsersRepository {
     return this.repo().findOneBy({ clerkUserId });
   }
 
-
   /**
    * Links a Clerk account only if the user is still unlinked (compare-and-set): of two writers
    * racing for the same user, exactly one wins. Returns whether this call linked it.
@@ -225,10 +224,9 @@ export class UsersRepository {
   /** Which of these Clerk ids some local user is linked to. */
   async linkedClerkIds(clerkUserIds: string[]): Promise<Set<string>> {
     if (clerkUserIds.length === 0) return new Set();
-    const rows: { clerk_user_id: string }[] = await this.dataSource.query(
-      'SELECT clerk_user_id FROM users WHERE clerk_user_id = ANY($1)',
-      [clerkUserIds],
-    );
+    const rows: { clerk_user_id: string }[] = await this.dataSource.query('SELECT clerk_user_id FROM users WHERE clerk_user_id = ANY($1)', [
+      clerkUserIds,
+    ]);
     return new Set(rows.map((row) => row.clerk_user_id));
   }
 

@@ -12,14 +12,25 @@ const newEmail = () => `gw-${randomUUID()}@example.com`;
 
 function config(overrides: Partial<ClerkConfig> = {}): ClerkConfig {
   return {
-    secretKey: emulator.secretKey, apiUrl: emulator.url, jwtKey: undefined, authorizedParties: [],
-    rateLimitPerSecond: 1000, requestTimeoutMs: 2000, maxAttempts: 3, retryBaseDelayMs: 10, retryMaxDelayMs: 50, clockSkewMs: 5000,
+    secretKey: emulator.secretKey,
+    apiUrl: emulator.url,
+    jwtKey: undefined,
+    authorizedParties: [],
+    rateLimitPerSecond: 1000,
+    requestTimeoutMs: 2000,
+    maxAttempts: 3,
+    retryBaseDelayMs: 10,
+    retryMaxDelayMs: 50,
+    clockSkewMs: 5000,
     ...overrides,
   };
 }
 
 async function failure(promise: Promise<unknown>): Promise<ClerkGatewayError> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!(err instanceof ClerkGatewayError)) throw new Error(`expected a ClerkGatewayError, got ${String(err)}`);
   return err;
 }
@@ -35,7 +46,14 @@ describe('ClerkSdkGateway operations', () => {
     const gateway = ClerkSdkGateway.fromConfig(config());
     const email = newEmail();
     const externalId = randomUUID();
-    const user = await gateway.createUser({ externalId, email: email.toUpperCase(), firstName: 'Ada', lastName: 'Lovelace', passwordDigest: digest, passwordHasher: 'bcrypt' });
+    const user = await gateway.createUser({
+      externalId,
+      email: email.toUpperCase(),
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      passwordDigest: digest,
+      passwordHasher: 'bcrypt',
+    });
     expect(user).toMatchObject({ externalId, primaryEmail: email, emails: [{ address: email, verified: true }], firstName: 'Ada' });
     expect(await gateway.findUsersByEmails([email, newEmail()])).toEqual([user]);
     expect(await gateway.findUsersByExternalIds([externalId])).toEqual([user]);
@@ -51,14 +69,21 @@ describe('ClerkSdkGateway operations', () => {
 
   it('carries the sign-up time as created_at and the metadata as given, through the SDK', async () => {
     const createdAt = new Date('2019-03-14T15:09:26.535Z');
-    const user = await ClerkSdkGateway.fromConfig(config()).createUser({ externalId: randomUUID(), email: newEmail(), publicMetadata: { role: 'admin' }, createdAt });
+    const user = await ClerkSdkGateway.fromConfig(config()).createUser({
+      externalId: randomUUID(),
+      email: newEmail(),
+      publicMetadata: { role: 'admin' },
+      createdAt,
+    });
     expect(user.createdAt).toBe(createdAt.getTime());
     expect(emulator.users()[0]).toMatchObject({ created_at: createdAt.getTime(), public_metadata: { role: 'admin' } });
   });
 
   it('never sends a digest without its hasher', async () => {
     const gateway = ClerkSdkGateway.fromConfig(config());
-    await expect(gateway.createUser({ externalId: randomUUID(), email: newEmail(), passwordDigest: digest })).rejects.toThrow(/password hasher/);
+    await expect(gateway.createUser({ externalId: randomUUID(), email: newEmail(), passwordDigest: digest })).rejects.toThrow(
+      /password hasher/,
+    );
     expect(emulator.requestCounts()['POST /v1/users']).toBeUndefined();
   });
 
@@ -76,7 +101,12 @@ describe('ClerkSdkGateway operations', () => {
 
   it('creates an invitation carrying our id', async () => {
     const gateway = ClerkSdkGateway.fromConfig(config());
-    const invitation = await gateway.createInvitation({ email: newEmail(), notify: false, ignoreExisting: true, publicMetadata: { userId: 'u-1' } });
+    const invitation = await gateway.createInvitation({
+      email: newEmail(),
+      notify: false,
+      ignoreExisting: true,
+      publicMetadata: { userId: 'u-1' },
+    });
     expect(invitation).toMatchObject({ status: 'pending' });
     expect(emulator.invitations()[0]).toMatchObject({ publicMetadata: { userId: 'u-1' }, notify: false });
   });
@@ -116,13 +146,25 @@ describe('ClerkSdkGateway errors and retries', () => {
     const email = newEmail();
     await gateway.createUser({ externalId: randomUUID(), email });
     const err = await failure(gateway.createUser({ externalId: randomUUID(), email }));
-    expect(err).toMatchObject({ kind: ClerkErrorKind.Conflict, status: 422, clerkCode: 'form_identifier_exists', paramName: 'email_address' });
+    expect(err).toMatchObject({
+      kind: ClerkErrorKind.Conflict,
+      status: 422,
+      clerkCode: 'form_identifier_exists',
+      paramName: 'email_address',
+    });
     expect(err.traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(emulator.requestCounts()['POST /v1/users']).toEqual({ '200': 1, '422': 1 });
   });
 
   it('reports a bad digest as invalid, without retrying', async () => {
-    const err = await failure(ClerkSdkGateway.fromConfig(config()).createUser({ externalId: randomUUID(), email: newEmail(), passwordDigest: 'plain', passwordHasher: 'bcrypt' }));
+    const err = await failure(
+      ClerkSdkGateway.fromConfig(config()).createUser({
+        externalId: randomUUID(),
+        email: newEmail(),
+        passwordDigest: 'plain',
+        passwordHasher: 'bcrypt',
+      }),
+    );
     expect(err).toMatchObject({ kind: ClerkErrorKind.Invalid, clerkCode: 'form_password_digest_invalid_code' });
     expect(emulator.requestCounts()['POST /v1/users']).toEqual({ '422': 1 });
   });
@@ -151,7 +193,12 @@ describe('ClerkSdkGateway errors and retries', () => {
   it('turns a create whose answer was lost into the user it created', async () => {
     emulator.injectFault('lost_response', 1, 'POST /v1/users');
     const externalId = randomUUID();
-    const user = await ClerkSdkGateway.fromConfig(config()).createUser({ externalId, email: newEmail(), passwordDigest: digest, passwordHasher: 'bcrypt' });
+    const user = await ClerkSdkGateway.fromConfig(config()).createUser({
+      externalId,
+      email: newEmail(),
+      passwordDigest: digest,
+      passwordHasher: 'bcrypt',
+    });
     expect(user.externalId).toBe(externalId);
     expect(emulator.users()).toHaveLength(1);
   });

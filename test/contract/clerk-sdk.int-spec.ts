@@ -12,7 +12,10 @@ const digest = hashSync('correct horse battery staple', 4);
 const email = () => `sdk-${randomUUID()}@Example.com`;
 
 async function failure(promise: Promise<unknown>): Promise<ClerkAPIResponseError> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!isClerkAPIResponseError(err)) throw new Error(`expected a ClerkAPIResponseError, got ${String(err)}`);
   return err;
 }
@@ -29,11 +32,23 @@ describe('users', () => {
     const address = email();
     const externalId = randomUUID();
     const user = await clerk.users.createUser({
-      externalId, emailAddress: [address], firstName: 'Ada', lastName: 'Lovelace',
-      passwordDigest: digest, passwordHasher: 'bcrypt', skipPasswordChecks: true, publicMetadata: { userId: externalId },
+      externalId,
+      emailAddress: [address],
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      passwordDigest: digest,
+      passwordHasher: 'bcrypt',
+      skipPasswordChecks: true,
+      publicMetadata: { userId: externalId },
     });
     expect(user.id).toMatch(/^user_[0-9A-Za-z]{27}$/);
-    expect(user).toMatchObject({ externalId, firstName: 'Ada', lastName: 'Lovelace', passwordEnabled: true, publicMetadata: { userId: externalId } });
+    expect(user).toMatchObject({
+      externalId,
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      passwordEnabled: true,
+      publicMetadata: { userId: externalId },
+    });
     expect(user.primaryEmailAddress?.emailAddress).toBe(address.toLowerCase());
     expect(user.primaryEmailAddress?.verification?.status).toBe('verified');
     expect(typeof user.createdAt).toBe('number');
@@ -100,13 +115,20 @@ describe('Clerk rules', () => {
   it.each([
     ['phpass', '$H$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0', 'form_password_digest_invalid_code'],
     ['md5', '5F4DCC3B5AA765D61D8327DEB882CF99', 'form_password_digest_invalid_code'],
-    ['argon2id', '$argon2i$v=19$m=256,t=2,p=1$c29tZXNhbHQ$iekCn0Y3spW+sCcFanM2xBT63UP2sghkUoHLIUpWRS8', 'form_password_digest_invalid_code'],
+    [
+      'argon2id',
+      '$argon2i$v=19$m=256,t=2,p=1$c29tZXNhbHQ$iekCn0Y3spW+sCcFanM2xBT63UP2sghkUoHLIUpWRS8',
+      'form_password_digest_invalid_code',
+    ],
     ['scrypt_firebase', 'hash$salt$signer$separator$8$14', 'form_param_value_invalid'],
-  ] as const)('refuses under %s a digest not in the form Clerk documents for it, or a hasher it does not verify', async (hasher, passwordDigest, code) => {
-    const err = await failure(clerk.users.createUser({ emailAddress: [email()], passwordDigest, passwordHasher: hasher }));
-    expect(err.errors[0].code).toBe(code);
-    expect(emulator.users()).toHaveLength(0);
-  });
+  ] as const)(
+    'refuses under %s a digest not in the form Clerk documents for it, or a hasher it does not verify',
+    async (hasher, passwordDigest, code) => {
+      const err = await failure(clerk.users.createUser({ emailAddress: [email()], passwordDigest, passwordHasher: hasher }));
+      expect(err.errors[0].code).toBe(code);
+      expect(emulator.users()).toHaveLength(0);
+    },
+  );
 
   it('refuses a created_at that is not an RFC 3339 date-time (the SDK sends a Date as one)', async () => {
     const response = await fetch(`${emulator.url}/v1/users`, {
@@ -121,7 +143,10 @@ describe('Clerk rules', () => {
 
   it('refuses a name over 256 characters and a malformed email', async () => {
     const long = await failure(clerk.users.createUser({ emailAddress: [email()], firstName: 'x'.repeat(257) }));
-    expect(long.errors[0]).toMatchObject({ code: 'form_param_max_length_exceeded', meta: expect.objectContaining({ paramName: 'first_name' }) });
+    expect(long.errors[0]).toMatchObject({
+      code: 'form_param_max_length_exceeded',
+      meta: expect.objectContaining({ paramName: 'first_name' }),
+    });
     const bad = await failure(clerk.users.createUser({ emailAddress: ['not-an-email'] }));
     expect(bad.errors[0].code).toBe('form_param_format_invalid');
   });
@@ -137,12 +162,19 @@ describe('Clerk rules', () => {
 describe('invitations', () => {
   it('creates an invitation, refuses a second pending one unless ignore_existing', async () => {
     const address = email();
-    const invitation = await clerk.invitations.createInvitation({ emailAddress: address, notify: false, publicMetadata: { userId: 'u1' }, redirectUrl: 'https://app.example.com/welcome' });
+    const invitation = await clerk.invitations.createInvitation({
+      emailAddress: address,
+      notify: false,
+      publicMetadata: { userId: 'u1' },
+      redirectUrl: 'https://app.example.com/welcome',
+    });
     expect(invitation).toMatchObject({ emailAddress: address.toLowerCase(), status: 'pending', publicMetadata: { userId: 'u1' } });
     expect(invitation.id).toMatch(/^inv_/);
     const err = await failure(clerk.invitations.createInvitation({ emailAddress: address }));
     expect(err.status).toBe(422);
-    await expect(clerk.invitations.createInvitation({ emailAddress: address, ignoreExisting: true })).resolves.toMatchObject({ status: 'pending' });
+    await expect(clerk.invitations.createInvitation({ emailAddress: address, ignoreExisting: true })).resolves.toMatchObject({
+      status: 'pending',
+    });
   });
 });
 

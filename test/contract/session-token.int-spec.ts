@@ -10,14 +10,25 @@ const APP = 'http://localhost:3000';
 
 function gateway(mode: 'jwks' | 'pem', overrides: Partial<ClerkConfig> = {}) {
   return ClerkSdkGateway.fromConfig({
-    secretKey: emulator.secretKey, apiUrl: emulator.url, jwtKey: mode === 'pem' ? emulator.publicKeyPem : undefined,
-    authorizedParties: [APP], rateLimitPerSecond: 1000, requestTimeoutMs: 2000, maxAttempts: 1, retryBaseDelayMs: 0,
-    retryMaxDelayMs: 0, clockSkewMs: 5000, ...overrides,
+    secretKey: emulator.secretKey,
+    apiUrl: emulator.url,
+    jwtKey: mode === 'pem' ? emulator.publicKeyPem : undefined,
+    authorizedParties: [APP],
+    rateLimitPerSecond: 1000,
+    requestTimeoutMs: 2000,
+    maxAttempts: 1,
+    retryBaseDelayMs: 0,
+    retryMaxDelayMs: 0,
+    clockSkewMs: 5000,
+    ...overrides,
   });
 }
 
 async function reason(promise: Promise<unknown>): Promise<Reason> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!(err instanceof SessionTokenError)) throw new Error(`expected a SessionTokenError, got ${String(err)}`);
   return err.reason;
 }
@@ -32,7 +43,11 @@ describe.each(['jwks', 'pem'] as const)('verifySessionToken (%s)', (mode) => {
   it('accepts a token from a password sign-in', async () => {
     const { token, sessionId } = emulator.signIn('session@example.com', 'pa55word!', APP);
     const session = await gateway(mode).verifySessionToken(token);
-    expect(session).toMatchObject({ clerkUserId: userId, sessionId, claims: expect.objectContaining({ v: 2, azp: APP, iss: emulator.issuer }) });
+    expect(session).toMatchObject({
+      clerkUserId: userId,
+      sessionId,
+      claims: expect.objectContaining({ v: 2, azp: APP, iss: emulator.issuer }),
+    });
   });
 
   it.each([

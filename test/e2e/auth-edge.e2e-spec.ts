@@ -60,7 +60,12 @@ describe('the auth edge, facing the open internet', () => {
       ['a header that decodes to null', { Authorization: `Bearer ${b64('null')}.${b64('null')}.x` }],
       ['a key id that is an object', { Authorization: `Bearer ${b64({ alg: 'RS256', kid: { $ne: 1 } })}.${b64({ sub: 'x' })}.x` }],
       ['a legacy-looking token with a bad signature', { Authorization: `Bearer ${legacyLooking}` }],
-      ['a legacy token whose expiry is a string', { Authorization: `Bearer ${hs256Jwt({ iss: 'clerk-migrate', aud: 'clerk-migrate-api', sub: 'x', exp: 'soon', nbf: 0 }, TEST_ENV.LEGACY_JWT_SECRET)}` }],
+      [
+        'a legacy token whose expiry is a string',
+        {
+          Authorization: `Bearer ${hs256Jwt({ iss: 'clerk-migrate', aud: 'clerk-migrate-api', sub: 'x', exp: 'soon', nbf: 0 }, TEST_ENV.LEGACY_JWT_SECRET)}`,
+        },
+      ],
       ['a very long token', { Authorization: `Bearer ${'a'.repeat(8000)}` }],
     ];
     it.each(cases)('%s', async (_label, headers) => {
@@ -82,7 +87,9 @@ describe('the auth edge, facing the open internet', () => {
 
     it('lets preflights from CORS_ORIGINS (by default CLERK_AUTHORIZED_PARTIES) through, and no other origin', async () => {
       const preflight = (origin: string) =>
-        http().options('/users/me').set({ Origin: origin, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' });
+        http()
+          .options('/users/me')
+          .set({ Origin: origin, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' });
       const allowed = await preflight(ORIGIN);
       expect(allowed.status).toBe(204);
       expect(allowed.headers['access-control-allow-origin']).toBe(ORIGIN);
@@ -102,7 +109,10 @@ describe('the auth edge, facing the open internet', () => {
       // same token as a bearer header from anywhere (a browser never attaches that on its own).
       expect((await http().get('/users/me').set({ Cookie: cookie, Origin: ORIGIN }).expect(200)).body.userId).toBe(local.userId);
       await http().get('/users/me').set({ Cookie: cookie }).expect(200);
-      await http().get('/users/me').set({ Authorization: `Bearer ${token}`, Origin: EVIL }).expect(200);
+      await http()
+        .get('/users/me')
+        .set({ Authorization: `Bearer ${token}`, Origin: EVIL })
+        .expect(200);
     });
 
     it('refuses to start with NODE_ENV=production and no CLERK_AUTHORIZED_PARTIES, naming it', async () => {
@@ -132,15 +142,24 @@ describe('the auth edge, facing the open internet', () => {
       const before = lookups();
       const first = clerk.mintSessionToken({ sub: stranger.id, azp: ORIGIN });
       for (let i = 0; i < 5; i += 1) {
-        const response = await http().get('/users/me').set({ Authorization: `Bearer ${first}` });
+        const response = await http()
+          .get('/users/me')
+          .set({ Authorization: `Bearer ${first}` });
         expect({ status: response.status, code: response.body.code }).toEqual({ status: 401, code: 'clerk_user_not_linked' });
       }
       expect(lookups() - before).toBe(1);
       // A new token of the same account is looked up once more, but adds no audit row.
       const second = clerk.mintSessionToken({ sub: stranger.id, azp: ORIGIN, issuedAtOffsetSeconds: -1 });
-      for (let i = 0; i < 3; i += 1) await http().get('/users/me').set({ Authorization: `Bearer ${second}` }).expect(401);
+      for (let i = 0; i < 3; i += 1)
+        await http()
+          .get('/users/me')
+          .set({ Authorization: `Bearer ${second}` })
+          .expect(401);
       expect(lookups() - before).toBe(2);
-      const audit = await db.pool.query(`SELECT count(*)::int AS n FROM audit_logs WHERE action = 'auth.clerk.rejected' AND details->>'clerkUserId' = $1`, [stranger.id]);
+      const audit = await db.pool.query(
+        `SELECT count(*)::int AS n FROM audit_logs WHERE action = 'auth.clerk.rejected' AND details->>'clerkUserId' = $1`,
+        [stranger.id],
+      );
       expect(audit.rows[0].n).toBe(1);
     });
 
@@ -151,7 +170,10 @@ describe('the auth edge, facing the open internet', () => {
       expect((await http().get('/users/me').set(auth).expect(200)).body.name).toBe(user.name);
       // The control: a new token reads the row again.
       const fresh = await http().post('/auth/login').send({ email: user.email, password: user.password }).expect(200);
-      const me = await http().get('/users/me').set({ Authorization: `Bearer ${fresh.body.accessToken}` }).expect(200);
+      const me = await http()
+        .get('/users/me')
+        .set({ Authorization: `Bearer ${fresh.body.accessToken}` })
+        .expect(200);
       expect(me.body.name).toBe('Renamed Meanwhile');
     });
   });
@@ -200,7 +222,10 @@ describe('bounded password checks', () => {
 
 /** `node dist/src/main.js` until it exits, or until it prints `ready` (then it is stopped). */
 async function runMain(env: Record<string, string>, ready: string) {
-  const child = spawn(process.execPath, [resolve(process.cwd(), 'dist/src/main.js')], { env: cliEnvironment(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [resolve(process.cwd(), 'dist/src/main.js')], {
+    env: cliEnvironment(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout.on('data', (chunk: Buffer) => {
     if (chunk.toString('utf8').includes(ready)) child.kill('SIGTERM');
   });

@@ -42,7 +42,8 @@ describe('the transition', () => {
     const user = await insertUser(db.pool);
     await request(app.getHttpServer()).post('/auth/login').send({ email: user.email, password: user.password }).expect(200);
     const linked = await eventually(
-      async () => (await db.pool.query('SELECT clerk_user_id FROM users WHERE user_id = $1', [user.userId])).rows[0].clerk_user_id as string | null,
+      async () =>
+        (await db.pool.query('SELECT clerk_user_id FROM users WHERE user_id = $1', [user.userId])).rows[0].clerk_user_id as string | null,
       (value) => value !== null,
     );
     expect(linked).toMatch(/^user_/);
@@ -51,10 +52,15 @@ describe('the transition', () => {
       `SELECT r.kind, r.status, r.standing_key, i.status AS item FROM migration_runs r JOIN migration_items i ON i.run_id = r.id WHERE i.user_id = $1`,
       [user.userId],
     );
-    expect(run.rows).toEqual([{ kind: 'login', status: 'open', standing_key: `login:${new Date().toISOString().slice(0, 10)}`, item: 'created' }]);
+    expect(run.rows).toEqual([
+      { kind: 'login', status: 'open', standing_key: `login:${new Date().toISOString().slice(0, 10)}`, item: 'created' },
+    ]);
 
     const session = clerk.signIn(user.email, user.password!);
-    const me = await request(app.getHttpServer()).get('/users/me').set({ Authorization: `Bearer ${session.token}` }).expect(200);
+    const me = await request(app.getHttpServer())
+      .get('/users/me')
+      .set({ Authorization: `Bearer ${session.token}` })
+      .expect(200);
     expect(me.body).toMatchObject({ userId: user.userId, clerkUserId: linked });
   });
 
@@ -64,7 +70,10 @@ describe('the transition', () => {
     await db.pool.query('UPDATE users SET clerk_user_id = $1 WHERE user_id = $2', [account.id, user.userId]);
     const before = clerk.requestCounts()['GET /v1/jwks'];
     const token = clerk.mintSessionToken({ sub: account.id });
-    await request(app.getHttpServer()).get('/users/me').set({ Authorization: `Bearer ${token}` }).expect(200);
+    await request(app.getHttpServer())
+      .get('/users/me')
+      .set({ Authorization: `Bearer ${token}` })
+      .expect(200);
     expect(clerk.requestCounts()['GET /v1/jwks']).toEqual(before);
   });
 });

@@ -59,7 +59,9 @@ describe('authentication during the transition', () => {
     const broken = await insertUser(db.pool, { passwordHash: '$2x$04$abcdefghijklmnopqrstuv', password: null });
     const answers = await Promise.all([
       http().post('/auth/login').send({ email: known.email, password: 'not it' }),
-      http().post('/auth/login').send({ email: `nobody-${known.userId}@example.com`, password: 'whatever' }),
+      http()
+        .post('/auth/login')
+        .send({ email: `nobody-${known.userId}@example.com`, password: 'whatever' }),
       http().post('/auth/login').send({ email: clerkOnly.email, password: 'whatever' }),
       http().post('/auth/login').send({ email: broken.email, password: 'whatever' }),
     ]);
@@ -67,16 +69,30 @@ describe('authentication during the transition', () => {
       expect(answer.status).toBe(401);
       expect(answer.body).toEqual(answers[0].body);
     }
-    expect(answers[0].body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Email or password is incorrect', code: 'invalid_credentials' });
-    const audit = await db.pool.query(`SELECT details->>'reason' AS reason FROM audit_logs WHERE action = 'auth.login.failed' AND user_id = $1`, [known.userId]);
+    expect(answers[0].body).toEqual({
+      statusCode: 401,
+      error: 'Unauthorized',
+      message: 'Email or password is incorrect',
+      code: 'invalid_credentials',
+    });
+    const audit = await db.pool.query(
+      `SELECT details->>'reason' AS reason FROM audit_logs WHERE action = 'auth.login.failed' AND user_id = $1`,
+      [known.userId],
+    );
     expect(audit.rows).toEqual([{ reason: 'wrong_password' }]);
   });
 
   it('gives a migrated person the same user_id through a Clerk session as through a legacy login', async () => {
     const { local, token } = await linkedClerkUser();
     const legacy = await http().post('/auth/login').send({ email: local.email, password: local.password }).expect(200);
-    const viaLegacy = await http().get('/users/me').set({ Authorization: `Bearer ${legacy.body.accessToken}` }).expect(200);
-    const viaClerk = await http().get('/users/me').set({ Authorization: `Bearer ${token}` }).expect(200);
+    const viaLegacy = await http()
+      .get('/users/me')
+      .set({ Authorization: `Bearer ${legacy.body.accessToken}` })
+      .expect(200);
+    const viaClerk = await http()
+      .get('/users/me')
+      .set({ Authorization: `Bearer ${token}` })
+      .expect(200);
     expect(viaClerk.body.userId).toBe(local.userId);
     expect(viaClerk.body).toEqual(viaLegacy.body);
     const cookie = await http().get('/users/me').set('Cookie', `__session=${token}`).expect(200);
@@ -86,11 +102,17 @@ describe('authentication during the transition', () => {
   it('signs a person in with their old password at Clerk after the digest was imported', async () => {
     const { local } = await linkedClerkUser();
     const session = clerk.signIn(local.email, local.password!, ORIGIN);
-    const me = await http().get('/users/me').set({ Authorization: `Bearer ${session.token}` }).expect(200);
+    const me = await http()
+      .get('/users/me')
+      .set({ Authorization: `Bearer ${session.token}` })
+      .expect(200);
     expect(me.body.userId).toBe(local.userId);
     const signIns = await db.pool.query('SELECT clerk_user_id FROM clerk_sign_ins WHERE user_id = $1', [local.userId]);
     expect(signIns.rows).toHaveLength(1);
-    const firsts = await db.pool.query(`SELECT count(*)::int AS n FROM audit_logs WHERE action = 'auth.clerk.first_sign_in' AND user_id = $1`, [local.userId]);
+    const firsts = await db.pool.query(
+      `SELECT count(*)::int AS n FROM audit_logs WHERE action = 'auth.clerk.first_sign_in' AND user_id = $1`,
+      [local.userId],
+    );
     expect(firsts.rows[0].n).toBe(1);
   });
 
@@ -98,9 +120,14 @@ describe('authentication during the transition', () => {
     const local = await insertUser(db.pool);
     const account = clerk.seedUser({ email: local.email, externalId: local.userId });
     const token = clerk.mintSessionToken({ sub: account.id, azp: ORIGIN });
-    const me = await http().get('/users/me').set({ Authorization: `Bearer ${token}` }).expect(200);
+    const me = await http()
+      .get('/users/me')
+      .set({ Authorization: `Bearer ${token}` })
+      .expect(200);
     expect(me.body).toMatchObject({ userId: local.userId, clerkUserId: account.id });
-    const linked = await db.pool.query(`SELECT details FROM audit_logs WHERE action = 'auth.clerk.linked' AND user_id = $1`, [local.userId]);
+    const linked = await db.pool.query(`SELECT details FROM audit_logs WHERE action = 'auth.clerk.linked' AND user_id = $1`, [
+      local.userId,
+    ]);
     expect(linked.rows).toEqual([{ details: { clerkUserId: account.id, matchedBy: 'external_id' } }]);
   });
 
@@ -111,7 +138,9 @@ describe('authentication during the transition', () => {
     });
 
     const refused = async (token: string, code: string) => {
-      const response = await http().get('/users/me').set({ Authorization: `Bearer ${token}` });
+      const response = await http()
+        .get('/users/me')
+        .set({ Authorization: `Bearer ${token}` });
       expect({ status: response.status, code: response.body.code }).toEqual({ status: 401, code });
     };
 
@@ -119,16 +148,21 @@ describe('authentication during the transition', () => {
       const response = await http().get('/users/me').expect(401);
       expect(response.body.code).toBe('missing_token');
     });
-    it('an expired Clerk token', () => refused(clerk.mintSessionToken({ sub: valid.clerkId, azp: ORIGIN, issuedAtOffsetSeconds: -600 }), 'token_expired'));
+    it('an expired Clerk token', () =>
+      refused(clerk.mintSessionToken({ sub: valid.clerkId, azp: ORIGIN, issuedAtOffsetSeconds: -600 }), 'token_expired'));
     it('a Clerk token not valid yet', () =>
       refused(clerk.mintSessionToken({ sub: valid.clerkId, azp: ORIGIN, issuedAtOffsetSeconds: 600 }), 'invalid_token'));
     it('a Clerk token with a bad signature', () => refused(tamperSignature(valid.token), 'invalid_token'));
-    it('a token with alg none', () => refused(unsignedJwt(decodeJwtPart(valid.token, 1), { kid: decodeJwtPart(valid.token, 0).kid }), 'invalid_token'));
+    it('a token with alg none', () =>
+      refused(unsignedJwt(decodeJwtPart(valid.token, 1), { kid: decodeJwtPart(valid.token, 0).kid }), 'invalid_token'));
     it('an HS256 token signed with the public key', () =>
       refused(hs256Jwt(decodeJwtPart(valid.token, 1), clerk.publicKeyPem, { kid: decodeJwtPart(valid.token, 0).kid }), 'invalid_token'));
-    it('a Clerk token for another origin', () => refused(clerk.mintSessionToken({ sub: valid.clerkId, azp: 'https://evil.example' }), 'invalid_token'));
-    it('a Clerk token with an unknown key id', () => refused(clerk.mintSessionToken({ sub: valid.clerkId, azp: ORIGIN, kid: 'ins_unknown' }), 'invalid_token'));
-    it('a token from another Clerk instance', () => refused(clerk.mintSessionToken({ sub: valid.clerkId, azp: ORIGIN, foreign: true }), 'invalid_token'));
+    it('a Clerk token for another origin', () =>
+      refused(clerk.mintSessionToken({ sub: valid.clerkId, azp: 'https://evil.example' }), 'invalid_token'));
+    it('a Clerk token with an unknown key id', () =>
+      refused(clerk.mintSessionToken({ sub: valid.clerkId, azp: ORIGIN, kid: 'ins_unknown' }), 'invalid_token'));
+    it('a token from another Clerk instance', () =>
+      refused(clerk.mintSessionToken({ sub: valid.clerkId, azp: ORIGIN, foreign: true }), 'invalid_token'));
     it('a Clerk token for an unlinked user with no matching external_id', async () => {
       const stranger = clerk.seedUser({ email: `stranger-${Date.now()}@example.com` });
       await refused(clerk.mintSessionToken({ sub: stranger.id, azp: ORIGIN }), 'clerk_user_not_linked');
@@ -138,7 +172,9 @@ describe('authentication during the transition', () => {
       await refused(hs256Jwt({ ...decodeJwtPart(token, 1), iss: 'someone-else' }, TEST_ENV.LEGACY_JWT_SECRET), 'invalid_token');
       await refused(hs256Jwt({ ...decodeJwtPart(token, 1), aud: 'another-api' }, TEST_ENV.LEGACY_JWT_SECRET), 'invalid_token');
       // The control: the same claims re-signed unchanged are accepted, so the two refusals above were the claims'.
-      const me = await http().get('/users/me').set({ Authorization: `Bearer ${hs256Jwt(decodeJwtPart(token, 1), TEST_ENV.LEGACY_JWT_SECRET)}` });
+      const me = await http()
+        .get('/users/me')
+        .set({ Authorization: `Bearer ${hs256Jwt(decodeJwtPart(token, 1), TEST_ENV.LEGACY_JWT_SECRET)}` });
       expect(me.status).toBe(200);
     });
     it('a legacy token after its expiry', async () => {
@@ -191,7 +227,10 @@ describe('with legacy auth switched off', () => {
     const user = await insertUser(db.pool);
     const gone = await request(app.getHttpServer()).post('/auth/login').send({ email: user.email, password: user.password }).expect(410);
     expect(gone.body).toMatchObject({ code: 'legacy_auth_disabled', message: expect.stringMatching(/Clerk/) });
-    const refused = await request(app.getHttpServer()).get('/users/me').set({ Authorization: `Bearer ${legacyToken}` }).expect(401);
+    const refused = await request(app.getHttpServer())
+      .get('/users/me')
+      .set({ Authorization: `Bearer ${legacyToken}` })
+      .expect(401);
     expect(refused.body.code).toBe('legacy_auth_disabled');
   });
 });

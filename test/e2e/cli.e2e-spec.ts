@@ -64,7 +64,14 @@ describe('the CLI, as a real process, through the seed’s story', () => {
   it('starts at 44 users, 8 on Clerk, 36 legacy', async () => {
     const stats = await cli('stats', '--json');
     expect(stats.code).toBe(0);
-    expect(stats.json).toEqual({ total: 44, withClerk: 8, withoutClerk: 36, withPassword: 36, signedInThroughClerk: 0, byPasswordFormat: expect.objectContaining({ bcrypt: 36 }) });
+    expect(stats.json).toEqual({
+      total: 44,
+      withClerk: 8,
+      withoutClerk: 36,
+      withPassword: 36,
+      signedInThroughClerk: 0,
+      byPasswordFormat: expect.objectContaining({ bcrypt: 36 }),
+    });
     const human = await cli('stats');
     expect(human.stdout).toMatch(/total\s+44/);
   });
@@ -139,7 +146,12 @@ describe('the CLI, as a real process, through the seed’s story', () => {
     }
     expect((await cli('stats', '--json')).json).toMatchObject({ total: 44, withClerk: 8, withoutClerk: 36 });
     const preExisting = world.users.filter((u) => u.clerkUserId !== null).map((u) => u.clerkUserId);
-    expect(clerk.users().map((u: { id: string }) => u.id).sort()).toEqual(preExisting.sort());
+    expect(
+      clerk
+        .users()
+        .map((u: { id: string }) => u.id)
+        .sort(),
+    ).toEqual(preExisting.sort());
   });
 
   it('asks for confirmation before removing password hashes, and removes none of users not signed in through Clerk', async () => {

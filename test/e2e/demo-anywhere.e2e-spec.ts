@@ -65,7 +65,11 @@ describe('npm run demo and npm run dev from a private folder (mktemp -d; as root
 
   it('dev serves the API on the same cluster and stops cleanly on Ctrl-C', async () => {
     // What `npm run dev` runs once it has built dist/ (the demo just did): npm itself dies of a Ctrl-C, whatever its child does.
-    const dev = runIn(clone, [process.execPath, 'dist-tools/tools/demo/dev.js'], { PORT: '0', CLERK_EMULATOR_PORT: '0', LOG_LEVEL: 'warn' });
+    const dev = runIn(clone, [process.execPath, 'dist-tools/tools/demo/dev.js'], {
+      PORT: '0',
+      CLERK_EMULATOR_PORT: '0',
+      LOG_LEVEL: 'warn',
+    });
     let printed = '';
     await new Promise<void>((ready) =>
       dev.child.stdout!.on('data', (chunk: Buffer) => {

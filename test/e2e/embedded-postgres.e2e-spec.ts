@@ -58,40 +58,42 @@ describe('the CLI on the embedded PostgreSQL (no DATABASE_URL)', () => {
   it.each([
     ['SIGTERM', 'to the process, as `kill` or a service manager sends it', (pid: number): void => void process.kill(pid, 'SIGTERM')],
     ['SIGINT', 'to the whole process group, as Ctrl-C on a terminal does', (pid: number): void => void process.kill(-pid, 'SIGINT')],
-  ] as const)('stops on %s mid-run (%s): users in flight finish, the run is recorded interrupted, then PostgreSQL stops', async (
-    ...test
-  ) => {
-    const send = test[2];
-    const cluster = clusterPaths(dataDir);
-    clerk.setFaults({ latencyMs: 40 });
-    const { child, ended } = startMigrate();
-    const url = await embeddedServerUrl(cluster.dataDir, SERVICE_DATABASE);
-    const linked = async () => (await queryOnce<{ n: number }>(url, 'SELECT count(clerk_user_id)::int AS n FROM users'))[0].n;
-    const before = await linked();
-    while ((await linked()) < before + 10) await sleep(50);
+  ] as const)(
+    'stops on %s mid-run (%s): users in flight finish, the run is recorded interrupted, then PostgreSQL stops',
+    async (...test) => {
+      const send = test[2];
+      const cluster = clusterPaths(dataDir);
+      clerk.setFaults({ latencyMs: 40 });
+      const { child, ended } = startMigrate();
+      const url = await embeddedServerUrl(cluster.dataDir, SERVICE_DATABASE);
+      const linked = async () => (await queryOnce<{ n: number }>(url, 'SELECT count(clerk_user_id)::int AS n FROM users'))[0].n;
+      const before = await linked();
+      while ((await linked()) < before + 10) await sleep(50);
 
-    send(child.pid!);
-    const { stderr } = await ended;
+      send(child.pid!);
+      const { stderr } = await ended;
 
-    expect(stderr).not.toMatch(/Unhandled|\n\s+at /);
-    expect(await postgresProcessesOf(cluster.dataDir)).toEqual([]);
-    expect(existsSync(join(cluster.dataDir, 'postmaster.pid'))).toBe(false);
-    expect(existsSync(cluster.passwordFile)).toBe(false);
-    // Read before any new run could recover it: `interrupted` was written by the process that stopped.
-    const server = await startEmbeddedPostgres(dataDir, SERVICE_DATABASE);
-    try {
-      const runs = await queryOnce<{ status: string }>(server.url, 'SELECT status FROM migration_runs ORDER BY started_at DESC');
-      const unsettled = "SELECT count(*)::int AS n FROM migration_items WHERE status IN ('pending', 'creating')";
-      const items = await queryOnce<{ n: number }>(server.url, unsettled);
-      const users = await queryOnce<{ n: number }>(server.url, 'SELECT count(clerk_user_id)::int AS n FROM users');
-      expect(runs[0].status).toBe('interrupted');
-      expect(items[0].n).toBe(0);
-      expect(users[0].n).toBeGreaterThanOrEqual(before + 10);
-      expect(users[0].n).toBeLessThan(USERS);
-    } finally {
-      await server.stop();
-    }
-  }, 180_000);
+      expect(stderr).not.toMatch(/Unhandled|\n\s+at /);
+      expect(await postgresProcessesOf(cluster.dataDir)).toEqual([]);
+      expect(existsSync(join(cluster.dataDir, 'postmaster.pid'))).toBe(false);
+      expect(existsSync(cluster.passwordFile)).toBe(false);
+      // Read before any new run could recover it: `interrupted` was written by the process that stopped.
+      const server = await startEmbeddedPostgres(dataDir, SERVICE_DATABASE);
+      try {
+        const runs = await queryOnce<{ status: string }>(server.url, 'SELECT status FROM migration_runs ORDER BY started_at DESC');
+        const unsettled = "SELECT count(*)::int AS n FROM migration_items WHERE status IN ('pending', 'creating')";
+        const items = await queryOnce<{ n: number }>(server.url, unsettled);
+        const users = await queryOnce<{ n: number }>(server.url, 'SELECT count(clerk_user_id)::int AS n FROM users');
+        expect(runs[0].status).toBe('interrupted');
+        expect(items[0].n).toBe(0);
+        expect(users[0].n).toBeGreaterThanOrEqual(before + 10);
+        expect(users[0].n).toBeLessThan(USERS);
+      } finally {
+        await server.stop();
+      }
+    },
+    180_000,
+  );
 
   it('that cannot start says what failed and the two ways out, exits 2, and leaves no server behind', async () => {
     const broken = join(folder, 'broken');

@@ -29,7 +29,12 @@ describe('health, errors and the audit log over HTTP', () => {
 
   it('answers an unknown route with 404 in the common error shape', async () => {
     const response = await request(app.getHttpServer()).get('/no/such/route').expect(404);
-    expect(response.body).toEqual({ statusCode: 404, error: 'Not Found', message: expect.stringContaining('/no/such/route'), code: 'not_found' });
+    expect(response.body).toEqual({
+      statusCode: 404,
+      error: 'Not Found',
+      message: expect.stringContaining('/no/such/route'),
+      code: 'not_found',
+    });
   });
 
   it('filters and pages the audit log', async () => {

@@ -21,7 +21,9 @@ describe('logs', () => {
   beforeAll(async () => {
     clerk = await startClerkEmulator({ rateLimit: false });
     const destination = { write: (line: string) => void lines.push(line) };
-    world = await seedWorld(clerk, { LOG_LEVEL: 'info' }, { legacyUsers: 3 }, (builder) => builder.overrideProvider(LOG_DESTINATION).useValue(destination));
+    world = await seedWorld(clerk, { LOG_LEVEL: 'info' }, { legacyUsers: 3 }, (builder) =>
+      builder.overrideProvider(LOG_DESTINATION).useValue(destination),
+    );
     secrets.push(clerk.secretKey, TEST_ENV.LEGACY_JWT_SECRET);
     await aSessionOfEverything();
   });
@@ -32,16 +34,32 @@ describe('logs', () => {
 
   async function aSessionOfEverything(): Promise<void> {
     const [person, other] = world.legacy;
-    const login = await http().post('/auth/login').set('x-request-id', 'scrape-1').send({ email: person.email, password: person.password }).expect(200);
-    await http().post('/auth/login').send({ email: other.email, password: `${other.password}-wrong` }).expect(401);
-    await http().get('/users/me').set({ Authorization: `Bearer ${login.body.accessToken}` }).expect(200);
+    const login = await http()
+      .post('/auth/login')
+      .set('x-request-id', 'scrape-1')
+      .send({ email: person.email, password: person.password })
+      .expect(200);
+    await http()
+      .post('/auth/login')
+      .send({ email: other.email, password: `${other.password}-wrong` })
+      .expect(401);
+    await http()
+      .get('/users/me')
+      .set({ Authorization: `Bearer ${login.body.accessToken}` })
+      .expect(200);
     const admin = await signedInAdmin(world.app, world.db.pool);
     await http().post('/migration/runs').set(admin.auth).send({}).expect(202);
     await waitUntilMigrated();
     const session = clerk.signIn(person.email, person.password!);
-    await http().get('/users/me').set({ Authorization: `Bearer ${session.token}` }).expect(200);
+    await http()
+      .get('/users/me')
+      .set({ Authorization: `Bearer ${session.token}` })
+      .expect(200);
     await http().get('/users/me').set('Cookie', `__session=${session.token}`).expect(200);
-    await http().get('/users/me').set({ Authorization: `Bearer ${session.token}x` }).expect(401);
+    await http()
+      .get('/users/me')
+      .set({ Authorization: `Bearer ${session.token}x` })
+      .expect(401);
     secrets.push(login.body.accessToken, admin.token, admin.user.password!, session.token);
     for (const user of world.legacy) secrets.push(user.password!);
   }

@@ -66,7 +66,11 @@ describe('the migration over REST', () => {
     expect(run.counts).toMatchObject({ created: 4 });
     expect((await http().post('/migration/verify').set(admin).expect(200)).body).toMatchObject({ ok: true, linkedUsers: 15 });
 
-    const preview = await http().post(`/migration/runs/${run.id}/rollback`).set(admin).send({ deleteClerkUsers: true, dryRun: true }).expect(200);
+    const preview = await http()
+      .post(`/migration/runs/${run.id}/rollback`)
+      .set(admin)
+      .send({ deleteClerkUsers: true, dryRun: true })
+      .expect(200);
     expect(preview.body).toMatchObject({ dryRun: true, unlinked: 4, deletedFromClerk: 4 });
     const rollback = () => http().post(`/migration/runs/${run.id}/rollback`).set(admin);
     const unconfirmed = await rollback().send({ deleteClerkUsers: true }).expect(400);

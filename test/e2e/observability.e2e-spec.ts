@@ -53,8 +53,14 @@ describe('operators’ view: metrics, request ids, OpenAPI', () => {
     const before = await metrics();
     await http().post('/auth/login').send({ email: user.email, password: user.password }).expect(200);
     await http().post('/auth/login').send({ email: user.email, password: 'wrong' }).expect(401);
-    await http().get('/users/me').set({ Authorization: `Bearer ${clerk.mintSessionToken({ sub: account.id })}` }).expect(200);
-    await http().get('/users/me').set({ Authorization: `Bearer ${clerk.mintSessionToken({ sub: account.id, issuedAtOffsetSeconds: -600 })}` }).expect(401);
+    await http()
+      .get('/users/me')
+      .set({ Authorization: `Bearer ${clerk.mintSessionToken({ sub: account.id })}` })
+      .expect(200);
+    await http()
+      .get('/users/me')
+      .set({ Authorization: `Bearer ${clerk.mintSessionToken({ sub: account.id, issuedAtOffsetSeconds: -600 })}` })
+      .expect(401);
     const after = await metrics();
     for (const labels of [
       { method: 'legacy', result: 'success' },
@@ -71,7 +77,8 @@ describe('operators’ view: metrics, request ids, OpenAPI', () => {
     await http().get(`/migration/runs/${crypto.randomUUID()}`).expect(401);
     await http().get('/no/such/route').expect(404);
     const text = await metrics();
-    const count = (route: string, status: string) => sample(text, 'clerk_migrate_http_request_duration_seconds_count', { method: 'GET', route, status });
+    const count = (route: string, status: string) =>
+      sample(text, 'clerk_migrate_http_request_duration_seconds_count', { method: 'GET', route, status });
     expect(count('/users/me', '401')).toBeGreaterThanOrEqual(1);
     expect(count('/migration/runs/:id', '401')).toBe(1);
     expect(count('unmatched', '404')).toBe(1);
@@ -124,7 +131,8 @@ describe('operators’ view: metrics, request ids, OpenAPI', () => {
 
   it('documents every route at /docs-json with its auth scheme', async () => {
     const { body } = await http().get('/docs-json').expect(200);
-    for (const path of ['/auth/login', '/users/me', '/migration/runs', '/audit', '/health/ready', '/metrics']) expect(Object.keys(body.paths)).toContain(path);
+    for (const path of ['/auth/login', '/users/me', '/migration/runs', '/audit', '/health/ready', '/metrics'])
+      expect(Object.keys(body.paths)).toContain(path);
     expect(body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(body.paths['/users/me'].get.security).toEqual([{ bearer: [] }]);
     expect(body.paths['/migration/runs'].post.security).toEqual([{ bearer: [] }]);

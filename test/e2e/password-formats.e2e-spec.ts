@@ -15,21 +15,29 @@ describe('legacy login with every password format', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    app = await createTestApp(db.url, { LEGACY_DUMMY_HASH_COST: '4', LOGIN_MAX_FAILURES_PER_IP_EMAIL: '50', LOGIN_MAX_FAILURES_PER_EMAIL: '50', LOGIN_MAX_FAILURES_PER_IP: '1000' });
+    app = await createTestApp(db.url, {
+      LEGACY_DUMMY_HASH_COST: '4',
+      LOGIN_MAX_FAILURES_PER_IP_EMAIL: '50',
+      LOGIN_MAX_FAILURES_PER_EMAIL: '50',
+      LOGIN_MAX_FAILURES_PER_IP: '1000',
+    });
   });
   afterAll(async () => {
     await app.close();
     await db.drop();
   });
 
-  it.each(PASSWORD_VECTORS.map((v) => [v.format, v] as const))('signs a %s user in with the old password, and nobody with a wrong one', async (_format, vector) => {
-    const user = await insertUser(db.pool, { passwordHash: vector.hash, password: vector.password });
-    const ok = await login(user.email, vector.password).expect(200);
-    expect(ok.body.user).toMatchObject({ userId: user.userId });
-    expect(JSON.stringify(ok.body)).not.toContain(vector.hash);
-    const wrong = await login(user.email, `${vector.password}!`).expect(401);
-    expect(wrong.body.code).toBe('invalid_credentials');
-  });
+  it.each(PASSWORD_VECTORS.map((v) => [v.format, v] as const))(
+    'signs a %s user in with the old password, and nobody with a wrong one',
+    async (_format, vector) => {
+      const user = await insertUser(db.pool, { passwordHash: vector.hash, password: vector.password });
+      const ok = await login(user.email, vector.password).expect(200);
+      expect(ok.body.user).toMatchObject({ userId: user.userId });
+      expect(JSON.stringify(ok.body)).not.toContain(vector.hash);
+      const wrong = await login(user.email, `${vector.password}!`).expect(401);
+      expect(wrong.body.code).toBe('invalid_credentials');
+    },
+  );
 
   it('signs in phpBB’s $H$ hashes too', async () => {
     const user = await insertUser(db.pool, { passwordHash: PHPBB_VECTOR.hash, password: PHPBB_VECTOR.password });
@@ -40,7 +48,10 @@ describe('legacy login with every password format', () => {
     const user = await insertUser(db.pool, { passwordHash: UNSUPPORTED_HASHES[0].hash, password: null });
     const refused = await login(user.email, 'ExjGmyUT73bFoT').expect(401);
     expect(refused.body.code).toBe('invalid_credentials');
-    const audit = await db.pool.query(`SELECT details->>'reason' AS reason FROM audit_logs WHERE action = 'auth.login.failed' AND user_id = $1`, [user.userId]);
+    const audit = await db.pool.query(
+      `SELECT details->>'reason' AS reason FROM audit_logs WHERE action = 'auth.login.failed' AND user_id = $1`,
+      [user.userId],
+    );
     expect(audit.rows).toEqual([{ reason: 'unsupported_hash' }]);
   });
 });
@@ -54,7 +65,10 @@ describe('the CLI reports password formats and a development instance too small 
     await buildOnce();
     db = await createTestDatabase();
     clerk = await startClerkEmulator({ rateLimit: false });
-    await insertUsers(db.pool, [...PASSWORD_VECTORS.map((v) => makeUser({ passwordHash: v.hash })), makeUser({ passwordHash: UNSUPPORTED_HASHES[0].hash })]);
+    await insertUsers(db.pool, [
+      ...PASSWORD_VECTORS.map((v) => makeUser({ passwordHash: v.hash })),
+      makeUser({ passwordHash: UNSUPPORTED_HASHES[0].hash }),
+    ]);
     for (let i = 0; i < 95; i++) clerk.seedUser({ email: `already-${i}@example.com` });
     env = {
       DATABASE_URL: db.url,
@@ -73,7 +87,11 @@ describe('the CLI reports password formats and a development instance too small 
   it('counts users per format in stats, as JSON and as text', async () => {
     const json = await runCli(['stats', '--json'], env);
     expect(json.code).toBe(0);
-    expect(json.json.byPasswordFormat).toEqual({ ...Object.fromEntries(PASSWORD_VECTORS.map((v) => [v.format, 1])), none: 0, unsupported: 1 });
+    expect(json.json.byPasswordFormat).toEqual({
+      ...Object.fromEntries(PASSWORD_VECTORS.map((v) => [v.format, 1])),
+      none: 0,
+      unsupported: 1,
+    });
     const text = await runCli(['stats'], env);
     expect(text.stdout).toMatch(/not on Clerk, argon2id\s+1/);
     expect(text.stdout).toMatch(/not on Clerk, unsupported\s+1/);
@@ -89,7 +107,9 @@ describe('the CLI reports password formats and a development instance too small 
       expect.objectContaining({ code: 'development_instance_user_cap', cap: 100, clerkUsers: 95, newAccounts: PASSWORD_VECTORS.length }),
     ]);
     const text = await runCli(['migrate', '--dry-run'], env);
-    expect(text.stdout).toContain(`warning: CLERK_SECRET_KEY opens a development instance (sk_test_), which holds at most 100 users: it has 95 and this plan creates ${PASSWORD_VECTORS.length}`);
+    expect(text.stdout).toContain(
+      `warning: CLERK_SECRET_KEY opens a development instance (sk_test_), which holds at most 100 users: it has 95 and this plan creates ${PASSWORD_VECTORS.length}`,
+    );
     expect(text.stdout).toMatch(/password format\s+users/);
     expect(clerk.users()).toHaveLength(95);
   });

@@ -53,13 +53,13 @@ export const PASSWORD_VECTORS: readonly PasswordVector[] = [
     format: 'md5',
     password: 'password',
     hash: '5f4dcc3b5aa765d61d8327deb882cf99',
-    source: "Clerk's own example for the md5 hasher (MD5 of \"password\")",
+    source: 'Clerk\'s own example for the md5 hasher (MD5 of "password")',
   },
   {
     format: 'sha256',
     password: 'test',
     hash: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
-    source: "Clerk's own example for the sha256 hasher (SHA-256 of \"test\")",
+    source: 'Clerk\'s own example for the sha256 hasher (SHA-256 of "test")',
   },
 ];
 

@@ -62,10 +62,15 @@ describe('attacks on authentication', () => {
     await db.pool.query('UPDATE users SET clerk_user_id = $1 WHERE user_id = $2', [account.id, local.userId]);
     const token = clerk.mintSessionToken({ sub: account.id, azp: ORIGIN, expiresInSeconds: 2 });
     witness.secret(token);
-    await request(app.getHttpServer()).get('/users/me').set({ Authorization: `Bearer ${token}` }).expect(200);
+    await request(app.getHttpServer())
+      .get('/users/me')
+      .set({ Authorization: `Bearer ${token}` })
+      .expect(200);
     const { exp } = decodeJwtPart(token, 1) as { exp: number };
     await sleep(exp * 1000 - Date.now() + 1100);
-    const replay = await request(app.getHttpServer()).get('/users/me').set({ Authorization: `Bearer ${token}` });
+    const replay = await request(app.getHttpServer())
+      .get('/users/me')
+      .set({ Authorization: `Bearer ${token}` });
     expect({ status: replay.status, code: replay.body.code }).toEqual({ status: 401, code: 'token_expired' });
   });
 
@@ -76,11 +81,19 @@ describe('attacks on authentication', () => {
     await db.pool.query('UPDATE users SET clerk_user_id = $1 WHERE user_id = $2', [account.id, local.userId]);
     const genuine = clerk.mintSessionToken({ sub: account.id, azp: ORIGIN });
     const kid = decodeJwtPart(genuine, 0).kid as string;
-    const foreign = [clerk.mintSessionToken({ sub: account.id, azp: ORIGIN, foreign: true }), clerk.mintSessionToken({ sub: account.id, azp: ORIGIN, foreign: true, kid })];
+    const foreign = [
+      clerk.mintSessionToken({ sub: account.id, azp: ORIGIN, foreign: true }),
+      clerk.mintSessionToken({ sub: account.id, azp: ORIGIN, foreign: true, kid }),
+    ];
     witness.secret(genuine, ...foreign);
-    await request(app.getHttpServer()).get('/users/me').set({ Authorization: `Bearer ${genuine}` }).expect(200);
+    await request(app.getHttpServer())
+      .get('/users/me')
+      .set({ Authorization: `Bearer ${genuine}` })
+      .expect(200);
     for (const token of foreign) {
-      const response = await request(app.getHttpServer()).get('/users/me').set({ Authorization: `Bearer ${token}` });
+      const response = await request(app.getHttpServer())
+        .get('/users/me')
+        .set({ Authorization: `Bearer ${token}` });
       expect({ status: response.status, code: response.body.code }).toEqual({ status: 401, code: 'invalid_token' });
     }
   });
@@ -103,7 +116,9 @@ describe('attacks on authentication', () => {
     expect(await attempts(await boot(limits), 'direct')).toEqual([401, 401, 401, 401, 429, 429]);
     // The control: behind a trusted proxy the header names the client, so each address counts alone.
     expect(await attempts(await boot({ ...limits, TRUST_PROXY: 'true' }), 'proxied')).toEqual([401, 401, 401, 401, 401, 401]);
-    const ips = await db.pool.query(`SELECT DISTINCT details->>'ip' AS ip FROM audit_logs WHERE action = 'auth.login.failed' AND details->>'ip' LIKE '%203.0.113.%'`);
+    const ips = await db.pool.query(
+      `SELECT DISTINCT details->>'ip' AS ip FROM audit_logs WHERE action = 'auth.login.failed' AND details->>'ip' LIKE '%203.0.113.%'`,
+    );
     expect(ips.rows).toHaveLength(6);
   });
 
@@ -111,7 +126,9 @@ describe('attacks on authentication', () => {
     expect(witness.counts.logLines).toBeGreaterThan(0);
     expect(await witness.leaks(db.pool)).toEqual([]);
     // The control: the scan does see a secret where one is planted.
-    const planted = await db.pool.query(`INSERT INTO audit_logs (actor, action, details) VALUES ('test', 'planted', $1) RETURNING id`, [{ note: bcryptHash('planted') }]);
+    const planted = await db.pool.query(`INSERT INTO audit_logs (actor, action, details) VALUES ('test', 'planted', $1) RETURNING id`, [
+      { note: bcryptHash('planted') },
+    ]);
     expect(await witness.leaks(db.pool)).toEqual([expect.objectContaining({ where: 'audit row', what: 'bcrypt hash' })]);
     await db.pool.query('DELETE FROM audit_logs WHERE id = $1', [planted.rows[0].id]);
   });
@@ -127,10 +144,17 @@ describe('login timing', () => {
     db = await createTestDatabase();
     clerk = await startClerkEmulator({ rateLimit: false });
     // The product's hashes cost 12; nothing tells the app so (its made-up fallback stays at clerkEnv's cost 4).
-    for (let i = 0; i < 10; i += 1) await insertUser(db.pool, { passwordHash: bcryptHash('the real password', 12), password: 'the real password' });
+    for (let i = 0; i < 10; i += 1)
+      await insertUser(db.pool, { passwordHash: bcryptHash('the real password', 12), password: 'the real password' });
     app = await createWatchedApp(
       db.url,
-      { ...clerkEnv(clerk), LEGACY_BCRYPT_CONCURRENCY: '2', LOGIN_MAX_FAILURES_PER_IP: '1000', LOGIN_MAX_FAILURES_PER_IP_EMAIL: '1000', LOGIN_MAX_FAILURES_PER_EMAIL: '1000' },
+      {
+        ...clerkEnv(clerk),
+        LEGACY_BCRYPT_CONCURRENCY: '2',
+        LOGIN_MAX_FAILURES_PER_IP: '1000',
+        LOGIN_MAX_FAILURES_PER_IP_EMAIL: '1000',
+        LOGIN_MAX_FAILURES_PER_EMAIL: '1000',
+      },
       witness,
     );
   });

@@ -48,11 +48,18 @@ describe('a run of 2,000 users through a faulty Clerk', () => {
     if ((await unsettledUsers(db.pool)) > 0) runs.push(await app.get(MigrationService).migrate({ actor: 'reliability' }));
     clerk.setFaults({ errorRate5xx: 0, dropRate: 0, lostResponseRate: 0 });
 
-    console.info(`faults: ${runs.length} run(s); first run ${JSON.stringify(runs[0].counts)}; emulator ${JSON.stringify(clerk.requestCounts()['POST /v1/users'])}`);
+    console.info(
+      `faults: ${runs.length} run(s); first run ${JSON.stringify(runs[0].counts)}; emulator ${JSON.stringify(clerk.requestCounts()['POST /v1/users'])}`,
+    );
     expect(runs.map((r) => r.status).at(-1)).toBe('completed_with_errors');
     expect(runs[0].counts).toMatchObject({ total: USERS });
     const faults = clerk.requestCounts()['POST /v1/users'];
-    expect(faults).toMatchObject({ '500': expect.any(Number), dropped: expect.any(Number), lost_response: expect.any(Number), '429': expect.any(Number) });
+    expect(faults).toMatchObject({
+      '500': expect.any(Number),
+      dropped: expect.any(Number),
+      lost_response: expect.any(Number),
+      '429': expect.any(Number),
+    });
     await expectLinkedExactlyOnce(db.pool, clerk, badInput);
     expect(clerk.users()).toHaveLength(USERS - badInput.size);
   });

@@ -44,7 +44,8 @@ describe('a fleet of three instances and a CLI run on one database', () => {
     db = await createTestDatabase();
     clerk = await startClerkEmulator();
     const env = { ...TEST_ENV, LOG_LEVEL: 'warn', DATABASE_URL: db.url, CLERK_SECRET_KEY: clerk.secretKey, CLERK_API_URL: clerk.url };
-    for (let i = 0; i < INSTANCES; i += 1) apps.push(await startAppProcess({ ...env, MIGRATION_ON_LOGIN: 'true', LEGACY_DUMMY_HASH_COST: '4' }));
+    for (let i = 0; i < INSTANCES; i += 1)
+      apps.push(await startAppProcess({ ...env, MIGRATION_ON_LOGIN: 'true', LEGACY_DUMMY_HASH_COST: '4' }));
   }, 120_000);
   afterAll(async () => {
     await Promise.all(apps.map((app) => app.stop()));
@@ -63,12 +64,20 @@ describe('a fleet of three instances and a CLI run on one database', () => {
       }
     })();
     await sleep(1_000);
-    const operator = runCli(['migrate', '--json'], { ...TEST_ENV, DATABASE_URL: db.url, CLERK_SECRET_KEY: clerk.secretKey, CLERK_API_URL: clerk.url }, { timeoutMs: 120_000 });
+    const operator = runCli(
+      ['migrate', '--json'],
+      { ...TEST_ENV, DATABASE_URL: db.url, CLERK_SECRET_KEY: clerk.secretKey, CLERK_API_URL: clerk.url },
+      { timeoutMs: 120_000 },
+    );
     await wave;
     const run = await operator;
 
     expect(statuses).toEqual(Array(LOGINS).fill(200));
-    expect({ code: run.code, status: run.json?.status, error: run.json?.errorMessage }).toEqual({ code: 0, status: "completed", error: null });
+    expect({ code: run.code, status: run.json?.status, error: run.json?.errorMessage }).toEqual({
+      code: 0,
+      status: 'completed',
+      error: null,
+    });
     for (let i = 0; i < 300 && (await linkedCount(db, userIds)) < USERS; i += 1) await sleep(100);
     await expectLinkedExactlyOnce(db.pool, clerk);
     expect(clerk.requestCounts()['POST /v1/users']).toEqual({ '200': USERS });
@@ -76,7 +85,9 @@ describe('a fleet of three instances and a CLI run on one database', () => {
     const refused = Object.values(clerk.requestCounts()).reduce((sum, byStatus) => sum + (byStatus['429'] ?? 0), 0);
     const busiestSecond = clerk.busiestWindow(1_000);
     const busiestTenSeconds = clerk.busiestWindow(10_000);
-    console.info(`fleet: ${clerk.arrivalCount()} requests, busiest second ${busiestSecond}, busiest 10 s ${busiestTenSeconds}, 429s ${refused}`);
+    console.info(
+      `fleet: ${clerk.arrivalCount()} requests, busiest second ${busiestSecond}, busiest 10 s ${busiestTenSeconds}, 429s ${refused}`,
+    );
     expect(refused).toBe(0);
     // Slots are 1/rate apart. The emulator shares two cores with four busy processes: when its
     // event loop stalls, requests that arrived apart are stamped together, so a window's count may
@@ -89,7 +100,10 @@ describe('a fleet of three instances and a CLI run on one database', () => {
         GROUP BY r.id ORDER BY r.kind`,
     );
     const trickled = runs.rows.find((r) => r.kind === 'login');
-    expect(runs.rows.map((r) => [r.kind, r.status])).toEqual([['all', 'completed'], ['login', 'open']]);
+    expect(runs.rows.map((r) => [r.kind, r.status])).toEqual([
+      ['all', 'completed'],
+      ['login', 'open'],
+    ]);
     // Some of the wave was moved by the instances that took the logins, before or beside the run.
     expect(trickled.items).toBeGreaterThan(0);
   }, 180_000);

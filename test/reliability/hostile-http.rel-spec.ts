@@ -24,11 +24,27 @@ describe('hostile HTTP requests', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     clerk = await startClerkEmulator({ rateLimit: false });
-    app = await createWatchedApp(db.url, { ...clerkEnv(clerk), LOGIN_MAX_FAILURES_PER_IP: '1000', LOGIN_MAX_FAILURES_PER_IP_EMAIL: '1000', LOGIN_MAX_FAILURES_PER_EMAIL: '1000' }, witness);
+    app = await createWatchedApp(
+      db.url,
+      {
+        ...clerkEnv(clerk),
+        LOGIN_MAX_FAILURES_PER_IP: '1000',
+        LOGIN_MAX_FAILURES_PER_IP_EMAIL: '1000',
+        LOGIN_MAX_FAILURES_PER_EMAIL: '1000',
+      },
+      witness,
+    );
     const signedIn = await signedInAdmin(app, db.pool);
     admin = signedIn.auth;
     victim = await insertUser(db.pool);
-    witness.secret(signedIn.token, signedIn.user.password, signedIn.user.passwordHash, victim.password, victim.passwordHash, clerk.secretKey);
+    witness.secret(
+      signedIn.token,
+      signedIn.user.password,
+      signedIn.user.passwordHash,
+      victim.password,
+      victim.passwordHash,
+      clerk.secretKey,
+    );
     before = await snapshot();
   });
   afterAll(() => closeAll(app, clerk, db));
@@ -39,13 +55,24 @@ describe('hostile HTTP requests', () => {
   }
 
   const json = (path: string, body: string, auth: Record<string, string> = {}) =>
-    http().post(path).set({ 'Content-Type': 'application/json', ...auth }).send(body);
+    http()
+      .post(path)
+      .set({ 'Content-Type': 'application/json', ...auth })
+      .send(body);
 
   it('answers bodies that are not JSON with 400 invalid_json', async () => {
-    for (const [path, auth] of [['/auth/login', {}], ['/migration/runs', admin]] as const) {
+    for (const [path, auth] of [
+      ['/auth/login', {}],
+      ['/migration/runs', admin],
+    ] as const) {
       for (const body of ['{"email": ', 'DROP TABLE users', '\u0000\u0001']) {
         const response = await json(path, body, auth);
-        expect({ path, body, status: response.status, code: response.body.code }).toEqual({ path, body, status: 400, code: 'invalid_json' });
+        expect({ path, body, status: response.status, code: response.body.code }).toEqual({
+          path,
+          body,
+          status: 400,
+          code: 'invalid_json',
+        });
       }
     }
   });
@@ -76,18 +103,25 @@ describe('hostile HTTP requests', () => {
   it('treats SQL in every string field as data', async () => {
     const login = await http().post('/auth/login').send({ email: SQL, password: SQL });
     expect(login.status).toBe(400);
-    const quoted = await http().post('/auth/login').send({ email: `"${SQL}"@example.com`, password: `' OR '1'='1` });
+    const quoted = await http()
+      .post('/auth/login')
+      .send({ email: `"${SQL}"@example.com`, password: `' OR '1'='1` });
     expect([400, 401]).toContain(quoted.status);
     const sqlPassword = await http().post('/auth/login').send({ email: victim.email, password: `' OR '1'='1' --` });
     expect(sqlPassword.status).toBe(401);
-    const dryRun = await http().post('/migration/dry-run').set(admin).send({ email: `${SQL}@example.com`, strategy: SQL });
+    const dryRun = await http()
+      .post('/migration/dry-run')
+      .set(admin)
+      .send({ email: `${SQL}@example.com`, strategy: SQL });
     expect(dryRun.status).toBe(400);
     const oneUser = await http().post('/migration/dry-run').set(admin).send({ email: `o'brien--or-1=1@example.com` });
     expect({ status: oneUser.status, code: oneUser.body.code }).toEqual({ status: 404, code: 'user_not_found' });
     const audit = await http().get('/audit').set(admin).query({ action: `' OR '1'='1`, actor: SQL });
     expect(audit.status).toBe(200);
     expect(audit.body.items).toEqual([]);
-    const run = await http().get(`/migration/runs/${encodeURIComponent(`1' OR '1'='1`)}`).set(admin);
+    const run = await http()
+      .get(`/migration/runs/${encodeURIComponent(`1' OR '1'='1`)}`)
+      .set(admin);
     expect(run.status).toBe(400);
   });
 
@@ -108,7 +142,12 @@ describe('hostile HTTP requests', () => {
     ];
     for (const [path, query] of bad) {
       const response = await http().get(path).set(admin).query(query);
-      expect({ path, query, status: response.status, code: response.body.code }).toEqual({ path, query, status: 400, code: 'validation_failed' });
+      expect({ path, query, status: response.status, code: response.body.code }).toEqual({
+        path,
+        query,
+        status: 400,
+        code: 'validation_failed',
+      });
     }
     await http().get('/migration/runs').set(admin).query({ limit: '200', offset: '10000000' }).expect(200);
     await http().get('/audit').set(admin).query({ limit: '1', offset: '0' }).expect(200);

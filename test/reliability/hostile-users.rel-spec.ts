@@ -29,20 +29,36 @@ const CASES: Case[] = [
   { name: 'a space inside', user: { email: 'spaced out@example.com' }, expected: invalid('invalid_email') },
   { name: 'no dot in the domain', user: { email: 'someone@localhost' }, expected: invalid('invalid_email') },
   { name: 'a 65-character local part', user: { email: `${'l'.repeat(65)}@example.com` }, expected: invalid('invalid_email') },
-  { name: 'a 300-character address', user: { email: `${'o'.repeat(60)}@${'d'.repeat(228)}.example.com` }, expected: invalid('invalid_email') },
+  {
+    name: 'a 300-character address',
+    user: { email: `${'o'.repeat(60)}@${'d'.repeat(228)}.example.com` },
+    expected: invalid('invalid_email'),
+  },
   { name: 'an email differing only in case (upper)', user: { email: 'Twin.Case@Example.com' }, expected: invalid('duplicate_email') },
   { name: 'an email differing only in case (lower)', user: { email: 'twin.case@example.com' }, expected: invalid('duplicate_email') },
   { name: 'a $2y$ digest', user: { passwordHash: `$2y$${hash.slice(4)}` }, expected: created },
   { name: 'a $2x$ digest', user: { passwordHash: `$2x$${hash.slice(4)}` }, expected: invalid('unsupported_hash') },
   { name: 'a truncated digest', user: { passwordHash: hash.slice(0, 50) }, expected: invalid('unsupported_hash') },
-  { name: 'an MD5 hex digest', user: { passwordHash: '5f4dcc3b5aa765d61d8327deb882cf99' }, expected: { status: 'created', code: 'md5_digest' } },
+  {
+    name: 'an MD5 hex digest',
+    user: { passwordHash: '5f4dcc3b5aa765d61d8327deb882cf99' },
+    expected: { status: 'created', code: 'md5_digest' },
+  },
   {
     name: 'an argon2id digest',
     user: { passwordHash: '$argon2id$v=19$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4' },
     expected: { status: 'created', code: 'argon2id_digest' },
   },
-  { name: 'an argon2 digest cut short', user: { passwordHash: '$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo' }, expected: invalid('unsupported_hash') },
-  { name: 'a Django sha1 digest', user: { passwordHash: 'sha1$KQ8zeK6wKRuR$f83371bca01fa6089456e673ccfb17f42d810b00' }, expected: invalid('unsupported_hash') },
+  {
+    name: 'an argon2 digest cut short',
+    user: { passwordHash: '$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo' },
+    expected: invalid('unsupported_hash'),
+  },
+  {
+    name: 'a Django sha1 digest',
+    user: { passwordHash: 'sha1$KQ8zeK6wKRuR$f83371bca01fa6089456e673ccfb17f42d810b00' },
+    expected: invalid('unsupported_hash'),
+  },
   { name: 'an empty name', user: { name: '' }, expected: created },
   { name: 'a 10,000-character name', user: { name: 'N'.repeat(10_000) }, expected: created },
   { name: 'an emoji name', user: { name: '🦊 Zoë 👩‍💻' }, expected: created },
@@ -112,7 +128,12 @@ describe('hostile and broken users in a run', () => {
     // Pre-existing Clerk accounts are untouched, and the only new ones are those of created users.
     const after = clerk.users();
     expect(after.slice(0, clerkBefore.length)).toEqual(clerkBefore);
-    expect(after.slice(clerkBefore.length).map((a) => a.external_id).sort()).toEqual(expectedLinked.sort());
+    expect(
+      after
+        .slice(clerkBefore.length)
+        .map((a) => a.external_id)
+        .sort(),
+    ).toEqual(expectedLinked.sort());
   });
 
   it('keeps names Clerk can hold, clips only what it cannot, and the person signs in with their old password', async () => {
@@ -121,7 +142,9 @@ describe('hostile and broken users in a run', () => {
     expect(account('a right-to-left name')).toMatchObject({ first_name: 'مريم', last_name: 'العربي' });
     expect(account('an empty name')).toMatchObject({ first_name: null, last_name: null });
     expect(account('a 10,000-character name').first_name).toBe('N'.repeat(256));
-    const local = await db.pool.query('SELECT length(name)::int AS n FROM users WHERE user_id = $1', [users.get('a 10,000-character name')!.userId]);
+    const local = await db.pool.query('SELECT length(name)::int AS n FROM users WHERE user_id = $1', [
+      users.get('a 10,000-character name')!.userId,
+    ]);
     expect(local.rows[0].n).toBe(10_000);
     expect(clerk.signIn(users.get('a $2y$ digest')!.email, PASSWORD).userId).toBe(account('a $2y$ digest').id);
   });

@@ -37,7 +37,9 @@ describe('two instances on one database', () => {
     const logins: number[] = [];
     for (let round = 0; round < 5; round += 1) {
       for (const [index, app] of instances.entries()) {
-        const response = await request(app.getHttpServer()).post('/auth/login').send({ email: `twice-${round * 2 + index + 1}@example.com`, password: BULK_PASSWORD });
+        const response = await request(app.getHttpServer())
+          .post('/auth/login')
+          .send({ email: `twice-${round * 2 + index + 1}@example.com`, password: BULK_PASSWORD });
         logins.push(response.status);
       }
     }
@@ -53,7 +55,9 @@ describe('two instances on one database', () => {
     expect(clerk.requestCounts()['POST /v1/users']).toEqual({ '200': USERS });
 
     for (const app of instances) {
-      const after = await request(app.getHttpServer()).post('/auth/login').send({ email: `twice-${USERS}@example.com`, password: BULK_PASSWORD });
+      const after = await request(app.getHttpServer())
+        .post('/auth/login')
+        .send({ email: `twice-${USERS}@example.com`, password: BULK_PASSWORD });
       expect(after.status).toBe(200);
     }
   }, 60_000);

@@ -31,14 +31,17 @@ async function newRunId(db: TestDatabase, known: string[]): Promise<string> {
 /** A SIGKILLed process's session, and with it the migration lock, goes as soon as PostgreSQL notices. */
 async function waitForLockRelease(db: TestDatabase): Promise<void> {
   for (let i = 0; i < 100; i += 1) {
-    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE l.locktype = 'advisory' AND d.datname = current_database()`);
+    const { rows } = await db.pool.query(
+      `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE l.locktype = 'advisory' AND d.datname = current_database()`,
+    );
     if (rows[0].n === 0) return;
     await sleep(50);
   }
   throw new Error('the migration lock of a killed process was never released');
 }
 
-const linkedUsers = async (db: TestDatabase): Promise<number> => (await db.pool.query('SELECT count(clerk_user_id)::int AS n FROM users')).rows[0].n;
+const linkedUsers = async (db: TestDatabase): Promise<number> =>
+  (await db.pool.query('SELECT count(clerk_user_id)::int AS n FROM users')).rows[0].n;
 
 async function waitForMoreLinked(db: TestDatabase, than: number): Promise<void> {
   for (let i = 0; i < 600 && (await linkedUsers(db)) <= than; i += 1) await sleep(50);

@@ -4,14 +4,7 @@ import { migrateDatabase } from '../../src/database/data-source.js';
 import { clusterPaths, startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 import { isAlive } from '../../src/database/embedded-postgres-home.js';
 import { buildDist, DIST_BUILT_ENV } from '../utils/cli.js';
-import {
-  SERVER_URL_ENV,
-  TEMPLATE_ENV,
-  TEST_DATABASE_PREFIX,
-  assertTestDatabase,
-  databaseUrl,
-  withServerClient,
-} from './test-server.js';
+import { SERVER_URL_ENV, TEMPLATE_ENV, TEST_DATABASE_PREFIX, assertTestDatabase, databaseUrl, withServerClient } from './test-server.js';
 
 /**
  * Finds a PostgreSQL server (TEST_DATABASE_URL, else DATABASE_URL, else an embedded one), builds a
@@ -56,10 +49,9 @@ async function removeClustersOfDeadRuns(): Promise<void> {
 
 /** Test databases carry the creating process id; those of processes that are gone are left-overs. */
 async function dropDatabasesOfDeadRuns(client: import('pg').Client): Promise<void> {
-  const { rows } = await client.query<{ datname: string }>(
-    `SELECT datname FROM pg_database WHERE datname LIKE $1`,
-    [`${TEST_DATABASE_PREFIX}%`],
-  );
+  const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [
+    `${TEST_DATABASE_PREFIX}%`,
+  ]);
   for (const { datname } of rows) {
     const pid = Number(/(?:^|_)(\d+)(?:_|$)/.exec(datname.slice(TEST_DATABASE_PREFIX.length))?.[1]);
     if (!pid || isAlive(pid)) continue;

@@ -30,14 +30,20 @@ export async function freePort(): Promise<number> {
  */
 export async function startAppProcess(env: Record<string, string | undefined>): Promise<AppProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [MAIN_PATH], { env: cliEnvironment({ ...env, PORT: String(port) }), stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN_PATH], {
+    env: cliEnvironment({ ...env, PORT: String(port) }),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   for (let attempt = 0; ; attempt += 1) {
     if (child.exitCode !== null) throw new Error(`the app process exited with ${child.exitCode}: ${stderr}`);
-    const live = await fetch(`${url}/health/live`).then((r) => r.ok, () => false);
+    const live = await fetch(`${url}/health/live`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (live) break;
     if (attempt > 300) throw new Error(`the app process never answered on ${url}: ${stderr}`);
     await sleep(100);

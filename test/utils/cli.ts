@@ -34,7 +34,8 @@ export async function buildDist(): Promise<void> {
 
 /** For tests that run compiled code: fails clearly if the global set-up did not build it. */
 export async function buildOnce(): Promise<void> {
-  if (process.env[DIST_BUILT_ENV] !== '1') throw new Error('dist/ was not built: run the tests through jest, whose global set-up builds it');
+  if (process.env[DIST_BUILT_ENV] !== '1')
+    throw new Error('dist/ was not built: run the tests through jest, whose global set-up builds it');
 }
 
 /**
@@ -52,7 +53,11 @@ export function startCli(args: string[], env: Record<string, string | undefined>
 }
 
 /** Runs the CLI to its end and collects what it printed. Rejects only if it outlives `timeoutMs`. */
-export function runCli(args: string[], env: Record<string, string | undefined> = {}, options: { timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  options: { timeoutMs?: number } = {},
+): Promise<CliResult> {
   const child = startCli(args, env);
   return collect(child, args, options.timeoutMs ?? 60_000);
 }

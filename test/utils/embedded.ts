@@ -16,7 +16,14 @@ export async function embeddedServerUrl(dataDir: string, database: string): Prom
   for (let attempt = 0; attempt < 1200; attempt += 1) {
     const port = (await readFile(join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[3];
     const url = `postgres://postgres:embedded@127.0.0.1:${port}/${database}`;
-    if (port && (await queryOnce(url, 'SELECT 1').then(() => true, () => false))) return url;
+    if (
+      port &&
+      (await queryOnce(url, 'SELECT 1').then(
+        () => true,
+        () => false,
+      ))
+    )
+      return url;
     await sleep(100);
   }
   throw new Error(`no embedded server came up on ${dataDir}`);

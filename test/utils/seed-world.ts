@@ -30,13 +30,17 @@ export async function seedWorld(
     user.clerkUserId = clerk.seedUser({ email: user.email, externalId: user.userId }).id;
   }
   await insertLegacyWorld(db.pool, users, { withClerkColumn: true, bcryptCost: 4 });
-  const app = await createTestApp(db.url, {
-    CLERK_SECRET_KEY: clerk.secretKey,
-    CLERK_API_URL: clerk.url,
-    CLERK_RATE_LIMIT: '1000',
-    LEGACY_DUMMY_HASH_COST: '4',
-    ...env,
-  }, override);
+  const app = await createTestApp(
+    db.url,
+    {
+      CLERK_SECRET_KEY: clerk.secretKey,
+      CLERK_API_URL: clerk.url,
+      CLERK_RATE_LIMIT: '1000',
+      LEGACY_DUMMY_HASH_COST: '4',
+      ...env,
+    },
+    override,
+  );
   return {
     db,
     app,

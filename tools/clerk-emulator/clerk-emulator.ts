@@ -2,7 +2,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backendApiRoutes, type ApiRoute } from './emulator-api.routes.js';
-import { handleAdmin, inspectUser, mintToken, seedUser, signIn, type EmulatorInternals, type SignInResult } from './emulator-admin.routes.js';
+import {
+  handleAdmin,
+  inspectUser,
+  mintToken,
+  seedUser,
+  signIn,
+  type EmulatorInternals,
+  type SignInResult,
+} from './emulator-admin.routes.js';
 import { clerkErrors, EmulatorHttpError } from './emulator-errors.js';
 import { FaultInjector, type FaultConfigInput, type FaultSettings } from './emulator-faults.js';
 import { traceId } from './emulator-ids.js';
@@ -81,7 +89,14 @@ export class ClerkEmulator {
     passwordDigest?: string;
     passwordHasher?: string;
   }) {
-    const body = { email_address: [input.email], verified: input.verified, external_id: input.externalId, first_name: input.firstName, last_name: input.lastName, password: input.password };
+    const body = {
+      email_address: [input.email],
+      verified: input.verified,
+      external_id: input.externalId,
+      first_name: input.firstName,
+      last_name: input.lastName,
+      password: input.password,
+    };
     const digest = input.passwordDigest && { password_digest: input.passwordDigest, password_hasher: input.passwordHasher ?? 'bcrypt' };
     return inspectUser(seedUser(this.internals, { ...body, ...digest }));
   }
@@ -254,7 +269,10 @@ export async function startClerkEmulator(options: ClerkEmulatorOptions = {}): Pr
   const faults = new FaultInjector(options.faults);
   const counts = new Map<string, Map<string, number>>();
   const internals: Internals = {
-    store, limiter, faults, counts,
+    store,
+    limiter,
+    faults,
+    counts,
     keys: { instance, foreign },
     issuer: options.issuer ?? 'https://clerk-emulator.clerk.accounts.dev',
     requestCounts: () => Object.fromEntries([...counts].map(([route, byStatus]) => [route, Object.fromEntries(byStatus)])),
@@ -269,7 +287,12 @@ export async function startClerkEmulator(options: ClerkEmulatorOptions = {}): Pr
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
-  const emulator = new ClerkEmulator(`http://${host}:${port}`, options.secretKeys ?? [DEFAULT_TEST_SECRET_KEY, DEFAULT_LIVE_SECRET_KEY], internals, server);
+  const emulator = new ClerkEmulator(
+    `http://${host}:${port}`,
+    options.secretKeys ?? [DEFAULT_TEST_SECRET_KEY, DEFAULT_LIVE_SECRET_KEY],
+    internals,
+    server,
+  );
   server.on('request', (req, res) => void emulator.handle(req, res));
   return emulator;
 }

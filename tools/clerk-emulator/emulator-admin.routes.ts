@@ -7,7 +7,16 @@ import { mintSessionToken, type SessionTokenOptions } from './emulator-sessions.
 import type { SigningKey } from './emulator-signing-keys.js';
 import type { EmulatorStore } from './emulator-store.js';
 import type { RateLimitSettings, StoredUser } from './emulator.types.js';
-import { asBody, emailList, optionalBoolean, optionalName, optionalString, passwordDigest, plainPassword, type Body } from './emulator-validation.js';
+import {
+  asBody,
+  emailList,
+  optionalBoolean,
+  optionalName,
+  optionalString,
+  passwordDigest,
+  plainPassword,
+  type Body,
+} from './emulator-validation.js';
 
 /** Everything the test-only side of the emulator reaches. */
 export interface EmulatorInternals {
@@ -60,7 +69,10 @@ export function signIn(internals: EmulatorInternals, email: string, password: st
     throw clerkErrors.passwordIncorrect();
   }
   const rehash = REHASHED_AT_SIGN_IN.includes(format.clerkHasher) ? plainPassword(password) : undefined;
-  internals.store.update(user.id, { lastSignInAt: Date.now(), ...(rehash && { passwordDigest: rehash.digest, passwordHasher: rehash.hasher }) });
+  internals.store.update(user.id, {
+    lastSignInAt: Date.now(),
+    ...(rehash && { passwordDigest: rehash.digest, passwordHasher: rehash.hasher }),
+  });
   const { token, sessionId } = mintSessionToken(internals.keys, internals.issuer, { sub: user.id, azp }, Date.now());
   return { userId: user.id, sessionId, token };
 }

@@ -31,12 +31,43 @@ export interface ApiRoute {
 }
 
 const CREATE_USER_PARAMS = [
-  'external_id', 'first_name', 'last_name', 'locale', 'email_address', 'password', 'password_digest', 'password_hasher',
-  'skip_password_checks', 'skip_password_requirement', 'skip_legal_checks', 'skip_user_requirement', 'public_metadata',
-  'private_metadata', 'unsafe_metadata', 'created_at', 'legal_accepted_at',
+  'external_id',
+  'first_name',
+  'last_name',
+  'locale',
+  'email_address',
+  'password',
+  'password_digest',
+  'password_hasher',
+  'skip_password_checks',
+  'skip_password_requirement',
+  'skip_legal_checks',
+  'skip_user_requirement',
+  'public_metadata',
+  'private_metadata',
+  'unsafe_metadata',
+  'created_at',
+  'legal_accepted_at',
 ] as const;
-const UPDATE_USER_PARAMS = ['external_id', 'first_name', 'last_name', 'password', 'password_digest', 'password_hasher', 'skip_password_checks', 'sign_out_of_other_sessions'] as const;
-const INVITATION_PARAMS = ['email_address', 'public_metadata', 'redirect_url', 'notify', 'ignore_existing', 'expires_in_days', 'template_slug'] as const;
+const UPDATE_USER_PARAMS = [
+  'external_id',
+  'first_name',
+  'last_name',
+  'password',
+  'password_digest',
+  'password_hasher',
+  'skip_password_checks',
+  'sign_out_of_other_sessions',
+] as const;
+const INVITATION_PARAMS = [
+  'email_address',
+  'public_metadata',
+  'redirect_url',
+  'notify',
+  'ignore_existing',
+  'expires_in_days',
+  'template_slug',
+] as const;
 const MAX_FILTER_VALUES = 100;
 
 function passwordFrom(body: Body): StoredPassword | undefined {
@@ -101,7 +132,8 @@ function intParam(query: URLSearchParams, param: string, fallback: number, min: 
   const raw = query.get(param);
   if (raw === null) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw clerkErrors.paramInvalid(param, `must be an integer from ${min} to ${max}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw clerkErrors.paramInvalid(param, `must be an integer from ${min} to ${max}`);
   return value;
 }
 

@@ -56,7 +56,10 @@ export class EmulatorStore {
     return id === undefined ? undefined : this.users.get(id);
   }
 
-  update(id: string, patch: Partial<Pick<StoredUser, 'externalId' | 'firstName' | 'lastName' | 'passwordDigest' | 'passwordHasher' | 'lastSignInAt'>>) {
+  update(
+    id: string,
+    patch: Partial<Pick<StoredUser, 'externalId' | 'firstName' | 'lastName' | 'passwordDigest' | 'passwordHasher' | 'lastSignInAt'>>,
+  ) {
     const user = this.get(id);
     if (patch.externalId !== undefined && patch.externalId !== user.externalId) {
       const owner = patch.externalId === null ? undefined : this.idByExternalId.get(patch.externalId);
@@ -98,7 +101,8 @@ export class EmulatorStore {
   private candidates(emails: Set<string>, externalIds: Set<string>, userIds: Set<string>): StoredUser[] {
     let ids: string[];
     if (userIds.size > 0) ids = [...userIds];
-    else if (externalIds.size > 0) ids = [...externalIds].map((x) => this.idByExternalId.get(x)).filter((id): id is string => id !== undefined);
+    else if (externalIds.size > 0)
+      ids = [...externalIds].map((x) => this.idByExternalId.get(x)).filter((id): id is string => id !== undefined);
     else if (emails.size > 0) ids = [...emails].map((e) => this.idByEmail.get(e)).filter((id): id is string => id !== undefined);
     else return [...this.users.values()];
     return [...new Set(ids)].map((id) => this.users.get(id)).filter((user): user is StoredUser => user !== undefined);
@@ -116,7 +120,14 @@ export class EmulatorStore {
       if (pending) throw clerkErrors.duplicateInvitation();
     }
     const at = this.now();
-    const invitation: StoredInvitation = { ...data, emailAddress: address, id: clerkId('inv'), status: 'pending', createdAt: at, updatedAt: at };
+    const invitation: StoredInvitation = {
+      ...data,
+      emailAddress: address,
+      id: clerkId('inv'),
+      status: 'pending',
+      createdAt: at,
+      updatedAt: at,
+    };
     this.invitations.set(invitation.id, invitation);
     return invitation;
   }

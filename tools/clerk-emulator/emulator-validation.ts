@@ -7,7 +7,20 @@ import type { StoredPassword } from './emulator.types.js';
 export const MAX_NAME_LENGTH = 256;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** Hashers Clerk documents that the emulator does not verify: refused by name rather than as invalid. */
-const NOT_EMULATED = ['awscognito', 'bcrypt_peppered', 'md5_salted', 'pbkdf2_sha1', 'pbkdf2_sha256', 'pbkdf2_sha512', 'scrypt_firebase', 'scrypt_werkzeug', 'sha256_salted', 'md5_phpass', 'ldap_ssha', 'sha512_symfony'];
+const NOT_EMULATED = [
+  'awscognito',
+  'bcrypt_peppered',
+  'md5_salted',
+  'pbkdf2_sha1',
+  'pbkdf2_sha256',
+  'pbkdf2_sha512',
+  'scrypt_firebase',
+  'scrypt_werkzeug',
+  'sha256_salted',
+  'md5_phpass',
+  'ldap_ssha',
+  'sha512_symfony',
+];
 
 export type Body = Record<string, unknown>;
 

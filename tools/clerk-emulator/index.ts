@@ -1,4 +1,11 @@
-export { ClerkEmulator, DEFAULT_LIVE_SECRET_KEY, DEFAULT_TEST_SECRET_KEY, NO_RATE_LIMIT, startClerkEmulator, type ClerkEmulatorOptions } from './clerk-emulator.js';
+export {
+  ClerkEmulator,
+  DEFAULT_LIVE_SECRET_KEY,
+  DEFAULT_TEST_SECRET_KEY,
+  NO_RATE_LIMIT,
+  startClerkEmulator,
+  type ClerkEmulatorOptions,
+} from './clerk-emulator.js';
 export { EmulatorHttpError } from './emulator-errors.js';
 export type { FaultConfigInput, FaultSettings } from './emulator-faults.js';
 export { CLERK_RATE_LIMITS } from './emulator-rate-limiter.js';

@@ -12,7 +12,10 @@ function flag(name: string): string | undefined {
 
 async function main(): Promise<void> {
   const port = Number(flag('port') ?? process.env.CLERK_EMULATOR_PORT ?? 4010);
-  const keys = (flag('key') ?? process.env.CLERK_EMULATOR_SECRET_KEYS)?.split(',').map((k) => k.trim()).filter(Boolean);
+  const keys = (flag('key') ?? process.env.CLERK_EMULATOR_SECRET_KEYS)
+    ?.split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
   const rateLimitOff = process.argv.includes('--no-rate-limit') || process.env.CLERK_EMULATOR_RATE_LIMIT === 'off';
   const emulator = await startClerkEmulator({
     port,

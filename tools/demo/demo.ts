@@ -59,7 +59,9 @@ async function walkTheGuide(world: DemoWorld, env: Record<string, string>, repor
   report.check('the plan creates 36 accounts, importing their bcrypt digests', plan.byAction?.create === 36);
   report.check('the dry run wrote nothing to Clerk', world.clerk.users().length === 8);
 
-  const one = await report.step('Step 3  one user (migrate --email test@example.com)', () => runCli(['migrate', '--email', 'test@example.com'], env));
+  const one = await report.step('Step 3  one user (migrate --email test@example.com)', () =>
+    runCli(['migrate', '--email', 'test@example.com'], env),
+  );
   report.check('test@example.com is on Clerk', one.code === 0 && countsOf(one.json).created === 1);
 
   const all = await report.step('Step 4  everyone left (migrate)', () => runCli(['migrate'], env));
@@ -69,10 +71,15 @@ async function walkTheGuide(world: DemoWorld, env: Record<string, string>, repor
   report.check('every linked user exists in Clerk with external_id = user_id', verify.code === 0 && verify.json.ok === true);
   const after = (await report.step('        stats again', () => runCli(['stats'], env))).json as Stats;
   report.check('44 users, 44 on Clerk, 0 legacy', after.total === 44 && after.withClerk === 44 && after.withoutClerk === 0);
-  report.check('every row of chat_sessions, prompts, quotas is still there', sameCounts(dependentsBefore, await dependentRows(world.databaseUrl)));
+  report.check(
+    'every row of chat_sessions, prompts, quotas is still there',
+    sameCounts(dependentsBefore, await dependentRows(world.databaseUrl)),
+  );
 
   const person = world.users.find((u) => u.email === 'test@example.com')!;
-  const signedIn = await report.step('Step 6  sign in through Clerk with the old password, call GET /users/me', () => signInWithOldPassword(world, env, person));
+  const signedIn = await report.step('Step 6  sign in through Clerk with the old password, call GET /users/me', () =>
+    signInWithOldPassword(world, env, person),
+  );
   report.check(`${person.email} signed in at Clerk with the old password; /users/me returned the old user_id`, signedIn);
   report.table(before, after);
 }
@@ -102,7 +109,8 @@ async function dependentRows(databaseUrl: string): Promise<Record<string, number
   await db.connect();
   try {
     const counts: Record<string, number> = {};
-    for (const table of ['chat_sessions', 'prompts', 'quotas']) counts[table] = (await db.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
+    for (const table of ['chat_sessions', 'prompts', 'quotas'])
+      counts[table] = (await db.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
     return counts;
   } finally {
     await db.end();

@@ -12,15 +12,16 @@ import { createDemoWorld, type DemoWorld } from './demo-world.js';
  * exploring by hand. The world is rebuilt at every start; the credentials are printed.
  */
 async function main(): Promise<void> {
-  let app: NestExpressApplication | undefined;
-  let world: DemoWorld | undefined;
+  // Filled in as they start, so that a signal at any moment stops what has started.
+  const running: { app?: NestExpressApplication; world?: DemoWorld } = {};
   // The API first (it finishes the requests and runs in flight), then the emulator and the embedded PostgreSQL.
   const stop = async () => {
-    await app?.close();
-    await world?.stop();
+    await running.app?.close();
+    await running.world?.stop();
   };
   onStopSignal(() => void stop().finally(() => process.exit(0)));
-  world = await createDemoWorld({ emulatorPort: Number(process.env.CLERK_EMULATOR_PORT ?? 4010) });
+  const world = await createDemoWorld({ emulatorPort: Number(process.env.CLERK_EMULATOR_PORT ?? 4010) });
+  running.world = world;
   Object.assign(process.env, {
     DATABASE_URL: world.databaseUrl,
     CLERK_SECRET_KEY: world.clerk.secretKey,
@@ -28,7 +29,8 @@ async function main(): Promise<void> {
     LEGACY_JWT_SECRET: process.env.LEGACY_JWT_SECRET ?? randomBytes(32).toString('hex'),
     MIGRATION_SCHEDULE_ENABLED: process.env.MIGRATION_SCHEDULE_ENABLED ?? 'false',
   });
-  app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, bufferLogs: true });
+  running.app = app;
   configureApp(app);
   await app.listen(Number(process.env.PORT ?? 3000));
   const url = (await app.getUrl()).replace('[::1]', 'localhost');

@@ -111,10 +111,14 @@ export async function insertLegacyWorld(
         [user.userId, user.clerkUserId, user.email, hash, user.name, user.role, createdAt],
       );
     } else {
-      await db.query(
-        'INSERT INTO users (user_id, email, password_hash, name, role, created_at) VALUES ($1,$2,$3,$4,$5,$6)',
-        [user.userId, user.email, hash, user.name, user.role, createdAt],
-      );
+      await db.query('INSERT INTO users (user_id, email, password_hash, name, role, created_at) VALUES ($1,$2,$3,$4,$5,$6)', [
+        user.userId,
+        user.email,
+        hash,
+        user.name,
+        user.role,
+        createdAt,
+      ]);
     }
     await insertDependentRows(db, user.userId, index);
   }

@@ -28,9 +28,7 @@ export class AdoptUsersTable1764000000000 implements MigrationInterface {
     // addresses that differ only in case, and the dry run must be able to report them.
     await db.query('CREATE INDEX IF NOT EXISTS users_email_lower_idx ON users (lower(email))');
     // Keyset iteration over users still to migrate.
-    await db.query(
-      'CREATE INDEX IF NOT EXISTS users_legacy_user_id_idx ON users (user_id) WHERE clerk_user_id IS NULL',
-    );
+    await db.query('CREATE INDEX IF NOT EXISTS users_legacy_user_id_idx ON users (user_id) WHERE clerk_user_id IS NULL');
   }
 
   /** Removes only what `up` added; the product's table and its rows are never dropped. */

@@ -47,9 +47,7 @@ export class CreateMigrationState1764000000002 implements MigrationInterface {
       )`);
     await db.query('CREATE INDEX migration_items_run_status_idx ON migration_items (run_id, status)');
     await db.query('CREATE INDEX migration_items_user_idx ON migration_items (user_id)');
-    await db.query(
-      `CREATE INDEX migration_items_in_flight_idx ON migration_items (status) WHERE status IN ('pending', 'creating')`,
-    );
+    await db.query(`CREATE INDEX migration_items_in_flight_idx ON migration_items (status) WHERE status IN ('pending', 'creating')`);
     await db.query(`
       CREATE TABLE clerk_sign_ins (
         user_id UUID PRIMARY KEY,

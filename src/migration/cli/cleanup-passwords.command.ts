@@ -5,7 +5,10 @@ import type { CommandResult } from './cli-output.js';
 import { CLI_ACTOR, ConfirmedCommand, examples, type ConfirmOptions } from './cli.command.js';
 import { renderPairs } from './text-table.js';
 
-@Command({ name: 'cleanup-passwords', description: 'Remove the password hashes of users who have signed in through Clerk since they were linked; cannot be undone' })
+@Command({
+  name: 'cleanup-passwords',
+  description: 'Remove the password hashes of users who have signed in through Clerk since they were linked; cannot be undone',
+})
 export class CleanupPasswordsCommand extends ConfirmedCommand {
   constructor(private readonly core: CliCoreContext) {
     super();
@@ -18,7 +21,9 @@ export class CleanupPasswordsCommand extends ConfirmedCommand {
 
   protected async execute(_params: string[], options: ConfirmOptions): Promise<CommandResult> {
     requireConfirmation(options, 'Removing password hashes cannot be undone');
-    const report = await (await this.core.migration()).cleanupPasswords({ actor: CLI_ACTOR, confirm: Boolean(options.yes), dryRun: Boolean(options.dryRun) });
+    const report = await (
+      await this.core.migration()
+    ).cleanupPasswords({ actor: CLI_ACTOR, confirm: Boolean(options.yes), dryRun: Boolean(options.dryRun) });
     const text = renderPairs([
       [report.dryRun ? 'would remove' : 'removed', report.removed],
       ['waiting for a Clerk sign-in', report.waitingForClerkSignIn],

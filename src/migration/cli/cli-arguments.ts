@@ -42,5 +42,8 @@ export function parseRunId(what: string, raw: string): string {
 /** Commands that change data refuse to run unconfirmed; a dry run needs no confirmation. */
 export function requireConfirmation(options: { yes?: boolean; dryRun?: boolean }, what: string): void {
   if (options.yes || options.dryRun) return;
-  throw new CliUsageError(`${what}: re-run with --yes to confirm, or with --dry-run to see what it would do`, CliErrorCode.ConfirmationRequired);
+  throw new CliUsageError(
+    `${what}: re-run with --yes to confirm, or with --dry-run to see what it would do`,
+    CliErrorCode.ConfirmationRequired,
+  );
 }

@@ -45,7 +45,9 @@ export class CliCoreContext implements OnApplicationShutdown {
     let context = this.opened.get(module);
     if (!context) {
       // On SIGINT/SIGTERM the core shuts down in order: a run stops taking users, records its state, then the database closes.
-      context = NestFactory.createApplicationContext(module, { logger: cliLogger(), abortOnError: false }).then((app) => app.enableShutdownHooks(['SIGINT', 'SIGTERM']));
+      context = NestFactory.createApplicationContext(module, { logger: cliLogger(), abortOnError: false }).then((app) =>
+        app.enableShutdownHooks(['SIGINT', 'SIGTERM']),
+      );
       this.opened.set(module, context);
     }
     return context;

@@ -95,7 +95,8 @@ export class CliOutput {
 
 export function exitCodeOf(thrown: unknown): number {
   // An embedded PostgreSQL that cannot start is a set-up problem, like bad input: the fix is the operator's.
-  if (thrown instanceof CliUsageError || thrown instanceof InvalidConfigError || thrown instanceof EmbeddedPostgresError) return ExitCode.Usage;
+  if (thrown instanceof CliUsageError || thrown instanceof InvalidConfigError || thrown instanceof EmbeddedPostgresError)
+    return ExitCode.Usage;
   if (thrown instanceof DatabaseUnavailableError) return ExitCode.DatabaseUnavailable;
   return ExitCode.Failed;
 }

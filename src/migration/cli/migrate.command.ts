@@ -55,20 +55,35 @@ export class MigrateCommand extends CliCommand<MigrateOptions> {
     return true;
   }
 
-  @Option({ flags: '--resend-invites', description: 'instead of migrating, re-send the invitations that failed after their account was created' })
+  @Option({
+    flags: '--resend-invites',
+    description: 'instead of migrating, re-send the invitations that failed after their account was created',
+  })
   parseResendInvites(): boolean {
     return true;
   }
 
   @Help('after')
   help(): string {
-    return examples('migrate --dry-run', 'migrate --email test@example.com', 'migrate --strategy invite --limit 100', 'migrate --json > run.json', 'migrate --resend-invites');
+    return examples(
+      'migrate --dry-run',
+      'migrate --email test@example.com',
+      'migrate --strategy invite --limit 100',
+      'migrate --json > run.json',
+      'migrate --resend-invites',
+    );
   }
 
   protected async execute(_params: string[], options: MigrateOptions): Promise<CommandResult> {
     if (options.resendInvites) return this.resend(options);
     const migration = await this.core.migration();
-    const request = { actor: CLI_ACTOR, strategy: options.strategy, email: options.email, limit: options.limit, retryInvalid: options.retryInvalid };
+    const request = {
+      actor: CLI_ACTOR,
+      strategy: options.strategy,
+      email: options.email,
+      limit: options.limit,
+      retryInvalid: options.retryInvalid,
+    };
     if (options.dryRun) return dryRunResult(await migration.dryRun(request));
     const progress = new ProgressReporter();
     try {
@@ -83,8 +98,13 @@ export class MigrateCommand extends CliCommand<MigrateOptions> {
       throw new CliUsageError('--resend-invites takes no other migrate option');
     }
     const report: ResendReport = await (await this.core.migration()).resendInvitations(CLI_ACTOR);
-    const text = renderPairs([['attempted', report.attempted], ['sent', report.sent], ['failed', report.failed]]);
-    const error = report.failed > 0 ? { code: 'invitations_failed', message: `${report.failed} invitation(s) could not be sent` } : undefined;
+    const text = renderPairs([
+      ['attempted', report.attempted],
+      ['sent', report.sent],
+      ['failed', report.failed],
+    ]);
+    const error =
+      report.failed > 0 ? { code: 'invitations_failed', message: `${report.failed} invitation(s) could not be sent` } : undefined;
     return { json: report, text, error };
   }
 }
@@ -95,15 +115,28 @@ function dryRunResult(report: DryRunReport): CommandResult {
   const notable = users.filter((user) => user.action === 'invalid' || user.action === 'skip' || user.action === 'link');
   const sections = [
     `Dry run ${report.runId}: ${report.total} legacy user(s) planned; nothing was written to Clerk or to users.`,
-    renderTable(['action', 'users'], Object.entries(report.byAction).map(([action, count]) => [action, count])),
+    renderTable(
+      ['action', 'users'],
+      Object.entries(report.byAction).map(([action, count]) => [action, count]),
+    ),
   ];
   if (notable.length > 0) {
-    sections.push(renderTable(['email', 'action', 'reason', 'clerk user'], notable.map((u) => [u.email, u.action, u.reason, u.clerkUserId])));
+    sections.push(
+      renderTable(
+        ['email', 'action', 'reason', 'clerk user'],
+        notable.map((u) => [u.email, u.action, u.reason, u.clerkUserId]),
+      ),
+    );
   }
   if (report.truncated) {
     sections.push(`(only the first ${users.length} users are listed; \`runs ${report.runId} --items --format csv\` gives the whole plan)`);
   }
-  sections.push(renderTable(['password format', 'users'], Object.entries(report.byPasswordFormat).filter(([, count]) => count > 0)));
+  sections.push(
+    renderTable(
+      ['password format', 'users'],
+      Object.entries(report.byPasswordFormat).filter(([, count]) => count > 0),
+    ),
+  );
   if (report.warnings.length > 0) sections.push(renderWarnings(report.warnings));
   return { json: report, text: sections.join('\n\n') };
 }
@@ -115,7 +148,13 @@ function runResult(run: MigrationRunView): CommandResult {
     case 'completed':
       return result;
     case 'completed_with_errors':
-      return { ...result, error: { code: run.status, message: `run ${run.id} finished, but ${Number(run.counts.failed ?? 0)} user(s) failed; see \`runs ${run.id}\`` } };
+      return {
+        ...result,
+        error: {
+          code: run.status,
+          message: `run ${run.id} finished, but ${Number(run.counts.failed ?? 0)} user(s) failed; see \`runs ${run.id}\``,
+        },
+      };
     case 'interrupted':
       return { ...result, error: { code: run.status, message: `run ${run.id} was interrupted; run migrate again to resume` } };
     default:

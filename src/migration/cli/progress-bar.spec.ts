@@ -36,6 +36,14 @@ describe('progress bar', () => {
 
 describe('text table', () => {
   it('pads columns and right-aligns numbers', () => {
-    expect(renderTable(['action', 'users'], [['create', 36], ['link', 2]])).toBe('action  users\n------  -----\ncreate     36\nlink        2');
+    expect(
+      renderTable(
+        ['action', 'users'],
+        [
+          ['create', 36],
+          ['link', 2],
+        ],
+      ),
+    ).toBe('action  users\n------  -----\ncreate     36\nlink        2');
   });
 });

@@ -12,7 +12,10 @@ interface RollbackOptions extends ConfirmOptions {
   deleteClerkUsers?: boolean;
 }
 
-@Command({ name: 'rollback', description: 'Undo a run: clear the Clerk links it wrote and, with --delete-clerk-users, delete the Clerk accounts it created' })
+@Command({
+  name: 'rollback',
+  description: 'Undo a run: clear the Clerk links it wrote and, with --delete-clerk-users, delete the Clerk accounts it created',
+})
 export class RollbackCommand extends ConfirmedCommand<RollbackOptions> {
   constructor(private readonly core: CliCoreContext) {
     super();
@@ -23,7 +26,10 @@ export class RollbackCommand extends ConfirmedCommand<RollbackOptions> {
     return parseRunId('--run', raw);
   }
 
-  @Option({ flags: '--delete-clerk-users', description: 'also delete from Clerk the accounts this run created (never accounts that existed before)' })
+  @Option({
+    flags: '--delete-clerk-users',
+    description: 'also delete from Clerk the accounts this run created (never accounts that existed before)',
+  })
   parseDeleteClerkUsers(): boolean {
     return true;
   }
@@ -36,14 +42,22 @@ export class RollbackCommand extends ConfirmedCommand<RollbackOptions> {
   protected async execute(_params: string[], options: RollbackOptions): Promise<CommandResult> {
     if (!options.run) throw new CliUsageError('--run <id> is required: the run to undo (see `runs`)');
     requireConfirmation(options, 'Rollback unlinks users from Clerk');
-    const report = await (await this.core.migration()).rollback({
+    const report = await (
+      await this.core.migration()
+    ).rollback({
       runId: options.run,
       actor: CLI_ACTOR,
       deleteClerkUsers: Boolean(options.deleteClerkUsers),
       dryRun: Boolean(options.dryRun),
       confirm: Boolean(options.yes),
     });
-    const error = report.failed.length > 0 ? { code: 'clerk_deletions_failed', message: `${report.failed.length} Clerk deletion(s) failed; run the rollback again to retry them` } : undefined;
+    const error =
+      report.failed.length > 0
+        ? {
+            code: 'clerk_deletions_failed',
+            message: `${report.failed.length} Clerk deletion(s) failed; run the rollback again to retry them`,
+          }
+        : undefined;
     return { json: report, text: renderRollback(report), error };
   }
 }
@@ -63,7 +77,19 @@ function renderRollback(report: RollbackReport): string {
       ['failed', report.failed.length],
     ]),
   ];
-  if (report.kept.length > 0) sections.push(renderTable(['kept user', 'clerk user'], report.kept.map((k) => [k.userId, k.clerkUserId])));
-  if (report.failed.length > 0) sections.push(renderTable(['user', 'clerk user', 'error'], report.failed.map((f) => [f.userId, f.clerkUserId, f.error])));
+  if (report.kept.length > 0)
+    sections.push(
+      renderTable(
+        ['kept user', 'clerk user'],
+        report.kept.map((k) => [k.userId, k.clerkUserId]),
+      ),
+    );
+  if (report.failed.length > 0)
+    sections.push(
+      renderTable(
+        ['user', 'clerk user', 'error'],
+        report.failed.map((f) => [f.userId, f.clerkUserId, f.error]),
+      ),
+    );
   return sections.join('\n\n');
 }

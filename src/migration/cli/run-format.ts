@@ -40,7 +40,10 @@ function dependentRowsTable(value: unknown): string | undefined {
   if (!rows?.before) return undefined;
   const tables = Object.keys({ ...rows.before, ...rows.after });
   if (tables.length === 0) return undefined;
-  return renderTable(['dependent table', 'before', 'after'], tables.map((table) => [table, rows.before?.[table], rows.after?.[table]]));
+  return renderTable(
+    ['dependent table', 'before', 'after'],
+    tables.map((table) => [table, rows.before?.[table], rows.after?.[table]]),
+  );
 }
 
 export function renderRunList(runs: MigrationRunView[], total: number, offset = 0): string {

@@ -4,7 +4,10 @@ import { CliCommand, examples } from './cli.command.js';
 import type { CommandResult } from './cli-output.js';
 import { renderPairs } from './text-table.js';
 
-@Command({ name: 'stats', description: 'Count users: in total, on Clerk, not yet (by password format), with a password hash, signed in through Clerk' })
+@Command({
+  name: 'stats',
+  description: 'Count users: in total, on Clerk, not yet (by password format), with a password hash, signed in through Clerk',
+})
 export class StatsCommand extends CliCommand {
   constructor(private readonly core: CliCoreContext) {
     super();

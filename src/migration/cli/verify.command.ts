@@ -7,7 +7,10 @@ import { renderPairs, renderTable } from './text-table.js';
 
 const LISTED_PROBLEMS = 50;
 
-@Command({ name: 'verify', description: 'Check that every linked user exists in Clerk with external_id = user_id, and count the rows that depend on users' })
+@Command({
+  name: 'verify',
+  description: 'Check that every linked user exists in Clerk with external_id = user_id, and count the rows that depend on users',
+})
 export class VerifyCommand extends CliCommand {
   constructor(private readonly core: CliCoreContext) {
     super();
@@ -37,7 +40,12 @@ function renderVerify(report: VerifyReport): string {
   ];
   if (report.problems.length > 0) {
     const listed = report.problems.slice(0, LISTED_PROBLEMS);
-    sections.push(renderTable(['user', 'clerk user', 'problem', 'detail'], listed.map((p) => [p.userId, p.clerkUserId, p.problem, p.detail])));
+    sections.push(
+      renderTable(
+        ['user', 'clerk user', 'problem', 'detail'],
+        listed.map((p) => [p.userId, p.clerkUserId, p.problem, p.detail]),
+      ),
+    );
   }
   const tables = Object.entries(report.dependentRows);
   if (tables.length > 0) sections.push(renderTable(['dependent table', 'rows'], tables));

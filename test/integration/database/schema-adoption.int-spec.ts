@@ -1,11 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { migrateDatabase } from '../../../src/database/data-source.js';
-import {
-  DEPENDENT_TABLES,
-  createLegacySchema,
-  insertLegacyWorld,
-  makeLegacyWorldUsers,
-} from '../../../tools/demo/legacy-world.js';
+import { DEPENDENT_TABLES, createLegacySchema, insertLegacyWorld, makeLegacyWorldUsers } from '../../../tools/demo/legacy-world.js';
 import { createTestDatabase, type TestDatabase } from '../../utils/test-database.js';
 
 /** Every row of a table, as text, in a stable order: equal snapshots mean nothing was lost or rewritten. */
@@ -47,9 +42,7 @@ describe('schema migrations adopt an existing legacy database', () => {
       expect(await snapshot(db, table)).toEqual(before[table]);
     }
     expect(await snapshot(db, 'audit_logs', LEGACY_AUDIT_COLUMNS)).toEqual(before.audit_logs);
-    const counts = await db.pool.query(
-      'SELECT count(*)::int AS total, count(clerk_user_id)::int AS "withClerk" FROM users',
-    );
+    const counts = await db.pool.query('SELECT count(*)::int AS total, count(clerk_user_id)::int AS "withClerk" FROM users');
     expect(counts.rows[0]).toEqual({ total: 44, withClerk: withClerkColumn ? 8 : 0 });
     expect(users.filter((u) => u.clerkUserId !== null)).toHaveLength(withClerkColumn ? 8 : 0);
     for (const table of DEPENDENT_TABLES) {
@@ -74,9 +67,9 @@ describe('schema migrations adopt an existing legacy database', () => {
     await db.pool.query(`INSERT INTO audit_logs (user_id, actor, action, details) VALUES ($1, 'cli', 'migration.user.linked', '{}')`, [
       users[0].userId,
     ]);
-    await expect(
-      db.pool.query(`UPDATE users SET clerk_user_id = 'user_abc' WHERE user_id = $1`, [users[1].userId]),
-    ).rejects.toThrow(/unique/i);
+    await expect(db.pool.query(`UPDATE users SET clerk_user_id = 'user_abc' WHERE user_id = $1`, [users[1].userId])).rejects.toThrow(
+      /unique/i,
+    );
     const legacyAudit = await db.pool.query(`SELECT actor FROM audit_logs WHERE action = 'user.signup'`);
     expect(legacyAudit.rows.every((row) => row.actor === 'system')).toBe(true);
   });

@@ -20,7 +20,13 @@ describe('several instances on one database', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     clerk = await startClerkEmulator({ rateLimit: false });
-    const env = { CLERK_SECRET_KEY: clerk.secretKey, CLERK_API_URL: clerk.url, CLERK_RATE_LIMIT: '1000', MIGRATION_ON_LOGIN: 'true', LEGACY_DUMMY_HASH_COST: '4' };
+    const env = {
+      CLERK_SECRET_KEY: clerk.secretKey,
+      CLERK_API_URL: clerk.url,
+      CLERK_RATE_LIMIT: '1000',
+      MIGRATION_ON_LOGIN: 'true',
+      LEGACY_DUMMY_HASH_COST: '4',
+    };
     for (let i = 0; i < 2; i += 1) apps.push(await createTestApp(db.url, env));
   });
   beforeEach(async () => {
@@ -33,15 +39,29 @@ describe('several instances on one database', () => {
     await db.drop();
   });
 
-  const linkOf = async (userId: string) => (await db.pool.query('SELECT clerk_user_id FROM users WHERE user_id = $1', [userId])).rows[0].clerk_user_id;
+  const linkOf = async (userId: string) =>
+    (await db.pool.query('SELECT clerk_user_id FROM users WHERE user_id = $1', [userId])).rows[0].clerk_user_id;
   const itemsOf = async (userId: string) =>
-    (await db.pool.query('SELECT i.status, i.reason FROM migration_items i JOIN migration_runs r ON r.id = i.run_id WHERE user_id = $1 AND NOT r.dry_run ORDER BY i.id', [userId])).rows;
+    (
+      await db.pool.query(
+        'SELECT i.status, i.reason FROM migration_items i JOIN migration_runs r ON r.id = i.run_id WHERE user_id = $1 AND NOT r.dry_run ORDER BY i.id',
+        [userId],
+      )
+    ).rows;
 
   it('moves everyone of a simultaneous login wave on two instances exactly once, without a run per login', async () => {
-    const users = await insertUsers(db.pool, Array.from({ length: 24 }, () => makeUser()));
+    const users = await insertUsers(
+      db.pool,
+      Array.from({ length: 24 }, () => makeUser()),
+    );
     const runsBefore = (await db.pool.query('SELECT count(*)::int AS n FROM migration_runs')).rows[0].n;
     await Promise.all(
-      users.map((user, i) => request(apps[i % 2].getHttpServer()).post('/auth/login').send({ email: user.email, password: user.password }).expect(200)),
+      users.map((user, i) =>
+        request(apps[i % 2].getHttpServer())
+          .post('/auth/login')
+          .send({ email: user.email, password: user.password })
+          .expect(200),
+      ),
     );
     // The answers went out before Clerk was called; the moves finish behind them.
     await Promise.all(apps.map((app) => app.get(LoginMigration).settled()));
@@ -55,8 +75,13 @@ describe('several instances on one database', () => {
   });
 
   it('sweeps a slot on exactly one instance, even while logins are being migrated', async () => {
-    const users = await insertUsers(db.pool, Array.from({ length: 10 }, () => makeUser()));
-    const logins = users.slice(0, 4).map((user) => request(apps[1].getHttpServer()).post('/auth/login').send({ email: user.email, password: user.password }));
+    const users = await insertUsers(
+      db.pool,
+      Array.from({ length: 10 }, () => makeUser()),
+    );
+    const logins = users
+      .slice(0, 4)
+      .map((user) => request(apps[1].getHttpServer()).post('/auth/login').send({ email: user.email, password: user.password }));
     await Promise.all([sweep('2026-12-01T03:00', 0), sweep('2026-12-01T03:00', 1), ...logins]);
 
     const sweeps = await db.pool.query(`SELECT status, standing_key FROM migration_runs WHERE kind = 'sweep'`);
@@ -92,7 +117,9 @@ describe('several instances on one database', () => {
     await apps[0].get(LoginMigration).settled();
     expect(await linkOf(user.userId)).toBeNull();
     // Not for want of trying: the login was answered and would have set off a trickle migration.
-    const audit = await db.pool.query(`SELECT count(*)::int AS n FROM audit_logs WHERE user_id = $1 AND action = 'auth.login.succeeded'`, [user.userId]);
+    const audit = await db.pool.query(`SELECT count(*)::int AS n FROM audit_logs WHERE user_id = $1 AND action = 'auth.login.succeeded'`, [
+      user.userId,
+    ]);
     expect(audit.rows[0].n).toBe(1);
 
     await service().migrate({ actor: 'test' });
@@ -107,7 +134,9 @@ describe('several instances on one database', () => {
        RETURNING id`,
     );
     expect(await service(1).settleAbandonedRuns()).toEqual([rows[0].id]);
-    const statuses = await db.pool.query('SELECT id, status FROM migration_runs WHERE id = ANY($1) ORDER BY started_at', [rows.map((r) => r.id)]);
+    const statuses = await db.pool.query('SELECT id, status FROM migration_runs WHERE id = ANY($1) ORDER BY started_at', [
+      rows.map((r) => r.id),
+    ]);
     expect(statuses.rows.map((r) => r.status)).toEqual(['interrupted', 'running']);
     await db.pool.query(`UPDATE migration_runs SET status = 'interrupted' WHERE id = $1`, [rows[1].id]);
   });

@@ -62,7 +62,11 @@ describe('graceful shutdown during a migration run', () => {
     next = await createTestApp(world.db.url, ENV);
     const run = await next.get(MigrationService).migrate({ actor: 'test' });
     expect(run.status).toBe('completed');
-    expect(await next.get(MigrationService).stats()).toMatchObject({ total: world.users.length, withClerk: world.users.length, withoutClerk: 0 });
+    expect(await next.get(MigrationService).stats()).toMatchObject({
+      total: world.users.length,
+      withClerk: world.users.length,
+      withoutClerk: 0,
+    });
     const externalIds = clerk.users().map((user) => user.external_id);
     expect(externalIds).toHaveLength(world.users.length);
     expect(new Set(externalIds).size).toBe(world.users.length);

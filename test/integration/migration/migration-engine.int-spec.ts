@@ -57,7 +57,10 @@ describe('the migration engine', () => {
 
     expect(run.counts).toMatchObject({ total: 3, created: 3 });
     await expectEveryoneOnClerkExactlyOnce(world, clerk);
-    const old = await world.db.pool.query('SELECT user_id, status, created_in_clerk, clerk_user_id FROM migration_items WHERE run_id = $1', [crashedRunId]);
+    const old = await world.db.pool.query(
+      'SELECT user_id, status, created_in_clerk, clerk_user_id FROM migration_items WHERE run_id = $1',
+      [crashedRunId],
+    );
     expect(old.rows).toEqual(
       expect.arrayContaining([
         { user_id: landed.userId, status: 'created', created_in_clerk: true, clerk_user_id: account.id },
@@ -109,7 +112,9 @@ describe('the migration engine', () => {
     expect(run.counts).toMatchObject({ total: 3, linked: 1, skipped: 1, created: 1 });
     const linked = await world.db.pool.query('SELECT clerk_user_id FROM users WHERE user_id = $1', [verified.userId]);
     expect(linked.rows[0].clerk_user_id).toBe(good.id);
-    expect(clerk.users().filter((u) => u.email_addresses.some((e: { email_address: string }) => e.email_address === unverified.email))).toHaveLength(1);
+    expect(
+      clerk.users().filter((u) => u.email_addresses.some((e: { email_address: string }) => e.email_address === unverified.email)),
+    ).toHaveLength(1);
   });
 
   it('skips, and goes on, when the Clerk account a user would link is already held by another local user', async () => {
@@ -122,11 +127,16 @@ describe('the migration engine', () => {
     const run = await migration().migrate({ actor: 'test' });
 
     expect(run.status).not.toBe('failed');
-    const item = await world.db.pool.query('SELECT status, reason, error_code FROM migration_items WHERE run_id = $1 AND user_id = $2', [run.id, claimed.userId]);
+    const item = await world.db.pool.query('SELECT status, reason, error_code FROM migration_items WHERE run_id = $1 AND user_id = $2', [
+      run.id,
+      claimed.userId,
+    ]);
     expect(item.rows[0]).toMatchObject({ status: 'skipped', reason: 'clerk_account_linked_to_another_user' });
     const stillLegacy = await world.db.pool.query('SELECT clerk_user_id FROM users WHERE user_id = $1', [claimed.userId]);
     expect(stillLegacy.rows[0].clerk_user_id).toBeNull();
-    const linkedRest = await world.db.pool.query('SELECT count(clerk_user_id)::int AS n FROM users WHERE user_id = ANY($1)', [rest.map((u) => u.userId)]);
+    const linkedRest = await world.db.pool.query('SELECT count(clerk_user_id)::int AS n FROM users WHERE user_id = ANY($1)', [
+      rest.map((u) => u.userId),
+    ]);
     expect(linkedRest.rows[0].n).toBe(2);
   });
 
@@ -136,7 +146,10 @@ describe('the migration engine', () => {
     const run = await migration().migrate({ actor: 'test', strategy: 'invite' });
     expect(run.counts).toMatchObject({ total: 2, created: 2 });
     expect(await migration().stats()).toMatchObject({ withoutClerk: 0 });
-    const invitations = await world.db.pool.query('SELECT invitation_status FROM migration_items WHERE run_id = $1 ORDER BY invitation_status', [run.id]);
+    const invitations = await world.db.pool.query(
+      'SELECT invitation_status FROM migration_items WHERE run_id = $1 ORDER BY invitation_status',
+      [run.id],
+    );
     expect(invitations.rows.map((r) => r.invitation_status)).toEqual(['failed', 'sent']);
     expect(clerk.users().filter((u) => u.password_enabled)).toHaveLength(0);
 
@@ -149,7 +162,9 @@ describe('the migration engine', () => {
     const run = await migration().migrate({ actor: 'test' });
     expect(run).toMatchObject({ status: 'failed' });
     expect(run.errorMessage).toMatch(/secret key|unauthori/i);
-    const attempted = await world.db.pool.query(`SELECT count(*)::int AS n FROM migration_items WHERE run_id = $1 AND attempts > 0`, [run.id]);
+    const attempted = await world.db.pool.query(`SELECT count(*)::int AS n FROM migration_items WHERE run_id = $1 AND attempts > 0`, [
+      run.id,
+    ]);
     expect(attempted.rows[0].n).toBe(0);
     expect((await migration().stats()).withoutClerk).toBe(30);
   });
@@ -167,11 +182,27 @@ describe('the migration engine', () => {
     world = await seedWorld(clerk, {}, { legacyUsers: 3 });
     await migration().migrate({ actor: 'test' });
     const [signedIn] = world.legacy;
-    await world.db.pool.query(`INSERT INTO clerk_sign_ins (user_id, clerk_user_id) SELECT user_id, clerk_user_id FROM users WHERE user_id = $1`, [signedIn.userId]);
-    await expect(migration().cleanupPasswords({ actor: 'test', confirm: false, dryRun: false })).rejects.toMatchObject({ code: 'confirmation_required' });
-    expect(await migration().cleanupPasswords({ actor: 'test', confirm: false, dryRun: true })).toMatchObject({ removed: 1, waitingForClerkSignIn: 2 });
-    expect(await migration().cleanupPasswords({ actor: 'test', confirm: true, dryRun: false })).toMatchObject({ removed: 1, waitingForClerkSignIn: 2 });
+    await world.db.pool.query(
+      `INSERT INTO clerk_sign_ins (user_id, clerk_user_id) SELECT user_id, clerk_user_id FROM users WHERE user_id = $1`,
+      [signedIn.userId],
+    );
+    await expect(migration().cleanupPasswords({ actor: 'test', confirm: false, dryRun: false })).rejects.toMatchObject({
+      code: 'confirmation_required',
+    });
+    expect(await migration().cleanupPasswords({ actor: 'test', confirm: false, dryRun: true })).toMatchObject({
+      removed: 1,
+      waitingForClerkSignIn: 2,
+    });
+    expect(await migration().cleanupPasswords({ actor: 'test', confirm: true, dryRun: false })).toMatchObject({
+      removed: 1,
+      waitingForClerkSignIn: 2,
+    });
     const hashes = await world.db.pool.query('SELECT user_id FROM users WHERE password_hash IS NOT NULL');
-    expect(hashes.rows.map((r) => r.user_id).sort()).toEqual(world.legacy.slice(1).map((u) => u.userId).sort());
+    expect(hashes.rows.map((r) => r.user_id).sort()).toEqual(
+      world.legacy
+        .slice(1)
+        .map((u) => u.userId)
+        .sort(),
+    );
   });
 });

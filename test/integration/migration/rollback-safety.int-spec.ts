@@ -18,7 +18,9 @@ describe('undo that never strands a person nor quietly undoes itself', () => {
   /** A request to the API with a Clerk session, after signing in at Clerk with the person's old password. */
   const clerkRequest = (user: LegacyWorldUser) => {
     const session = clerk.signIn(user.email, user.password!);
-    return http().get('/users/me').set({ Authorization: `Bearer ${session.token}` });
+    return http()
+      .get('/users/me')
+      .set({ Authorization: `Bearer ${session.token}` });
   };
   const legacyLogin = (user: LegacyWorldUser) => http().post('/auth/login').send({ email: user.email, password: user.password });
   const linkOf = async (userId: string): Promise<string | null> =>

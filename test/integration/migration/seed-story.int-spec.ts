@@ -39,7 +39,9 @@ describe('the seed’s migration, end to end', () => {
     expect(plan.total).toBe(36);
     const after = clerk.requestCounts();
     expect(after['POST /v1/users']).toEqual(before['POST /v1/users']);
-    const lookups = Object.values(after['GET /v1/users'] ?? {}).reduce((a, b) => a + b, 0) - Object.values(before['GET /v1/users'] ?? {}).reduce((a, b) => a + b, 0);
+    const lookups =
+      Object.values(after['GET /v1/users'] ?? {}).reduce((a, b) => a + b, 0) -
+      Object.values(before['GET /v1/users'] ?? {}).reduce((a, b) => a + b, 0);
     expect(lookups).toBe(1);
     expect(clerk.users()).toHaveLength(8);
     expect((await migration.stats()).withClerk).toBe(8);
@@ -59,7 +61,10 @@ describe('the seed’s migration, end to end', () => {
   it('lets every migrated person sign in at Clerk with their old password and reach their old user_id', async () => {
     for (const person of world.legacy) {
       const session = clerk.signIn(person.email, person.password!);
-      const me = await request(world.app.getHttpServer()).get('/users/me').set({ Authorization: `Bearer ${session.token}` }).expect(200);
+      const me = await request(world.app.getHttpServer())
+        .get('/users/me')
+        .set({ Authorization: `Bearer ${session.token}` })
+        .expect(200);
       expect(me.body.userId).toBe(person.userId);
     }
     expect((await migration.stats()).signedInThroughClerk).toBe(36);

@@ -1,7 +1,12 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { MigrationService } from '../../../src/migration/migration.service.js';
-import { DEFAULT_LIVE_SECRET_KEY, DEFAULT_TEST_SECRET_KEY, startClerkEmulator, type ClerkEmulator } from '../../../tools/clerk-emulator/index.js';
+import {
+  DEFAULT_LIVE_SECRET_KEY,
+  DEFAULT_TEST_SECRET_KEY,
+  startClerkEmulator,
+  type ClerkEmulator,
+} from '../../../tools/clerk-emulator/index.js';
 import { PASSWORD_VECTORS, PHPBB_VECTOR, UNSUPPORTED_HASHES } from '../../factories/password-vectors.js';
 import { insertUsers, makeUser, type TestUser } from '../../factories/user.factory.js';
 import { createTestApp } from '../../utils/test-app.js';
@@ -12,7 +17,12 @@ const SIGNED_UP = new Date('2017-06-01T08:30:00.123Z');
 /** One legacy user per known vector, an admin among them, all signed up long ago. */
 function vectorUsers(): (TestUser & { format: string })[] {
   return PASSWORD_VECTORS.map((v, i) => ({
-    ...makeUser({ passwordHash: v.hash, password: v.password, role: i === 0 ? 'admin' : 'user', createdAt: new Date(SIGNED_UP.getTime() + i * 1000) }),
+    ...makeUser({
+      passwordHash: v.hash,
+      password: v.password,
+      role: i === 0 ? 'admin' : 'user',
+      createdAt: new Date(SIGNED_UP.getTime() + i * 1000),
+    }),
     format: v.format,
   }));
 }
@@ -37,12 +47,21 @@ describe('every password format, imported into Clerk and signed in with the old 
   afterAll(async () => clerk.stop());
 
   const boot = async (secretKey = DEFAULT_LIVE_SECRET_KEY) => {
-    app = await createTestApp(db.url, { CLERK_SECRET_KEY: secretKey, CLERK_API_URL: clerk.url, CLERK_RATE_LIMIT: '1000', LEGACY_DUMMY_HASH_COST: '4' });
+    app = await createTestApp(db.url, {
+      CLERK_SECRET_KEY: secretKey,
+      CLERK_API_URL: clerk.url,
+      CLERK_RATE_LIMIT: '1000',
+      LEGACY_DUMMY_HASH_COST: '4',
+    });
   };
   const accountOf = (user: TestUser) => clerk.users().find((u) => u.external_id === user.userId);
 
   it('counts users per format in stats and in the dry run, and plans each under its own hasher', async () => {
-    const users = await insertUsers(db.pool, [...vectorUsers(), ...UNSUPPORTED_HASHES.map((u) => makeUser({ passwordHash: u.hash })), makeUser({ password: null })]);
+    const users = await insertUsers(db.pool, [
+      ...vectorUsers(),
+      ...UNSUPPORTED_HASHES.map((u) => makeUser({ passwordHash: u.hash })),
+      makeUser({ password: null }),
+    ]);
     await boot();
 
     const stats = await migration().stats();
@@ -70,7 +89,11 @@ describe('every password format, imported into Clerk and signed in with the old 
 
     for (const user of users) {
       const account = accountOf(user)!;
-      expect(account).toMatchObject({ password_hasher: user.format, password_digest: user.passwordHash, created_at: user.createdAt.getTime() });
+      expect(account).toMatchObject({
+        password_hasher: user.format,
+        password_digest: user.passwordHash,
+        created_at: user.createdAt.getTime(),
+      });
       expect(account.public_metadata).toMatchObject({ role: user.role });
       expect(() => clerk.signIn(user.email, `${user.password}-not`)).toThrow(/Password is incorrect/);
       expect(clerk.signIn(user.email, user.password!).userId).toBe(account.id);
@@ -95,7 +118,10 @@ describe('every password format, imported into Clerk and signed in with the old 
   });
 
   it('never sends a hash Clerk cannot import: invalid under the password strategy, invited without it under invite', async () => {
-    const users = await insertUsers(db.pool, UNSUPPORTED_HASHES.map((u) => makeUser({ passwordHash: u.hash })));
+    const users = await insertUsers(
+      db.pool,
+      UNSUPPORTED_HASHES.map((u) => makeUser({ passwordHash: u.hash })),
+    );
     await boot();
     const run = await migration().migrate({ actor: 'test' });
     expect(run.counts).toMatchObject({ total: users.length, failed: users.length });
@@ -118,7 +144,11 @@ describe('every password format, imported into Clerk and signed in with the old 
     expect(clerk.users()).toHaveLength(0);
     await migration().migrate({ actor: 'test' });
     for (const user of users) {
-      expect(accountOf(user)).toMatchObject({ password_hasher: user.format, created_at: user.createdAt.getTime(), public_metadata: expect.objectContaining({ role: user.role }) });
+      expect(accountOf(user)).toMatchObject({
+        password_hasher: user.format,
+        created_at: user.createdAt.getTime(),
+        public_metadata: expect.objectContaining({ role: user.role }),
+      });
       expect(clerk.signIn(user.email, user.password!).userId).toBe(accountOf(user)!.id);
     }
   });
@@ -129,11 +159,15 @@ describe('every password format, imported into Clerk and signed in with the old 
     await boot(DEFAULT_TEST_SECRET_KEY);
 
     const plan = await migration().dryRun({ actor: 'test' });
-    expect(plan.warnings).toEqual([expect.objectContaining({ code: 'development_instance_user_cap', cap: 100, clerkUsers: 97, newAccounts: 5 })]);
+    expect(plan.warnings).toEqual([
+      expect.objectContaining({ code: 'development_instance_user_cap', cap: 100, clerkUsers: 97, newAccounts: 5 }),
+    ]);
     expect(plan.warnings[0].message).toMatch(/at most 100 users: it has 97 and this plan creates 5, 2 too many/);
     expect((await migration().dryRun({ actor: 'test', limit: 3 })).warnings).toEqual([]);
 
     const run = await migration().migrate({ actor: 'test', limit: 4 });
-    expect(run.options.warnings).toEqual([expect.objectContaining({ code: 'development_instance_user_cap', clerkUsers: 97, newAccounts: 4 })]);
+    expect(run.options.warnings).toEqual([
+      expect.objectContaining({ code: 'development_instance_user_cap', clerkUsers: 97, newAccounts: 4 }),
+    ]);
   });
 });

@@ -62,9 +62,7 @@ describe('UsersRepository on PostgreSQL', () => {
 
   it('links a Clerk id only while the user is unlinked: of many racing writers exactly one wins', async () => {
     const user = await insertUser(db.pool);
-    const attempts = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => users.linkClerkUser(user.userId, `user_racer_${i}`)),
-    );
+    const attempts = await Promise.all(Array.from({ length: 8 }, (_, i) => users.linkClerkUser(user.userId, `user_racer_${i}`)));
     expect(attempts.filter(Boolean)).toHaveLength(1);
     const winner = `user_racer_${attempts.indexOf(true)}`;
     const { rows } = await db.pool.query('SELECT clerk_user_id FROM users WHERE user_id = $1', [user.userId]);
@@ -79,8 +77,14 @@ describe('UsersRepository on PostgreSQL', () => {
     const isolated = await createTestDatabase();
     const local = await createTestApp(isolated.url);
     try {
-      const legacy = await insertUsers(isolated.pool, Array.from({ length: 23 }, () => makeUser()));
-      await insertUsers(isolated.pool, Array.from({ length: 5 }, (_, i) => makeUser({ clerkUserId: `user_linked_${i}` })));
+      const legacy = await insertUsers(
+        isolated.pool,
+        Array.from({ length: 23 }, () => makeUser()),
+      );
+      await insertUsers(
+        isolated.pool,
+        Array.from({ length: 5 }, (_, i) => makeUser({ clerkUserId: `user_linked_${i}` })),
+      );
       const seen: string[] = [];
       const batchSizes: number[] = [];
       for await (const batch of local.get(UsersRepository).legacyUsersInBatches(5)) {

@@ -22,7 +22,11 @@ export function clerkEnv(clerk: ClerkEmulator): Record<string, string> {
  * The real app, logging at debug into the witness (so the scan sees every line it would print)
  * and with every response body it sends recorded by the witness.
  */
-export async function createWatchedApp(databaseUrl: string, env: Record<string, string | undefined>, witness: SecretWitness): Promise<INestApplication> {
+export async function createWatchedApp(
+  databaseUrl: string,
+  env: Record<string, string | undefined>,
+  witness: SecretWitness,
+): Promise<INestApplication> {
   const app = await createTestApp(databaseUrl, { LOG_LEVEL: 'debug', ...env }, (builder) =>
     builder.overrideProvider(LOG_DESTINATION).useValue(witness.logDestination),
   );
@@ -31,7 +35,11 @@ export async function createWatchedApp(databaseUrl: string, env: Record<string, 
 }
 
 /** Tears down what a file of this suite started, app first: it holds connections to the other two. */
-export async function closeAll(app: INestApplication | undefined, clerk: ClerkEmulator | undefined, db: TestDatabase | undefined): Promise<void> {
+export async function closeAll(
+  app: INestApplication | undefined,
+  clerk: ClerkEmulator | undefined,
+  db: TestDatabase | undefined,
+): Promise<void> {
   await app?.close();
   await clerk?.stop();
   await db?.drop();
