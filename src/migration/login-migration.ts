@@ -12,7 +12,12 @@ import { profileOf, UserMigrator, type RunContext, type WorkItem } from './user-
 
 /** Trickle migrations one instance works on at once; the shared Clerk budget sets the pace anyway. */
 const TRICKLE_CONCURRENCY = 8;
-const STANDING_PREFIX = 'login:';
+export const TRICKLE_RUN_PREFIX = 'login:';
+
+/** The standing key of the day's trickle run (UTC days, the same on every instance). */
+export function trickleRunKey(at = new Date()): string {
+  return `${TRICKLE_RUN_PREFIX}${at.toISOString().slice(0, 10)}`;
+}
 
 /**
  * Trickle migration (`MIGRATION_ON_LOGIN`): a person who just proved their password is moved to
@@ -82,7 +87,14 @@ export class LoginMigration implements BeforeApplicationShutdown {
     if (!itemId) return; // claimed meanwhile by a run or another instance: theirs to finish
     const context: RunContext = { runId: run.id, actor: userId, invitationRedirectUrl: this.config.invitationRedirectUrl };
     const item: WorkItem = { ...plan, itemId, ...profileOf(user) };
-    const status = await this.migrator.execute(context, item, { onEmailTaken: () => this.replan(context, item, user, options) });
+    const status = await this.migrator
+      .execute(context, item, { onEmailTaken: () => this.replan(context, item, user, options) })
+      .catch(async (error: unknown) => {
+        // Clerk said the email is taken (nothing of ours was created), then the look-up failed:
+        // release the claim with the reason, so that the person's next login or run tries again.
+        await this.runs.updateItem(itemId, { status: 'failed', errorCode: 'trickle_failed', errorMessage: String((error as Error)?.message ?? error) });
+        throw error;
+      });
     this.metrics.migrationOutcome(status);
     this.logger.log(`trickle migration of user ${userId}: ${status}`);
   }
@@ -101,7 +113,7 @@ export class LoginMigration implements BeforeApplicationShutdown {
 
   /** Today's standing run, opened by whichever instance needs it first; yesterday's is closed then. */
   private standingRun(): Promise<MigrationRunEntity> {
-    const key = `${STANDING_PREFIX}${new Date().toISOString().slice(0, 10)}`;
+    const key = trickleRunKey();
     if (this.standing?.key !== key) {
       const run = this.runs.openStandingRun({
         kind: 'login',
@@ -113,7 +125,7 @@ export class LoginMigration implements BeforeApplicationShutdown {
       });
       this.standing = { key, run };
       void run
-        .then(() => this.runs.closeStandingRuns(STANDING_PREFIX, key))
+        .then(() => this.runs.closeStandingRuns(TRICKLE_RUN_PREFIX, key))
         .catch(() => {
           if (this.standing?.run === run) this.standing = undefined;
         });

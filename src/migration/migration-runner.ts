@@ -67,11 +67,18 @@ export class MigrationRunner implements BeforeApplicationShutdown {
     total: number,
     onProgress?: ProgressListener,
   ): Promise<MigrationRunEntity> {
-    const beat = () => void this.runs.touchHeartbeat(run.id).catch(() => undefined);
+    // Fenced: a run another process has declared dead (its heartbeat found silent) stops as one
+    // that lost its lock does, since its users may already be someone else's.
+    const fenced = new AbortController();
+    const beat = () =>
+      void this.runs.touchHeartbeat(run.id).then(
+        (alive) => alive || fenced.abort(),
+        () => undefined,
+      );
     beat();
     const heartbeat = setInterval(beat, HEARTBEAT_INTERVAL_MS);
     heartbeat.unref();
-    const done = this.executeHeld(run, lock.lost, source, total, onProgress).finally(() => {
+    const done = this.executeHeld(run, AbortSignal.any([lock.lost, fenced.signal]), source, total, onProgress).finally(() => {
       clearInterval(heartbeat);
       return lock.release();
     });
@@ -109,7 +116,8 @@ export class MigrationRunner implements BeforeApplicationShutdown {
       dependentRows.after = await this.dependents.count();
       if (lockLost.aborted) {
         status = await this.interrupt(run.id, 'lost its lock');
-        error = { code: MigrationErrorCode.LockLost, message: 'The migration lock was lost (its database session ended); the run stopped' };
+        const message = "The run lost its hold (its lock's database session ended, or another process found it silent); it stopped";
+        error = { code: MigrationErrorCode.LockLost, message };
       } else if (this.stopping.signal.aborted) status = await this.interrupt(run.id, 'interrupted by shutdown');
     } catch (failure) {
       status = 'failed';

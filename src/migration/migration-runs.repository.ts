@@ -29,19 +29,20 @@ export const RUN_STALE_AFTER_MS = 15_000;
 export const RUN_RECONNECT_GRACE_MS = 3_000;
 
 /** SQL that is true when run `r` is `running` and its process alive (`$STALE`: RUN_STALE_AFTER_MS). */
-const RUN_IS_LIVE = `(r.status = 'running' AND coalesce(r.heartbeat_at, r.started_at) > now() - $STALE * interval '1 millisecond'
+const RUN_IS_LIVE = `(r.status = 'running' AND NOT r.dry_run AND coalesce(r.heartbeat_at, r.started_at) > now() - $STALE * interval '1 millisecond'
     AND (coalesce(r.heartbeat_at, r.started_at) > now() - ${RUN_RECONNECT_GRACE_MS} * interval '1 millisecond'
          OR EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = r.heartbeat_pid)))`;
 /**
- * A trickle item is in flight for one Clerk create (with retries); one left live this long was
- * abandoned by its process. Generous, since reconciling a live one would cross its work.
+ * A trickle item is in flight for one Clerk create, with its retries, backoff and Retry-After waits
+ * (minutes at worst); one left live this long was abandoned by its process. Generous, since
+ * reconciling a live one would cross its work, and an abandoned claim only delays that person.
  */
-export const TRICKLE_ITEM_STALE_AFTER_MS = 120_000;
+export const TRICKLE_ITEM_STALE_AFTER_MS = 15 * 60_000;
 
 /** SQL that is true when item `i`'s run is still working on it (another process may hold it). */
 const ITEM_IS_LIVE = `EXISTS (SELECT 1 FROM migration_runs r WHERE r.id = i.run_id AND (
     ${RUN_IS_LIVE}
-    OR (r.status = 'open' AND i.updated_at > now() - ${TRICKLE_ITEM_STALE_AFTER_MS} * interval '1 millisecond')))`;
+    OR (r.kind = 'login' AND i.updated_at > now() - ${TRICKLE_ITEM_STALE_AFTER_MS} * interval '1 millisecond')))`;
 
 /** The migration's own tables: runs and their per-user items. */
 @Injectable()
@@ -52,12 +53,23 @@ export class MigrationRunsRepository {
     return this.dataSource.transaction(work);
   }
 
+  /**
+   * A running run, its times and first heartbeat stamped by PostgreSQL's clock and session (a
+   * process whose clock runs behind must not look dead before it has begun).
+   */
   async createRun(run: NewRun): Promise<MigrationRunEntity> {
-    const repo = this.dataSource.getRepository(MigrationRunEntity);
-    const now = new Date();
-    return repo.save(
-      repo.create({ ...run, standingKey: run.standingKey ?? null, status: 'running', counts: {}, startedAt: now, heartbeatAt: now }),
+    const rows: { id: string }[] = await this.dataSource.query(
+      `INSERT INTO migration_runs (kind, strategy, dry_run, started_by, status, options, counts, standing_key, started_at, heartbeat_at, heartbeat_pid)
+       VALUES ($1, $2, $3, $4, 'running', $5, '{}'::jsonb, $6, now(), now(), pg_backend_pid())
+       RETURNING id`,
+      [run.kind, run.strategy, run.dryRun, run.startedBy, JSON.stringify(run.options), run.standingKey ?? null],
     );
+    return (await this.findRun(rows[0].id))!;
+  }
+
+  /** Whether a run with this standing key exists (a sweep slot some instance has taken). */
+  async standingRunExists(standingKey: string): Promise<boolean> {
+    return (await this.dataSource.getRepository(MigrationRunEntity).countBy({ standingKey })) > 0;
   }
 
   /** The open run with this standing key, created by whichever process asks first. */
@@ -82,11 +94,16 @@ export class MigrationRunsRepository {
     }
   }
 
-  async touchHeartbeat(runId: string): Promise<void> {
-    await this.dataSource.query(
+  /**
+   * Says the run is alive. False when it is no longer `running`: another process found it silent and
+   * declared it dead (a stalled process, a clock far behind), so it must stop, as if its lock were gone.
+   */
+  async touchHeartbeat(runId: string): Promise<boolean> {
+    const [, affected]: [unknown, number] = await this.dataSource.query(
       `UPDATE migration_runs SET heartbeat_at = now(), heartbeat_pid = pg_backend_pid() WHERE id = $1 AND status = 'running'`,
       [runId],
     );
+    return affected === 1;
   }
 
   /** Runs other than `exceptRunId` that are `running` and whose process is still alive. */
@@ -205,6 +222,11 @@ export class MigrationRunsRepository {
     return query.getMany();
   }
 
+  /** Whether some create's outcome is unknown and no live run or trickle migration is waiting on it. */
+  async hasAbandonedUncertainItems(): Promise<boolean> {
+    return (await this.findUncertainItems(1)).length > 0;
+  }
+
   /** The status of the user's latest item in a real run (dry runs aside), if any. */
   async latestItemStatus(userId: string): Promise<ItemStatus | null> {
     const rows: { status: ItemStatus }[] = await this.dataSource.query(
@@ -254,7 +276,7 @@ export class MigrationRunsRepository {
     if (userIds.length === 0) return new Set();
     const rows: { user_id: string }[] = await this.dataSource.query(
       `SELECT DISTINCT user_id FROM migration_items
-        WHERE user_id = ANY($1) AND (status = 'creating' OR created_in_clerk)`,
+        WHERE user_id = ANY($1) AND (status = 'creating' OR created_in_clerk OR (action IN ('create', 'invite') AND attempts > 0))`,
       [userIds],
     );
     return new Set(rows.map((row) => row.user_id));

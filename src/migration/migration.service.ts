@@ -7,6 +7,7 @@ import type { UserEntity } from '../users/user.entity.js';
 import { UsersRepository, type LegacyFilter, type UserStats } from '../users/users.repository.js';
 import type { MoveState } from '../metrics/metrics.service.js';
 import { DevelopmentInstanceCap, type MigrationWarning } from './development-instance-cap.js';
+import { TRICKLE_RUN_PREFIX, trickleRunKey } from './login-migration.js';
 import { MigrationLock, type HeldLock } from './migration-lock.js';
 import { MigrationPlanner } from './migration-planner.js';
 import type { PlannedUser } from './migration-plan.js';
@@ -139,6 +140,10 @@ export class MigrationService {
   async start(request: MigrateRequest, onProgress?: ProgressListener): Promise<StartedRun> {
     const options = this.runOptions(request);
     const user = request.email ? await this.legacyUserByEmail(request.email) : undefined;
+    // Before the lock: an instance whose sweep slot another has taken leaves at once, taking nobody's turn.
+    if (request.kind === 'sweep' && request.sweepSlot && (await this.runs.standingRunExists(sweepKey(request.sweepSlot)))) {
+      throw sweepAlreadyDone(request.sweepSlot);
+    }
     const lock = await this.acquireLock();
     try {
       const kind = request.kind ?? (user ? 'single' : 'all');
@@ -229,8 +234,22 @@ export class MigrationService {
   }
 
   /** Marks runs whose process is gone `interrupted` and releases their unstarted users; needs no lock. */
-  settleAbandonedRuns(): Promise<string[]> {
-    return this.runs.interruptAbandonedRuns();
+  async settleAbandonedRuns(): Promise<string[]> {
+    const settled = await this.runs.interruptAbandonedRuns();
+    await this.runs.closeStandingRuns(TRICKLE_RUN_PREFIX, trickleRunKey());
+    // Uncertain creates nobody is working on any more (a trickle whose process died, say) are settled
+    // against Clerk, under the lock so that no run's recovery does the same at once; if it is taken,
+    // that run does it.
+    if (!(await this.runs.hasAbandonedUncertainItems())) return settled;
+    const lock = await this.lock.tryAcquire();
+    if (lock) {
+      try {
+        await this.runner.reconcileUncertain({ runId: '', actor: 'reconciliation' });
+      } finally {
+        await lock.release();
+      }
+    }
+    return settled;
   }
 
   /**
@@ -273,7 +292,7 @@ export class MigrationService {
 
   /** A sweep's run carries its slot as standing key: a second instance sweeping the same slot is refused here. */
   private async createRun(request: MigrateRequest, kind: RunKind, options: RunOptions): Promise<MigrationRunEntity> {
-    const standingKey = kind === 'sweep' && request.sweepSlot ? `sweep:${request.sweepSlot}` : undefined;
+    const standingKey = kind === 'sweep' && request.sweepSlot ? sweepKey(request.sweepSlot) : undefined;
     const run = {
       kind,
       strategy: options.strategy,
@@ -284,7 +303,7 @@ export class MigrationService {
     };
     return this.runs.createRun(run).catch((error: { code?: string }) => {
       if (standingKey && error.code === '23505') {
-        throw new MigrationError(409, MigrationErrorCode.SweepAlreadyDone, `Another instance has already swept ${request.sweepSlot}`);
+        throw sweepAlreadyDone(request.sweepSlot!);
       }
       throw error;
     });
@@ -310,6 +329,14 @@ export class MigrationService {
   private async *single(user: UserEntity): AsyncGenerator<UserEntity[]> {
     yield [user];
   }
+}
+
+function sweepKey(slot: string): string {
+  return `sweep:${slot}`;
+}
+
+function sweepAlreadyDone(slot: string): MigrationError {
+  return new MigrationError(409, MigrationErrorCode.SweepAlreadyDone, `Another instance has already swept ${slot}`);
 }
 
 /**

@@ -104,6 +104,11 @@ export class RunRollback {
     if (run.dryRun) {
       throw new MigrationError(400, MigrationErrorCode.NotRollbackable, 'A dry run changed nothing; there is nothing to roll back');
     }
+    if (run.status === 'open') {
+      // Today's trickle run still takes logins on every instance: what it gains after the scan would stay.
+      const message = 'This standing trickle run is still open (it takes the day\'s logins); roll it back once the next day has closed it';
+      throw new MigrationError(409, MigrationErrorCode.NotRollbackable, message);
+    }
     const uncertain = (await this.runs.countItems(run.id)).creating ?? 0;
     if (uncertain > 0) {
       // Their Clerk accounts may exist without a link yet; rolling back now would miss them.

@@ -20,7 +20,8 @@ export interface UserStats {
 export interface LegacyFilter {
   /**
    * Users reported `invalid` by a run of this strategy whose email and hash have not changed since:
-   * reported once, not every night. (Under another strategy the verdict may differ: a hash Clerk
+   * reported once, not every night. A duplicate email is the exception: fixing the *other* row
+   * resolves it, and that row's fingerprint is not this one's. (Under another strategy the verdict may differ: a hash Clerk
    * cannot import is invalid for `password` but invited under `invite`.)
    */
   skipUnchangedInvalidFor?: 'password' | 'invite';
@@ -36,10 +37,10 @@ function legacyFilterSql(filter: LegacyFilter): string {
   // Inlined, so the fragment fits any query: only the two known words ever get here.
   if (strategy === 'password' || strategy === 'invite') {
     parts.push(`NOT EXISTS (SELECT 1 FROM (
-      SELECT i.status, i.action, i.row_fingerprint, r.strategy FROM migration_items i JOIN migration_runs r ON r.id = i.run_id
+      SELECT i.status, i.action, i.reason, i.row_fingerprint, r.strategy FROM migration_items i JOIN migration_runs r ON r.id = i.run_id
        WHERE i.user_id = u.user_id AND i.status <> 'planned' ORDER BY i.id DESC LIMIT 1) last
      WHERE last.status = 'failed' AND last.action = 'invalid' AND last.strategy = '${strategy}'
-       AND last.row_fingerprint = ${ROW_FINGERPRINT('u')})`);
+       AND last.reason <> 'duplicate_email' AND last.row_fingerprint = ${ROW_FINGERPRINT('u')})`);
   }
   if (filter.skipRolledBack) parts.push(`NOT coalesce(${latestItemRolledBack('u.user_id')}, false)`);
   return parts.join(' AND ');

@@ -126,6 +126,57 @@ describe('several instances on one database', () => {
     expect(await linkOf(user.userId)).toMatch(/^user_/);
   });
 
+  it('refuses to roll back the day’s trickle run while it is open', async () => {
+    const open = await db.pool.query(`SELECT id FROM migration_runs WHERE kind = 'login' AND status = 'open'`);
+    await expect(
+      service().rollback({ runId: open.rows[0].id, actor: 'test', deleteClerkUsers: false, dryRun: false, confirm: true }),
+    ).rejects.toMatchObject({
+      code: 'not_rollbackable',
+    });
+  });
+
+  it('stops a run that another process has declared dead, as if it had lost its lock', async () => {
+    // Enough work to outlast a heartbeat or two: 300 users, 100 ms a Clerk call, 16 at a time.
+    await insertUsers(
+      db.pool,
+      Array.from({ length: 300 }, () => makeUser()),
+    );
+    clerk.setFaults({ latencyMs: 100 });
+    try {
+      const { run, finished } = await service().start({ actor: 'test' });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await db.pool.query(`UPDATE migration_runs SET status = 'interrupted' WHERE id = $1`, [run.id]);
+      const ended = await finished;
+      expect({ status: ended.status, errorCode: ended.errorCode }).toEqual({ status: 'interrupted', errorCode: 'lock_lost' });
+      const left = await db.pool.query(
+        `SELECT count(*)::int AS n FROM migration_items WHERE run_id = $1 AND status IN ('pending', 'creating')`,
+        [run.id],
+      );
+      expect(left.rows[0].n).toBe(0);
+    } finally {
+      clerk.setFaults({ latencyMs: 0 });
+    }
+  });
+
+  it('closes a past day’s trickle run and settles the creates it left uncertain, from any instance', async () => {
+    const user = await insertUser(db.pool);
+    const { rows } = await db.pool.query(
+      `INSERT INTO migration_runs (kind, strategy, started_by, status, standing_key) VALUES ('login', 'password', 'login', 'open', 'login:2020-01-01') RETURNING id`,
+    );
+    await db.pool.query(
+      `INSERT INTO migration_items (run_id, user_id, email, action, status, attempts, updated_at)
+       VALUES ($1, $2, $3, 'create', 'creating', 1, now() - interval '1 hour')`,
+      [rows[0].id, user.userId, user.email],
+    );
+    const account = clerk.seedUser({ email: user.email, externalId: user.userId });
+
+    await service(1).settleAbandonedRuns();
+
+    expect((await db.pool.query('SELECT status FROM migration_runs WHERE id = $1', [rows[0].id])).rows[0].status).toBe('completed');
+    expect(await itemsOf(user.userId)).toEqual([{ status: 'created', reason: null }]);
+    expect(await linkOf(user.userId)).toBe(account.id);
+  });
+
   it('marks a run whose process is gone interrupted, from any instance, and leaves live runs alone', async () => {
     const { rows } = await db.pool.query(
       `INSERT INTO migration_runs (kind, strategy, started_by, status, heartbeat_at, started_at)
