@@ -92,7 +92,11 @@ export class LoginMigration implements BeforeApplicationShutdown {
       .catch(async (error: unknown) => {
         // Clerk said the email is taken (nothing of ours was created), then the look-up failed:
         // release the claim with the reason, so that the person's next login or run tries again.
-        await this.runs.updateItem(itemId, { status: 'failed', errorCode: 'trickle_failed', errorMessage: String((error as Error)?.message ?? error) });
+        await this.runs.updateItem(itemId, {
+          status: 'failed',
+          errorCode: 'trickle_failed',
+          errorMessage: String((error as Error)?.message ?? error),
+        });
         throw error;
       });
     this.metrics.migrationOutcome(status);

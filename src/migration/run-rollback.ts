@@ -106,7 +106,7 @@ export class RunRollback {
     }
     if (run.status === 'open') {
       // Today's trickle run still takes logins on every instance: what it gains after the scan would stay.
-      const message = 'This standing trickle run is still open (it takes the day\'s logins); roll it back once the next day has closed it';
+      const message = "This standing trickle run is still open (it takes the day's logins); roll it back once the next day has closed it";
       throw new MigrationError(409, MigrationErrorCode.NotRollbackable, message);
     }
     const uncertain = (await this.runs.countItems(run.id)).creating ?? 0;
