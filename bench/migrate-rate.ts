@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     notes: [
       `Emulator enforcing Clerk's sliding 10 s window with ${LATENCY_MS} ms latency per request; CLERK_RATE_LIMIT set to the whole of Clerk's limit (100 req/s live, 10 req/s test; the defaults keep a fifth back for the product); MIGRATION_CONCURRENCY 16.`,
       `Ceiling: one create per user plus one look-up (2 requests) per ${BATCH} users, so at most ${round((100 * BATCH) / (BATCH + 2))}% of the limit in users per second.`,
-      'The gateway paces with `pacingBucket` (src/clerk/token-bucket.ts): it banks up to one interval of timer lateness and trims the rate to 98.9% of the configured one, so that no 10 s window at Clerk, with 100 ms of spread in arrival times, sees more than the limit. Ceiling with both: 0.989 × 0.980 = 0.970 of the limit.',
+      'The gateway paces with the budget shared through PostgreSQL (src/clerk/postgres-request-budget.ts; the migration child has a database, as the CLI does): slots 1/rate apart, trimmed so that a window at Clerk, which may take in what was sent over 10.1 s, holds one request less than the limit (the SDK sends a list and its count together). Ceiling with the look-ups: about 0.97 of the limit in production, 0.96 in development.',
       'The next batch is planned while the current one migrates (read-ahead in the runner), so look-ups do not leave the budget idle between batches.',
     ],
     details: { scenarios: measured },

@@ -47,8 +47,11 @@ export class PostgresRequestBudget implements RequestBudget {
     private readonly clock: Clock = systemClock,
   ) {
     if (!(ratePerSecond > 0)) throw new RangeError('ratePerSecond must be positive');
-    // Trimmed as the local bucket is: a window at Clerk's end may take in what we sent over 10.1 s.
-    this.intervalMs = ((CLERK_WINDOW_SECONDS + ARRIVAL_SPREAD_SECONDS) * 1000) / (ratePerSecond * CLERK_WINDOW_SECONDS);
+    // Trimmed so that a window at Clerk's end, which may take in what we sent over 10.1 s, holds one
+    // request less than the rate allows: a two-request call (the SDK's list and count) sends both at
+    // the end of its span, one more than the slots a window starting there covers.
+    const perWindow = Math.max(1, ratePerSecond * CLERK_WINDOW_SECONDS - 1);
+    this.intervalMs = ((CLERK_WINDOW_SECONDS + ARRIVAL_SPREAD_SECONDS) * 1000) / perWindow;
   }
 
   async take(cost: number): Promise<void> {
