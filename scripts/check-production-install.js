@@ -96,6 +96,7 @@ async function checkStart(folder, url) {
   const env = environment({
     DATABASE_URL: url,
     CLERK_SECRET_KEY: 'sk_test_production_install_check',
+    CLERK_AUTHORIZED_PARTIES: 'https://app.example.com',
     LEGACY_JWT_SECRET: 'x'.repeat(32),
     PORT: String(port),
     MIGRATION_SCHEDULE_ENABLED: 'false',
