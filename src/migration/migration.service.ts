@@ -181,7 +181,7 @@ export class MigrationService {
     if (request.dryRun) return this.cleanup.run(request);
     const lock = await this.acquireLock();
     try {
-      return await this.cleanup.run(request);
+      return await this.cleanup.run(request, lock);
     } finally {
       await lock.release();
     }

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AuditAction } from '../audit/audit-action.js';
 import { AuditService } from '../audit/audit.service.js';
 import { MigrationError, MigrationErrorCode } from './migration.error.js';
+import { assertLockHeld, type HeldLock } from './migration-lock.js';
 
 export interface CleanupRequest {
   actor: string;
@@ -44,10 +45,11 @@ export class PasswordCleanup {
     }
   }
 
-  /** The caller holds the migration lock unless this is a dry run. */
-  async run(request: CleanupRequest): Promise<CleanupReport> {
+  /** The caller holds the migration lock (`lock`) unless this is a dry run. */
+  async run(request: CleanupRequest, lock?: HeldLock): Promise<CleanupReport> {
     this.assertConfirmed(request);
-    const removed = request.dryRun ? await this.countRemovable() : await this.removeAll(request.actor);
+    if (!request.dryRun && !lock) throw new Error('removing password hashes needs the migration lock');
+    const removed = request.dryRun ? await this.countRemovable() : await this.removeAll(request.actor, lock!);
     const [left] = await this.dataSource.query(
       `SELECT count(*) FILTER (WHERE u.clerk_user_id IS NOT NULL)::int AS waiting,
               count(*) FILTER (WHERE u.clerk_user_id IS NULL)::int AS legacy
@@ -75,9 +77,10 @@ export class PasswordCleanup {
   }
 
   /** In batches, each one transaction with its audit rows, so a large table is never locked for long. */
-  private async removeAll(actor: string): Promise<number> {
+  private async removeAll(actor: string, lock: HeldLock): Promise<number> {
     let removed = 0;
     for (;;) {
+      assertLockHeld(lock);
       const count = await this.dataSource.transaction(async (manager) => {
         const rows: { user_id: string }[] = await manager.query(
           `WITH removed AS (
