@@ -186,6 +186,10 @@ export class ClerkSdkGateway extends ClerkGateway {
     return this.verifier.verify(token);
   }
 
+  isConfigured(): boolean {
+    return this.client !== undefined;
+  }
+
   private sdk(): ClerkClient {
     if (!this.client) throw ClerkGatewayError.notConfigured();
     return this.client;

@@ -258,7 +258,8 @@ export class MigrationRunner implements BeforeApplicationShutdown {
   }
 }
 
-function describeFailure(failure: unknown): { code: string; message: string } {
+/** What a failure that ends a run (or a dry run) is recorded as. */
+export function describeFailure(failure: unknown): { code: string; message: string } {
   if (failure instanceof MigrationError) return { code: failure.code, message: failure.message };
   if (failure instanceof ClerkGatewayError) {
     if (failure.kind === ClerkErrorKind.Unauthorized || failure.kind === ClerkErrorKind.NotConfigured) {

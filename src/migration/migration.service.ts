@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditAction } from '../audit/audit-action.js';
 import { AuditService } from '../audit/audit.service.js';
+import { ClerkGateway } from '../clerk/clerk.gateway.js';
+import { ClerkGatewayError } from '../clerk/clerk-gateway.error.js';
 import { migrationConfig, type MigrationConfig, type MigrationStrategy } from '../config/migration.config.js';
 import { passwordFormatCounts, passwordFormatLabel, type PasswordFormatLabel } from '../passwords/password-formats.js';
 import type { UserEntity } from '../users/user.entity.js';
@@ -13,7 +15,7 @@ import { MigrationPlanner } from './migration-planner.js';
 import type { PlannedUser } from './migration-plan.js';
 import type { MigrationRunEntity, RunKind } from './migration-run.entity.js';
 import { MigrationRunsRepository } from './migration-runs.repository.js';
-import { MigrationRunner, type ProgressListener, type RunOptions } from './migration-runner.js';
+import { describeFailure, MigrationRunner, type ProgressListener, type RunOptions } from './migration-runner.js';
 import { MigrationError, MigrationErrorCode } from './migration.error.js';
 import { InvitationResender, type ResendReport } from './invitation-resender.js';
 import { MigrationVerifier, type VerifyReport } from './migration-verifier.js';
@@ -91,8 +93,14 @@ export class MigrationService {
     private readonly resender: InvitationResender,
     private readonly reports: RunReports,
     private readonly developmentCap: DevelopmentInstanceCap,
+    private readonly clerk: ClerkGateway,
     @Inject(migrationConfig.KEY) private readonly config: MigrationConfig,
   ) {}
+
+  /** Before any work that needs Clerk: no key is a configuration problem, not a failed run. */
+  private requireClerk(): void {
+    if (!this.clerk.isConfigured()) throw ClerkGatewayError.notConfigured();
+  }
 
   async stats(): Promise<MigrationStats> {
     const [stats, byFormat] = await Promise.all([this.users.stats(), this.users.countLegacyByPasswordFormat()]);
@@ -101,6 +109,7 @@ export class MigrationService {
 
   /** Plans every legacy user (or one) with batched Clerk look-ups; writes nothing to Clerk or `users`. */
   async dryRun(request: Omit<MigrateRequest, 'kind'>): Promise<DryRunReport> {
+    this.requireClerk();
     const options = this.runOptions(request);
     const source = request.email
       ? this.single(await this.legacyUserByEmail(request.email))
@@ -114,15 +123,12 @@ export class MigrationService {
     });
     const sample: PlannedUserView[] = [];
     const byPasswordFormat = passwordFormatCounts();
-    let remaining = options.limit ?? Number.POSITIVE_INFINITY;
-    for await (const users of source) {
-      if (remaining <= 0) break;
-      const batch = users.slice(0, remaining);
-      for (const user of batch) byPasswordFormat[passwordFormatLabel(user.passwordHash)] += 1;
-      const planned = await this.planner.plan(batch, options);
-      remaining -= planned.length;
-      await this.runs.insertItems(run.id, planned, 'planned');
-      sample.push(...planned.slice(0, PLAN_SAMPLE - sample.length).map(({ passwordDigest: _digest, ...view }) => view));
+    try {
+      await this.planAll(run.id, source, options, sample, byPasswordFormat);
+    } catch (failure) {
+      // Recorded as failed, so that `runs` never shows a dry run running for ever.
+      await this.runs.finishRun(run.id, 'failed', describeFailure(failure)).catch(() => undefined);
+      throw failure;
     }
     const finished = await this.runs.finishRun(run.id, 'completed');
     const byAction = await this.runs.countPlannedActions(run.id);
@@ -133,11 +139,32 @@ export class MigrationService {
     return { runId: run.id, total: finished.counts.total, byAction, byPasswordFormat, warnings, users: sample, truncated, itemsUrl };
   }
 
+  /** A dry run's plan, batch by batch, into its items; the first `PLAN_SAMPLE` users kept for the report. */
+  private async planAll(
+    runId: string,
+    source: AsyncIterable<UserEntity[]>,
+    options: RunOptions,
+    sample: PlannedUserView[],
+    byPasswordFormat: ReturnType<typeof passwordFormatCounts>,
+  ): Promise<void> {
+    let remaining = options.limit ?? Number.POSITIVE_INFINITY;
+    for await (const users of source) {
+      if (remaining <= 0) break;
+      const batch = users.slice(0, remaining);
+      for (const user of batch) byPasswordFormat[passwordFormatLabel(user.passwordHash)] += 1;
+      const planned = await this.planner.plan(batch, options);
+      remaining -= planned.length;
+      await this.runs.insertItems(runId, planned, 'planned');
+      sample.push(...planned.slice(0, PLAN_SAMPLE - sample.length).map(({ passwordDigest: _digest, ...view }) => view));
+    }
+  }
+
   /**
    * Starts a run under the migration lock (409 if another run holds it) and returns at once; the
    * run goes on in the background and `finished` tells when it ends.
    */
   async start(request: MigrateRequest, onProgress?: ProgressListener): Promise<StartedRun> {
+    this.requireClerk();
     const options = this.runOptions(request);
     const user = request.email ? await this.legacyUserByEmail(request.email) : undefined;
     // Before the lock: an instance whose sweep slot another has taken leaves at once, taking nobody's turn.
@@ -188,10 +215,12 @@ export class MigrationService {
   }
 
   verify(): Promise<VerifyReport> {
+    this.requireClerk();
     return this.verifier.verify();
   }
 
   async resendInvitations(actor: string): Promise<ResendReport> {
+    this.requireClerk();
     return this.resender.resend(actor, await this.acquireLock());
   }
 

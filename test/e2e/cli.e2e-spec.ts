@@ -192,6 +192,22 @@ describe('the CLI, as a real process, through the seed’s story', () => {
     expect(json.json).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) }, status: 'failed' });
     expect((await cli('stats', '--json')).json.withClerk).toBe(8);
   });
+
+  it('closes a dry run that Clerk refused as failed, never leaving it running', async () => {
+    const refused = await runCli(['migrate', '--dry-run', '--json'], { ...env, CLERK_SECRET_KEY: 'sk_test_not_the_right_key' });
+    expect(refused.code).toBe(1);
+    const runs = await world.db.pool.query(`SELECT status, error_code FROM migration_runs WHERE dry_run ORDER BY started_at DESC LIMIT 1`);
+    expect(runs.rows[0]).toEqual({ status: 'failed', error_code: 'clerk_unauthorized' });
+  });
+
+  it('calls a missing CLERK_SECRET_KEY a configuration problem: exit 2, and no run recorded', async () => {
+    const before = (await world.db.pool.query('SELECT count(*)::int AS n FROM migration_runs')).rows[0].n;
+    for (const args of [['migrate', '--dry-run'], ['migrate'], ['verify']]) {
+      const result = await runCli([...args, '--json'], { ...env, CLERK_SECRET_KEY: undefined });
+      expect({ args, code: result.code, error: result.json?.error?.code }).toEqual({ args, code: 2, error: 'clerk_not_configured' });
+    }
+    expect((await world.db.pool.query('SELECT count(*)::int AS n FROM migration_runs')).rows[0].n).toBe(before);
+  });
 });
 
 describe('db:migrate', () => {

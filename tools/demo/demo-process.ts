@@ -11,6 +11,11 @@ export function exitOnFailure(name: string): (error: unknown) => never {
       console.error(`${name}: ${error.message}`);
       process.exit(2);
     }
+    const { code, port } = error as { code?: string; port?: number };
+    if (code === 'EADDRINUSE') {
+      console.error(`${name}: port ${port ?? ''} is taken by another program; set PORT (and CLERK_EMULATOR_PORT) to free ones`);
+      process.exit(2);
+    }
     console.error(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     process.exit(1);
   };

@@ -97,6 +97,8 @@ export function exitCodeOf(thrown: unknown): number {
   // An embedded PostgreSQL that cannot start is a set-up problem, like bad input: the fix is the operator's.
   if (thrown instanceof CliUsageError || thrown instanceof InvalidConfigError || thrown instanceof EmbeddedPostgresError)
     return ExitCode.Usage;
+  // No CLERK_SECRET_KEY is a missing setting, not a failed migration.
+  if (asClerkFailure(thrown)?.code === 'clerk_not_configured') return ExitCode.Usage;
   if (thrown instanceof DatabaseUnavailableError) return ExitCode.DatabaseUnavailable;
   return ExitCode.Failed;
 }

@@ -7,7 +7,8 @@ import { packageVersion } from './package-version.js';
 const ENVIRONMENT_HELP = `
 Environment (every variable is listed in .env.example):
   DATABASE_URL      the PostgreSQL to work on (unset: an embedded server under
-                    .data/, for development; not in a production install)
+                    .data/, or /var/lib/clerk-migrate/ as root; for development,
+                    not in a production install)
   CLERK_SECRET_KEY  the Clerk instance's secret key (sk_live_… or sk_test_…)
   CLI_LOG_LEVEL     fatal, error, warn (default), info, debug (with stack
                     traces), trace or silent
