@@ -29,7 +29,6 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks();
-  app.disable('x-powered-by');
   // Built on first request, so a start-up pays nothing for it; off with DOCS_ENABLED=false.
   if (config.docsEnabled) SwaggerModule.setup('docs', app, () => createOpenApiDocument(app));
   return app;

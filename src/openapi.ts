@@ -5,6 +5,7 @@ import { ERROR_CODE_SCHEMA } from './common/api-errors.js';
 import { CommonErrorCode } from './common/app-error.js';
 import { CLERK_FAILURE_CODES } from './common/error-body.js';
 import { MigrationErrorCode } from './migration/migration.error.js';
+import { packageVersion } from './migration/cli/package-version.js';
 
 /** Every `code` an HTTP error may carry; the feature enums meet here, as the modules meet in AppModule. */
 export const ERROR_CODES: string[] = [
@@ -29,7 +30,7 @@ const TAGS: [string, string][] = [
  * The OpenAPI document of the app as configured. Operation ids read `<controller>_<method>`
  * (`migration_startRun`); public routes say `security: []`, every other one needs the bearer token.
  */
-export function createOpenApiDocument(app: INestApplication, version = '0.1.0'): OpenAPIObject {
+export function createOpenApiDocument(app: INestApplication, version = packageVersion()): OpenAPIObject {
   const builder = new DocumentBuilder()
     .setTitle('clerk-migrate')
     .setDescription(

@@ -25,7 +25,7 @@ const REJECTION_AUDIT_INTERVAL_MS = 10 * 60_000;
 @Injectable()
 export class ClerkPrincipalResolver {
   private readonly logger = new Logger(ClerkPrincipalResolver.name);
-  private readonly recorded = new Set<string>();
+  private readonly recorded = new LRUCache<string, true>({ max: RECORDED_LIMIT });
   private readonly rejectionsAudited = new LRUCache<string, true>({ max: RECORDED_LIMIT, ttl: REJECTION_AUDIT_INTERVAL_MS });
 
   constructor(
@@ -109,8 +109,7 @@ export class ClerkPrincipalResolver {
   private async recordSignIn(user: UserEntity): Promise<void> {
     if (this.recorded.has(user.userId)) return;
     const first = await this.signIns.record(user.userId, user.clerkUserId!);
-    if (this.recorded.size >= RECORDED_LIMIT) this.recorded.clear();
-    this.recorded.add(user.userId);
+    this.recorded.set(user.userId, true);
     if (first) {
       await this.audit.record({ userId: user.userId, actor: user.userId, action: AuditAction.ClerkFirstSignIn, details: {} });
       this.logger.log(`first Clerk sign-in of user ${user.userId}`);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
 import { BoundedSemaphore, OverloadedError } from '../common/semaphore.js';
-import { detectPasswordFormat } from '../passwords/password-formats.js';
+import { detectPasswordFormat, verifyPassword } from '../passwords/password-formats.js';
 import { DummyHash } from './dummy-hash.js';
 
 /**
@@ -29,22 +29,13 @@ export class PasswordHasher {
 
   /** False for a wrong password and for a digest we cannot trust; never throws on bad input (only `OverloadedError`). */
   async verify(password: string, hash: string | null): Promise<boolean> {
-    if (hash === null || !detectPasswordFormat(hash)) {
-      // Spend what checking a real user's password costs, so the answer does not tell which case this
-      // was; the outcome of comparing against someone else's hash is thrown away.
-      const standIn = await this.dummy.get();
-      await this.slots.run(() => this.check(password, standIn));
-      return false;
-    }
-    return this.slots.run(() => this.check(password, hash));
-  }
-
-  /**
-   * The one place a password is compared with a stored hash, for real users and the stand-in alike:
-   * each format of src/passwords checks off the event loop, under the same bound.
-   */
-  private async check(password: string, hash: string): Promise<boolean> {
-    const format = detectPasswordFormat(hash);
-    return format ? format.verify(password, hash).catch(() => false) : false;
+    // Every format of src/passwords checks off the event loop, under the same bound, for real users
+    // and the stand-in alike; a format's check never throws.
+    if (detectPasswordFormat(hash)) return this.slots.run(() => verifyPassword(password, hash));
+    // Spend what checking a real user's password costs, so the answer does not tell which case this
+    // was; the outcome of comparing against someone else's hash is thrown away.
+    const standIn = await this.dummy.get();
+    await this.slots.run(() => verifyPassword(password, standIn));
+    return false;
   }
 }

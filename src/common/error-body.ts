@@ -78,8 +78,8 @@ export const CLERK_FAILURE_CODES = ['clerk_not_configured', 'clerk_unauthorized'
 export function asClerkFailure(exception: unknown): { status: number; code: string; message: string } | undefined {
   if (!(exception instanceof Error) || exception.name !== 'ClerkGatewayError') return undefined;
   const kind = (exception as { kind?: string }).kind;
-  if (kind === 'not_configured') return { status: 503, code: 'clerk_not_configured', message: exception.message };
-  if (kind === 'unauthorized')
-    return { status: 502, code: 'clerk_unauthorized', message: 'Clerk refused the secret key (CLERK_SECRET_KEY)' };
-  return { status: 502, code: 'clerk_unavailable', message: `Clerk could not complete the request: ${exception.message}` };
+  const [notConfigured, unauthorized, unavailable] = CLERK_FAILURE_CODES;
+  if (kind === 'not_configured') return { status: 503, code: notConfigured, message: exception.message };
+  if (kind === 'unauthorized') return { status: 502, code: unauthorized, message: 'Clerk refused the secret key (CLERK_SECRET_KEY)' };
+  return { status: 502, code: unavailable, message: `Clerk could not complete the request: ${exception.message}` };
 }

@@ -50,10 +50,11 @@ export async function startEmbeddedPostgres(
   database: string,
   options: { persistent?: boolean } = {},
 ): Promise<EmbeddedPostgresHandle> {
-  const running = await runningServerPort(clusterPaths(dataDir).dataDir);
+  const clusterDir = clusterPaths(dataDir).dataDir;
+  const running = await runningServerPort(clusterDir);
   if (running !== undefined) {
     // Another process of ours already serves this cluster: share it, and leave stopping it to its owner.
-    const shared = await connectTo(running, database, clusterPaths(dataDir).dataDir, async () => undefined).catch(() => undefined);
+    const shared = await connectTo(running, database, clusterDir, async () => undefined).catch(() => undefined);
     if (shared) return shared;
   }
   const cluster = await prepareCluster(dataDir);

@@ -77,7 +77,7 @@ export class LoginMigration implements BeforeApplicationShutdown {
     const user = await this.users.findById(userId);
     if (!user || user.clerkUserId) return;
     // An operator rolled this person back: only an explicit run moves them again.
-    if ((await this.runs.latestItemStatus(userId)) === 'rolled_back') return;
+    if (await this.users.isRolledBack(userId)) return;
     const options = { strategy: this.config.strategy, onExisting: this.config.onExisting };
     const [plan] = await this.planner.planWithoutLookups([user], options);
     // Invalid users are reported by the bulk runs; a trickle adds nothing to that.

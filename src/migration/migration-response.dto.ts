@@ -63,7 +63,7 @@ export class RunItemDto {
   @ApiProperty({ nullable: true, type: String }) message: string | null;
   @ApiProperty({ nullable: true, type: String }) clerkUserId: string | null;
   @ApiProperty({ description: 'True only when this run created the Clerk account' }) createdInClerk: boolean;
-  @ApiProperty({ nullable: true, type: String, enum: ['pending', 'sent', 'failed'] }) invitationStatus: string | null;
+  @ApiProperty({ nullable: true, type: String, enum: ['pending', 'sent', 'failed', 'revoked'] }) invitationStatus: string | null;
   @ApiProperty() attempts: number;
   @ApiProperty({ format: 'date-time', description: 'When the item last changed' }) updatedAt: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) rolledBackAt: string | null;

@@ -227,15 +227,6 @@ export class MigrationRunsRepository {
     return (await this.findUncertainItems(1)).length > 0;
   }
 
-  /** The status of the user's latest item in a real run (dry runs aside), if any. */
-  async latestItemStatus(userId: string): Promise<ItemStatus | null> {
-    const rows: { status: ItemStatus }[] = await this.dataSource.query(
-      `SELECT status FROM migration_items WHERE user_id = $1 AND status <> 'planned' ORDER BY id DESC LIMIT 1`,
-      [userId],
-    );
-    return rows[0]?.status ?? null;
-  }
-
   /**
    * Runs left `running` by a process that is gone (heartbeat silent), other than `exceptRunId`,
    * are marked interrupted, and every `pending` item no live run is working on is released (a kill,

@@ -76,7 +76,7 @@ export class MigrationRunDto implements MigrationRunView {
   @ApiProperty() strategy: string;
   @ApiProperty() dryRun: boolean;
   @ApiProperty({ description: 'An admin user id, cli or scheduler' }) startedBy: string;
-  @ApiProperty({ enum: ['running', 'completed', 'completed_with_errors', 'failed', 'interrupted', 'rolled_back'] }) status: string;
+  @ApiProperty({ enum: ['open', 'running', 'completed', 'completed_with_errors', 'failed', 'interrupted', 'rolled_back'] }) status: string;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'Items by status, and dependent rows before and after' })
   counts: Record<string, unknown>;
   @ApiProperty({ type: 'object', additionalProperties: true }) options: Record<string, unknown>;

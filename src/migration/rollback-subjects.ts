@@ -64,13 +64,13 @@ export class RollbackSubjects {
   }
 
   private async weigh(run: MigrationRunEntity, found: Found[]): Promise<PendingUndo[]> {
-    const users = await Promise.all(found.map((f) => this.users.findById(f.item.userId)));
+    const users = await this.users.findByIds(found.map((f) => f.item.userId));
     const signedIn = await this.signIns.signedInSince(
       found.map((f) => ({ userId: f.item.userId, clerkUserId: f.clerkUserId })),
       run.startedAt,
     );
-    return found.map(({ item, source, clerkUserId, account }, index) => {
-      const user = users[index];
+    return found.map(({ item, source, clerkUserId, account }) => {
+      const user = users.get(item.userId);
       return {
         item,
         source,

@@ -36,9 +36,8 @@ function legacyFilterSql(filter: LegacyFilter): string {
   const strategy = filter.skipUnchangedInvalidFor;
   // Inlined, so the fragment fits any query: only the two known words ever get here.
   if (strategy === 'password' || strategy === 'invite') {
-    parts.push(`NOT EXISTS (SELECT 1 FROM (
-      SELECT i.status, i.action, i.reason, i.row_fingerprint, r.strategy FROM migration_items i JOIN migration_runs r ON r.id = i.run_id
-       WHERE i.user_id = u.user_id AND i.status <> 'planned' ORDER BY i.id DESC LIMIT 1) last
+    const last = latestRealItem('u.user_id', ['i.status', 'i.action', 'i.reason', 'i.row_fingerprint', 'r.strategy']);
+    parts.push(`NOT EXISTS (SELECT 1 FROM ${last} last
      WHERE last.status = 'failed' AND last.action = 'invalid' AND last.strategy = '${strategy}'
        AND last.reason <> 'duplicate_email' AND last.row_fingerprint = ${ROW_FINGERPRINT('u')})`);
   }
@@ -50,9 +49,14 @@ function legacyFilterSql(filter: LegacyFilter): string {
  * True when the user's latest real migration item (dry-run plans aside) was undone by a rollback:
  * such a person stays on legacy login until an explicit run migrates them again.
  */
-export function latestItemRolledBack(userIdColumn: string): string {
-  return `(SELECT i.status FROM migration_items i WHERE i.user_id = ${userIdColumn} AND i.status <> 'planned'
-             ORDER BY i.id DESC LIMIT 1) = 'rolled_back'`;
+function latestItemRolledBack(userIdColumn: string): string {
+  return `${latestRealItem(userIdColumn, ['i.status'])} = 'rolled_back'`;
+}
+
+/** The user's latest item of a real run (dry-run plans aside) as a subquery of `columns` (`i`: the item, `r`: its run). */
+function latestRealItem(userIdColumn: string, columns: string[]): string {
+  return `(SELECT ${columns.join(', ')} FROM migration_items i JOIN migration_runs r ON r.id = i.run_id
+            WHERE i.user_id = ${userIdColumn} AND i.status <> 'planned' ORDER BY i.id DESC LIMIT 1)`;
 }
 
 export type SignInLink = 'linked' | 'rolled_back' | 'taken';
@@ -106,6 +110,13 @@ export class UsersRepository {
     return rows.length === 0 ? null : toEntity(rows[0]);
   }
 
+  /** These users by id, in one query (a rollback weighs a page of them at a time). */
+  async findByIds(userIds: string[]): Promise<Map<string, UserEntity>> {
+    if (userIds.length === 0) return new Map();
+    const rows: UserRow[] = await this.dataSource.query(`SELECT ${USER_COLUMNS} FROM users u WHERE u.user_id = ANY($1::uuid[])`, [userIds]);
+    return new Map(rows.map((row) => [row.user_id, toEntity(row)]));
+  }
+
   /** Emails compare case-insensitively; when the table holds case-variants, the oldest wins. */
   findByEmail(email: string): Promise<UserEntity | null> {
     return this.repo()
@@ -156,6 +167,12 @@ export class UsersRepository {
    * Whether this Clerk account's link was cleared by a rollback that still stands. Answered from our
    * own tables, so a rolled-back person's sessions cost no Clerk request each.
    */
+  /** Whether a rollback took this person off Clerk (their latest real item is rolled back). */
+  async isRolledBack(userId: string): Promise<boolean> {
+    const [row] = await this.dataSource.query(`SELECT coalesce(${latestItemRolledBack('$1::uuid')}, false) AS rolled_back`, [userId]);
+    return row.rolled_back;
+  }
+
   async isRolledBackAccount(clerkUserId: string): Promise<boolean> {
     const rows = await this.dataSource.query(
       `SELECT 1 FROM migration_items r JOIN users u ON u.user_id = r.user_id

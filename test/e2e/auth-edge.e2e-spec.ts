@@ -3,47 +3,31 @@ import type { INestApplication } from '@nestjs/common';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import request from 'supertest';
-import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
+import type { ClerkEmulator } from '../../tools/clerk-emulator/index.js';
 import { bcryptHash, insertUser } from '../factories/user.factory.js';
 import { signedInUser } from '../utils/auth.js';
 import { buildOnce, cliEnvironment, collect } from '../utils/cli.js';
 import { hs256Jwt } from '../utils/jwt.js';
 import { createTestApp, TEST_ENV } from '../utils/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../utils/test-database.js';
+import { ORIGIN, startAuthWorld, type AuthWorld } from '../utils/auth-world.js';
 
-const ORIGIN = 'https://app.example.com';
 const EVIL = 'https://evil.example';
 const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
 describe('the auth edge, facing the open internet', () => {
+  let world: AuthWorld;
   let db: TestDatabase;
   let clerk: ClerkEmulator;
   let app: INestApplication;
-  const http = () => request(app.getHttpServer());
+  const http = () => world.http();
+  const linkedClerkUser = () => world.linkedClerkUser();
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    clerk = await startClerkEmulator({ rateLimit: false });
-    app = await createTestApp(db.url, {
-      CLERK_SECRET_KEY: clerk.secretKey,
-      CLERK_API_URL: clerk.url,
-      CLERK_AUTHORIZED_PARTIES: ORIGIN,
-      CORS_ORIGINS: undefined,
-      LEGACY_DUMMY_HASH_COST: '4',
-    });
+    world = await startAuthWorld({ CLERK_AUTHORIZED_PARTIES: ORIGIN, CORS_ORIGINS: undefined });
+    ({ db, clerk, app } = world);
   });
-  afterAll(async () => {
-    await app.close();
-    await clerk.stop();
-    await db.drop();
-  });
-
-  async function linkedClerkUser() {
-    const local = await insertUser(db.pool);
-    const account = clerk.seedUser({ email: local.email, externalId: local.userId });
-    await db.pool.query('UPDATE users SET clerk_user_id = $1 WHERE user_id = $2', [account.id, local.userId]);
-    return { local, token: clerk.mintSessionToken({ sub: account.id, azp: ORIGIN }) };
-  }
+  afterAll(() => world.close());
 
   describe('answers malformed credentials with 401 and the usual body, never 500', () => {
     const legacyLooking = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ iss: 'clerk-migrate' })}.c2ln`;
@@ -204,9 +188,10 @@ describe('bounded password checks', () => {
   it('answers a flood of logins past the bound at once with 503 and Retry-After, while the health probe answers', async () => {
     const user = await insertUser(db.pool, { passwordHash: bcryptHash('the password', 12), password: 'the password' });
     const login = () => request(url).post('/auth/login').send({ email: user.email, password: 'the password' });
-    const flood = Array.from({ length: 12 }, login);
+    // Sent now (supertest sends a request when it is awaited), so the probe meets the flood in flight.
+    const flood = Promise.all(Array.from({ length: 12 }, () => login().then((answer) => answer)));
     const health = await request(url).get('/health/live');
-    const answers = await Promise.all(flood);
+    const answers = await flood;
     expect(health.status).toBe(200);
     const busy = answers.filter((answer) => answer.status === 503);
     expect(busy.length).toBeGreaterThan(0);

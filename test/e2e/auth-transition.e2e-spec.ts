@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
+import type { ClerkEmulator } from '../../tools/clerk-emulator/index.js';
 import { insertUser } from '../factories/user.factory.js';
-import { createTestApp } from '../utils/test-app.js';
-import { createTestDatabase, type TestDatabase } from '../utils/test-database.js';
+import { startAuthWorld, type AuthWorld } from '../utils/auth-world.js';
+import type { TestDatabase } from '../utils/test-database.js';
 
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
   let value = await read();
@@ -16,27 +16,20 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
 }
 
 describe('the transition', () => {
+  let world: AuthWorld;
   let db: TestDatabase;
   let clerk: ClerkEmulator;
   let app: INestApplication;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    clerk = await startClerkEmulator({ rateLimit: false });
-    app = await createTestApp(db.url, {
-      CLERK_SECRET_KEY: clerk.secretKey,
-      CLERK_API_URL: clerk.url,
-      CLERK_JWT_KEY: clerk.publicKeyPem,
+    world = await startAuthWorld((emulator) => ({
+      CLERK_JWT_KEY: emulator.publicKeyPem,
       CLERK_RATE_LIMIT: '1000',
       MIGRATION_ON_LOGIN: 'true',
-      LEGACY_DUMMY_HASH_COST: '4',
-    });
+    }));
+    ({ db, clerk, app } = world);
   });
-  afterAll(async () => {
-    await app.close();
-    await clerk.stop();
-    await db.drop();
-  });
+  afterAll(() => world.close());
 
   it('moves a person to Clerk right after their legacy login, and they then sign in at Clerk with the same password', async () => {
     const user = await insertUser(db.pool);

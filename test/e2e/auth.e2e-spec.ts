@@ -1,44 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
+import type { ClerkEmulator } from '../../tools/clerk-emulator/index.js';
 import { bcryptHash, insertUser } from '../factories/user.factory.js';
 import { signedInUser } from '../utils/auth.js';
 import { decodeJwtPart, hs256Jwt, tamperSignature, unsignedJwt } from '../utils/jwt.js';
 import { createTestApp, TEST_ENV } from '../utils/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../utils/test-database.js';
-
-const ORIGIN = 'https://app.example.com';
+import { ORIGIN, startAuthWorld, type AuthWorld } from '../utils/auth-world.js';
 
 describe('authentication during the transition', () => {
+  let world: AuthWorld;
   let db: TestDatabase;
   let clerk: ClerkEmulator;
   let app: INestApplication;
-  const http = () => request(app.getHttpServer());
+  const http = () => world.http();
+  const linkedClerkUser = (overrides: Parameters<typeof insertUser>[1] = {}) => world.linkedClerkUser(overrides);
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    clerk = await startClerkEmulator({ rateLimit: false });
-    app = await createTestApp(db.url, {
-      CLERK_SECRET_KEY: clerk.secretKey,
-      CLERK_API_URL: clerk.url,
-      CLERK_AUTHORIZED_PARTIES: ORIGIN,
-      LEGACY_DUMMY_HASH_COST: '4',
-    });
+    world = await startAuthWorld({ CLERK_AUTHORIZED_PARTIES: ORIGIN });
+    ({ db, clerk, app } = world);
   });
-  afterAll(async () => {
-    await app.close();
-    await clerk.stop();
-    await db.drop();
-  });
-
-  /** A local user with a Clerk account of their own, linked, and a session token for it. */
-  async function linkedClerkUser(overrides: Parameters<typeof insertUser>[1] = {}) {
-    const local = await insertUser(db.pool, overrides);
-    const account = clerk.seedUser({ email: local.email, externalId: local.userId, passwordDigest: local.passwordHash! });
-    await db.pool.query('UPDATE users SET clerk_user_id = $1 WHERE user_id = $2', [account.id, local.userId]);
-    return { local, clerkId: account.id, token: clerk.mintSessionToken({ sub: account.id, azp: ORIGIN }) };
-  }
+  afterAll(() => world.close());
 
   it('signs a legacy user in with their password and shows them /users/me without the hash', async () => {
     const { user, auth } = await signedInUser(app, db.pool);

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { readFile } from 'node:fs/promises';
 import request from 'supertest';
+import { ClerkGateway } from '../../src/clerk/clerk.gateway.js';
+import { startClerkEmulator } from '../../tools/clerk-emulator/index.js';
 import { insertUser } from '../factories/user.factory.js';
 import { insertRun } from '../utils/run-rows.js';
 import { createTestApp } from '../utils/test-app.js';
@@ -138,8 +140,18 @@ describe('gauges of the move, read from the database whichever process wrote it'
     }
   });
 
-  it('declares the Clerk latency histogram by operation', async () => {
+  it('times every Clerk request in the latency histogram, by operation', async () => {
     expect(await scrape()).toContain('# TYPE clerk_migrate_clerk_request_duration_seconds histogram');
+    const clerk = await startClerkEmulator({ rateLimit: false });
+    const withClerk = await createTestApp(db.url, { METRICS_CACHE_MS: '0', CLERK_SECRET_KEY: clerk.secretKey, CLERK_API_URL: clerk.url });
+    try {
+      await withClerk.get(ClerkGateway).countUsers();
+      const counts = samples(await scrape(withClerk), 'clerk_migrate_clerk_request_duration_seconds_count');
+      expect(counts['operation="users.count"']).toBe(1);
+    } finally {
+      await withClerk.close();
+      await clerk.stop();
+    }
   });
 
   it('ships a Grafana dashboard whose every expression reads metrics this service exports', async () => {
