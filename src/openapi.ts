@@ -8,7 +8,7 @@ import { MigrationErrorCode } from './migration/migration.error.js';
 import { packageVersion } from './migration/cli/package-version.js';
 
 /** Every `code` an HTTP error may carry; the feature enums meet here, as the modules meet in AppModule. */
-export const ERROR_CODES: string[] = [
+const ERROR_CODES: string[] = [
   ...new Set([
     ...Object.values(CommonErrorCode),
     ...Object.values(AuthErrorCode),

@@ -1,6 +1,6 @@
 import { AppError } from '../common/app-error.js';
 
-export const DATABASE_UNAVAILABLE = 'database_unavailable';
+const DATABASE_UNAVAILABLE = 'database_unavailable';
 
 /** Could not open a connection to PostgreSQL; says where it tried (never with the password) and what to fix. */
 export class DatabaseUnavailableError extends AppError {

@@ -9,9 +9,9 @@ import { EmbeddedPostgresError } from './embedded-postgres.error.js';
 import { embeddedPostgresBinary } from './embedded-postgres-package.js';
 
 /** PostgreSQL refuses to run as root; as root, the cluster belongs to this system user. */
-export const SYSTEM_USER = 'postgres';
+const SYSTEM_USER = 'postgres';
 
-export interface ClusterPaths {
+interface ClusterPaths {
   /** PostgreSQL's data folder. */
   dataDir: string;
   /** What initdb and the server print; read back to say why a start failed. */
@@ -27,7 +27,7 @@ export interface ClusterPaths {
   removable: string[];
 }
 
-export interface SystemUser {
+interface SystemUser {
   uid: number;
   gid: number;
 }
@@ -39,7 +39,7 @@ export interface PreparedCluster extends ClusterPaths {
   owner?: SystemUser;
 }
 
-export const isRoot = (): boolean => process.getuid?.() === 0;
+const isRoot = (): boolean => process.getuid?.() === 0;
 
 /**
  * Where the cluster of `dataDir` lives. As an ordinary user: right there, as asked. As root:

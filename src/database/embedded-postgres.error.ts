@@ -1,6 +1,6 @@
 import { AppError } from '../common/app-error.js';
 
-export const EMBEDDED_POSTGRES_UNAVAILABLE = 'embedded_postgres_unavailable';
+const EMBEDDED_POSTGRES_UNAVAILABLE = 'embedded_postgres_unavailable';
 
 /**
  * The embedded PostgreSQL could not start. The message says what failed and the two ways out, so

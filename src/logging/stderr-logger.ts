@@ -4,7 +4,7 @@ import { LOG_LEVELS, type LogLevelName } from '../config/app.config.js';
 /** Nest's levels that a pino-style level name lets through. */
 const NEST_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
-export function nestLogLevels(level: LogLevelName): LogLevel[] {
+function nestLogLevels(level: LogLevelName): LogLevel[] {
   if (level === 'silent') return [];
   return NEST_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
 }

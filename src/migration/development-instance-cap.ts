@@ -6,7 +6,7 @@ import { clerkConfig, type ClerkConfig } from '../config/clerk.config.js';
  * Clerk caps a development instance (the one an `sk_test_` key opens) at 100 users: "Development
  * instances have a 100 users cap" (Clerk docs, Managing environments). Past it, creates fail.
  */
-export const DEVELOPMENT_INSTANCE_USER_CAP = 100;
+const DEVELOPMENT_INSTANCE_USER_CAP = 100;
 
 /** Something an operator should read before going on; the run or plan itself is not refused. */
 export interface MigrationWarning {

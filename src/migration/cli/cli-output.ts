@@ -93,7 +93,7 @@ export class CliOutput {
   }
 }
 
-export function exitCodeOf(thrown: unknown): number {
+function exitCodeOf(thrown: unknown): number {
   // An embedded PostgreSQL that cannot start is a set-up problem, like bad input: the fix is the operator's.
   if (thrown instanceof CliUsageError || thrown instanceof InvalidConfigError || thrown instanceof EmbeddedPostgresError)
     return ExitCode.Usage;
