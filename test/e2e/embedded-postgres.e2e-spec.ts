@@ -5,7 +5,6 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
 import { migrateDatabase } from '../../src/database/data-source.js';
 import { clusterPaths, startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
@@ -14,6 +13,7 @@ import { clerkEnv } from '../reliability/support/reliability-app.js';
 import { buildOnce, CLI_PATH, cliEnvironment, collect, runCli } from '../utils/cli.js';
 import { embeddedServerUrl, postgresProcessesOf, queryOnce } from '../utils/embedded.js';
 import { TEST_ENV } from '../utils/test-app.js';
+import { assertionPool } from '../utils/test-database.js';
 
 const USERS = 300;
 /** The database the service keeps on its embedded server. */
@@ -32,7 +32,7 @@ describe('the CLI on the embedded PostgreSQL (no DATABASE_URL)', () => {
     const server = await startEmbeddedPostgres(dataDir, SERVICE_DATABASE);
     try {
       await migrateDatabase(server.url);
-      const pool = new pg.Pool({ connectionString: server.url, max: 1 });
+      const pool = assertionPool(server.url, 1);
       await insertBulkUsers(pool, USERS, 'sigterm').finally(() => pool.end());
     } finally {
       await server.stop();

@@ -9,6 +9,18 @@ import {
   withServerClient,
 } from '../setup/test-server.js';
 
+/**
+ * A pool for arranging and asserting. `pool.end()` resolves before its sessions have closed, and some
+ * tests stop a server or terminate sessions on purpose: a session ended under an idle client makes the
+ * pool emit 'error', which with no listener would fail the whole test file. The next query still fails
+ * loudly if the server is really gone.
+ */
+export function assertionPool(url: string, max = 4): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max });
+  pool.on('error', () => undefined);
+  return pool;
+}
+
 export interface TestDatabase {
   name: string;
   url: string;
@@ -28,7 +40,7 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
   const template = options.empty ? 'template0' : required(TEMPLATE_ENV);
   await withServerClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
   const url = databaseUrl(serverUrl, name);
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  const pool = assertionPool(url);
   return {
     name,
     url,

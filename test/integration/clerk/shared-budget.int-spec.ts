@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Clock } from '../../../src/clerk/clock.js';
 import { PostgresRequestBudget } from '../../../src/clerk/postgres-request-budget.js';
 import { TokenBucket } from '../../../src/clerk/token-bucket.js';
-import { createTestDatabase, type TestDatabase } from '../../utils/test-database.js';
+import { assertionPool, createTestDatabase, type TestDatabase } from '../../utils/test-database.js';
 
 /** A clock whose sleeps are recorded and pass at once, so the test sees the waits PostgreSQL hands out. */
 function recordingClock(): Clock & { waits: number[] } {
@@ -18,7 +18,7 @@ describe('the Clerk request budget shared through PostgreSQL', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    for (let i = 0; i < 2; i += 1) pools.push(new pg.Pool({ connectionString: db.url, max: 2 }));
+    for (let i = 0; i < 2; i += 1) pools.push(assertionPool(db.url, 2));
   });
   afterAll(async () => {
     for (const pool of pools) await pool.end();
