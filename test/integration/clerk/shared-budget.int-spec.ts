@@ -37,8 +37,12 @@ describe('the Clerk request budget shared through PostgreSQL', () => {
     expect(due).toHaveLength(19);
     const interval = (10.1 * 1000) / (rate * 10 - 1);
     const gaps = due.slice(1).map((at, i) => at - due[i]);
-    // Each due time is PostgreSQL's slot read through one round trip: off by that trip's jitter only.
-    for (const gap of gaps) expect(Math.abs(gap - interval)).toBeLessThan(20);
+    // Each due time is PostgreSQL's slot read through one round trip, so a stalled answer moves one
+    // gap up and the next one down by the same amount: the median gap is the schedule's. Two schedules
+    // of their own would alternate gaps near 0 and near 2 intervals.
+    const sorted = [...gaps].sort((a, b) => a - b);
+    expect(Math.abs(sorted[Math.floor(sorted.length / 2)] - interval)).toBeLessThan(5);
+    expect(gaps.filter((gap) => Math.abs(gap - interval) >= 20).length).toBeLessThanOrEqual(2);
   });
 
   it('makes every process wait out a 429 that one of them met', async () => {
