@@ -51,6 +51,9 @@ export function readAuthConfig(env: Record<string, string | undefined>): AuthCon
     const why = 'is required when NODE_ENV=production (the origins of your front end, e.g. https://app.example.com)';
     read.problem('CLERK_AUTHORIZED_PARTIES', why);
   }
+  // Both counted every login, successes too; their successors count failures only, so a value is not carried over.
+  read.retired('LOGIN_MAX_ATTEMPTS_PER_IP', 'LOGIN_MAX_FAILURES_PER_IP (failed logins only)');
+  read.retired('LOGIN_MAX_ATTEMPTS_PER_EMAIL', 'LOGIN_MAX_FAILURES_PER_IP_EMAIL and LOGIN_MAX_FAILURES_PER_EMAIL (failed logins only)');
   const bcryptConcurrency = read.int('LEGACY_BCRYPT_CONCURRENCY', Math.max(1, availableParallelism() - 1), { min: 1, max: 256 });
   const corsOrigins = read.list('CORS_ORIGINS');
   return read.done({

@@ -95,6 +95,16 @@ describe('auth configuration', () => {
       'LOGIN_MAX_PENDING_CHECKS must be a whole number from 1 to 100000, got "0"',
     ]);
   });
+
+  it('refuses the retired login limits by name, saying what replaced them, instead of ignoring them', () => {
+    const problems = problemsOf(() => readAuthConfig({ ...base, LOGIN_MAX_ATTEMPTS_PER_IP: '10', LOGIN_MAX_ATTEMPTS_PER_EMAIL: '5' }));
+    expect(problems).toEqual([
+      expect.stringMatching(/^LOGIN_MAX_ATTEMPTS_PER_IP is no longer read; use LOGIN_MAX_FAILURES_PER_IP /),
+      expect.stringMatching(
+        /^LOGIN_MAX_ATTEMPTS_PER_EMAIL is no longer read; use LOGIN_MAX_FAILURES_PER_IP_EMAIL and LOGIN_MAX_FAILURES_PER_EMAIL /,
+      ),
+    ]);
+  });
 });
 
 describe('validateAll', () => {

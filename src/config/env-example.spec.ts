@@ -4,12 +4,16 @@ import { join } from 'node:path';
 
 const CONFIG_DIR = join(process.cwd(), 'src/config');
 
-/** Every variable the configuration reads: through an `EnvReader` (`read.int('PORT', …)`) or directly (`env.LOG_LEVEL`). */
+/**
+ * Every variable the configuration reads: through an `EnvReader` (`read.int('PORT', …)`) or directly
+ * (`env.LOG_LEVEL`). A retired name (`read.retired(…)`) is only refused, so it is not listed.
+ */
 function variablesRead(): string[] {
   const names = new Set<string>();
   for (const file of readdirSync(CONFIG_DIR).filter((name) => name.endsWith('.ts') && !name.endsWith('.spec.ts'))) {
     const code = readFileSync(join(CONFIG_DIR, file), 'utf8');
-    for (const match of code.matchAll(/\bread\.\w+\(\s*'([A-Z][A-Z0-9_]*)'|\benv\.([A-Z][A-Z0-9_]*)\b/g)) names.add(match[1] ?? match[2]);
+    for (const match of code.matchAll(/\bread\.(?!retired\b)\w+\(\s*'([A-Z][A-Z0-9_]*)'|\benv\.([A-Z][A-Z0-9_]*)\b/g))
+      names.add(match[1] ?? match[2]);
   }
   return [...names].sort();
 }

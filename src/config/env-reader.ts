@@ -22,6 +22,14 @@ export class EnvReader {
     return value ? value : undefined;
   }
 
+  /**
+   * A variable an earlier version read and this one does not: set, it would be ignored in silence and
+   * the default used instead, so it is a problem that names what replaced it.
+   */
+  retired(name: string, replacement: string): void {
+    if (this.optional(name) !== undefined) this.problem(name, `is no longer read; use ${replacement} instead (see CHANGELOG.md)`);
+  }
+
   string(name: string, fallback: string): string {
     return this.optional(name) ?? fallback;
   }
