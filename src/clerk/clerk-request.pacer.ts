@@ -46,8 +46,8 @@ export interface RunOptions {
 /**
  * Every Clerk call goes through here: the budget paces it (shared by the fleet through PostgreSQL
  * in the app), a 429 pauses the whole gateway and the shared budget for Retry-After (every caller
- * of every process waits, not only the one refused, even one already waiting for its slot), transient failures are retried with full-jitter backoff, and
- * each attempt has a deadline.
+ * of every process waits, not only the one refused, even one already waiting for its slot),
+ * transient failures are retried with full-jitter backoff, and each attempt has a deadline.
  */
 export class ClerkRequestPacer {
   private readonly budget: RequestBudget;
