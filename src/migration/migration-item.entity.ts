@@ -11,6 +11,9 @@ export type PlannedAction = (typeof PLANNED_ACTIONS)[number];
 export const ITEM_STATUSES = ['planned', 'pending', 'creating', 'created', 'linked', 'skipped', 'failed', 'rolled_back'] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
 
+/** Users of a run that did not end on Clerk: failed, skipped, or left uncertain by a lost answer. */
+export const PROBLEM_STATUSES = ['failed', 'skipped', 'creating'] as const satisfies readonly ItemStatus[];
+
 export const INVITATION_STATUSES = ['pending', 'sent', 'failed', 'revoked'] as const;
 export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
 

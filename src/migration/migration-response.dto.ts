@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { INVITATION_STATUSES, ITEM_STATUSES, PLANNED_ACTIONS } from './migration-item.entity.js';
+import { INVITATION_STATUSES, ITEM_STATUSES, PLANNED_ACTIONS, PROBLEM_STATUSES } from './migration-item.entity.js';
 import { MigrationRunDto } from './migration.dto.js';
-import { PROBLEM_STATUSES } from './problem-statuses.js';
 
 /**
  * The shapes of the migration's answers, for the OpenAPI document. The services' own report types

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { InvitationStatus, ItemStatus, MigrationItemEntity, PlannedAction } from './migration-item.entity.js';
-import { PROBLEM_STATUSES } from './problem-statuses.js';
+import {
+  PROBLEM_STATUSES,
+  type InvitationStatus,
+  type ItemStatus,
+  type MigrationItemEntity,
+  type PlannedAction,
+} from './migration-item.entity.js';
 import { RunReportsRepository, type RunGaugeState } from './run-reports.repository.js';
 
 /** One user in a run, as reported: what was planned, how it ended and when; never a hash or a secret. */
