@@ -6,3 +6,4 @@ export class BuildError extends Error {}
 export function staleness(name: 'service' | 'tools', entry?: string, root?: string): string | undefined;
 export function build(name: 'service' | 'tools', options?: { clean?: boolean }): void;
 export function ensureBuilt(name: 'service' | 'tools', entry?: string): boolean;
+export function exitOnBuildError<T>(work: () => T): T;

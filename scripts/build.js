@@ -93,6 +93,17 @@ export function ensureBuilt(name, entry) {
   return true;
 }
 
+/** Runs `work`; a `BuildError` is the operator's to fix, told in one `error:` line with exit code 2. */
+export function exitOnBuildError(work) {
+  try {
+    return work();
+  } catch (error) {
+    if (!(error instanceof BuildError)) throw error;
+    process.stderr.write(`error: ${error.message}\n`);
+    process.exit(2);
+  }
+}
+
 function main(args) {
   const ifStale = args.includes('--if-stale');
   const names = args.filter((arg) => arg !== '--if-stale');
@@ -107,11 +118,5 @@ function main(args) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  try {
-    main(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof BuildError)) throw error;
-    process.stderr.write(`error: ${error.message}\n`);
-    process.exit(2);
-  }
+  exitOnBuildError(() => main(process.argv.slice(2)));
 }

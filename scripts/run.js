@@ -5,7 +5,7 @@
 import module from 'node:module';
 import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BuildError, ensureBuilt, ROOT, TARGETS } from './build.js';
+import { ensureBuilt, exitOnBuildError, ROOT, TARGETS } from './build.js';
 
 const [entry, ...args] = process.argv.slice(2);
 const target = Object.keys(TARGETS).find((name) => entry?.startsWith(`${TARGETS[name].outDir}/`));
@@ -14,13 +14,7 @@ if (!entry || isAbsolute(entry) || !target) {
   process.stderr.write(`usage: node scripts/run.js <${outDirs.join('|')}>/<entry>.js [args...]\n`);
   process.exit(2);
 }
-try {
-  ensureBuilt(target, entry);
-} catch (error) {
-  if (!(error instanceof BuildError)) throw error;
-  process.stderr.write(`error: ${error.message}\n`);
-  process.exit(2);
-}
+exitOnBuildError(() => ensureBuilt(target, entry));
 // Node 22 keeps the compiled code of every module it loads on disk, for the next command (Node 20 has no such cache).
 module.enableCompileCache?.();
 const file = join(ROOT, entry);

@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigService } from '@nestjs/config';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
-import { startupLogLevel, type AppConfig } from './config/app.config.js';
+import { showsStacks, startupLogLevel, type AppConfig } from './config/app.config.js';
 import { configureApp } from './configure-app.js';
 import { EmbeddedPostgresError } from './database/embedded-postgres.error.js';
 import { StderrLogger } from './logging/stderr-logger.js';
@@ -28,7 +28,7 @@ async function bootstrap(): Promise<void> {
 
 bootstrap().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
-  if (error instanceof Error && startupLogLevel() !== 'warn') console.error(error.stack);
+  if (error instanceof Error && showsStacks(startupLogLevel())) console.error(error.stack);
   // No embedded PostgreSQL is a set-up problem, like a bad configuration: 2, as the CLI says it.
   process.exit(error instanceof EmbeddedPostgresError ? 2 : 1);
 });

@@ -1,54 +1,37 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { hash as bcryptHash } from '@node-rs/bcrypt';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
+import { passwordCostClass } from '../passwords/password-formats.js';
 import { UsersRepository } from '../users/users.repository.js';
 
-/** Enough hashes to see the typical shape; the read stays small on any table. */
+/** Enough hashes to see the typical cost class; the read stays small on any table. */
 const SAMPLE_SIZE = 500;
 /** Hash costs change when the product rehashes or an operator cleans up; this follows them. */
 const REFRESH_MS = 10 * 60_000;
 
 /**
- * What a password hash costs to check is written in its prefix: the algorithm and its work factor
- * (bcrypt's cost, argon2's parameters, PBKDF2's iterations, phpass's count). Two hashes of one
- * shape take as long to check; undefined for what we do not recognise.
+ * One hash of the most common cost class among `hashes`, or undefined when none is of a known format.
+ * Only those: a hash we cannot verify is refused at once, and would cost a login nothing.
  */
-export function hashShape(hash: string): string | undefined {
-  const patterns = [
-    /^\$2[aby]\$\d\d\$/,
-    /^bcrypt_sha256\$\$2[aby]\$\d\d\$/,
-    /^\$argon2(?:id|i|d)\$(?:v=\d+\$)?m=\d+,t=\d+,p=\d+\$/,
-    /^pbkdf2_[a-z0-9]+\$\d+\$/,
-    /^\$[PH]\$./,
-  ];
-  for (const pattern of patterns) {
-    const match = pattern.exec(hash);
-    if (match) return match[0];
-  }
-  if (/^[0-9a-f]+$/i.test(hash) && (hash.length === 32 || hash.length === 64)) return `hex:${hash.length}`;
-  return undefined;
-}
-
-/** One hash of the most common shape among `hashes`, or undefined when none is recognised. */
 export function typicalHash(hashes: string[]): string | undefined {
-  const byShape = new Map<string, { count: number; example: string }>();
+  const byCost = new Map<string, { count: number; example: string }>();
   for (const hash of hashes) {
-    const shape = hashShape(hash);
-    if (shape === undefined) continue;
-    const seen = byShape.get(shape) ?? { count: 0, example: hash };
+    const costClass = passwordCostClass(hash);
+    if (costClass === undefined) continue;
+    const seen = byCost.get(costClass) ?? { count: 0, example: hash };
     seen.count += 1;
-    byShape.set(shape, seen);
+    byCost.set(costClass, seen);
   }
   let best: { count: number; example: string } | undefined;
-  for (const candidate of byShape.values()) if (!best || candidate.count > best.count) best = candidate;
+  for (const candidate of byCost.values()) if (!best || candidate.count > best.count) best = candidate;
   return best?.example;
 }
 
 /**
  * The hash a login for an unknown email (or a user without a usable hash) is checked against, so that
  * it costs what checking a real user's password costs: one of the product's own stored hashes, of the
- * most common shape in a sample read at start and every ten minutes. The answer of that check is
- * always thrown away. Only while the table holds no hash at all is a bcrypt hash made up instead, at
+ * most common cost class in a sample read at start and every ten minutes. The answer of that check is
+ * always thrown away. Only while the table holds no hash of a known format is a bcrypt hash made up instead, at
  * `LEGACY_DUMMY_HASH_COST`.
  */
 @Injectable()

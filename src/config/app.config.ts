@@ -4,6 +4,11 @@ import { EnvReader } from './env-reader.js';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
+/** Stack traces are for whoever debugs: printed only at `debug` and `trace`, by the logger and by the entry points alike. */
+export function showsStacks(level: string | undefined): level is 'debug' | 'trace' {
+  return level === 'debug' || level === 'trace';
+}
+
 export interface AppConfig {
   /** NODE_ENV=production: what `npm start` runs, with no embedded database and no Clerk left unset. */
   production: boolean;
@@ -52,5 +57,5 @@ export function cliLogLevel(env: Record<string, string | undefined> = process.en
  */
 export function startupLogLevel(env: Record<string, string | undefined> = process.env): LogLevelName {
   const level = env.LOG_LEVEL?.trim();
-  return level === 'debug' || level === 'trace' ? level : 'warn';
+  return showsStacks(level) ? level : 'warn';
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { readAppConfig } from './app.config.js';
+import { LOG_LEVELS, readAppConfig, showsStacks, startupLogLevel } from './app.config.js';
 import { readAuthConfig } from './auth.config.js';
 import { readClerkConfig } from './clerk.config.js';
 import { readDatabaseConfig } from './database.config.js';
@@ -59,6 +59,19 @@ describe('configuration', () => {
     const complete = { NODE_ENV: 'production', CLERK_SECRET_KEY: 'sk_live_abc', DATABASE_URL: 'postgres://db.example/app' };
     expect(readAppConfig(complete)).toMatchObject({ production: true });
     expect(readAppConfig({ NODE_ENV: 'development' })).toMatchObject({ production: false });
+  });
+});
+
+describe('log levels', () => {
+  it('shows stacks at debug and trace only', () => {
+    expect(LOG_LEVELS.filter(showsStacks)).toEqual(['debug', 'trace']);
+  });
+
+  it('says everything before the JSON logger only when LOG_LEVEL asks for stacks, warnings otherwise', () => {
+    expect(startupLogLevel({ LOG_LEVEL: ' trace ' })).toBe('trace');
+    expect(startupLogLevel({ LOG_LEVEL: 'debug' })).toBe('debug');
+    expect(startupLogLevel({ LOG_LEVEL: 'info' })).toBe('warn');
+    expect(startupLogLevel({})).toBe('warn');
   });
 });
 

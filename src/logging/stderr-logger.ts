@@ -1,5 +1,5 @@
 import { ConsoleLogger, type LogLevel } from '@nestjs/common';
-import { LOG_LEVELS, type LogLevelName } from '../config/app.config.js';
+import { LOG_LEVELS, showsStacks, type LogLevelName } from '../config/app.config.js';
 
 /** Nest's levels that a pino-style level name lets through. */
 const NEST_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -20,7 +20,7 @@ export class StderrLogger extends ConsoleLogger {
 
   constructor(level: LogLevelName) {
     super({ logLevels: nestLogLevels(level), colors: Boolean(process.stderr.isTTY) });
-    this.stacks = level === 'debug' || level === 'trace';
+    this.stacks = showsStacks(level);
   }
 
   protected override printMessages(

@@ -16,9 +16,6 @@ export interface MoveState {
   lastRun: { status: string; finishedAt: Date } | null;
 }
 
-/** The ways a run ends, always reported (0 or 1) so that a dashboard sees every series. */
-const RUN_END_STATUSES = ['completed', 'completed_with_errors', 'failed', 'interrupted', 'rolled_back'];
-
 /**
  * The service's Prometheus metrics, behind small typed methods so that callers never touch
  * prom-client. Each app instance owns its registry, never prom-client's global one, so that several
@@ -97,8 +94,9 @@ export class MetricsService implements OnModuleDestroy {
    * Adds the gauges of where the move stands, read with `read` when scraped. One read serves every
    * gauge of a scrape and is reused for `cacheMs`, so that frequent scrapes cost the database little;
    * a failed read leaves the last values and is logged, rather than failing the whole scrape.
+   * `runEndStatuses` are the ways a run ends, always reported (0 or 1) so that a dashboard sees every series.
    */
-  watchMoveState(read: () => Promise<MoveState>, cacheMs: number): void {
+  watchMoveState(read: () => Promise<MoveState>, cacheMs: number, runEndStatuses: readonly string[]): void {
     const logger = new Logger(MetricsService.name);
     let cached: { at: number; state: Promise<MoveState | undefined> } | undefined;
     const current = (): Promise<MoveState | undefined> => {
@@ -142,7 +140,7 @@ export class MetricsService implements OnModuleDestroy {
       'last_run_status',
       'How the latest run ended: 1 for its status, 0 for the others',
       (g, s) => {
-        const statuses = new Set([...RUN_END_STATUSES, ...(s.lastRun ? [s.lastRun.status] : [])]);
+        const statuses = new Set([...runEndStatuses, ...(s.lastRun ? [s.lastRun.status] : [])]);
         for (const status of statuses) g.set({ status }, s.lastRun?.status === status ? 1 : 0);
       },
       ['status'],

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { appConfig, type AppConfig } from '../config/app.config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { RUN_END_STATUSES } from './migration-run.entity.js';
 import { MigrationService } from './migration.service.js';
 
 /**
@@ -16,6 +17,6 @@ export class MigrationGauges implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.metrics.watchMoveState(() => this.migration.moveState(), this.config.metricsCacheMs);
+    this.metrics.watchMoveState(() => this.migration.moveState(), this.config.metricsCacheMs, RUN_END_STATUSES);
   }
 }

@@ -1,13 +1,21 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /** What the plan decided for a user. */
-export type PlannedAction = 'create' | 'invite' | 'link' | 'skip' | 'invalid';
+export const PLANNED_ACTIONS = ['create', 'invite', 'link', 'skip', 'invalid'] as const;
+export type PlannedAction = (typeof PLANNED_ACTIONS)[number];
 
 /**
  * Where a user stands in a run: `pending → creating → created | linked | skipped | failed`;
  * `planned` in a dry run; `rolled_back` once a rollback undid it.
  */
-export type ItemStatus = 'planned' | 'pending' | 'creating' | 'created' | 'linked' | 'skipped' | 'failed' | 'rolled_back';
+export const ITEM_STATUSES = ['planned', 'pending', 'creating', 'created', 'linked', 'skipped', 'failed', 'rolled_back'] as const;
+export type ItemStatus = (typeof ITEM_STATUSES)[number];
+
+/** Users of a run that did not end on Clerk: failed, skipped, or left uncertain by a lost answer. */
+export const PROBLEM_STATUSES = ['failed', 'skipped', 'creating'] as const satisfies readonly ItemStatus[];
+
+export const INVITATION_STATUSES = ['pending', 'sent', 'failed', 'revoked'] as const;
+export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
 
 @Entity({ name: 'migration_items' })
 export class MigrationItemEntity {
@@ -41,7 +49,7 @@ export class MigrationItemEntity {
   createdInClerk: boolean;
 
   @Column({ name: 'invitation_status', type: 'varchar', nullable: true })
-  invitationStatus: 'pending' | 'sent' | 'failed' | 'revoked' | null;
+  invitationStatus: InvitationStatus | null;
 
   /** Clerk's id of the invitation this item sent, so that a rollback can revoke it. */
   @Column({ name: 'invitation_id', type: 'varchar', nullable: true })

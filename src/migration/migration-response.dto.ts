@@ -1,13 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { INVITATION_STATUSES, ITEM_STATUSES, PLANNED_ACTIONS, PROBLEM_STATUSES } from './migration-item.entity.js';
 import { MigrationRunDto } from './migration.dto.js';
 
 /**
  * The shapes of the migration's answers, for the OpenAPI document. The services' own report types
  * are what the handlers return; these classes describe them field by field.
  */
-const ACTIONS = ['create', 'invite', 'link', 'skip', 'invalid'];
-const ITEM_OUTCOMES = ['planned', 'pending', 'creating', 'created', 'linked', 'skipped', 'failed', 'rolled_back'];
-
 export class MigrationStatsDto {
   @ApiProperty({ example: 44 }) total: number;
   @ApiProperty({ example: 8, description: 'Users linked to a Clerk account' }) withClerk: number;
@@ -19,7 +17,7 @@ export class MigrationStatsDto {
 export class PlannedUserDto {
   @ApiProperty({ format: 'uuid' }) userId: string;
   @ApiProperty() email: string;
-  @ApiProperty({ enum: ACTIONS }) action: string;
+  @ApiProperty({ enum: PLANNED_ACTIONS }) action: string;
   @ApiProperty({ example: 'bcrypt_digest', description: 'Why, in a stable code' }) reason: string;
   @ApiPropertyOptional({ description: 'The existing Clerk account, for link' }) clerkUserId?: string;
 }
@@ -47,7 +45,7 @@ export class MigrationRunPageDto {
 export class RunProblemDto {
   @ApiProperty({ format: 'uuid' }) userId: string;
   @ApiProperty() email: string;
-  @ApiProperty({ enum: ['failed', 'skipped', 'creating'], description: 'creating: Clerk’s answer was lost; the next run settles it' })
+  @ApiProperty({ enum: PROBLEM_STATUSES, description: 'creating: Clerk’s answer was lost; the next run settles it' })
   status: string;
   @ApiProperty({ nullable: true, type: String, description: 'The error code of a failure, else the plan’s reason' }) reason: string | null;
   @ApiProperty({ nullable: true, type: String }) message: string | null;
@@ -57,13 +55,13 @@ export class RunProblemDto {
 export class RunItemDto {
   @ApiProperty({ format: 'uuid' }) userId: string;
   @ApiProperty() email: string;
-  @ApiProperty({ enum: ACTIONS, description: 'What the plan decided' }) action: string;
-  @ApiProperty({ enum: ITEM_OUTCOMES, description: 'Where the user stands in the run' }) outcome: string;
+  @ApiProperty({ enum: PLANNED_ACTIONS, description: 'What the plan decided' }) action: string;
+  @ApiProperty({ enum: ITEM_STATUSES, description: 'Where the user stands in the run' }) outcome: string;
   @ApiProperty({ nullable: true, type: String, description: 'The error code of a failure, else the plan’s reason' }) reason: string | null;
   @ApiProperty({ nullable: true, type: String }) message: string | null;
   @ApiProperty({ nullable: true, type: String }) clerkUserId: string | null;
   @ApiProperty({ description: 'True only when this run created the Clerk account' }) createdInClerk: boolean;
-  @ApiProperty({ nullable: true, type: String, enum: ['pending', 'sent', 'failed', 'revoked'] }) invitationStatus: string | null;
+  @ApiProperty({ nullable: true, type: String, enum: INVITATION_STATUSES }) invitationStatus: string | null;
   @ApiProperty() attempts: number;
   @ApiProperty({ format: 'date-time', description: 'When the item last changed' }) updatedAt: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) rolledBackAt: string | null;

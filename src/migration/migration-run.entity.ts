@@ -1,9 +1,15 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { JsonObject } from '../common/json-object.js';
 
-export type RunKind = 'dry_run' | 'single' | 'all' | 'sweep' | 'login' | 'resend_invites';
+export const RUN_KINDS = ['dry_run', 'single', 'all', 'sweep', 'login', 'resend_invites'] as const;
+export type RunKind = (typeof RUN_KINDS)[number];
+
 /** `open`: the day's standing trickle run, which takes logins' items until the next day closes it. */
-export type RunStatus = 'open' | 'running' | 'completed' | 'completed_with_errors' | 'failed' | 'interrupted' | 'rolled_back';
+export const RUN_STATUSES = ['open', 'running', 'completed', 'completed_with_errors', 'failed', 'interrupted', 'rolled_back'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** The ways a run ends: every status but those of a run still taking users. */
+export const RUN_END_STATUSES: readonly RunStatus[] = RUN_STATUSES.filter((status) => status !== 'open' && status !== 'running');
 
 @Entity({ name: 'migration_runs' })
 export class MigrationRunEntity {

@@ -1,5 +1,5 @@
 import type { MigrationWarning } from './development-instance-cap.js';
-import type { MigrationRunEntity } from './migration-run.entity.js';
+import type { MigrationRunEntity, RunKind, RunStatus } from './migration-run.entity.js';
 
 /**
  * A run as the REST API and the CLI's `--json` show it. Apart from its OpenAPI class
@@ -7,11 +7,11 @@ import type { MigrationRunEntity } from './migration-run.entity.js';
  */
 export interface MigrationRunView {
   id: string;
-  kind: string;
+  kind: RunKind;
   strategy: string;
   dryRun: boolean;
   startedBy: string;
-  status: string;
+  status: RunStatus;
   counts: Record<string, unknown>;
   options: Record<string, unknown>;
   /** Advice recorded when the run started (a development instance's user cap, say). */

@@ -3,7 +3,7 @@ import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, Max, MaxLength, Min } from
 import { MIGRATION_STRATEGIES, type MigrationStrategy } from '../config/migration.config.js';
 import { PageQuery } from '../common/page-query.dto.js';
 import type { MigrationWarning } from './development-instance-cap.js';
-import type { MigrationRunEntity } from './migration-run.entity.js';
+import { RUN_KINDS, RUN_STATUSES, type MigrationRunEntity, type RunKind, type RunStatus } from './migration-run.entity.js';
 import { migrationRunView, type MigrationRunView } from './migration-run.view.js';
 
 export class MigrateRequestDto {
@@ -72,11 +72,11 @@ export class ItemsPageQueryDto extends PageQuery({ defaultLimit: 100, maxLimit: 
 
 export class MigrationRunDto implements MigrationRunView {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ enum: ['dry_run', 'single', 'all', 'sweep', 'login', 'resend_invites'] }) kind: string;
+  @ApiProperty({ enum: RUN_KINDS }) kind: RunKind;
   @ApiProperty() strategy: string;
   @ApiProperty() dryRun: boolean;
   @ApiProperty({ description: 'An admin user id, cli or scheduler' }) startedBy: string;
-  @ApiProperty({ enum: ['open', 'running', 'completed', 'completed_with_errors', 'failed', 'interrupted', 'rolled_back'] }) status: string;
+  @ApiProperty({ enum: RUN_STATUSES }) status: RunStatus;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'Items by status, and dependent rows before and after' })
   counts: Record<string, unknown>;
   @ApiProperty({ type: 'object', additionalProperties: true }) options: Record<string, unknown>;

@@ -69,6 +69,14 @@ export interface RunProblem {
   clerkUserId: string | null;
 }
 
+export interface RunWithProblems {
+  run: MigrationRunEntity;
+  /** One page of them. */
+  problems: RunProblem[];
+  /** How many problem users the run has in all. */
+  problemTotal: number;
+}
+
 /** `stats`: the users' counts, and those not yet on Clerk by the format of their password hash. */
 export type MigrationStats = UserStats & { byPasswordFormat: Record<PasswordFormatLabel, number> };
 
@@ -234,10 +242,21 @@ export class MigrationService {
   /** Users of a run that did not end on Clerk (failed, skipped, or left uncertain), for an operator to look at. */
   async runProblems(runId: string, limit = 100, offset = 0): Promise<RunProblem[]> {
     await this.getRun(runId);
+    return (await this.problemsPage(runId, limit, offset)).problems;
+  }
+
+  /** A run with a page of its problem users and how many it has in all, the run read once. */
+  async runWithProblems(runId: string, limit: number, offset: number): Promise<RunWithProblems> {
+    const run = await this.getRun(runId);
+    return { run, ...(await this.problemsPage(runId, limit, offset)) };
+  }
+
+  private async problemsPage(runId: string, limit: number, offset: number): Promise<Omit<RunWithProblems, 'run'>> {
     const page = await this.reports.page(runId, limit, offset, true);
-    return page.items.map(({ userId, email, outcome, reason, message, clerkUserId }) => {
+    const problems = page.items.map(({ userId, email, outcome, reason, message, clerkUserId }) => {
       return { userId, email, status: outcome, reason, message, clerkUserId };
     });
+    return { problems, problemTotal: page.total };
   }
 
   /** A page of a run's items, in the order they were planned. */

@@ -1,23 +1,28 @@
 import { Injectable } from '@nestjs/common';
-import type { MigrationItemEntity } from './migration-item.entity.js';
-import { PROBLEM_STATUSES } from './problem-statuses.js';
+import {
+  PROBLEM_STATUSES,
+  type InvitationStatus,
+  type ItemStatus,
+  type MigrationItemEntity,
+  type PlannedAction,
+} from './migration-item.entity.js';
 import { RunReportsRepository, type RunGaugeState } from './run-reports.repository.js';
 
 /** One user in a run, as reported: what was planned, how it ended and when; never a hash or a secret. */
 export interface RunItemView {
   userId: string;
   email: string;
-  /** What the plan decided: create, invite, link, skip, invalid. */
-  action: string;
-  /** Where the user stands in the run: created, linked, skipped, failed, creating (uncertain), rolled_back, planned, … */
-  outcome: string;
+  /** What the plan decided. */
+  action: PlannedAction;
+  /** Where the user stands in the run (`creating`: uncertain, Clerk's answer was lost). */
+  outcome: ItemStatus;
   /** Why: the error code of a failure, else the plan's reason. */
   reason: string | null;
   message: string | null;
   clerkUserId: string | null;
   /** True only when this run created the Clerk account. */
   createdInClerk: boolean;
-  invitationStatus: string | null;
+  invitationStatus: InvitationStatus | null;
   attempts: number;
   /** When the item last changed: its outcome's time. */
   updatedAt: string;

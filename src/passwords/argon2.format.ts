@@ -9,8 +9,9 @@ function argon2Format(variant: 'argon2id' | 'argon2i'): PasswordFormat {
   return {
     name: variant,
     shape: new RegExp(`^\\$${variant}\\$v=19\\$m=[0-9]{1,10},t=[0-9]{1,10},p=[0-9]{1,3}\\$[A-Za-z0-9+/]{11,}\\$[A-Za-z0-9+/]{22,}$`),
-    clerkHasher: variant,
     toClerkDigest: (hash) => hash,
+    // `$argon2id$v=19$m=…,t=…,p=…$`: everything before the salt.
+    costClass: (hash) => `${hash.split('$').slice(0, 4).join('$')}$`,
     // The variant is read from the string itself; the shape has already pinned it to ours.
     verify: (password, hash) => falseOnError(() => argon2Verify(hash, password)),
     verifySync: (password, hash) => falseOnErrorSync(() => argon2VerifySync(hash, password)),

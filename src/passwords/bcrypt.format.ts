@@ -8,12 +8,17 @@ import { falseOnError, falseOnErrorSync, type PasswordFormat } from './password-
  */
 export const BCRYPT_SHAPE = '\\$2[aby]\\$(?:0[4-9]|[12][0-9]|3[01])\\$[./A-Za-z0-9]{53}';
 
+/** `$2b$12$`: the variant and the cost. */
+export function bcryptCostClass(hash: string): string {
+  return hash.slice(0, '$2b$12$'.length);
+}
+
 /** bcrypt runs on libuv's thread pool through the native binding. */
 export const bcryptFormat: PasswordFormat = {
   name: 'bcrypt',
   shape: new RegExp(`^${BCRYPT_SHAPE}$`),
-  clerkHasher: 'bcrypt',
   toClerkDigest: (hash) => hash,
+  costClass: bcryptCostClass,
   verify: (password, hash) => falseOnError(() => bcryptVerify(password, hash)),
   verifySync: (password, hash) => falseOnErrorSync(() => bcryptVerifySync(password, hash)),
 };

@@ -1,7 +1,7 @@
 import { verify as bcryptVerify, verifySync as bcryptVerifySync } from '@node-rs/bcrypt';
 import { createHash, pbkdf2, pbkdf2Sync } from 'node:crypto';
 import { promisify } from 'node:util';
-import { BCRYPT_SHAPE } from './bcrypt.format.js';
+import { BCRYPT_SHAPE, bcryptCostClass } from './bcrypt.format.js';
 import { equalInConstantTime, falseOnError, falseOnErrorSync, type PasswordFormat } from './password-format.js';
 
 const pbkdf2Async = promisify(pbkdf2);
@@ -29,8 +29,9 @@ function pbkdf2Parts(hash: string): Pbkdf2Parts {
 export const djangoPbkdf2Format: PasswordFormat = {
   name: 'pbkdf2_sha256_django',
   shape: /^pbkdf2_sha256\$[1-9][0-9]{0,9}\$[^$]+\$[A-Za-z0-9+/]{43}=$/,
-  clerkHasher: 'pbkdf2_sha256_django',
   toClerkDigest: (hash) => hash,
+  // `pbkdf2_sha256$<iterations>$`
+  costClass: (hash) => `${hash.split('$').slice(0, 2).join('$')}$`,
   verify: (password, hash) =>
     falseOnError(async () => {
       const { iterations, salt, expected } = pbkdf2Parts(hash);
@@ -53,8 +54,8 @@ const BCRYPT_SHA256_PREFIX = 'bcrypt_sha256$';
 export const djangoBcryptSha256Format: PasswordFormat = {
   name: 'bcrypt_sha256_django',
   shape: new RegExp(`^bcrypt_sha256\\$${BCRYPT_SHAPE}$`),
-  clerkHasher: 'bcrypt_sha256_django',
   toClerkDigest: (hash) => hash,
+  costClass: (hash) => BCRYPT_SHA256_PREFIX + bcryptCostClass(hash.slice(BCRYPT_SHA256_PREFIX.length)),
   verify: (password, hash) => falseOnError(() => bcryptVerify(sha256Hex(password), hash.slice(BCRYPT_SHA256_PREFIX.length))),
   verifySync: (password, hash) => falseOnErrorSync(() => bcryptVerifySync(sha256Hex(password), hash.slice(BCRYPT_SHA256_PREFIX.length))),
 };

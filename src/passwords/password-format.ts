@@ -18,9 +18,14 @@ export interface PasswordFormat {
    * PostgreSQL regular expressions read alike, because `stats` runs it in SQL (`~`) to count users.
    */
   readonly shape: RegExp;
-  readonly clerkHasher: ClerkPasswordHasher;
-  /** The hash as Clerk's `password_digest` for `clerkHasher`, in the form Clerk documents. */
+  /** The hash as Clerk's `password_digest` for the hasher of this format's name, in the form Clerk documents. */
   toClerkDigest(hash: string): string;
+  /**
+   * What sets the cost of checking a hash of this shape: the algorithm and its work factor (bcrypt's
+   * cost, argon2's parameters, PBKDF2's iterations, phpass's count), without salt or digest. Two
+   * hashes of one cost class take as long to check.
+   */
+  costClass(hash: string): string;
   /** Checks off the event loop; false for a wrong password or a digest that does not parse. Never throws. */
   verify(password: string, hash: string): Promise<boolean>;
   /** The same check, blocking: for the Clerk emulator's sign-in, which answers synchronously. */

@@ -6,6 +6,7 @@ import {
   formatForClerkHasher,
   PASSWORD_FORMATS,
   passwordFormatLabel,
+  passwordCostClass,
   passwordFormatSql,
   verifyPassword,
 } from './password-formats.js';
@@ -116,6 +117,32 @@ describe('phpass', () => {
       Array.from({ length: 8 }, (_, i) => verifyPassword(i % 2 === 0 ? 'test12345' : `nope-${i}`, '$P$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0')),
     );
     expect(answers).toEqual([true, false, true, false, true, false, true, false]);
+  });
+});
+
+describe('the cost class of a hash', () => {
+  const costClasses: Record<string, string> = {
+    bcrypt: '$2a$05$',
+    argon2id: '$argon2id$v=19$m=256,t=2,p=1$',
+    argon2i: '$argon2i$v=19$m=256,t=2,p=1$',
+    pbkdf2_sha256_django: 'pbkdf2_sha256$10000$',
+    bcrypt_sha256_django: 'bcrypt_sha256$$2b$12$',
+    phpass: '$P$9',
+    md5: 'md5',
+    sha256: 'sha256',
+  };
+
+  it.each(vectors)('keeps what sets the cost of checking %s and drops the salt and digest', (format, { hash }) => {
+    expect(passwordCostClass(hash)).toBe(costClasses[format]);
+  });
+
+  it('tells costs of one format apart', () => {
+    expect(passwordCostClass('$2a$12$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW')).toBe('$2a$12$');
+    expect(passwordCostClass('pbkdf2_sha256$870000$seasalt$CWWFdHOWwPnki7HvkcqN9iA2T3KLW1cf2uZ5kvArtVY=')).toBe('pbkdf2_sha256$870000$');
+  });
+
+  it.each(UNSUPPORTED_HASHES.map((u) => [u.label, u.hash]))('has none for %s, which no format verifies', (_label, hash) => {
+    expect(passwordCostClass(hash)).toBeUndefined();
   });
 });
 

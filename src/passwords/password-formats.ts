@@ -56,7 +56,7 @@ export interface ClerkPasswordImport {
 /** What Clerk's `POST /v1/users` gets as `password_digest` and `password_hasher`; null when Clerk cannot import it. */
 export function clerkPasswordImport(hash: string | null | undefined): ClerkPasswordImport | null {
   const format = detectPasswordFormat(hash);
-  return format ? { digest: format.toClerkDigest(hash!), hasher: format.clerkHasher } : null;
+  return format ? { digest: format.toClerkDigest(hash!), hasher: format.name } : null;
 }
 
 /** Checks a password against a stored hash of any known format, off the event loop; false for an unknown one. */
@@ -79,5 +79,10 @@ export function passwordFormatSql(column: string, firstParameter = 1): { express
 
 /** The format Clerk's `password_hasher` of this name reads, if it is one of ours. */
 export function formatForClerkHasher(hasher: string): PasswordFormat | undefined {
-  return PASSWORD_FORMATS.find((format) => format.clerkHasher === hasher);
+  return PASSWORD_FORMATS.find((format) => format.name === hasher);
+}
+
+/** The cost class of a hash of a known format (see `PasswordFormat.costClass`), or undefined for one we cannot verify. */
+export function passwordCostClass(hash: string): string | undefined {
+  return detectPasswordFormat(hash)?.costClass(hash);
 }

@@ -49,8 +49,9 @@ export function phpassCrypt(password: string, setting: string): string {
 export const phpassFormat: PasswordFormat = {
   name: 'phpass',
   shape: /^\$[PH]\$[5-9A-S][./0-9A-Za-z]{30}$/,
-  clerkHasher: 'phpass',
   toClerkDigest: (hash) => `$P$${hash.slice(3)}`,
+  // `$P$B`: the prefix and the character that counts the rounds.
+  costClass: (hash) => hash.slice(0, 4),
   verify: (password, hash) =>
     falseOnError(async () => {
       const { setting, salt, count } = parseSetting(hash);

@@ -12,9 +12,9 @@ function unsaltedDigestFormat(name: 'md5' | 'sha256', hexLength: number): Passwo
   return {
     name,
     shape: new RegExp(`^[0-9a-fA-F]{${hexLength}}$`),
-    clerkHasher: name,
     // Clerk documents the digests in lower case.
     toClerkDigest: (hash) => hash.toLowerCase(),
+    costClass: () => name,
     verify: async (password, hash) => check(password, hash),
     verifySync: check,
   };

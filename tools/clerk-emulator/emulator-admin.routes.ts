@@ -68,7 +68,7 @@ export function signIn(internals: EmulatorInternals, email: string, password: st
   if (!address?.verified || user.passwordDigest === null || !format?.verifySync(password, user.passwordDigest)) {
     throw clerkErrors.passwordIncorrect();
   }
-  const rehash = REHASHED_AT_SIGN_IN.includes(format.clerkHasher) ? plainPassword(password) : undefined;
+  const rehash = REHASHED_AT_SIGN_IN.includes(format.name) ? plainPassword(password) : undefined;
   internals.store.update(user.id, {
     lastSignInAt: Date.now(),
     ...(rehash && { passwordDigest: rehash.digest, passwordHasher: rehash.hasher }),

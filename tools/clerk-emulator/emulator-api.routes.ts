@@ -1,7 +1,7 @@
+import type { ClerkPasswordImport } from '../../src/passwords/password-formats.js';
 import { clerkErrors } from './emulator-errors.js';
 import { deletedUserJson, invitationJson, userJson } from './emulator-serializers.js';
 import type { EmulatorStore } from './emulator-store.js';
-import type { StoredPassword } from './emulator.types.js';
 import {
   asBody,
   assertEmail,
@@ -70,7 +70,7 @@ const INVITATION_PARAMS = [
 ] as const;
 const MAX_FILTER_VALUES = 100;
 
-function passwordFrom(body: Body): StoredPassword | undefined {
+function passwordFrom(body: Body): ClerkPasswordImport | undefined {
   const plain = optionalString(body, 'password');
   if (typeof plain === 'string') {
     if (plain.length < 8 && !optionalBoolean(body, 'skip_password_checks', false)) throw clerkErrors.passwordTooShort();

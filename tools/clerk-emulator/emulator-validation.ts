@@ -1,7 +1,6 @@
 import { hashSync } from '@node-rs/bcrypt';
-import { formatForClerkHasher } from '../../src/passwords/password-formats.js';
+import { formatForClerkHasher, type ClerkPasswordImport } from '../../src/passwords/password-formats.js';
 import { clerkErrors } from './emulator-errors.js';
-import type { StoredPassword } from './emulator.types.js';
 
 /** Clerk rejects first and last names over 256 characters (`form_param_max_length_exceeded`). */
 export const MAX_NAME_LENGTH = 256;
@@ -82,7 +81,7 @@ export function assertEmail(value: unknown, param: string): string {
  * must be of the hasher's shape and in the form Clerk documents for it (`$P$` for phpass, lower-case
  * hex for md5 and sha256), else 422 `form_password_digest_invalid_code`, as Clerk answers.
  */
-export function passwordDigest(body: Body): StoredPassword | undefined {
+export function passwordDigest(body: Body): ClerkPasswordImport | undefined {
   const digest = optionalString(body, 'password_digest');
   const hasher = optionalString(body, 'password_hasher');
   if (digest === undefined || digest === null) return undefined;
@@ -93,10 +92,10 @@ export function passwordDigest(body: Body): StoredPassword | undefined {
     throw clerkErrors.paramInvalid('password_hasher', `"${hasher}" ${why}`);
   }
   if (!format.shape.test(digest) || format.toClerkDigest(digest) !== digest) throw clerkErrors.digestInvalid();
-  return { digest, hasher: format.clerkHasher };
+  return { digest, hasher: format.name };
 }
 
 /** A plaintext password is stored as a cheap bcrypt digest: the emulator only ever compares it. */
-export function plainPassword(password: string): StoredPassword {
+export function plainPassword(password: string): ClerkPasswordImport {
   return { digest: hashSync(password, 4), hasher: 'bcrypt' };
 }

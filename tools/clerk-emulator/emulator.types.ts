@@ -1,4 +1,4 @@
-import type { ClerkPasswordHasher } from '../../src/passwords/password-formats.js';
+import type { ClerkPasswordHasher, ClerkPasswordImport } from '../../src/passwords/password-formats.js';
 
 export type KeyType = 'live' | 'test';
 
@@ -67,11 +67,6 @@ export interface StoredInvitation {
   expiresAt: number | null;
 }
 
-export interface StoredPassword {
-  digest: string;
-  hasher: ClerkPasswordHasher;
-}
-
 export interface NewUserData {
   externalId?: string | null;
   firstName?: string | null;
@@ -79,7 +74,7 @@ export interface NewUserData {
   emails: string[];
   /** Unverified emails model a pre-existing Clerk account that never confirmed its address. */
   verified?: boolean;
-  password?: StoredPassword | null;
+  password?: ClerkPasswordImport | null;
   publicMetadata?: Record<string, unknown>;
   privateMetadata?: Record<string, unknown>;
   unsafeMetadata?: Record<string, unknown>;

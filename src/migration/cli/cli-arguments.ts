@@ -1,24 +1,15 @@
-import { MIGRATION_STRATEGIES, type MigrationStrategy } from '../../config/migration.config.js';
 import { isPlausibleEmail } from '../migration-plan.js';
 import { CliErrorCode, CliUsageError } from './cli-usage.error.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Parsers for option values: each throws a `CliUsageError` naming the option and the bad value. */
-export function parsePositiveInt(option: string, raw: string, max = 100_000_000): number {
+export function parseWholeNumber(option: string, raw: string, min: number, max: number): number {
   const value = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || value < 1 || value > max) {
-    throw new CliUsageError(`${option} must be a whole number from 1 to ${max}, got "${raw}"`);
+  if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
+    throw new CliUsageError(`${option} must be a whole number from ${min} to ${max}, got "${raw}"`);
   }
   return value;
-}
-
-/** A count to skip: 0 or more. */
-export function parseOffset(option: string, raw: string, max = 10_000_000): number {
-  if (!/^\d+$/.test(raw.trim()) || Number(raw) > max) {
-    throw new CliUsageError(`${option} must be a whole number from 0 to ${max}, got "${raw}"`);
-  }
-  return Number(raw);
 }
 
 export function parseEmail(option: string, raw: string): string {
@@ -27,11 +18,11 @@ export function parseEmail(option: string, raw: string): string {
   return email;
 }
 
-export function parseStrategy(option: string, raw: string): MigrationStrategy {
-  if (!(MIGRATION_STRATEGIES as readonly string[]).includes(raw)) {
-    throw new CliUsageError(`${option} must be one of ${MIGRATION_STRATEGIES.join(', ')}, got "${raw}"`);
+export function parseChoice<T extends string>(option: string, raw: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(raw)) {
+    throw new CliUsageError(`${option} must be one of ${choices.join(', ')}, got "${raw}"`);
   }
-  return raw as MigrationStrategy;
+  return raw as T;
 }
 
 export function parseRunId(what: string, raw: string): string {

@@ -1,6 +1,6 @@
 import { AppError, CommonErrorCode } from '../../common/app-error.js';
 import { asClerkFailure } from '../../common/error-body.js';
-import { cliLogLevel } from '../../config/app.config.js';
+import { cliLogLevel, showsStacks } from '../../config/app.config.js';
 import { InvalidConfigError } from '../../config/env-reader.js';
 import { EmbeddedPostgresError } from '../../database/embedded-postgres.error.js';
 import { DatabaseUnavailableError } from '../../database/database-connection.error.js';
@@ -105,7 +105,7 @@ function exitCodeOf(thrown: unknown): number {
 
 function wantsStacks(): boolean {
   try {
-    return ['debug', 'trace'].includes(cliLogLevel());
+    return showsStacks(cliLogLevel());
   } catch {
     return false;
   }

@@ -1,9 +1,9 @@
 import { Command, Help, Option } from 'nest-commander';
-import type { MigrationStrategy } from '../../config/migration.config.js';
+import { MIGRATION_STRATEGIES, type MigrationStrategy } from '../../config/migration.config.js';
 import type { ResendReport } from '../invitation-resender.js';
 import type { MigrationRunView } from '../migration-run.view.js';
 import type { DryRunReport } from '../migration.service.js';
-import { parseEmail, parsePositiveInt, parseStrategy } from './cli-arguments.js';
+import { parseChoice, parseEmail, parseWholeNumber } from './cli-arguments.js';
 import { CliCoreContext } from './cli-core.context.js';
 import type { CommandResult } from './cli-output.js';
 import { CliUsageError } from './cli-usage.error.js';
@@ -39,12 +39,12 @@ export class MigrateCommand extends CliCommand<MigrateOptions> {
 
   @Option({ flags: '--strategy <strategy>', description: 'password (import the password digest) or invite; default MIGRATION_STRATEGY' })
   parseStrategy(raw: string): MigrationStrategy {
-    return parseStrategy('--strategy', raw);
+    return parseChoice('--strategy', raw, MIGRATION_STRATEGIES);
   }
 
   @Option({ flags: '--limit <n>', description: 'at most this many users' })
   parseLimit(raw: string): number {
-    return parsePositiveInt('--limit', raw);
+    return parseWholeNumber('--limit', raw, 1, 100_000_000);
   }
 
   @Option({

@@ -1,8 +1,6 @@
 import { Command, Help, Option } from 'nest-commander';
-import type { MigrationRunDto } from '../migration.dto.js';
 import type { MigrationService } from '../migration.service.js';
-import { PROBLEM_STATUSES } from '../problem-statuses.js';
-import { parseOffset, parsePositiveInt, parseRunId } from './cli-arguments.js';
+import { parseChoice, parseRunId, parseWholeNumber } from './cli-arguments.js';
 import { CliCoreContext } from './cli-core.context.js';
 import type { CliOutput, CommandResult } from './cli-output.js';
 import { CliUsageError } from './cli-usage.error.js';
@@ -36,12 +34,12 @@ export class RunsCommand extends CliCommand<RunsOptions> {
     description: `how many runs (or, with an id, problem users) to list (default 20 runs, 100 problems; at most ${MAX_LIMIT})`,
   })
   parseLimit(raw: string): number {
-    return parsePositiveInt('--limit', raw, MAX_LIMIT);
+    return parseWholeNumber('--limit', raw, 1, MAX_LIMIT);
   }
 
   @Option({ flags: '--offset <n>', description: 'skip this many runs (or, with an id, problem users) first' })
   parseOffset(raw: string): number {
-    return parseOffset('--offset', raw);
+    return parseWholeNumber('--offset', raw, 0, 10_000_000);
   }
 
   @Option({
@@ -54,9 +52,7 @@ export class RunsCommand extends CliCommand<RunsOptions> {
 
   @Option({ flags: '--format <format>', description: `with --items: ${ITEM_FORMATS.join(' or ')} (default csv)` })
   parseFormat(raw: string): ItemFormat {
-    if (!(ITEM_FORMATS as readonly string[]).includes(raw))
-      throw new CliUsageError(`--format must be one of ${ITEM_FORMATS.join(', ')}, got "${raw}"`);
-    return raw as ItemFormat;
+    return parseChoice('--format', raw, ITEM_FORMATS);
   }
 
   @Help('after')
@@ -87,9 +83,9 @@ export class RunsCommand extends CliCommand<RunsOptions> {
   }
 
   private async showRun(migration: MigrationService, runId: string, options: RunsOptions): Promise<CommandResult> {
-    const run = await this.core.runDto(await migration.getRun(runId));
     const offset = options.offset ?? 0;
-    const problems = await migration.runProblems(runId, options.limit ?? 100, offset);
+    const { run: entity, problems, problemTotal } = await migration.runWithProblems(runId, options.limit ?? 100, offset);
+    const run = await this.core.runDto(entity);
     const sections = [renderRun(run)];
     if (problems.length > 0)
       sections.push(
@@ -98,7 +94,6 @@ export class RunsCommand extends CliCommand<RunsOptions> {
           problems.map((p) => [p.email, p.status, p.reason, p.message]),
         ),
       );
-    const problemTotal = countProblems(run);
     if (offset + problems.length < problemTotal || offset > 0) {
       sections.push(
         `(problem users ${offset + 1}–${offset + problems.length} of ${problemTotal}; --offset for more, ` +
@@ -107,8 +102,4 @@ export class RunsCommand extends CliCommand<RunsOptions> {
     }
     return { json: { ...run, problems }, text: sections.join('\n\n') };
   }
-}
-
-function countProblems(run: MigrationRunDto): number {
-  return PROBLEM_STATUSES.reduce((sum, status) => sum + Number(run.counts[status] ?? 0), 0);
 }
