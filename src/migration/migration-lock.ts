@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type QueryRunner } from 'typeorm';
+import { LockLeasesRepository } from './lock-leases.repository.js';
 import { MigrationError, MigrationErrorCode } from './migration.error.js';
 
 /** Shared by every instance on the database; the value only has to be agreed on. */
@@ -12,8 +13,14 @@ const WATCH_INTERVAL_MS = 1_000;
 const WATCH_TIMEOUT_MS = 3_000;
 
 export interface HeldLock {
-  /** Aborted when the lock is found gone (its connection dropped, the session terminated). */
+  /** This holder's lease (`migration_lock_leases`), by which the others tell it from themselves. */
+  readonly holder: string;
+  /**
+   * Aborted when the lock is found gone (its connection dropped, the session terminated), or when
+   * another process found this holder silent and cleared its lease.
+   */
   readonly lost: AbortSignal;
+  /** Ends the hold: only then does the holder stop counting as live for the fleet. */
   release(): Promise<void>;
 }
 
@@ -26,49 +33,80 @@ export interface HeldLock {
  * `idle_session_timeout`, a failover or `pg_terminate_backend` ends it, another run may then take
  * the lock, and the holder must stop. Every second the holder asks PostgreSQL whether its session
  * still holds the lock; a failed, late or negative answer aborts `lost`.
+ *
+ * A holder that lost the lock may still be finishing its page, so each holder also keeps a lease,
+ * beaten every second through the pool until `release()`: the next holder waits for every other
+ * live lease (`otherLiveHolders`) before it starts.
  */
 @Injectable()
 export class MigrationLock {
   private readonly logger = new Logger(MigrationLock.name);
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly leases: LockLeasesRepository,
+  ) {}
 
-  /** The lock, or null when another run holds it. */
-  async tryAcquire(): Promise<HeldLock | null> {
+  /** The lock, held for `activity` (named to whoever waits for it), or null when another holds it. */
+  async tryAcquire(activity: string): Promise<HeldLock | null> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
+    let holder: string | undefined;
     try {
       const [{ locked }] = await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [MIGRATION_LOCK_KEY]);
-      if (!locked) {
-        await runner.release();
-        return null;
-      }
+      if (locked) holder = await this.leases.open(activity);
+      // Checked again once the lease is written: had the session died in between, a holder taking the lock
+      // meanwhile could have missed the lease and started beside us.
+      if (holder && (await stillHeld(runner))) return this.watch(runner, holder);
     } catch (error) {
-      await runner.release();
+      await this.letGo(runner, holder);
       throw error;
     }
-    return this.watch(runner);
+    await this.letGo(runner, holder);
+    return null;
   }
 
-  private watch(runner: QueryRunner): HeldLock {
+  /** What the live holders other than `lock` are doing: those a new holder waits for. */
+  otherLiveHolders(lock: HeldLock): Promise<string[]> {
+    return this.leases.otherLiveHolders(lock.holder);
+  }
+
+  /** The lease ends before the lock: whoever takes the lock next finds no lease of ours to wait for. */
+  private async letGo(runner: QueryRunner, holder: string | undefined): Promise<void> {
+    if (holder) await this.leases.end(holder).catch(() => undefined);
+    await runner.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+    await runner.release().catch(() => undefined);
+  }
+
+  private watch(runner: QueryRunner, holder: string): HeldLock {
     const lost = new AbortController();
     let released = false;
+    const loseIt = (why: string) => {
+      if (released || lost.signal.aborted) return;
+      this.logger.error(`${why}; the work holding the migration lock stops`);
+      lost.abort(new Error('migration lock lost'));
+    };
     const check = async () => {
       if (released || lost.signal.aborted) return;
       const held = await withTimeout(stillHeld(runner), WATCH_TIMEOUT_MS).catch(() => false);
-      if (held || released) return;
-      this.logger.error('the migration lock is gone (its database session ended); the work holding it stops');
-      lost.abort(new Error('migration lock lost'));
+      if (!held) loseIt('the migration lock is gone (its database session ended)');
     };
-    const timer = setInterval(() => void check(), WATCH_INTERVAL_MS);
+    // Beaten even once the lock is lost: the holder is live until it has stopped. A failed beat is
+    // not a loss (the database may be back in a moment); a lease cleared by another process is.
+    const beat = async () => {
+      if (released) return;
+      const kept = await this.leases.beat(holder).catch(() => true);
+      if (!kept) loseIt('another process found this holder silent and cleared its lease');
+    };
+    const timer = setInterval(() => void Promise.all([check(), beat()]), WATCH_INTERVAL_MS);
     timer.unref();
     return {
+      holder,
       lost: lost.signal,
       release: async () => {
         released = true;
         clearInterval(timer);
-        await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
-        await runner.release().catch(() => undefined);
+        await this.letGo(runner, holder);
       },
     };
   }

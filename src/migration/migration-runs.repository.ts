@@ -28,10 +28,18 @@ export const RUN_STALE_AFTER_MS = 15_000;
  */
 export const RUN_RECONNECT_GRACE_MS = 3_000;
 
+/**
+ * SQL that is true while the process that beat last at `beatAt`, from session `beatPid`, is alive
+ * (`$STALE`: RUN_STALE_AFTER_MS). Runs and the migration lock's holders (`migration_lock_leases`) share it.
+ */
+export function heartbeatIsLive(beatAt: string, beatPid: string): string {
+  return `(${beatAt} > now() - $STALE * interval '1 millisecond'
+    AND (${beatAt} > now() - ${RUN_RECONNECT_GRACE_MS} * interval '1 millisecond'
+         OR EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = ${beatPid})))`;
+}
+
 /** SQL that is true when run `r` is `running` and its process alive (`$STALE`: RUN_STALE_AFTER_MS). */
-const RUN_IS_LIVE = `(r.status = 'running' AND NOT r.dry_run AND coalesce(r.heartbeat_at, r.started_at) > now() - $STALE * interval '1 millisecond'
-    AND (coalesce(r.heartbeat_at, r.started_at) > now() - ${RUN_RECONNECT_GRACE_MS} * interval '1 millisecond'
-         OR EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = r.heartbeat_pid)))`;
+const RUN_IS_LIVE = `(r.status = 'running' AND NOT r.dry_run AND ${heartbeatIsLive('coalesce(r.heartbeat_at, r.started_at)', 'r.heartbeat_pid')})`;
 /**
  * A trickle item is in flight for one Clerk create, with its retries, backoff and Retry-After waits
  * (minutes at worst); one left live this long was abandoned by its process. Generous, since

@@ -22,6 +22,7 @@ import { RunReportsRepository } from './run-reports.repository.js';
 import { RunRollback } from './run-rollback.js';
 import { UserMigrator } from './user-migrator.js';
 import { LoginMigration } from './login-migration.js';
+import { LockLeasesRepository } from './lock-leases.repository.js';
 
 /** The migration's core, without HTTP or scheduling: what the CLI, REST and cron share. */
 @Module({
@@ -32,6 +33,7 @@ import { LoginMigration } from './login-migration.js';
     MigrationPlanner,
     MigrationRunner,
     MigrationLock,
+    LockLeasesRepository,
     UserMigrator,
     RunRollback,
     RollbackSubjects,

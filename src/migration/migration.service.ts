@@ -82,8 +82,8 @@ export type MigrationStats = UserStats & { byPasswordFormat: Record<PasswordForm
 
 const PLAN_SAMPLE = 1000;
 
-/** How long a new run waits for one that lost its lock to notice and stop, before answering 409. */
-const WAIT_FOR_STOPPING_RUN_MS = 30_000;
+/** How long a new holder of the lock waits for one that lost it to notice and stop, before answering 409. */
+const WAIT_FOR_STOPPING_HOLDER_MS = 30_000;
 
 /** The one entry point to the migration for the CLI, REST and the scheduler. */
 @Injectable()
@@ -179,9 +179,9 @@ export class MigrationService {
     if (request.kind === 'sweep' && request.sweepSlot && (await this.runs.standingRunExists(sweepKey(request.sweepSlot)))) {
       throw sweepAlreadyDone(request.sweepSlot);
     }
-    const lock = await this.acquireLock();
+    const kind = request.kind ?? (user ? 'single' : 'all');
+    const lock = await this.acquireLock(`migration run (${kind})`);
     try {
-      const kind = request.kind ?? (user ? 'single' : 'all');
       const filter = legacyFilter(request, options.strategy);
       const total = user ? 1 : Math.min(await this.users.countLegacy(filter), options.limit ?? Number.POSITIVE_INFINITY);
       // Every user left may need an account.
@@ -207,14 +207,14 @@ export class MigrationService {
       const message = 'Rolling back unlinks the run\'s users from Clerk: confirm it explicitly (--yes, or "confirm": true), or preview it';
       throw new MigrationError(400, MigrationErrorCode.ConfirmationRequired, message);
     }
-    return this.rollbacks.rollback(request, await this.acquireLock());
+    return this.rollbacks.rollback(request, await this.acquireLock(`rollback of run ${request.runId}`));
   }
 
   /** Removing hashes takes the migration lock too: it must never race a rollback that decides on them. */
   async cleanupPasswords(request: CleanupRequest): Promise<CleanupReport> {
     this.cleanup.assertConfirmed(request);
     if (request.dryRun) return this.cleanup.run(request);
-    const lock = await this.acquireLock();
+    const lock = await this.acquireLock('password clean-up');
     try {
       return await this.cleanup.run(request, lock);
     } finally {
@@ -229,7 +229,7 @@ export class MigrationService {
 
   async resendInvitations(actor: string): Promise<ResendReport> {
     this.requireClerk();
-    return this.resender.resend(actor, await this.acquireLock());
+    return this.resender.resend(actor, await this.acquireLock('invitation resend'));
   }
 
   async getRun(runId: string): Promise<MigrationRunEntity> {
@@ -289,7 +289,7 @@ export class MigrationService {
     // against Clerk, under the lock so that no run's recovery does the same at once; if it is taken,
     // that run does it.
     if (!(await this.runs.hasAbandonedUncertainItems())) return settled;
-    const lock = await this.lock.tryAcquire();
+    const lock = await this.lock.tryAcquire('reconciliation of abandoned creates');
     if (lock) {
       try {
         await this.runner.reconcileUncertain({ runId: '', actor: 'reconciliation' });
@@ -301,12 +301,13 @@ export class MigrationService {
   }
 
   /**
-   * The one-at-a-time lock. A run that lost its lock may still be finishing its users in flight
-   * while this process takes the lock: wait (briefly) until its heartbeat says it has stopped, so
-   * two runs never work side by side and this one's recovery never settles the other's items.
+   * The one-at-a-time lock, held for `activity`. A holder that lost the lock (a run, a rollback, a
+   * clean-up, a resend) may still be finishing its page while this process takes it: wait (briefly)
+   * until its lease says it has stopped, so two holders never work side by side and a run's
+   * recovery never settles another's items.
    */
-  async acquireLock(): Promise<HeldLock> {
-    const lock = await this.lock.tryAcquire();
+  async acquireLock(activity: string): Promise<HeldLock> {
+    const lock = await this.lock.tryAcquire(activity);
     if (!lock)
       throw new MigrationError(
         409,
@@ -314,7 +315,7 @@ export class MigrationService {
         'Another migration run or rollback is in progress; wait for it to finish',
       );
     try {
-      await this.waitForStoppingRuns();
+      await this.waitForStoppingHolders(lock);
       return lock;
     } catch (error) {
       await lock.release();
@@ -322,16 +323,18 @@ export class MigrationService {
     }
   }
 
-  private async waitForStoppingRuns(): Promise<void> {
-    const deadline = Date.now() + WAIT_FOR_STOPPING_RUN_MS;
+  private async waitForStoppingHolders(lock: HeldLock): Promise<void> {
+    const deadline = Date.now() + WAIT_FOR_STOPPING_HOLDER_MS;
     for (;;) {
-      const live = await this.runs.liveRuns();
+      // Runs by their own heartbeat too: a run row can be live without a lease (one left by an older version).
+      const runs = await this.runs.liveRuns();
+      const live = [...runs.map((id) => `run ${id}`), ...(await this.lock.otherLiveHolders(lock))];
       if (live.length === 0) return;
       if (Date.now() > deadline) {
         throw new MigrationError(
           409,
           MigrationErrorCode.RunInProgress,
-          `Run ${live.join(', ')} lost its lock and is still stopping; try again shortly`,
+          `Still stopping after losing the migration lock: ${live.join(', ')}; try again shortly`,
         );
       }
       await new Promise((resolve) => setTimeout(resolve, 250));

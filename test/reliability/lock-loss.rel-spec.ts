@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
 import { buildOnce, collect, startCli, type CliResult } from '../utils/cli.js';
@@ -10,9 +11,12 @@ import { clerkEnv } from './support/reliability-app.js';
 
 const USERS = 300;
 
+function startCommand(db: TestDatabase, clerk: ClerkEmulator, args: string[]): ChildProcess {
+  return startCli(args, { ...TEST_ENV, ...clerkEnv(clerk), DATABASE_URL: db.url, MIGRATION_CONCURRENCY: '4' });
+}
+
 function migrate(db: TestDatabase, clerk: ClerkEmulator): Promise<CliResult> {
-  const env = { ...TEST_ENV, ...clerkEnv(clerk), DATABASE_URL: db.url, MIGRATION_CONCURRENCY: '4' };
-  return collect(startCli(['migrate', '--json'], env), ['migrate', '--json'], 110_000);
+  return collect(startCommand(db, clerk, ['migrate', '--json']), ['migrate', '--json'], 110_000);
 }
 
 async function linked(db: TestDatabase): Promise<number> {
@@ -104,5 +108,79 @@ describe('a CLI run that loses its lock while a second one starts', () => {
     expect(['interrupted', 'failed']).toContain(rows[0].status);
     expect(firstResult.code).not.toBe(0);
     await expectCleanEnd(firstResult, secondResult);
+  }, 120_000);
+});
+
+/**
+ * Every holder of the lock is waited for, not only runs: a rollback that loses its lock mid-page
+ * finishes that page before it notices, and a run that takes the lock meanwhile must not start
+ * beside it. A rollback whose process is gone, though, holds nobody up for long.
+ */
+describe('a CLI rollback that loses its lock while a run starts', () => {
+  const ROLLED_BACK_USERS = 150;
+  let db: TestDatabase;
+  let clerk: ClerkEmulator;
+  let firstRunId: string;
+
+  beforeEach(async () => {
+    await buildOnce();
+    db = await createTestDatabase();
+    db.pool.on('error', () => undefined);
+    clerk = await startClerkEmulator({ rateLimit: false });
+    await insertBulkUsers(db.pool, ROLLED_BACK_USERS, 'rolled');
+    expect((await migrate(db, clerk)).code).toBe(0);
+    firstRunId = (await db.pool.query(`SELECT id FROM migration_runs`)).rows[0].id;
+    // A page of the rollback (100 users, one Clerk deletion each) now takes about ten seconds.
+    clerk.setFaults({ latencyMs: 100 });
+  }, 60_000);
+  afterEach(async () => {
+    await clerk.stop();
+    await db.drop();
+  });
+
+  /** Starts the rollback of the first run and waits until it is part-way through its first page. */
+  async function rollbackUnderWay(): Promise<{ child: ChildProcess; rollback: Promise<CliResult> }> {
+    const args = ['rollback', '--run', firstRunId, '--delete-clerk-users', '--yes', '--json'];
+    const child = startCommand(db, clerk, args);
+    const rollback = collect(child, args, 110_000);
+    const undone = `SELECT count(*)::int AS n FROM migration_items WHERE run_id = $1 AND status = 'rolled_back'`;
+    await waitFor(async () => (await db.pool.query(undone, [firstRunId])).rows[0].n >= 5, 'the rollback undoing users');
+    return { child, rollback };
+  }
+
+  async function secondRunStartedAt(): Promise<Date> {
+    const { rows } = await db.pool.query(`SELECT started_at FROM migration_runs WHERE id <> $1`, [firstRunId]);
+    expect(rows).toHaveLength(1);
+    return rows[0].started_at;
+  }
+
+  it('is waited for: the new run starts only once the rollback has stopped, and nobody ends on Clerk twice', async () => {
+    const { rollback } = await rollbackUnderWay();
+    await db.pool.query('SELECT pg_terminate_backend($1)', [await lockHolder(db)]);
+    const run = migrate(db, clerk);
+    const [rollbackResult, runResult] = [await rollback, await run];
+
+    expect(rollbackResult.json).toMatchObject({ error: { code: 'lock_lost' } });
+    expect(runResult.code).toBe(0);
+    const lastUndo = await db.pool.query(`SELECT max(created_at) AS at FROM audit_logs WHERE action = 'migration.user.rolled_back'`);
+    expect((await secondRunStartedAt()).getTime()).toBeGreaterThanOrEqual(lastUndo.rows[0].at.getTime());
+    // It finished the page it was on (100 users), then stopped; the new run moved those again.
+    const undone = await db.pool.query(`SELECT count(*)::int AS n FROM migration_items WHERE status = 'rolled_back'`);
+    expect(undone.rows[0].n).toBe(100);
+    await expectLinkedExactlyOnce(db.pool, clerk);
+    expect(clerk.users()).toHaveLength(ROLLED_BACK_USERS);
+  }, 120_000);
+
+  it('holds up the next run for a few seconds at most when its process is gone', async () => {
+    const { child, rollback } = await rollbackUnderWay();
+    child.kill('SIGKILL');
+    const killedAt: Date = (await db.pool.query('SELECT now() AS at')).rows[0].at;
+    expect((await rollback).signal).toBe('SIGKILL');
+    const run = await migrate(db, clerk);
+
+    expect(run.code).toBe(0);
+    // Its lease's session is gone, so it is dead after a 3 s grace, long before its beat goes stale (15 s).
+    expect((await secondRunStartedAt()).getTime() - killedAt.getTime()).toBeLessThan(10_000);
+    await expectLinkedExactlyOnce(db.pool, clerk);
   }, 120_000);
 });

@@ -5,6 +5,7 @@ import { FleetCoordination1764000000003 } from './1764000000003-fleet-coordinati
 import { RecordInvitationsAndRollbacks1764000000004 } from './1764000000004-record-invitations-and-rollbacks.js';
 import { CreateLoginThrottle1764000000006 } from './1764000000006-create-login-throttle.js';
 import { IndexItemsByRun1764000000007 } from './1764000000007-index-items-by-run.js';
+import { CreateLockLeases1764000000008 } from './1764000000008-create-lock-leases.js';
 import { PauseClerkBudget1764000000009 } from './1764000000009-pause-clerk-budget.js';
 
 /** Every schema migration, in order. Listed explicitly: no file globbing at run time. */
@@ -16,5 +17,6 @@ export const schemaMigrations = [
   RecordInvitationsAndRollbacks1764000000004,
   CreateLoginThrottle1764000000006,
   IndexItemsByRun1764000000007,
+  CreateLockLeases1764000000008,
   PauseClerkBudget1764000000009,
 ];

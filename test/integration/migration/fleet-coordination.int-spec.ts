@@ -158,6 +158,27 @@ describe('several instances on one database', () => {
     }
   });
 
+  it('ignores a lock lease its process left behind, and stops a holder whose lease another process cleared', async () => {
+    // A holder that died two seconds after its session: past the reconnect grace, long before its beat is stale.
+    await db.pool.query(
+      `INSERT INTO migration_lock_leases (activity, acquired_at, heartbeat_at, heartbeat_pid)
+       VALUES ('rollback of a crashed process', now() - interval '1 minute', now() - interval '5 seconds', -1)`,
+    );
+    const startedAt = Date.now();
+    const lock = await service().acquireLock('test');
+    try {
+      expect(Date.now() - startedAt).toBeLessThan(1_000);
+      const leases = await db.pool.query('SELECT holder, activity FROM migration_lock_leases');
+      expect(leases.rows).toEqual([{ holder: lock.holder, activity: 'test' }]);
+
+      await db.pool.query('DELETE FROM migration_lock_leases WHERE holder = $1', [lock.holder]);
+      for (let polls = 0; polls < 100 && !lock.lost.aborted; polls += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(lock.lost.aborted).toBe(true);
+    } finally {
+      await lock.release();
+    }
+  });
+
   it('closes a past day’s trickle run and settles the creates it left uncertain, from any instance', async () => {
     const user = await insertUser(db.pool);
     const { rows } = await db.pool.query(

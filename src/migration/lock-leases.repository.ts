@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { heartbeatIsLive, RUN_STALE_AFTER_MS } from './migration-runs.repository.js';
+
+/** SQL that is true when lease `l`'s holder is alive, by the same rule as a run's. */
+const LEASE_IS_LIVE = heartbeatIsLive('l.heartbeat_at', 'l.heartbeat_pid').replaceAll('$STALE', String(RUN_STALE_AFTER_MS));
+
+/**
+ * One row per holder of the migration lock (a run, a rollback, a clean-up, a resend), from the
+ * moment it has the lock until it has really stopped: the lock itself ends with its session, while
+ * the work it guarded may still be finishing. Written through the pool, never the lock's session,
+ * with PostgreSQL's clock and the session that sent the beat, as a run's heartbeat is.
+ */
+@Injectable()
+export class LockLeasesRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** A new lease for `activity`; leases of holders found dead are cleared on the way. Returns its holder token. */
+  async open(activity: string): Promise<string> {
+    await this.dataSource.query(`DELETE FROM migration_lock_leases l WHERE NOT ${LEASE_IS_LIVE}`);
+    const rows: { holder: string }[] = await this.dataSource.query(
+      `INSERT INTO migration_lock_leases (activity, acquired_at, heartbeat_at, heartbeat_pid)
+       VALUES ($1, now(), now(), pg_backend_pid()) RETURNING holder`,
+      [activity],
+    );
+    return rows[0].holder;
+  }
+
+  /** Says the holder is alive. False when its lease is gone: another process found it dead and cleared it. */
+  async beat(holder: string): Promise<boolean> {
+    const [, affected]: [unknown, number] = await this.dataSource.query(
+      `UPDATE migration_lock_leases SET heartbeat_at = now(), heartbeat_pid = pg_backend_pid() WHERE holder = $1`,
+      [holder],
+    );
+    return affected === 1;
+  }
+
+  async end(holder: string): Promise<void> {
+    await this.dataSource.query('DELETE FROM migration_lock_leases WHERE holder = $1', [holder]);
+  }
+
+  /** What holders other than `holder` whose process is alive are doing, oldest first. */
+  async otherLiveHolders(holder: string): Promise<string[]> {
+    const rows: { activity: string }[] = await this.dataSource.query(
+      `SELECT l.activity FROM migration_lock_leases l WHERE l.holder <> $1 AND ${LEASE_IS_LIVE} ORDER BY l.acquired_at`,
+      [holder],
+    );
+    return rows.map((row) => row.activity);
+  }
+}
