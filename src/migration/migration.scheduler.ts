@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { CronJob } from 'cron';
+import { CronJob, type CronTime } from 'cron';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { migrationConfig, type MigrationConfig } from '../config/migration.config.js';
 import { MigrationError, MigrationErrorCode } from './migration.error.js';
@@ -36,7 +36,11 @@ export class MigrationScheduler implements OnModuleInit, OnApplicationShutdown {
     this.shutdown.signal.addEventListener('abort', () => clearInterval(check));
     if (!this.config.scheduleEnabled) return;
     // Registered here rather than with @Cron, because the schedule comes from validated configuration.
-    const job = CronJob.from({ cronTime: this.config.cron, onTick: () => void this.sweep(slotOf(new Date())), start: true });
+    const job: CronJob = CronJob.from({
+      cronTime: this.config.cron,
+      onTick: () => void this.sweep(scheduledSlot(job.cronTime, new Date())),
+      start: true,
+    });
     this.registry.addCronJob('migration-sweep', job);
     this.logger.log(`nightly sweep scheduled: ${this.config.cron}`);
   }
@@ -74,7 +78,23 @@ export class MigrationScheduler implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-/** The minute the cron fired for: the same on every instance, whatever its clock's seconds. */
-export function slotOf(firedAt: Date): string {
-  return firedAt.toISOString().slice(0, 16);
+/** How far back a late tick is matched to the time it was scheduled for. */
+const LATE_TICK_LOOKBACK_MS = 60 * 60_000;
+
+/**
+ * The minute the cron was scheduled for, not the one it fired in: an instance whose tick comes late
+ * (a stalled event loop, a suspended container) names the same slot as the others, so it finds the
+ * slot swept instead of sweeping a second time. That is the latest scheduled time at or before
+ * `firedAt`, looked for within the last hour.
+ */
+export function scheduledSlot(cronTime: CronTime, firedAt: Date): string {
+  let scheduled = firedAt;
+  let cursor = new Date(firedAt.getTime() - LATE_TICK_LOOKBACK_MS);
+  for (;;) {
+    const next = cronTime.getNextDateFrom(cursor).toJSDate();
+    if (next.getTime() > firedAt.getTime()) break;
+    scheduled = next;
+    cursor = next;
+  }
+  return scheduled.toISOString().slice(0, 16);
 }
