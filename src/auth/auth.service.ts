@@ -45,14 +45,17 @@ function tokenExpiryMs(token: string): number {
   }
 }
 
+/** What was decided about a token: who it is, or why it was refused (only refusals that cost a look-up). */
+type TokenVerdict = { principal: Principal; refusal?: never } | { principal?: never; refusal: { code: AuthErrorCode; message: string } };
+
 /** The one answer to every failed password login, whatever the reason: nothing to learn from it. */
 const BAD_CREDENTIALS = 'Email or password is incorrect';
 
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger(AuthService.name);
-  private readonly principals = new VerifiedTokenCache<Principal>(MAX_CACHED_PRINCIPALS);
-  private readonly refusals = new VerifiedTokenCache<{ code: AuthErrorCode; message: string }>(MAX_CACHED_PRINCIPALS);
+  /** Each token's verdict, a principal or a refusal, under one key: the token is hashed once per request. */
+  private readonly verdicts = new VerifiedTokenCache<TokenVerdict>(MAX_CACHED_PRINCIPALS);
 
   constructor(
     private readonly users: UsersRepository,
@@ -73,18 +76,17 @@ export class AuthService {
    * expiry: a changed role or a deleted user takes effect within that time.
    */
   async authenticate(token: string): Promise<Principal> {
-    const cached = this.principals.get(token);
-    if (cached) return cached;
-    const refused = this.refusals.get(token);
-    if (refused) throw AuthError.unauthorized(refused.code, refused.message);
+    const cached = this.verdicts.get(token);
+    if (cached?.principal) return cached.principal;
+    if (cached?.refusal) throw AuthError.unauthorized(cached.refusal.code, cached.refusal.message);
     const rememberUntil = Math.min(Date.now() + PRINCIPAL_TTL_MS, tokenExpiryMs(token));
     try {
       const principal = await this.resolve(token);
-      this.principals.set(token, principal, rememberUntil);
+      this.verdicts.set(token, { principal }, rememberUntil);
       return principal;
     } catch (error) {
       if (error instanceof AuthError && REMEMBERED_REFUSALS.has(error.code)) {
-        this.refusals.set(token, { code: error.code as AuthErrorCode, message: error.message }, rememberUntil);
+        this.verdicts.set(token, { refusal: { code: error.code as AuthErrorCode, message: error.message } }, rememberUntil);
       }
       throw error;
     }
