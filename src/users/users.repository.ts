@@ -29,6 +29,9 @@ export interface LegacyFilter {
   skipRolledBack?: boolean;
 }
 
+/** A page sample this large misses every page with a hash about once in e^8 (3 in 10,000) draws. */
+const MIN_SAMPLED_PAGES = 8;
+
 const USER_COLUMNS = 'u.user_id, u.clerk_user_id, u.email, u.password_hash, u.name, u.role, u.created_at';
 
 function legacyFilterSql(filter: LegacyFilter): string {
@@ -282,18 +285,21 @@ export class UsersRepository {
 
   /**
    * Up to `limit` stored password hashes, to learn what the product's hashes look like. On a large
-   * table a random sample of its pages (`TABLESAMPLE SYSTEM`), so the read stays small at any size;
-   * should that draw no page with a hash, the first rows found.
+   * table a random sample of its pages (`TABLESAMPLE SYSTEM`), so the read stays small at any size:
+   * enough pages for about four times `limit` rows, and never fewer than `MIN_SAMPLED_PAGES`, so that
+   * the draw is almost never empty. Should it draw no page with a hash, the first rows found.
    */
   async samplePasswordHashes(limit: number): Promise<string[]> {
-    const [{ estimate }]: { estimate: number }[] = await this.dataSource.query(
-      `SELECT coalesce((SELECT reltuples FROM pg_class WHERE oid = to_regclass('users')), -1)::float8 AS estimate`,
+    const [{ estimate, pages }]: { estimate: number; pages: number }[] = await this.dataSource.query(
+      `SELECT coalesce(c.reltuples, -1)::float8 AS estimate, coalesce(c.relpages, 0)::float8 AS pages
+         FROM (SELECT 1) AS one LEFT JOIN pg_class c ON c.oid = to_regclass('users')`,
     );
     type Row = { password_hash: string };
     if (estimate > limit * 20) {
+      const percent = Math.min(100, Math.max((100 * limit * 4) / estimate, (100 * MIN_SAMPLED_PAGES) / Math.max(pages, 1)));
       const sampled: Row[] = await this.dataSource.query(
         'SELECT password_hash FROM users TABLESAMPLE SYSTEM ($1) WHERE password_hash IS NOT NULL LIMIT $2',
-        [Math.min(100, (100 * limit * 4) / estimate), limit],
+        [percent, limit],
       );
       if (sampled.length > 0) return sampled.map((row) => row.password_hash);
     }
