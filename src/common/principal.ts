@@ -19,7 +19,7 @@ export interface Principal {
   userId: string;
   role: string;
   authMethod: AuthMethod;
-  profile?: PrincipalProfile;
+  profile: PrincipalProfile;
 }
 
 export const ADMIN_ROLE = 'admin';

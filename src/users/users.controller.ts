@@ -15,8 +15,8 @@ export class UsersController {
   @Get('me')
   @ApiOperation({ summary: 'The caller, whichever way they signed in (Clerk or legacy)' })
   @ApiOkResponse({ type: UserResponseDto })
-  @ApiErrors(401, [404, 'The signed-in user no longer exists (not_found)'])
-  getMe(@CurrentPrincipal() principal: Principal): Promise<UserResponseDto> {
+  @ApiErrors(401)
+  getMe(@CurrentPrincipal() principal: Principal): UserResponseDto {
     return this.users.profile(principal);
   }
 }
