@@ -20,12 +20,15 @@ function isCommanderFailure(error: unknown): error is CommanderFailure {
   return error instanceof Error && typeof candidate.code === 'string' && candidate.code.startsWith('commander.');
 }
 
-/** Parse errors (unknown option, missing argument) are bad input; help and version are not errors at all. */
+/**
+ * Parse errors (unknown option, missing argument) are bad input, printed like every other error
+ * (`error: … (code)`, or JSON); help and version are not errors at all.
+ */
 function onFailure(error: unknown): void {
   if (isCommanderFailure(error)) {
     if (error.exitCode === 0) return;
+    new CliOutput(json).failure(new CliUsageError(error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')));
     process.exitCode = ExitCode.Usage;
-    if (json) new CliOutput(true).failure(new CliUsageError(error.message.replace(/^error: /, '')));
     return;
   }
   process.exitCode = new CliOutput(json).failure(error);
@@ -39,7 +42,8 @@ async function main(): Promise<void> {
       throw error;
     },
     serviceErrorHandler: onFailure,
-    outputConfiguration: { outputError: (text, write) => (json ? undefined : write(text)) },
+    // Commander's own error text is left out: onFailure prints it in the house format.
+    outputConfiguration: { outputError: () => undefined },
   });
 }
 

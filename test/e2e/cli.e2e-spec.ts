@@ -176,6 +176,8 @@ describe('the CLI, as a real process, through the seed’s story', () => {
     const result = await cli(...args);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
+    // One shape for every bad input, the parser's own included: `error: <message> (<code>)`.
+    expect(result.stderr).toMatch(/^error: .+ \([a-z_]+\)\n$/);
     expect(result.stdout).toBe('');
     const json = await cli(...args, '--json');
     expect(json.code).toBe(2);
