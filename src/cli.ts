@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { CommandFactory } from 'nest-commander';
 import { CliModule } from './cli.module.js';
+import { npmKeptOptionsError, optionsKeptByNpm } from './migration/cli/cli-arguments.js';
 import { cliLogger } from './migration/cli/cli-logger.js';
 import { CliOutput } from './migration/cli/cli-output.js';
 import { CliUsageError, ExitCode } from './migration/cli/cli-usage.error.js';
@@ -35,6 +36,8 @@ function onFailure(error: unknown): void {
 }
 
 async function main(): Promise<void> {
+  const keptByNpm = optionsKeptByNpm(process.env, process.argv.slice(2));
+  if (keptByNpm.length > 0) throw npmKeptOptionsError(keptByNpm);
   await CommandFactory.run(CliModule, {
     logger: cliLogger(),
     abortOnError: false,

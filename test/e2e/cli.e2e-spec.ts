@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { findFreePort } from '../../src/database/embedded-postgres.js';
 import { SERVER_URL_ENV } from '../setup/test-server.js';
 import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
-import { buildOnce, runCli, type CliResult } from '../utils/cli.js';
+import { buildOnce, cliEnvironment, collect, runCli, type CliResult } from '../utils/cli.js';
 import { seedWorld, type SeedWorld } from '../utils/seed-world.js';
 import { createTestDatabase } from '../utils/test-database.js';
 
@@ -44,6 +45,20 @@ describe('the CLI, as a real process, through the seed’s story', () => {
     await world?.close();
     await clerk?.stop();
   });
+
+  it('refuses `npm run cli migrate --dry-run` without `--` (npm keeps the option) before anything runs', async () => {
+    const runsBefore = await world.db.pool.query('SELECT count(*)::int AS n FROM migration_runs');
+    const child = spawn('npm', ['run', '-s', 'cli', 'migrate', '--dry-run'], {
+      cwd: process.cwd(),
+      env: cliEnvironment(env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const result = await collect(child, ['npm run cli migrate --dry-run'], 60_000);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: npm took --dry-run for itself .*npm run cli -- migrate --dry-run \(invalid_argument\)\n$/);
+    const runsAfter = await world.db.pool.query('SELECT count(*)::int AS n FROM migration_runs');
+    expect(runsAfter.rows[0].n).toBe(runsBefore.rows[0].n);
+  }, 120_000);
 
   it('explains itself: --help lists every command, and each command’s --help its options and an example', async () => {
     const root = await runCli(['--help']);

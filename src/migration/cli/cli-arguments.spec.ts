@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseChoice, parseWholeNumber } from './cli-arguments.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LONG_OPTIONS, optionsKeptByNpm, parseChoice, parseWholeNumber } from './cli-arguments.js';
 import { CliUsageError } from './cli-usage.error.js';
 
 describe('parseWholeNumber', () => {
@@ -24,5 +26,31 @@ describe('parseChoice', () => {
 
   it.each(['CSV', ' csv', 'xml'])('refuses "%s", listing the choices', (raw) => {
     expect(() => parseChoice('--format', raw, formats)).toThrow(`--format must be one of csv, jsonl, got "${raw}"`);
+  });
+});
+
+describe('optionsKeptByNpm', () => {
+  const npmRunCli = { npm_lifecycle_event: 'cli', npm_config_yes: '' };
+
+  it('names the options npm kept as its own settings when `--` was left out', () => {
+    // `npm run cli migrate --dry-run --limit 5`: npm passes `migrate 5` and keeps the rest.
+    const env = { ...npmRunCli, npm_config_dry_run: 'true', npm_config_limit: 'true' };
+    expect(optionsKeptByNpm(env, ['migrate', '5'])).toEqual(['--dry-run', '--limit']);
+  });
+
+  it('says nothing when the options reached the command, or outside `npm run cli`', () => {
+    expect(optionsKeptByNpm(npmRunCli, ['migrate', '--dry-run'])).toEqual([]);
+    expect(optionsKeptByNpm({ ...npmRunCli, npm_config_json: 'true' }, ['stats', '--json'])).toEqual([]);
+    expect(optionsKeptByNpm({ npm_lifecycle_event: 'test', npm_config_dry_run: 'true' }, ['migrate'])).toEqual([]);
+    expect(optionsKeptByNpm({ npm_config_dry_run: 'true' }, ['migrate'])).toEqual([]);
+  });
+
+  it('knows every long option of every command', () => {
+    const dir = join(process.cwd(), 'src/migration/cli');
+    const flags = new Set<string>();
+    for (const file of readdirSync(dir).filter((name) => name.endsWith('.command.ts'))) {
+      for (const [, name] of readFileSync(join(dir, file), 'utf8').matchAll(/flags: '--([a-z-]+)/g)) flags.add(name);
+    }
+    expect([...LONG_OPTIONS].sort()).toEqual([...flags].sort());
   });
 });

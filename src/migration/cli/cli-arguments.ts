@@ -38,3 +38,41 @@ export function requireConfirmation(options: { yes?: boolean; dryRun?: boolean }
     CliErrorCode.ConfirmationRequired,
   );
 }
+
+/** Every long option of the CLI's commands; a test keeps it in step with the commands' `flags`. */
+export const LONG_OPTIONS = [
+  'delete-clerk-users',
+  'dry-run',
+  'email',
+  'format',
+  'items',
+  'json',
+  'limit',
+  'offset',
+  'resend-invites',
+  'retry-invalid',
+  'run',
+  'strategy',
+  'yes',
+] as const;
+
+/**
+ * The options that `npm run cli migrate --dry-run` (without `--`) gave to npm instead of the CLI:
+ * npm keeps every `--option` before a `--` as its own setting (`npm_config_dry_run=true`) and runs
+ * the command without it, so a preview would run for real. Only under `npm run cli`.
+ */
+export function optionsKeptByNpm(env: Record<string, string | undefined>, args: readonly string[]): string[] {
+  if (env.npm_lifecycle_event !== 'cli') return [];
+  return LONG_OPTIONS.filter((name) => {
+    const kept = env[`npm_config_${name.replaceAll('-', '_')}`];
+    return kept !== undefined && kept !== '' && !args.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
+  }).map((name) => `--${name}`);
+}
+
+/** The refusal for `optionsKeptByNpm`: nothing has run yet, and the fix is one `--`. */
+export function npmKeptOptionsError(kept: string[]): CliUsageError {
+  return new CliUsageError(
+    `npm took ${kept.join(', ')} for itself and would have run the command without ${kept.length > 1 ? 'them' : 'it'}: ` +
+      'put -- between "npm run cli" and the command, e.g. npm run cli -- migrate --dry-run',
+  );
+}
