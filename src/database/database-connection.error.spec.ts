@@ -30,6 +30,12 @@ describe('explainConnectionFailure', () => {
     ['ENOTFOUND', 'getaddrinfo ENOTFOUND db.example.com', /host name "db.example.com" does not resolve; check the host/, false],
     ['ETIMEDOUT', 'connect ETIMEDOUT', /cannot be reached from this machine \(ETIMEDOUT\)/, false],
     [undefined, 'Connection terminated due to connection timeout', /did not answer in time/, false],
+    [
+      undefined,
+      'Connection terminated unexpectedly',
+      /closed it without answering as PostgreSQL does; check that the host and port/,
+      false,
+    ],
     ['57P03', 'the database system is starting up', /starting up or shutting down; try again/, false],
     [
       '28P01',

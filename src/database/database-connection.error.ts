@@ -64,6 +64,13 @@ function explain(code: string, message: string, at: Target): Explanation | undef
       // node-postgres's own connection timeout carries no code.
       if (/timeout/i.test(message))
         return { reason: `${where} did not answer in time`, fix: `${CHECK_ADDRESS} (a firewall may drop them)` };
+      // What node-postgres says when the other end hangs up mid-handshake: most often a service that is
+      // not PostgreSQL (an HTTP server, a proxy with no backend) listens on that port.
+      if (/Connection terminated unexpectedly/i.test(message))
+        return {
+          reason: `${where} accepted the connection and closed it without answering as PostgreSQL does`,
+          fix: "check that the host and port in DATABASE_URL are PostgreSQL's, not another service's, and that its server log shows no refusal",
+        };
       return undefined;
   }
 }

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { findFreePort } from '../../src/database/embedded-postgres.js';
 import { SERVER_URL_ENV } from '../setup/test-server.js';
 import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
@@ -287,6 +289,21 @@ describe('the CLI when something around it is wrong', () => {
     const debug = await runCli(['stats'], { ...env, CLI_LOG_LEVEL: 'debug' });
     expect(debug.code).toBe(3);
     expect(debug.stderr).toMatch(/caused by: Error: connect ECONNREFUSED[^\n]*\n\s+at /);
+  }, 60_000);
+
+  it('says DATABASE_URL may point at another service when the port answers but not as PostgreSQL, exits 3', async () => {
+    await buildOnce();
+    // An HTTP server, as an operator's typo in the port finds one.
+    const http = createServer((_request, response) => response.end('not PostgreSQL'));
+    await new Promise<void>((listening) => http.listen(0, '127.0.0.1', listening));
+    const { port } = http.address() as AddressInfo;
+    const url = `postgres://postgres:not-printed@127.0.0.1:${port}/clerk_migrate_test_nowhere`;
+    const result = await runCli(['stats'], { DATABASE_URL: url }).finally(() => http.close());
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(
+      /^error: cannot connect to PostgreSQL at 127\.0\.0\.1:\d+, .*not another service's.* \(database_unavailable\)$/m,
+    );
+    expect(result.stderr).not.toMatch(NOISE);
   }, 60_000);
 
   it('says what to fix when the database does not exist, for db:migrate too', async () => {
