@@ -21,7 +21,10 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   // Off by default: a client could otherwise pick its own IP for the login throttle with X-Forwarded-For.
   app.set('trust proxy', trustProxy);
   // Security headers (nosniff, frame-ancestors, HSTS, no X-Powered-By, …) on every answer, errors included.
-  app.use(helmet());
+  // Helmet's policy, less `upgrade-insecure-requests`: over plain HTTP inside a network (the docs at
+  // http://10.0.0.5:3000/docs) it makes the browser fetch the page's scripts over https, which fails,
+  // and the docs page stays blank. Behind TLS the page's own origin is https anyway.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   // The product's front end calls from the browser; other origins get no Access-Control-Allow-Origin.
   app.enableCors({ origin: corsOrigins, credentials: true, maxAge: 600 });
   app.useBodyParser('json', { limit: config.bodyLimit });

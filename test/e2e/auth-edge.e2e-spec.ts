@@ -66,7 +66,14 @@ describe('the auth edge, facing the open internet', () => {
         expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
         expect(response.headers['strict-transport-security']).toMatch(/max-age=/);
         expect(response.headers['x-powered-by']).toBeUndefined();
+        expect(response.headers['content-security-policy']).toMatch(/default-src 'self'/);
       }
+    });
+
+    it('serves the docs with a policy that lets a browser load them over plain HTTP', async () => {
+      const docs = await http().get('/docs/').expect(200);
+      expect(docs.text).toContain('swagger-ui');
+      expect(docs.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
     });
 
     it('lets preflights from CORS_ORIGINS (by default CLERK_AUTHORIZED_PARTIES) through, and no other origin', async () => {
