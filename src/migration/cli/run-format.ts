@@ -8,6 +8,10 @@ export function countsLine(counts: Record<string, unknown>): string {
   return entries.map(([status, value]) => `${status} ${value}`).join(', ') || '-';
 }
 
+/** An interrupted run's users that were planned but never reached count as failed (reason `interrupted`). */
+const INTERRUPTED_NOTE =
+  'failed includes the users planned but not reached before the stop (reason interrupted); the next migrate takes them';
+
 /** One run for a person: what it was, how it ended, its counts, and the dependent rows before and after. */
 export function renderRun(run: MigrationRunView): string {
   const sections = [
@@ -22,6 +26,7 @@ export function renderRun(run: MigrationRunView): string {
       ['finished', run.finishedAt],
       ['counts', countsLine(run.counts)],
       ...(run.errorCode ? ([['error', `${run.errorMessage} (${run.errorCode})`]] as [string, string][]) : []),
+      ...(run.status === 'interrupted' && Number(run.counts.failed ?? 0) > 0 ? ([['note', INTERRUPTED_NOTE]] as [string, string][]) : []),
     ]),
   ];
   const dependents = dependentRowsTable(run.counts.dependentRows);

@@ -1,0 +1,37 @@
+import { describe, expect, it } from '@jest/globals';
+import type { MigrationRunView } from '../migration-run.view.js';
+import { renderRun } from './run-format.js';
+
+function run(overrides: Partial<MigrationRunView>): MigrationRunView {
+  return {
+    id: '0b5f2c1e-8a4d-4f3b-9c1a-2d7e6f8a9b0c',
+    kind: 'all',
+    strategy: 'password',
+    dryRun: false,
+    startedBy: 'cli',
+    status: 'completed',
+    counts: { total: 35, created: 35 },
+    options: {},
+    warnings: [],
+    errorCode: null,
+    errorMessage: null,
+    startedAt: '2026-12-01T10:00:00.000Z',
+    finishedAt: '2026-12-01T10:00:05.000Z',
+    ...overrides,
+  };
+}
+
+describe('renderRun', () => {
+  it('says that an interrupted run’s failures include the users it never reached, and who takes them', () => {
+    const text = renderRun(
+      run({ status: 'interrupted', counts: { total: 35, created: 25, failed: 10 }, errorCode: 'interrupted', errorMessage: 'stopped' }),
+    );
+    expect(text).toContain('total 35, created 25, failed 10');
+    expect(text).toMatch(/note +failed includes the users planned but not reached before the stop .*the next migrate takes them/);
+  });
+
+  it('adds no such note to a run that was not interrupted, or lost nobody', () => {
+    expect(renderRun(run({ status: 'completed_with_errors', counts: { total: 35, created: 34, failed: 1 } }))).not.toContain('note');
+    expect(renderRun(run({ status: 'interrupted', counts: { total: 35, created: 35 } }))).not.toContain('note');
+  });
+});
