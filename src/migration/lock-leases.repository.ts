@@ -40,12 +40,13 @@ export class LockLeasesRepository {
     await this.dataSource.query('DELETE FROM migration_lock_leases WHERE holder = $1', [holder]);
   }
 
-  /** What holders other than `holder` whose process is alive are doing, oldest first. */
-  async otherLiveHolders(holder: string): Promise<string[]> {
-    const rows: { activity: string }[] = await this.dataSource.query(
-      `SELECT l.activity FROM migration_lock_leases l WHERE l.holder <> $1 AND ${LEASE_IS_LIVE} ORDER BY l.acquired_at`,
-      [holder],
+  /** What live holders other than `holder` (every live holder, without one) are doing, oldest first, with since when. */
+  async otherLiveHolders(holder?: string): Promise<string[]> {
+    const rows: { activity: string; since: string }[] = await this.dataSource.query(
+      `SELECT l.activity, to_char(l.acquired_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS since
+         FROM migration_lock_leases l WHERE l.holder IS DISTINCT FROM $1::uuid AND ${LEASE_IS_LIVE} ORDER BY l.acquired_at`,
+      [holder ?? null],
     );
-    return rows.map((row) => row.activity);
+    return rows.map((row) => `${row.activity}, since ${row.since}`);
   }
 }

@@ -71,6 +71,11 @@ export class MigrationLock {
     return this.leases.otherLiveHolders(lock.holder);
   }
 
+  /** What whoever holds the lock is doing, for the refusal of someone who could not take it. */
+  liveHolders(): Promise<string[]> {
+    return this.leases.otherLiveHolders();
+  }
+
   /** The lease ends before the lock: whoever takes the lock next finds no lease of ours to wait for. */
   private async letGo(runner: QueryRunner, holder: string | undefined): Promise<void> {
     if (holder) await this.leases.end(holder).catch(() => undefined);

@@ -308,12 +308,15 @@ export class MigrationService {
    */
   async acquireLock(activity: string): Promise<HeldLock> {
     const lock = await this.lock.tryAcquire(activity);
-    if (!lock)
+    if (!lock) {
+      const holders = await this.lock.liveHolders().catch(() => []);
+      const what = holders.length > 0 ? ` (${holders.join('; ')})` : '';
       throw new MigrationError(
         409,
         MigrationErrorCode.RunInProgress,
-        'Another migration run or rollback is in progress; wait for it to finish',
+        `Another migration run, rollback or clean-up holds the migration lock${what}; wait for it to finish`,
       );
+    }
     try {
       await this.waitForStoppingHolders(lock);
       return lock;

@@ -67,7 +67,7 @@ describe('the CLI, as a real process, through the seed’s story', () => {
     expect(root.code).toBe(0);
     for (const command of Object.keys(HELP)) expect(root.stdout).toContain(command);
     expect(root.stdout).toContain('--version');
-    for (const code of ['0  done', '1  done, but', '2  usage or configuration', '3  the database']) {
+    for (const code of ['0  done', '1  done, but', '2  usage or configuration', '3  the database', '4  busy']) {
       expect(root.stdout).toContain(`\n  ${code}`);
     }
     for (const [command, options] of Object.entries(HELP)) {
@@ -210,6 +210,22 @@ describe('the CLI, as a real process, through the seed’s story', () => {
     expect(json.code).not.toBe(0);
     expect(json.json).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) }, status: 'failed' });
     expect((await cli('stats', '--json')).json.withClerk).toBe(8);
+  });
+
+  it('answers busy (exit 4, nothing done) while another process holds the migration lock', async () => {
+    const holder = await world.db.pool.connect();
+    try {
+      // The lock's key, taken as another instance's run would hold it.
+      await holder.query('SELECT pg_advisory_lock(7310452002)');
+      const before = (await world.db.pool.query('SELECT count(*)::int AS n FROM migration_runs')).rows[0].n;
+      const busy = await cli('migrate');
+      expect(busy.code).toBe(4);
+      expect(busy.stderr).toMatch(/^error: Another migration run, rollback or clean-up holds the migration lock.* \(run_in_progress\)\n$/);
+      expect((await world.db.pool.query('SELECT count(*)::int AS n FROM migration_runs')).rows[0].n).toBe(before);
+    } finally {
+      await holder.query('SELECT pg_advisory_unlock(7310452002)');
+      holder.release();
+    }
   });
 
   it('closes a dry run that Clerk refused as failed, never leaving it running', async () => {

@@ -4,6 +4,7 @@ import { cliLogLevel, showsStacks } from '../../config/app.config.js';
 import { InvalidConfigError } from '../../config/env-reader.js';
 import { EmbeddedPostgresError } from '../../database/embedded-postgres.error.js';
 import { DatabaseUnavailableError } from '../../database/database-connection.error.js';
+import { MigrationErrorCode } from '../migration.error.js';
 import { CliErrorCode, CliUsageError, ExitCode } from './cli-usage.error.js';
 
 export interface CliFailure {
@@ -100,6 +101,8 @@ function exitCodeOf(thrown: unknown): number {
   // No CLERK_SECRET_KEY is a missing setting, not a failed migration.
   if (asClerkFailure(thrown)?.code === 'clerk_not_configured') return ExitCode.Usage;
   if (thrown instanceof DatabaseUnavailableError) return ExitCode.DatabaseUnavailable;
+  // Nothing was done and nothing is wrong: a script may wait and try again.
+  if (thrown instanceof AppError && thrown.code === MigrationErrorCode.RunInProgress) return ExitCode.Busy;
   return ExitCode.Failed;
 }
 

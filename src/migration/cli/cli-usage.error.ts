@@ -14,7 +14,7 @@ export class CliUsageError extends AppError {
 }
 
 /** The CLI's exit codes; `clerk-migrate --help` explains them (see `EXIT_CODES_HELP`). */
-export const ExitCode = { Ok: 0, Failed: 1, Usage: 2, DatabaseUnavailable: 3 } as const;
+export const ExitCode = { Ok: 0, Failed: 1, Usage: 2, DatabaseUnavailable: 3, Busy: 4 } as const;
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -26,4 +26,6 @@ Exit codes:
      missing, an invalid or missing environment variable; nothing was done
   3  the database could not be reached or refused the connection; nothing
      was done
+  4  busy: another run, rollback or clean-up holds the migration lock (the
+     message says which); nothing was done, try again later
 `;

@@ -173,7 +173,12 @@ describe('the migration engine', () => {
     world = await seedWorld(clerk, {}, { legacyUsers: 2 });
     clerk.setFaults({ latencyMs: 200 });
     const first = await migration().start({ actor: 'test' });
-    await expect(migration().start({ actor: 'test' })).rejects.toMatchObject({ status: 409, code: 'run_in_progress' });
+    // The refusal says what holds the lock, and since when, from the holder's lease.
+    await expect(migration().start({ actor: 'test' })).rejects.toMatchObject({
+      status: 409,
+      code: 'run_in_progress',
+      message: expect.stringMatching(/holds the migration lock \(migration run \(all\), since \d{4}-\d\d-\d\dT[\d:]+Z\)/),
+    });
     await first.finished;
     clerk.setFaults({ latencyMs: 0 });
   });
