@@ -24,6 +24,18 @@ export class DatabaseServer implements OnApplicationShutdown {
     return handle.url;
   }
 
+  /** Which database this is, for a person: `host:port/database` (never the password), or the embedded server's folder. */
+  async describe(): Promise<string> {
+    if (!this.config.url)
+      return `embedded PostgreSQL, no DATABASE_URL (data in ${(await this.embedded)?.dataDir ?? this.config.embeddedDataDir})`;
+    try {
+      const url = new URL(this.config.url);
+      return `${url.hostname}:${url.port || '5432'}${url.pathname} (DATABASE_URL)`;
+    } catch {
+      return 'DATABASE_URL';
+    }
+  }
+
   async onApplicationShutdown(): Promise<void> {
     const embedded = this.embedded;
     this.embedded = undefined;

@@ -91,6 +91,9 @@ describe('the CLI, as a real process, through the seed’s story', () => {
     });
     const human = await cli('stats');
     expect(human.stdout).toMatch(/total\s+44/);
+    // Which database the numbers are from, without its password.
+    const { hostname, port, pathname } = new URL(env.DATABASE_URL);
+    expect(human.stdout).toMatch(new RegExp(`^database\\s+${hostname}:${port || '5432'}${pathname} \\(DATABASE_URL\\)$`, 'm'));
   });
 
   it('plans 36 creations in a dry run and writes nothing, nor prints a password digest', async () => {

@@ -95,6 +95,13 @@ describe('the CLI on the embedded PostgreSQL (no DATABASE_URL)', () => {
     180_000,
   );
 
+  it('says in `stats` that the numbers come from the embedded server, and where its data lives', async () => {
+    const result = await runCli(['stats'], { ...TEST_ENV, EMBEDDED_POSTGRES_DIR: dataDir });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^database\s+embedded PostgreSQL, no DATABASE_URL \(data in \/.+\)$/m);
+    expect(result.stdout).toMatch(new RegExp(`^total\\s+${USERS}$`, 'm'));
+  }, 60_000);
+
   it('that cannot start says what failed and the two ways out, exits 2, and leaves no server behind', async () => {
     const broken = join(folder, 'broken');
     const cluster = clusterPaths(broken);

@@ -23,6 +23,12 @@ export class CliCoreContext implements OnApplicationShutdown {
     return (await this.open(CliCoreModule)).get(MigrationService);
   }
 
+  /** The database the core is on, as `DatabaseServer.describe` says it. */
+  async database(): Promise<string> {
+    const { CliCoreModule, DatabaseServer } = await core();
+    return (await this.open(CliCoreModule)).get(DatabaseServer, { strict: false }).describe();
+  }
+
   /** A run as the REST API shows it. */
   async runDto(run: MigrationRunEntity): Promise<MigrationRunView> {
     const { migrationRunView } = await core();

@@ -21,6 +21,8 @@ export class StatsCommand extends CliCommand {
   protected async execute(): Promise<CommandResult> {
     const stats = await (await this.core.migration()).stats();
     const text = renderPairs([
+      // Which database these numbers are from: an unset DATABASE_URL means the embedded one, often empty.
+      ['database', await this.core.database()],
       ['total', stats.total],
       ['on Clerk', stats.withClerk],
       ['not on Clerk', stats.withoutClerk],
