@@ -34,4 +34,14 @@ describe('renderRun', () => {
     expect(renderRun(run({ status: 'completed_with_errors', counts: { total: 35, created: 34, failed: 1 } }))).not.toContain('note');
     expect(renderRun(run({ status: 'interrupted', counts: { total: 35, created: 35 } }))).not.toContain('note');
   });
+
+  it('lists the dependent tables by name, whatever order the stored counts come in', () => {
+    const dependentRows = {
+      before: { quotas: 1, prompts: 2, audit_logs: 3, chat_sessions: 4 },
+      after: { quotas: 1, prompts: 2, audit_logs: 3, chat_sessions: 4 },
+    };
+    const lines = renderRun(run({ counts: { total: 1, created: 1, dependentRows } })).split('\n');
+    const tables = lines.map((line) => line.split(/\s+/)[0]).filter((name) => name in dependentRows.before);
+    expect(tables).toEqual(['audit_logs', 'chat_sessions', 'prompts', 'quotas']);
+  });
 });

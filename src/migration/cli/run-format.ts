@@ -43,7 +43,8 @@ export function renderWarnings(warnings: { message: string }[]): string {
 function dependentRowsTable(value: unknown): string | undefined {
   const rows = value as { before?: Record<string, number>; after?: Record<string, number> } | undefined;
   if (!rows?.before) return undefined;
-  const tables = Object.keys({ ...rows.before, ...rows.after });
+  // Sorted by name, as `migrate` and `verify` list them: jsonb hands keys back shortest first.
+  const tables = Object.keys({ ...rows.before, ...rows.after }).sort();
   if (tables.length === 0) return undefined;
   return renderTable(
     ['dependent table', 'before', 'after'],
