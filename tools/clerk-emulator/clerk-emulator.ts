@@ -284,7 +284,14 @@ export async function startClerkEmulator(options: ClerkEmulatorOptions = {}): Pr
     },
   };
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  // A taken port rejects (EADDRINUSE, with the port) instead of crashing the process with an unhandled 'error' event.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
   const emulator = new ClerkEmulator(

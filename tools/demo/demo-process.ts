@@ -1,14 +1,21 @@
 import { constants } from 'node:os';
+import { InvalidConfigError } from '../../src/config/env-reader.js';
 import { EmbeddedPostgresError } from '../../src/database/embedded-postgres.error.js';
+import { DemoDatabaseInUseError } from './demo-database.js';
 
 /**
- * How `npm run demo` and `npm run dev` end on a failure. An embedded PostgreSQL that cannot start is
- * a set-up problem: its message (what failed, the ways out) and exit code 2, no stack trace.
+ * How `npm run demo` and `npm run dev` end on a failure. A set-up problem (an embedded PostgreSQL
+ * that cannot start, a demo database in use, a bad setting, a taken port) is the operator's to fix:
+ * one line saying what and how, exit code 2, no stack trace.
  */
 export function exitOnFailure(name: string): (error: unknown) => never {
   return (error) => {
-    if (error instanceof EmbeddedPostgresError) {
+    if (error instanceof EmbeddedPostgresError || error instanceof DemoDatabaseInUseError) {
       console.error(`${name}: ${error.message}`);
+      process.exit(2);
+    }
+    if (error instanceof InvalidConfigError) {
+      for (const problem of error.problems) console.error(`${name}: invalid configuration: ${problem}`);
       process.exit(2);
     }
     const { code, port } = error as { code?: string; port?: number };

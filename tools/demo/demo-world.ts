@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 import { startClerkEmulator, type ClerkEmulator } from '../clerk-emulator/index.js';
+import { claimDemoDatabase, withDatabase } from './demo-database.js';
 import { createLegacySchema, insertLegacyWorld, makeLegacyWorldUsers, type LegacyWorldUser } from './legacy-world.js';
 
 /**
@@ -19,13 +20,27 @@ export interface DemoWorld {
 /**
  * A fresh copy of the seed's world: the demo database (on DATABASE_URL's server, or an embedded
  * one, see `clusterPaths`) dropped and rebuilt with the product's tables and 44 users, and a Clerk
- * emulator that already holds the accounts of the 8 users who were on Clerk before.
+ * emulator that already holds the accounts of the 8 users who were on Clerk before. The emulator
+ * starts first, so that a taken port fails before the database is touched; a database another
+ * process is connected to is refused (`DemoDatabaseInUseError`), never rebuilt under it.
  */
-export async function createDemoWorld(options: { emulatorPort?: number } = {}): Promise<DemoWorld> {
-  const server = await demoServer();
-  await recreateDatabase(server.serverUrl);
-  const databaseUrl = withDatabase(server.serverUrl, DEMO_DATABASE);
+export async function createDemoWorld(options: { emulatorPort?: number; owner?: string } = {}): Promise<DemoWorld> {
   const clerk = await startClerkEmulator({ port: options.emulatorPort ?? 0 });
+  try {
+    return await fillDemoWorld(clerk, options.owner ?? 'npm run demo');
+  } catch (error) {
+    await clerk.stop();
+    throw error;
+  }
+}
+
+async function fillDemoWorld(clerk: ClerkEmulator, owner: string): Promise<DemoWorld> {
+  const server = await demoServer();
+  const claim = await claimDemoDatabase(server.serverUrl, DEMO_DATABASE, owner).catch(async (error: unknown) => {
+    await server.stop();
+    throw error;
+  });
+  const databaseUrl = withDatabase(server.serverUrl, DEMO_DATABASE);
   const users = makeLegacyWorldUsers({ withClerkColumn: true });
   for (const user of users.filter((u) => u.clerkUserId !== null)) {
     user.clerkUserId = clerk.seedUser({ email: user.email, externalId: user.userId, firstName: user.name }).id;
@@ -44,6 +59,7 @@ export async function createDemoWorld(options: { emulatorPort?: number } = {}): 
     users,
     stop: async () => {
       await clerk.stop();
+      await claim.release();
       await server.stop();
     },
   };
@@ -53,21 +69,4 @@ async function demoServer(): Promise<{ serverUrl: string; stop(): Promise<void> 
   const given = process.env.DATABASE_URL?.trim();
   if (given) return { serverUrl: withDatabase(given, 'postgres'), stop: async () => undefined };
   return startEmbeddedPostgres(process.env.EMBEDDED_POSTGRES_DIR ?? '.data/postgres', 'postgres');
-}
-
-async function recreateDatabase(serverUrl: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(DEMO_DATABASE)} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(DEMO_DATABASE)}`);
-  } finally {
-    await admin.end();
-  }
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
 }

@@ -1,15 +1,19 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { randomBytes } from 'node:crypto';
 import { AppModule } from '../../src/app.module.js';
+import { startupLogLevel } from '../../src/config/app.config.js';
 import { configureApp } from '../../src/configure-app.js';
+import { StderrLogger } from '../../src/logging/stderr-logger.js';
 import { exitOnFailure, onStopSignal } from './demo-process.js';
 import { createDemoWorld, type DemoWorld } from './demo-world.js';
+import { apiEnvironment, devSettings, ensurePortFree } from './dev-settings.js';
 
 /**
  * `npm run dev`: the API on the seed's world with a local Clerk emulator, left running for
- * exploring by hand. The world is rebuilt at every start; the credentials are printed.
+ * exploring by hand. The world is rebuilt at every start; the credentials are printed. Settings and
+ * ports are checked first, and a demo database in use is refused: a dev that cannot start leaves a
+ * running one's world alone.
  */
 async function main(): Promise<void> {
   // Filled in as they start, so that a signal at any moment stops what has started.
@@ -20,19 +24,21 @@ async function main(): Promise<void> {
     await running.world?.stop();
   };
   onStopSignal(() => void stop().finally(() => process.exit(0)));
-  const world = await createDemoWorld({ emulatorPort: Number(process.env.CLERK_EMULATOR_PORT ?? 4010) });
+  const { apiPort, emulatorPort } = devSettings(process.env);
+  await ensurePortFree(apiPort);
+  const world = await createDemoWorld({ emulatorPort, owner: 'npm run dev' });
   running.world = world;
-  Object.assign(process.env, {
-    DATABASE_URL: world.databaseUrl,
-    CLERK_SECRET_KEY: world.clerk.secretKey,
-    CLERK_API_URL: world.clerk.url,
-    LEGACY_JWT_SECRET: process.env.LEGACY_JWT_SECRET ?? randomBytes(32).toString('hex'),
-    MIGRATION_SCHEDULE_ENABLED: process.env.MIGRATION_SCHEDULE_ENABLED ?? 'false',
+  Object.assign(process.env, apiEnvironment(process.env, world));
+  // abortOnError off and the start-up logger of the service: a failed start reaches exitOnFailure as one line.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    bodyParser: false,
+    bufferLogs: true,
+    abortOnError: false,
+    logger: new StderrLogger(startupLogLevel()),
   });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, bufferLogs: true });
   running.app = app;
   configureApp(app);
-  await app.listen(Number(process.env.PORT ?? 3000));
+  await app.listen(apiPort);
   const url = (await app.getUrl()).replace('[::1]', 'localhost');
   const admin = world.users.find((u) => u.role === 'admin' && u.password)!;
   const person = world.users.find((u) => u.email === 'test@example.com')!;

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { databaseUrl, SERVER_URL_ENV, withServerClient } from '../setup/test-server.js';
+import { freePort } from '../utils/app-process.js';
+import { buildOnce, cliEnvironment, collect, type CliResult } from '../utils/cli.js';
+import { queryOnce } from '../utils/embedded.js';
+
+const DEV = resolve(process.cwd(), 'dist-tools/tools/demo/dev.js');
+const DEMO_DATABASE = `clerk_migrate_test_dev_${process.pid}`;
+
+function spawnDev(env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [DEV], { env: cliEnvironment({ LOG_LEVEL: 'warn', ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Calls `printed` with everything the process wrote on stdout so far, at each chunk. */
+function onStdout(child: ChildProcess, printed: (all: string) => void): void {
+  let all = '';
+  child.stdout!.on('data', (chunk: Buffer) => printed((all += chunk.toString('utf8'))));
+}
+
+/** A dev that is expected to give up: if it starts after all (and wiped the world), it is stopped so the test ends. */
+function runSecondDev(env: Record<string, string>): Promise<CliResult> {
+  const child = spawnDev(env);
+  onStdout(child, (all) => all.includes('OpenAPI docs') && child.kill('SIGTERM'));
+  return collect(child, ['dev'], 60_000);
+}
+
+interface FirstDev {
+  child: ChildProcess;
+  ended: Promise<CliResult>;
+  api: string;
+  emulatorPort: number;
+  admin: { email: string; password: string };
+}
+
+async function startFirstDev(env: Record<string, string>): Promise<FirstDev> {
+  const child = spawnDev(env);
+  const ended = collect(child, ['dev'], 300_000);
+  const banner = await new Promise<string>((ready, fail) => {
+    onStdout(child, (all) => all.includes('export DATABASE_URL') && ready(all));
+    void ended.then((result) => fail(new Error(`the first dev exited with ${result.code}: ${result.stderr}`)));
+  });
+  const admin = /\{"email":"([^"]+)","password":"([^"]+)"\}'\s+# an admin/.exec(banner)!;
+  return {
+    child,
+    ended,
+    api: /API\s+(\S+)/.exec(banner)![1],
+    emulatorPort: Number(/Clerk emulator\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(banner)![1]),
+    admin: { email: admin[1], password: admin[2] },
+  };
+}
+
+describe('a second npm run dev that cannot start leaves the running one alone', () => {
+  const serverUrl = () => process.env[SERVER_URL_ENV]!;
+  const demoUrl = () => databaseUrl(serverUrl(), DEMO_DATABASE);
+  let first: FirstDev;
+  let worldBefore: Awaited<ReturnType<typeof worldOfFirst>>;
+
+  /** What a rebuild would change: the database itself (its oid), the users' ids, the admin's password. */
+  async function worldOfFirst() {
+    const [{ oid }] = await queryOnce<{ oid: number }>(serverUrl(), `SELECT oid FROM pg_database WHERE datname = '${DEMO_DATABASE}'`);
+    const ids = await queryOnce<{ user_id: string }>(demoUrl(), 'SELECT user_id FROM users ORDER BY user_id');
+    const login = await fetch(`${first.api}/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(first.admin),
+    });
+    return { oid, userIds: ids.map((row) => row.user_id), adminLogin: login.status };
+  }
+
+  /** A second dev on the same server and demo database, with its own free ports unless told otherwise. */
+  async function secondDev(env: Record<string, string>): Promise<CliResult> {
+    const ports = { PORT: String(await freePort()), CLERK_EMULATOR_PORT: String(await freePort()) };
+    return runSecondDev({ DATABASE_URL: serverUrl(), DEMO_DATABASE, ...ports, ...env });
+  }
+
+  function expectOneLine(result: CliResult, line: RegExp): void {
+    const printed = `${result.stdout}${result.stderr}`.trim();
+    expect({ code: result.code, printed }).toEqual({ code: 2, printed: expect.stringMatching(line) });
+    expect(printed.split('\n')).toHaveLength(1);
+    expect(printed).not.toMatch(/\bat .*\.js:\d+/);
+  }
+
+  beforeAll(async () => {
+    await buildOnce();
+    const ports = { PORT: String(await freePort()), CLERK_EMULATOR_PORT: String(await freePort()) };
+    first = await startFirstDev({ DATABASE_URL: serverUrl(), DEMO_DATABASE, ...ports });
+    worldBefore = await worldOfFirst();
+  }, 120_000);
+
+  afterAll(async () => {
+    first?.child.kill('SIGTERM');
+    await first?.ended;
+    await withServerClient(serverUrl(), (client) => client.query(`DROP DATABASE IF EXISTS ${DEMO_DATABASE} WITH (FORCE)`));
+  });
+
+  it('starts the first dev on a world of 44 users whose admin can log in (the control)', () => {
+    expect(worldBefore.userIds).toHaveLength(44);
+    expect(worldBefore.adminLogin).toBe(200);
+  });
+
+  it('refuses a second dev whose emulator port is taken, in one line', async () => {
+    const second = await secondDev({ CLERK_EMULATOR_PORT: String(first.emulatorPort) });
+
+    expect(await worldOfFirst()).toEqual(worldBefore);
+    expectOneLine(second, new RegExp(`^dev: port ${first.emulatorPort} is taken by another program`));
+  });
+
+  it('refuses a second dev whose PORT is taken, in one line', async () => {
+    const apiPort = new URL(first.api).port;
+    const second = await secondDev({ PORT: apiPort });
+
+    expect(await worldOfFirst()).toEqual(worldBefore);
+    expectOneLine(second, new RegExp(`^dev: port ${apiPort} is taken by another program`));
+  });
+
+  it('refuses a second dev with a bad setting, naming it as the service does, in one line', async () => {
+    const second = await secondDev({ MIGRATION_BATCH_SIZE: 'abc' });
+
+    expect(await worldOfFirst()).toEqual(worldBefore);
+    expectOneLine(second, /^dev: invalid configuration: MIGRATION_BATCH_SIZE must be a whole number from 1 to 100, got "abc"$/);
+  });
+
+  it('refuses a second dev on the demo database the first one uses, saying how to stop the first', async () => {
+    const second = await secondDev({});
+
+    expect(await worldOfFirst()).toEqual(worldBefore);
+    expectOneLine(
+      second,
+      new RegExp(`^dev: the demo database ${DEMO_DATABASE} is in use by another npm run dev \\(pid ${first.child.pid}\\)`),
+    );
+  });
+});
