@@ -28,8 +28,11 @@ function isCommanderFailure(error: unknown): error is CommanderFailure {
 function onFailure(error: unknown): void {
   if (isCommanderFailure(error)) {
     if (error.exitCode === 0) return;
-    new CliOutput(json).failure(new CliUsageError(error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')));
     process.exitCode = ExitCode.Usage;
+    // No command at all: the help it printed (on stderr) says everything a person needs.
+    if (error.code === 'commander.help' && !json) return;
+    const message = error.code === 'commander.help' ? 'no command given; see --help' : error.message.replace(/^error: /, '');
+    new CliOutput(json).failure(new CliUsageError(message.replace(/\s*\n\s*/g, ' ')));
     return;
   }
   process.exitCode = new CliOutput(json).failure(error);

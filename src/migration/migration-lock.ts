@@ -11,6 +11,11 @@ const MIGRATION_LOCK_KEY = 7_310_452_002;
 const WATCH_INTERVAL_MS = 1_000;
 /** A check that has not answered by then counts as a lost lock: the connection is as good as gone. */
 const WATCH_TIMEOUT_MS = 3_000;
+/**
+ * How long a holder that lost the lock may take to finish its page (a page of Clerk calls, with
+ * their retries and Retry-After waits) before the fleet stops waiting for it.
+ */
+const MAX_STOPPING_MS = 5 * 60_000;
 
 export interface HeldLock {
   /** This holder's lease (`migration_lock_leases`), by which the others tell it from themselves. */
@@ -86,9 +91,11 @@ export class MigrationLock {
   private watch(runner: QueryRunner, holder: string): HeldLock {
     const lost = new AbortController();
     let released = false;
+    let lostAt = 0;
     const loseIt = (why: string) => {
       if (released || lost.signal.aborted) return;
       this.logger.error(`${why}; the work holding the migration lock stops`);
+      lostAt = Date.now();
       lost.abort(new Error('migration lock lost'));
     };
     const check = async () => {
@@ -98,8 +105,17 @@ export class MigrationLock {
     };
     // Beaten even once the lock is lost: the holder is live until it has stopped. A failed beat is
     // not a loss (the database may be back in a moment); a lease cleared by another process is.
+    // A holder still not stopped long after the loss is stuck, not finishing a page: it stops
+    // beating, so that the fleet is not held up for as long as its process lives.
     const beat = async () => {
       if (released) return;
+      if (lost.signal.aborted && Date.now() - lostAt > MAX_STOPPING_MS) {
+        clearInterval(timer);
+        this.logger.error(
+          `still not stopped ${MAX_STOPPING_MS / 60_000} minutes after losing the migration lock; no longer holding others up`,
+        );
+        return;
+      }
       const kept = await this.leases.beat(holder).catch(() => true);
       if (!kept) loseIt('another process found this holder silent and cleared its lease');
     };

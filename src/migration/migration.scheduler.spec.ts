@@ -18,6 +18,11 @@ describe('scheduledSlot', () => {
     expect(scheduledSlot(everyFiveMinutes, new Date('2026-12-01T10:10:00.000Z'))).toBe('2026-12-01T10:10');
   });
 
+  it('names a cron with a seconds field by the minute it fired in, without stepping through the hour', () => {
+    const everySecond = new CronTime('* * * * * *', 'UTC');
+    expect(scheduledSlot(everySecond, new Date('2026-12-01T10:07:10.000Z'))).toBe('2026-12-01T10:07');
+  });
+
   it('falls back to the minute it fired in when no scheduled time is within the hour', () => {
     expect(scheduledSlot(nightly, new Date('2026-12-01T05:30:20.000Z'))).toBe('2026-12-01T05:30');
   });

@@ -80,6 +80,8 @@ export class MigrationScheduler implements OnModuleInit, OnApplicationShutdown {
 
 /** How far back a late tick is matched to the time it was scheduled for. */
 const LATE_TICK_LOOKBACK_MS = 60 * 60_000;
+/** An every-minute cron takes 60 steps to look back an hour. */
+const MAX_LOOKBACK_STEPS = 61;
 
 /**
  * The minute the cron was scheduled for, not the one it fired in: an instance whose tick comes late
@@ -90,11 +92,13 @@ const LATE_TICK_LOOKBACK_MS = 60 * 60_000;
 export function scheduledSlot(cronTime: CronTime, firedAt: Date): string {
   let scheduled = firedAt;
   let cursor = new Date(firedAt.getTime() - LATE_TICK_LOOKBACK_MS);
-  for (;;) {
+  // A cron that fires more often than this within the hour (one with a seconds field) is named by the
+  // minute it fired in: a slot is a minute, and stepping through every second of an hour would be slow.
+  for (let step = 0; step < MAX_LOOKBACK_STEPS; step += 1) {
     const next = cronTime.getNextDateFrom(cursor).toJSDate();
-    if (next.getTime() > firedAt.getTime()) break;
+    if (next.getTime() > firedAt.getTime()) return scheduled.toISOString().slice(0, 16);
     scheduled = next;
     cursor = next;
   }
-  return scheduled.toISOString().slice(0, 16);
+  return firedAt.toISOString().slice(0, 16);
 }

@@ -292,12 +292,21 @@ export class MigrationService {
     const lock = await this.lock.tryAcquire('reconciliation of abandoned creates');
     if (lock) {
       try {
-        await this.runner.reconcileUncertain({ runId: '', actor: 'reconciliation' });
+        // A holder that lost the lock may still be finishing a page on these very items (a rollback
+        // unlinking them): rather than wait for it, this check leaves them to its next turn.
+        const busy = await this.liveHoldersBesides(lock);
+        if (busy.length === 0) await this.runner.reconcileUncertain({ runId: '', actor: 'reconciliation' });
       } finally {
         await lock.release();
       }
     }
     return settled;
+  }
+
+  /** Who else is still working under the lock: runs by their heartbeat (one from an older version has no lease), and every lease. */
+  private async liveHoldersBesides(lock: HeldLock): Promise<string[]> {
+    const runs = await this.runs.liveRuns();
+    return [...runs.map((id) => `run ${id}`), ...(await this.lock.otherLiveHolders(lock))];
   }
 
   /**
@@ -329,9 +338,7 @@ export class MigrationService {
   private async waitForStoppingHolders(lock: HeldLock): Promise<void> {
     const deadline = Date.now() + WAIT_FOR_STOPPING_HOLDER_MS;
     for (;;) {
-      // Runs by their own heartbeat too: a run row can be live without a lease (one left by an older version).
-      const runs = await this.runs.liveRuns();
-      const live = [...runs.map((id) => `run ${id}`), ...(await this.lock.otherLiveHolders(lock))];
+      const live = await this.liveHoldersBesides(lock);
       if (live.length === 0) return;
       if (Date.now() > deadline) {
         throw new MigrationError(

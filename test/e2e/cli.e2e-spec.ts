@@ -65,6 +65,11 @@ describe('the CLI, as a real process, through the seed’s story', () => {
   it('explains itself: --help lists every command, and each command’s --help its options and an example', async () => {
     const root = await runCli(['--help']);
     expect(root.code).toBe(0);
+    // No command at all: the help, on stderr, exit code 2, and nothing else.
+    const bare = await runCli([]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain('Usage: clerk-migrate');
+    expect(bare.stderr).not.toMatch(/^error:/m);
     for (const command of Object.keys(HELP)) expect(root.stdout).toContain(command);
     expect(root.stdout).toContain('--version');
     for (const code of ['0  done', '1  done, but', '2  usage or configuration', '3  the database', '4  busy']) {

@@ -54,7 +54,7 @@ async function refuseIfInUse(admin: pg.Client, database: string): Promise<void> 
   const deadline = Date.now() + LINGER_MS;
   for (;;) {
     const { rows } = await admin.query<Session>(
-      'SELECT application_name FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      "SELECT application_name FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
       [database],
     );
     if (rows.length === 0) return;

@@ -45,6 +45,11 @@ describe('optionsKeptByNpm', () => {
     expect(optionsKeptByNpm({ npm_config_dry_run: 'true' }, ['migrate'])).toEqual([]);
   });
 
+  it('takes settings from .npmrc or the environment for what they are, not for kept options', () => {
+    // `email=me@example.com` left by `npm adduser`; `yes=true` set for npx in CI.
+    expect(optionsKeptByNpm({ ...npmRunCli, npm_config_email: 'me@example.com', npm_config_yes: 'true' }, ['stats'])).toEqual([]);
+  });
+
   it('knows every long option of every command', () => {
     const dir = join(process.cwd(), 'src/migration/cli');
     const flags = new Set<string>();

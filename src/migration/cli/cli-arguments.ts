@@ -59,13 +59,16 @@ export const LONG_OPTIONS = [
 /**
  * The options that `npm run cli migrate --dry-run` (without `--`) gave to npm instead of the CLI:
  * npm keeps every `--option` before a `--` as its own setting (`npm_config_dry_run=true`) and runs
- * the command without it, so a preview would run for real. Only under `npm run cli`.
+ * the command without it, so a preview would run for real. Only under `npm run cli`, and only the
+ * value a bare `--option` leaves (`true`): a setting from `.npmrc` (`email=me@example.com`) is not
+ * one. `--yes` is left out: npm's own `yes=true` is common in CI, and a command that lost it refuses.
  */
 export function optionsKeptByNpm(env: Record<string, string | undefined>, args: readonly string[]): string[] {
   if (env.npm_lifecycle_event !== 'cli') return [];
   return LONG_OPTIONS.filter((name) => {
+    if (name === 'yes') return false;
     const kept = env[`npm_config_${name.replaceAll('-', '_')}`];
-    return kept !== undefined && kept !== '' && !args.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
+    return kept === 'true' && !args.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
   }).map((name) => `--${name}`);
 }
 
@@ -73,6 +76,7 @@ export function optionsKeptByNpm(env: Record<string, string | undefined>, args: 
 export function npmKeptOptionsError(kept: string[]): CliUsageError {
   return new CliUsageError(
     `npm took ${kept.join(', ')} for itself and would have run the command without ${kept.length > 1 ? 'them' : 'it'}: ` +
-      'put -- between "npm run cli" and the command, e.g. npm run cli -- migrate --dry-run',
+      'put -- between "npm run cli" and the command, e.g. npm run cli -- migrate --dry-run ' +
+      '(or, if you did, unset the same setting in .npmrc or npm_config_* in the environment)',
   );
 }

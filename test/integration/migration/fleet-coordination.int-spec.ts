@@ -198,6 +198,32 @@ describe('several instances on one database', () => {
     expect(await linkOf(user.userId)).toBe(account.id);
   });
 
+  it('leaves abandoned creates to its next turn while a holder that lost the lock is still stopping', async () => {
+    const user = await insertUser(db.pool);
+    const { rows } = await db.pool.query(
+      `INSERT INTO migration_runs (kind, strategy, started_by, status, standing_key) VALUES ('login', 'password', 'login', 'open', 'login:2020-01-02') RETURNING id`,
+    );
+    await db.pool.query(
+      `INSERT INTO migration_items (run_id, user_id, email, action, status, attempts, updated_at)
+       VALUES ($1, $2, $3, 'create', 'creating', 1, now() - interval '1 hour')`,
+      [rows[0].id, user.userId, user.email],
+    );
+    const account = clerk.seedUser({ email: user.email, externalId: user.userId });
+    // A rollback elsewhere that lost its lock and is finishing its page: its lease is still beaten.
+    const stopping = await db.pool.query(
+      `INSERT INTO migration_lock_leases (activity, acquired_at, heartbeat_at, heartbeat_pid)
+       VALUES ('rollback of run elsewhere', now(), now(), pg_backend_pid()) RETURNING holder`,
+    );
+
+    await service(1).settleAbandonedRuns();
+    expect(await itemsOf(user.userId)).toEqual([{ status: 'creating', reason: null }]);
+
+    await db.pool.query('DELETE FROM migration_lock_leases WHERE holder = $1', [stopping.rows[0].holder]);
+    await service(1).settleAbandonedRuns();
+    expect(await itemsOf(user.userId)).toEqual([{ status: 'created', reason: null }]);
+    expect(await linkOf(user.userId)).toBe(account.id);
+  });
+
   it('marks a run whose process is gone interrupted, from any instance, and leaves live runs alone', async () => {
     const { rows } = await db.pool.query(
       `INSERT INTO migration_runs (kind, strategy, started_by, status, heartbeat_at, started_at)
