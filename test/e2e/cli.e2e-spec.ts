@@ -136,6 +136,11 @@ describe('the CLI, as a real process, through the seed’s story', () => {
     const again = await cli('migrate', '--email', 'test@example.com', '--json');
     expect(again.code).toBe(1);
     expect(again.json.error.code).toBe('already_on_clerk');
+    // A plan of nobody says so, rather than printing tables with no rows.
+    const nothing = await cli('migrate', '--dry-run');
+    expect(nothing.code).toBe(0);
+    expect(nothing.stdout).toMatch(/: 0 legacy user\(s\) planned;.*\nEveryone is on Clerk or already reported/);
+    expect(nothing.stdout).not.toMatch(/^action\b/m);
   });
 
   it('lists the runs and shows one in detail', async () => {

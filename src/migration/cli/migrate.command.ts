@@ -113,8 +113,16 @@ export class MigrateCommand extends CliCommand<MigrateOptions> {
 function dryRunResult(report: DryRunReport): CommandResult {
   const users = report.users;
   const notable = users.filter((user) => user.action === 'invalid' || user.action === 'skip' || user.action === 'link');
+  const headline = `Dry run ${report.runId}: ${report.total} legacy user(s) planned; nothing was written to Clerk or to users.`;
+  // Nobody left: tables with headers and no rows would only look like something went wrong.
+  if (report.total === 0)
+    return {
+      json: report,
+      text: `${headline}
+Everyone is on Clerk or already reported; \`runs\` lists what earlier runs did.`,
+    };
   const sections = [
-    `Dry run ${report.runId}: ${report.total} legacy user(s) planned; nothing was written to Clerk or to users.`,
+    headline,
     renderTable(
       ['action', 'users'],
       Object.entries(report.byAction).map(([action, count]) => [action, count]),
