@@ -62,9 +62,9 @@ export const MAX_LOOKUP_BATCH = 100;
  * tells the caller what to do); `verifySessionToken` throws `SessionTokenError`.
  */
 export abstract class ClerkGateway {
-  /** Creates the user with a verified email; after an uncertain failure it reconciles by `externalId`. */
   /** Whether a secret key is set: without one, every Backend API call fails with `not_configured`. */
   abstract isConfigured(): boolean;
+  /** Creates the user with a verified email; after an uncertain failure it reconciles by `externalId`. */
   abstract createUser(input: CreateClerkUserInput): Promise<ClerkUser>;
   /** Users owning any of up to 100 emails (case-insensitive). */
   abstract findUsersByEmails(emails: string[]): Promise<ClerkUser[]>;

@@ -75,7 +75,8 @@ function explain(code: string, message: string, at: Target): Explanation | undef
   }
 }
 
-function targetOf(url: string): Target {
+/** Where a connection URL points, without its password; `?` for what cannot be read. */
+export function targetOf(url: string): Target {
   try {
     const parsed = new URL(url);
     return {

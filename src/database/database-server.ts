@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { databaseConfig, type DatabaseConfig } from '../config/database.config.js';
+import { targetOf } from './database-connection.error.js';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres.js';
 
 const EMBEDDED_DATABASE = 'clerk_migrate';
@@ -28,12 +29,8 @@ export class DatabaseServer implements OnApplicationShutdown {
   async describe(): Promise<string> {
     if (!this.config.url)
       return `embedded PostgreSQL, no DATABASE_URL (data in ${(await this.embedded)?.dataDir ?? this.config.embeddedDataDir})`;
-    try {
-      const url = new URL(this.config.url);
-      return `${url.hostname}:${url.port || '5432'}${url.pathname} (DATABASE_URL)`;
-    } catch {
-      return 'DATABASE_URL';
-    }
+    const { host, port, database } = targetOf(this.config.url);
+    return `${host}:${port}/${database} (DATABASE_URL)`;
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -184,7 +184,7 @@ async function runningServerPort(databaseDir: string): Promise<number | undefine
   return isAlive(Number(pid)) ? Number(port) || undefined : undefined;
 }
 
-export async function ensureDatabase(serverUrl: string, database: string): Promise<void> {
+async function ensureDatabase(serverUrl: string, database: string): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {

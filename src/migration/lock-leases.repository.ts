@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { heartbeatIsLive, RUN_STALE_AFTER_MS } from './migration-runs.repository.js';
+import { heartbeatIsLive } from './migration-runs.repository.js';
 
 /** SQL that is true when lease `l`'s holder is alive, by the same rule as a run's. */
-const LEASE_IS_LIVE = heartbeatIsLive('l.heartbeat_at', 'l.heartbeat_pid').replaceAll('$STALE', String(RUN_STALE_AFTER_MS));
+const LEASE_IS_LIVE = heartbeatIsLive('l.heartbeat_at', 'l.heartbeat_pid');
 
 /**
  * One row per holder of the migration lock (a run, a rollback, a clean-up, a resend), from the

@@ -74,10 +74,9 @@ export class LoginMigration implements BeforeApplicationShutdown {
   }
 
   private async moveOne(userId: string): Promise<void> {
-    const user = await this.users.findById(userId);
-    if (!user || user.clerkUserId) return;
-    // An operator rolled this person back: only an explicit run moves them again.
-    if (await this.users.isRolledBack(userId)) return;
+    // One an operator rolled back is left out: only an explicit run moves them again.
+    const user = await this.users.findLegacyUser(userId, { skipRolledBack: true });
+    if (!user) return;
     const options = { strategy: this.config.strategy, onExisting: this.config.onExisting };
     const [plan] = await this.planner.planWithoutLookups([user], options);
     // Invalid users are reported by the bulk runs; a trickle adds nothing to that.

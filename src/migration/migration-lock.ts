@@ -5,7 +5,7 @@ import { LockLeasesRepository } from './lock-leases.repository.js';
 import { MigrationError, MigrationErrorCode } from './migration.error.js';
 
 /** Shared by every instance on the database; the value only has to be agreed on. */
-const MIGRATION_LOCK_KEY = 7_310_452_002;
+export const MIGRATION_LOCK_KEY = 7_310_452_002;
 
 /** How often the holder checks that its lock still exists. */
 const WATCH_INTERVAL_MS = 1_000;

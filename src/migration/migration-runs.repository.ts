@@ -29,16 +29,16 @@ export const RUN_STALE_AFTER_MS = 15_000;
 export const RUN_RECONNECT_GRACE_MS = 3_000;
 
 /**
- * SQL that is true while the process that beat last at `beatAt`, from session `beatPid`, is alive
- * (`$STALE`: RUN_STALE_AFTER_MS). Runs and the migration lock's holders (`migration_lock_leases`) share it.
+ * SQL that is true while the process that beat last at `beatAt`, from session `beatPid`, is alive.
+ * Runs and the migration lock's holders (`migration_lock_leases`) share it.
  */
 export function heartbeatIsLive(beatAt: string, beatPid: string): string {
-  return `(${beatAt} > now() - $STALE * interval '1 millisecond'
+  return `(${beatAt} > now() - ${RUN_STALE_AFTER_MS} * interval '1 millisecond'
     AND (${beatAt} > now() - ${RUN_RECONNECT_GRACE_MS} * interval '1 millisecond'
          OR EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = ${beatPid})))`;
 }
 
-/** SQL that is true when run `r` is `running` and its process alive (`$STALE`: RUN_STALE_AFTER_MS). */
+/** SQL that is true when run `r` is `running` and its process alive. */
 const RUN_IS_LIVE = `(r.status = 'running' AND NOT r.dry_run AND ${heartbeatIsLive('coalesce(r.heartbeat_at, r.started_at)', 'r.heartbeat_pid')})`;
 /**
  * A trickle item is in flight for one Clerk create, with its retries, backoff and Retry-After waits
@@ -117,8 +117,8 @@ export class MigrationRunsRepository {
   /** Runs other than `exceptRunId` that are `running` and whose process is still alive. */
   async liveRuns(exceptRunId?: string): Promise<string[]> {
     const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT r.id FROM migration_runs r WHERE r.id IS DISTINCT FROM $1 AND ${RUN_IS_LIVE.replaceAll('$STALE', '$2')}`,
-      [exceptRunId ?? null, RUN_STALE_AFTER_MS],
+      `SELECT r.id FROM migration_runs r WHERE r.id IS DISTINCT FROM $1 AND ${RUN_IS_LIVE}`,
+      [exceptRunId ?? null],
     );
     return rows.map((row) => row.id);
   }
@@ -226,7 +226,7 @@ export class MigrationRunsRepository {
       .orderBy('i.id', 'ASC')
       .limit(limit);
     if (runId) query.andWhere('i.run_id = :runId', { runId });
-    else query.andWhere(`NOT ${ITEM_IS_LIVE.replaceAll('$STALE', ':stale')}`, { stale: RUN_STALE_AFTER_MS });
+    else query.andWhere(`NOT ${ITEM_IS_LIVE}`);
     return query.getMany();
   }
 
@@ -247,15 +247,15 @@ export class MigrationRunsRepository {
       `WITH interrupted AS (
          UPDATE migration_runs r SET status = 'interrupted', finished_at = now(), error_code = 'interrupted',
                 error_message = 'The process running it stopped before it finished'
-          WHERE r.status = 'running' AND r.dry_run = false AND r.id IS DISTINCT FROM $1 AND NOT ${RUN_IS_LIVE.replaceAll('$STALE', '$2')}
+          WHERE r.status = 'running' AND r.dry_run = false AND r.id IS DISTINCT FROM $1 AND NOT ${RUN_IS_LIVE}
           RETURNING r.id)
        SELECT id FROM interrupted`,
-      [exceptRunId ?? null, RUN_STALE_AFTER_MS],
+      [exceptRunId ?? null],
     );
     await this.dataSource.query(
       `UPDATE migration_items i SET status = 'failed', error_code = 'interrupted', updated_at = now()
-        WHERE i.status = 'pending' AND i.run_id IS DISTINCT FROM $1 AND NOT ${ITEM_IS_LIVE.replaceAll('$STALE', '$2')}`,
-      [exceptRunId ?? null, RUN_STALE_AFTER_MS],
+        WHERE i.status = 'pending' AND i.run_id IS DISTINCT FROM $1 AND NOT ${ITEM_IS_LIVE}`,
+      [exceptRunId ?? null],
     );
     return rows.map((row) => row.id);
   }

@@ -16,3 +16,10 @@ export enum MigrationErrorCode {
 }
 
 export class MigrationError extends AppError {}
+
+/** A change that cannot be taken back lightly runs only when confirmed (`--yes`, `"confirm": true`); a preview needs nothing. */
+export function assertConfirmed(request: { dryRun?: boolean; confirm?: boolean }, whatItDoes: string, orElse = ''): void {
+  if (request.dryRun || request.confirm) return;
+  const message = `${whatItDoes}: confirm it explicitly (--yes, or "confirm": true)${orElse}`;
+  throw new MigrationError(400, MigrationErrorCode.ConfirmationRequired, message);
+}

@@ -16,7 +16,7 @@ import type { PlannedUser } from './migration-plan.js';
 import type { MigrationRunEntity, RunKind } from './migration-run.entity.js';
 import { MigrationRunsRepository } from './migration-runs.repository.js';
 import { describeFailure, MigrationRunner, type ProgressListener, type RunOptions } from './migration-runner.js';
-import { MigrationError, MigrationErrorCode } from './migration.error.js';
+import { assertConfirmed, MigrationError, MigrationErrorCode } from './migration.error.js';
 import { InvitationResender, type ResendReport } from './invitation-resender.js';
 import { MigrationVerifier, type VerifyReport } from './migration-verifier.js';
 import { PasswordCleanup, type CleanupReport, type CleanupRequest } from './password-cleanup.js';
@@ -203,16 +203,13 @@ export class MigrationService {
 
   /** Undoes a run; see `RunRollback`. Takes the migration lock, so it never races a run. */
   async rollback(request: RollbackRequest): Promise<RollbackReport> {
-    if (!request.dryRun && !request.confirm) {
-      const message = 'Rolling back unlinks the run\'s users from Clerk: confirm it explicitly (--yes, or "confirm": true), or preview it';
-      throw new MigrationError(400, MigrationErrorCode.ConfirmationRequired, message);
-    }
+    assertConfirmed(request, "Rolling back unlinks the run's users from Clerk", ', or preview it');
     return this.rollbacks.rollback(request, await this.acquireLock(`rollback of run ${request.runId}`));
   }
 
   /** Removing hashes takes the migration lock too: it must never race a rollback that decides on them. */
   async cleanupPasswords(request: CleanupRequest): Promise<CleanupReport> {
-    this.cleanup.assertConfirmed(request);
+    assertConfirmed(request, 'Removing password hashes cannot be undone');
     if (request.dryRun) return this.cleanup.run(request);
     const lock = await this.acquireLock('password clean-up');
     try {

@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditAction } from '../audit/audit-action.js';
 import { AuditService } from '../audit/audit.service.js';
-import { MigrationError, MigrationErrorCode } from './migration.error.js';
 import { assertLockHeld, type HeldLock } from './migration-lock.js';
 
 export interface CleanupRequest {
@@ -34,16 +33,6 @@ export class PasswordCleanup {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
   ) {}
-
-  assertConfirmed(request: CleanupRequest): void {
-    if (!request.dryRun && !request.confirm) {
-      throw new MigrationError(
-        400,
-        MigrationErrorCode.ConfirmationRequired,
-        'Removing password hashes cannot be undone: confirm it explicitly (--yes, or "confirm": true)',
-      );
-    }
-  }
 
   /** The caller holds the migration lock (`lock`) unless this is a dry run. */
   async run(request: CleanupRequest, lock?: HeldLock): Promise<CleanupReport> {

@@ -11,7 +11,7 @@ import type { ItemStatus, MigrationItemEntity } from './migration-item.entity.js
 import type { PlannedUser } from './migration-plan.js';
 import { MigrationRunsRepository } from './migration-runs.repository.js';
 import { MigrationError, MigrationErrorCode } from './migration.error.js';
-import { ownershipMarker } from './ownership-marker.js';
+import { MIGRATED_BY, ownershipMarker } from './ownership-marker.js';
 
 export interface WorkItem extends PlannedUser {
   itemId: string;
@@ -87,7 +87,7 @@ export class UserMigrator {
         email: item.email,
         ...splitName(item.name),
         ...(item.action === 'create' && { passwordDigest: item.passwordDigest, passwordHasher: item.passwordHasher }),
-        publicMetadata: { migratedBy: 'clerk-migrate', role: item.role },
+        publicMetadata: { migratedBy: MIGRATED_BY, role: item.role },
         privateMetadata: ownershipMarker(run.runId),
         createdAt: item.createdAt,
       });

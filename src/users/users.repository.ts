@@ -166,16 +166,20 @@ export class UsersRepository {
     return rows[0]?.rolled_back ? 'rolled_back' : 'taken';
   }
 
+  /** This user while still legacy (no Clerk link) and inside `filter`, the way the bulk runs choose them; else null. */
+  async findLegacyUser(userId: string, filter: LegacyFilter): Promise<UserEntity | null> {
+    if (!UUID.test(userId)) return null;
+    const rows: UserRow[] = await this.dataSource.query(
+      `SELECT ${USER_COLUMNS} FROM users u WHERE u.user_id = $1 AND u.clerk_user_id IS NULL AND ${legacyFilterSql(filter)}`,
+      [userId],
+    );
+    return rows.length === 0 ? null : toEntity(rows[0]);
+  }
+
   /**
    * Whether this Clerk account's link was cleared by a rollback that still stands. Answered from our
    * own tables, so a rolled-back person's sessions cost no Clerk request each.
    */
-  /** Whether a rollback took this person off Clerk (their latest real item is rolled back). */
-  async isRolledBack(userId: string): Promise<boolean> {
-    const [row] = await this.dataSource.query(`SELECT coalesce(${latestItemRolledBack('$1::uuid')}, false) AS rolled_back`, [userId]);
-    return row.rolled_back;
-  }
-
   async isRolledBackAccount(clerkUserId: string): Promise<boolean> {
     const rows = await this.dataSource.query(
       `SELECT 1 FROM migration_items r JOIN users u ON u.user_id = r.user_id

@@ -8,7 +8,7 @@ import { bcryptHash, insertUser } from '../factories/user.factory.js';
 import { signedInUser } from '../utils/auth.js';
 import { buildOnce, cliEnvironment, collect } from '../utils/cli.js';
 import { hs256Jwt } from '../utils/jwt.js';
-import { createTestApp, TEST_ENV } from '../utils/test-app.js';
+import { createTestApp, TEST_ENV, UNTHROTTLED_LOGINS } from '../utils/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../utils/test-database.js';
 import { ORIGIN, startAuthWorld, type AuthWorld } from '../utils/auth-world.js';
 
@@ -180,9 +180,7 @@ describe('bounded password checks', () => {
     app = await createTestApp(db.url, {
       LEGACY_BCRYPT_CONCURRENCY: '1',
       LOGIN_MAX_PENDING_CHECKS: '2',
-      LOGIN_MAX_FAILURES_PER_IP: '1000',
-      LOGIN_MAX_FAILURES_PER_IP_EMAIL: '1000',
-      LOGIN_MAX_FAILURES_PER_EMAIL: '1000',
+      ...UNTHROTTLED_LOGINS,
     });
     await app.listen(0);
     url = await app.getUrl();

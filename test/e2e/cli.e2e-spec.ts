@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { findFreePort } from '../../src/database/embedded-postgres.js';
+import { MIGRATION_LOCK_KEY } from '../../src/migration/migration-lock.js';
 import { SERVER_URL_ENV } from '../setup/test-server.js';
 import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
 import { buildOnce, cliEnvironment, collect, runCli, type CliResult } from '../utils/cli.js';
@@ -228,15 +229,15 @@ describe('the CLI, as a real process, through the seed’s story', () => {
   it('answers busy (exit 4, nothing done) while another process holds the migration lock', async () => {
     const holder = await world.db.pool.connect();
     try {
-      // The lock's key, taken as another instance's run would hold it.
-      await holder.query('SELECT pg_advisory_lock(7310452002)');
+      // The lock, taken as another instance's run would hold it.
+      await holder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
       const before = (await world.db.pool.query('SELECT count(*)::int AS n FROM migration_runs')).rows[0].n;
       const busy = await cli('migrate');
       expect(busy.code).toBe(4);
       expect(busy.stderr).toMatch(/^error: Another migration run, rollback or clean-up holds the migration lock.* \(run_in_progress\)\n$/);
       expect((await world.db.pool.query('SELECT count(*)::int AS n FROM migration_runs')).rows[0].n).toBe(before);
     } finally {
-      await holder.query('SELECT pg_advisory_unlock(7310452002)');
+      await holder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
       holder.release();
     }
   });

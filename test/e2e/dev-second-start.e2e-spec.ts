@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { databaseUrl, SERVER_URL_ENV, withServerClient } from '../setup/test-server.js';
-import { freePort } from '../utils/app-process.js';
+import { findFreePort } from '../../src/database/embedded-postgres.js';
 import { buildOnce, cliEnvironment, collect, type CliResult } from '../utils/cli.js';
 import { queryOnce } from '../utils/embedded.js';
 
@@ -71,7 +71,7 @@ describe('a second npm run dev that cannot start leaves the running one alone', 
 
   /** A second dev on the same server and demo database, with its own free ports unless told otherwise. */
   async function secondDev(env: Record<string, string>): Promise<CliResult> {
-    const ports = { PORT: String(await freePort()), CLERK_EMULATOR_PORT: String(await freePort()) };
+    const ports = { PORT: String(await findFreePort()), CLERK_EMULATOR_PORT: String(await findFreePort()) };
     return runSecondDev({ DATABASE_URL: serverUrl(), DEMO_DATABASE, ...ports, ...env });
   }
 
@@ -84,7 +84,7 @@ describe('a second npm run dev that cannot start leaves the running one alone', 
 
   beforeAll(async () => {
     await buildOnce();
-    const ports = { PORT: String(await freePort()), CLERK_EMULATOR_PORT: String(await freePort()) };
+    const ports = { PORT: String(await findFreePort()), CLERK_EMULATOR_PORT: String(await findFreePort()) };
     first = await startFirstDev({ DATABASE_URL: serverUrl(), DEMO_DATABASE, ...ports });
     worldBefore = await worldOfFirst();
   }, 120_000);

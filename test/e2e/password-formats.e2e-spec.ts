@@ -5,7 +5,7 @@ import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulat
 import { PASSWORD_VECTORS, PHPBB_VECTOR, UNSUPPORTED_HASHES } from '../factories/password-vectors.js';
 import { insertUser, insertUsers, makeUser } from '../factories/user.factory.js';
 import { buildOnce, runCli } from '../utils/cli.js';
-import { createTestApp, TEST_ENV } from '../utils/test-app.js';
+import { createTestApp, TEST_ENV, UNTHROTTLED_LOGINS } from '../utils/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../utils/test-database.js';
 
 describe('legacy login with every password format', () => {
@@ -17,9 +17,7 @@ describe('legacy login with every password format', () => {
     db = await createTestDatabase();
     app = await createTestApp(db.url, {
       LEGACY_DUMMY_HASH_COST: '4',
-      LOGIN_MAX_FAILURES_PER_IP_EMAIL: '50',
-      LOGIN_MAX_FAILURES_PER_EMAIL: '50',
-      LOGIN_MAX_FAILURES_PER_IP: '1000',
+      ...UNTHROTTLED_LOGINS,
     });
   });
   afterAll(async () => {

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
 import { bcryptHash, insertUser, type TestUser } from '../factories/user.factory.js';
 import { decodeJwtPart } from '../utils/jwt.js';
+import { UNTHROTTLED_LOGINS } from '../utils/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../utils/test-database.js';
 import { clerkEnv, closeAll, createWatchedApp } from './support/reliability-app.js';
 import { SecretWitness } from './support/secret-witness.js';
@@ -151,9 +152,7 @@ describe('login timing', () => {
       {
         ...clerkEnv(clerk),
         LEGACY_BCRYPT_CONCURRENCY: '2',
-        LOGIN_MAX_FAILURES_PER_IP: '1000',
-        LOGIN_MAX_FAILURES_PER_IP_EMAIL: '1000',
-        LOGIN_MAX_FAILURES_PER_EMAIL: '1000',
+        ...UNTHROTTLED_LOGINS,
       },
       witness,
     );

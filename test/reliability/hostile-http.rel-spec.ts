@@ -4,6 +4,7 @@ import request from 'supertest';
 import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
 import { insertUser, type TestUser } from '../factories/user.factory.js';
 import { signedInAdmin } from '../utils/auth.js';
+import { UNTHROTTLED_LOGINS } from '../utils/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../utils/test-database.js';
 import { userRowsExceptLink } from './support/bulk-users.js';
 import { clerkEnv, closeAll, createWatchedApp } from './support/reliability-app.js';
@@ -28,9 +29,7 @@ describe('hostile HTTP requests', () => {
       db.url,
       {
         ...clerkEnv(clerk),
-        LOGIN_MAX_FAILURES_PER_IP: '1000',
-        LOGIN_MAX_FAILURES_PER_IP_EMAIL: '1000',
-        LOGIN_MAX_FAILURES_PER_EMAIL: '1000',
+        ...UNTHROTTLED_LOGINS,
       },
       witness,
     );

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { findFreePort } from '../../src/database/embedded-postgres.js';
 import { cliEnvironment } from './cli.js';
 
 /** The compiled service, as `npm start` runs it. */
@@ -15,21 +15,12 @@ export interface AppProcess {
   stop(): Promise<void>;
 }
 
-/** A port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
-
 /**
  * Starts the compiled service as a real process with only `env` (plus PATH/HOME), waits until it
  * answers `/health/live`, and returns how to reach and stop it.
  */
 export async function startAppProcess(env: Record<string, string | undefined>): Promise<AppProcess> {
-  const port = await freePort();
+  const port = await findFreePort();
   const child = spawn(process.execPath, [MAIN_PATH], {
     env: cliEnvironment({ ...env, PORT: String(port) }),
     stdio: ['ignore', 'ignore', 'pipe'],

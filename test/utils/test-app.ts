@@ -11,6 +11,13 @@ export const TEST_ENV: Record<string, string> = {
   MIGRATION_SCHEDULE_ENABLED: 'false',
 };
 
+/** Failed-login limits out of the way, for tests that fail many logins on purpose and test something else. */
+export const UNTHROTTLED_LOGINS: Record<string, string> = {
+  LOGIN_MAX_FAILURES_PER_IP: '1000',
+  LOGIN_MAX_FAILURES_PER_IP_EMAIL: '1000',
+  LOGIN_MAX_FAILURES_PER_EMAIL: '1000',
+};
+
 /**
  * Boots the real AppModule on the given database, configured as `main.ts` configures it.
  * Only outside things may be overridden, through `override`.

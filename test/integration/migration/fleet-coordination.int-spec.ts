@@ -179,10 +179,15 @@ describe('several instances on one database', () => {
     }
   });
 
-  it('closes a past day’s trickle run and settles the creates it left uncertain, from any instance', async () => {
+  /**
+   * A past day's trickle run whose process died an hour ago mid-create: the item stays `creating`,
+   * and the create did land in Clerk (the account carries the user's id).
+   */
+  async function abandonedTrickleCreate(standingKey: string) {
     const user = await insertUser(db.pool);
     const { rows } = await db.pool.query(
-      `INSERT INTO migration_runs (kind, strategy, started_by, status, standing_key) VALUES ('login', 'password', 'login', 'open', 'login:2020-01-01') RETURNING id`,
+      `INSERT INTO migration_runs (kind, strategy, started_by, status, standing_key) VALUES ('login', 'password', 'login', 'open', $1) RETURNING id`,
+      [standingKey],
     );
     await db.pool.query(
       `INSERT INTO migration_items (run_id, user_id, email, action, status, attempts, updated_at)
@@ -190,25 +195,21 @@ describe('several instances on one database', () => {
       [rows[0].id, user.userId, user.email],
     );
     const account = clerk.seedUser({ email: user.email, externalId: user.userId });
+    return { user, runId: rows[0].id as string, account };
+  }
+
+  it('closes a past day’s trickle run and settles the creates it left uncertain, from any instance', async () => {
+    const { user, runId, account } = await abandonedTrickleCreate('login:2020-01-01');
 
     await service(1).settleAbandonedRuns();
 
-    expect((await db.pool.query('SELECT status FROM migration_runs WHERE id = $1', [rows[0].id])).rows[0].status).toBe('completed');
+    expect((await db.pool.query('SELECT status FROM migration_runs WHERE id = $1', [runId])).rows[0].status).toBe('completed');
     expect(await itemsOf(user.userId)).toEqual([{ status: 'created', reason: null }]);
     expect(await linkOf(user.userId)).toBe(account.id);
   });
 
   it('leaves abandoned creates to its next turn while a holder that lost the lock is still stopping', async () => {
-    const user = await insertUser(db.pool);
-    const { rows } = await db.pool.query(
-      `INSERT INTO migration_runs (kind, strategy, started_by, status, standing_key) VALUES ('login', 'password', 'login', 'open', 'login:2020-01-02') RETURNING id`,
-    );
-    await db.pool.query(
-      `INSERT INTO migration_items (run_id, user_id, email, action, status, attempts, updated_at)
-       VALUES ($1, $2, $3, 'create', 'creating', 1, now() - interval '1 hour')`,
-      [rows[0].id, user.userId, user.email],
-    );
-    const account = clerk.seedUser({ email: user.email, externalId: user.userId });
+    const { user, account } = await abandonedTrickleCreate('login:2020-01-02');
     // A rollback elsewhere that lost its lock and is finishing its page: its lease is still beaten.
     const stopping = await db.pool.query(
       `INSERT INTO migration_lock_leases (activity, acquired_at, heartbeat_at, heartbeat_pid)
