@@ -1,7 +1,5 @@
 import { Injectable, type INestApplicationContext, type OnApplicationShutdown, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { MigrationRunEntity } from '../migration-run.entity.js';
-import type { MigrationRunView } from '../migration-run.view.js';
 import type { MigrationService } from '../migration.service.js';
 import { cliLogger } from './cli-logger.js';
 
@@ -27,12 +25,6 @@ export class CliCoreContext implements OnApplicationShutdown {
   async database(): Promise<string> {
     const { CliCoreModule, DatabaseServer } = await core();
     return (await this.open(CliCoreModule)).get(DatabaseServer, { strict: false }).describe();
-  }
-
-  /** A run as the REST API shows it. */
-  async runDto(run: MigrationRunEntity): Promise<MigrationRunView> {
-    const { migrationRunView } = await core();
-    return migrationRunView(run);
   }
 
   /** Applies the pending schema migrations to the configured (or embedded) database; returns their names. */

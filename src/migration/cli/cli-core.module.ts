@@ -7,7 +7,6 @@ import { MigrationModule } from '../migration.module.js';
 export { DatabaseServer } from '../../database/database-server.js';
 export { migrateDatabase } from '../../database/data-source.js';
 export { MigrationService } from '../migration.service.js';
-export { migrationRunView } from '../migration-run.view.js';
 
 /** What the data commands run on: configuration, the database (schema migrated at start) and the migration core; no HTTP. */
 @Module({ imports: [rootConfigModule(MIGRATION_CORE_CONFIG), DatabaseModule, MigrationModule] })

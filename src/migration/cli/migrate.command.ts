@@ -4,6 +4,7 @@ import type { ResendReport } from '../invitation-resender.js';
 import type { MigrationRunView } from '../migration-run.view.js';
 import type { DryRunReport } from '../migration.service.js';
 import { parseChoice, parseEmail, parseWholeNumber } from './cli-arguments.js';
+import { migrationRunView } from '../migration-run.view.js';
 import { CliCoreContext } from './cli-core.context.js';
 import type { CommandResult } from './cli-output.js';
 import { CliUsageError } from './cli-usage.error.js';
@@ -87,7 +88,7 @@ export class MigrateCommand extends CliCommand<MigrateOptions> {
     if (options.dryRun) return dryRunResult(await migration.dryRun(request));
     const progress = new ProgressReporter();
     try {
-      return runResult(await this.core.runDto(await migration.migrate(request, progress.update)));
+      return runResult(migrationRunView(await migration.migrate(request, progress.update)));
     } finally {
       progress.finish();
     }

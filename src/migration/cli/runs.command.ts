@@ -1,6 +1,7 @@
 import { Command, Help, Option } from 'nest-commander';
 import type { MigrationService } from '../migration.service.js';
 import { parseChoice, parseRunId, parseWholeNumber } from './cli-arguments.js';
+import { migrationRunView } from '../migration-run.view.js';
 import { CliCoreContext } from './cli-core.context.js';
 import type { CliOutput, CommandResult } from './cli-output.js';
 import { CliUsageError } from './cli-usage.error.js';
@@ -78,14 +79,14 @@ export class RunsCommand extends CliCommand<RunsOptions> {
     }
     if (runId) return this.showRun(migration, runId, options);
     const [runs, total] = await migration.listRuns(options.limit ?? 20, options.offset ?? 0);
-    const items = await Promise.all(runs.map((run) => this.core.runDto(run)));
+    const items = runs.map(migrationRunView);
     return { json: { items, total }, text: renderRunList(items, total, options.offset ?? 0) };
   }
 
   private async showRun(migration: MigrationService, runId: string, options: RunsOptions): Promise<CommandResult> {
     const offset = options.offset ?? 0;
     const { run: entity, problems, problemTotal } = await migration.runWithProblems(runId, options.limit ?? 100, offset);
-    const run = await this.core.runDto(entity);
+    const run = migrationRunView(entity);
     const sections = [renderRun(run)];
     if (problems.length > 0)
       sections.push(
