@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { CommandFactory } from 'nest-commander';
-import { CliModule } from './cli.module.js';
-import { npmKeptOptionsError, optionsKeptByNpm } from './migration/cli/cli-arguments.js';
-import { cliLogger } from './migration/cli/cli-logger.js';
-import { CliOutput } from './migration/cli/cli-output.js';
-import { CliUsageError, ExitCode } from './migration/cli/cli-usage.error.js';
+import { CliModule } from './cli/cli.module.js';
+import { npmKeptOptionsError, optionsKeptByNpm } from './cli/cli-arguments.js';
+import { cliLogger } from './cli/cli-logger.js';
+import { CliOutput } from './cli/cli-output.js';
+import { CliUsageError, ExitCode } from './cli/cli-usage.error.js';
 
 // Read before parsing, so that even a parse error comes out as JSON when JSON was asked for.
 const json = process.argv.includes('--json');

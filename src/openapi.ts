@@ -5,7 +5,7 @@ import { ERROR_CODE_SCHEMA } from './common/api-errors.js';
 import { CommonErrorCode } from './common/app-error.js';
 import { CLERK_FAILURE_CODES } from './common/error-body.js';
 import { MigrationErrorCode } from './migration/migration.error.js';
-import { packageVersion } from './migration/cli/package-version.js';
+import { packageVersion } from './cli/package-version.js';
 
 /** Every `code` an HTTP error may carry; the feature enums meet here, as the modules meet in AppModule. */
 const ERROR_CODES: string[] = [

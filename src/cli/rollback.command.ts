@@ -1,5 +1,5 @@
 import { Command, Help, Option } from 'nest-commander';
-import type { RollbackReport } from '../run-rollback.js';
+import type { RollbackReport } from '../migration/run-rollback.js';
 import { parseRunId, requireConfirmation } from './cli-arguments.js';
 import { CliCoreContext } from './cli-core.context.js';
 import type { CommandResult } from './cli-output.js';

@@ -51,7 +51,7 @@ describe('optionsKeptByNpm', () => {
   });
 
   it('knows every long option of every command', () => {
-    const dir = join(process.cwd(), 'src/migration/cli');
+    const dir = join(process.cwd(), 'src/cli');
     const flags = new Set<string>();
     for (const file of readdirSync(dir).filter((name) => name.endsWith('.command.ts'))) {
       for (const [, name] of readFileSync(join(dir, file), 'utf8').matchAll(/flags: '--([a-z-]+)/g)) flags.add(name);

@@ -1,4 +1,4 @@
-import { AppError } from '../../common/app-error.js';
+import { AppError } from '../common/app-error.js';
 
 export enum CliErrorCode {
   InvalidArgument = 'invalid_argument',

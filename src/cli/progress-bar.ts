@@ -1,4 +1,4 @@
-import type { RunProgress } from '../migration-runner.js';
+import type { RunProgress } from '../migration/migration-runner.js';
 
 const BAR_WIDTH = 24;
 const TTY_REDRAW_MS = 100;

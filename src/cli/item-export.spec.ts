@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { RunItemView } from '../run-reports.js';
+import type { RunItemView } from '../migration/run-reports.js';
 import { csvField, itemLines } from './item-export.js';
 
 const item: RunItemView = {

@@ -1,4 +1,4 @@
-import { isPlausibleEmail } from '../migration-plan.js';
+import { isPlausibleEmail } from '../migration/migration-plan.js';
 import { CliErrorCode, CliUsageError } from './cli-usage.error.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,5 +1,5 @@
 import { Command, Help } from 'nest-commander';
-import type { VerifyReport } from '../migration-verifier.js';
+import type { VerifyReport } from '../migration/migration-verifier.js';
 import { CliCoreContext } from './cli-core.context.js';
 import type { CommandResult } from './cli-output.js';
 import { CliCommand, examples } from './cli.command.js';

@@ -1,4 +1,4 @@
-import type { MigrationRunView } from '../migration-run.view.js';
+import type { MigrationRunView } from '../migration/migration-run.view.js';
 import { renderPairs, renderTable } from './text-table.js';
 
 /** `total 36, created 35, failed 1`: a run's item counts on one line (dependent rows left out). */

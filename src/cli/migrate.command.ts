@@ -1,10 +1,10 @@
 import { Command, Help, Option } from 'nest-commander';
-import { MIGRATION_STRATEGIES, type MigrationStrategy } from '../../config/migration.config.js';
-import type { ResendReport } from '../invitation-resender.js';
-import type { MigrationRunView } from '../migration-run.view.js';
-import type { DryRunReport } from '../migration.service.js';
+import { MIGRATION_STRATEGIES, type MigrationStrategy } from '../config/migration.config.js';
+import type { ResendReport } from '../migration/invitation-resender.js';
+import type { MigrationRunView } from '../migration/migration-run.view.js';
+import type { DryRunReport } from '../migration/migration.service.js';
 import { parseChoice, parseEmail, parseWholeNumber } from './cli-arguments.js';
-import { migrationRunView } from '../migration-run.view.js';
+import { migrationRunView } from '../migration/migration-run.view.js';
 import { CliCoreContext } from './cli-core.context.js';
 import type { CommandResult } from './cli-output.js';
 import { CliUsageError } from './cli-usage.error.js';

@@ -1,6 +1,6 @@
 import { Injectable, type INestApplicationContext, type OnApplicationShutdown, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { MigrationService } from '../migration.service.js';
+import type { MigrationService } from '../migration/migration.service.js';
 import { cliLogger } from './cli-logger.js';
 
 // Loaded on first use: TypeORM, pg and the Clerk SDK take a while to import, and `--help` needs none of them.

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { MIGRATION_CORE_CONFIG, rootConfigModule } from '../../config/config-root.js';
-import { databaseConfig } from '../../config/database.config.js';
-import { DatabaseModule, DatabaseServerModule } from '../../database/database.module.js';
-import { MigrationModule } from '../migration.module.js';
+import { MIGRATION_CORE_CONFIG, rootConfigModule } from '../config/config-root.js';
+import { databaseConfig } from '../config/database.config.js';
+import { DatabaseModule, DatabaseServerModule } from '../database/database.module.js';
+import { MigrationModule } from '../migration/migration.module.js';
 
-export { DatabaseServer } from '../../database/database-server.js';
-export { migrateDatabase } from '../../database/data-source.js';
-export { MigrationService } from '../migration.service.js';
+export { DatabaseServer } from '../database/database-server.js';
+export { migrateDatabase } from '../database/data-source.js';
+export { MigrationService } from '../migration/migration.service.js';
 
 /** What the data commands run on: configuration, the database (schema migrated at start) and the migration core; no HTTP. */
 @Module({ imports: [rootConfigModule(MIGRATION_CORE_CONFIG), DatabaseModule, MigrationModule] })

@@ -1,4 +1,4 @@
-import type { RunItemView } from '../run-reports.js';
+import type { RunItemView } from '../migration/run-reports.js';
 
 export const ITEM_FORMATS = ['csv', 'jsonl'] as const;
 export type ItemFormat = (typeof ITEM_FORMATS)[number];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { MigrationRunView } from '../migration-run.view.js';
+import type { MigrationRunView } from '../migration/migration-run.view.js';
 import { renderRun } from './run-format.js';
 
 function run(overrides: Partial<MigrationRunView>): MigrationRunView {

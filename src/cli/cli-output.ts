@@ -1,10 +1,10 @@
-import { AppError, CommonErrorCode } from '../../common/app-error.js';
-import { asClerkFailure } from '../../common/error-body.js';
-import { cliLogLevel, showsStacks } from '../../config/app.config.js';
-import { InvalidConfigError } from '../../config/env-reader.js';
-import { EmbeddedPostgresError } from '../../database/embedded-postgres.error.js';
-import { DatabaseUnavailableError } from '../../database/database-connection.error.js';
-import { MigrationErrorCode } from '../migration.error.js';
+import { AppError, CommonErrorCode } from '../common/app-error.js';
+import { asClerkFailure } from '../common/error-body.js';
+import { cliLogLevel, showsStacks } from '../config/app.config.js';
+import { InvalidConfigError } from '../config/env-reader.js';
+import { EmbeddedPostgresError } from '../database/embedded-postgres.error.js';
+import { DatabaseUnavailableError } from '../database/database-connection.error.js';
+import { MigrationErrorCode } from '../migration/migration.error.js';
 import { CliErrorCode, CliUsageError, ExitCode } from './cli-usage.error.js';
 
 export interface CliFailure {

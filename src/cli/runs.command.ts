@@ -1,7 +1,7 @@
 import { Command, Help, Option } from 'nest-commander';
-import type { MigrationService } from '../migration.service.js';
+import type { MigrationService } from '../migration/migration.service.js';
 import { parseChoice, parseRunId, parseWholeNumber } from './cli-arguments.js';
-import { migrationRunView } from '../migration-run.view.js';
+import { migrationRunView } from '../migration/migration-run.view.js';
 import { CliCoreContext } from './cli-core.context.js';
 import type { CliOutput, CommandResult } from './cli-output.js';
 import { CliUsageError } from './cli-usage.error.js';
