@@ -1,0 +1,237 @@
+import type { WebhookEventType } from './emulator-webhook-payloads.js';
+
+export type WebhookFaultKind = 'duplicate' | 'reorder' | 'drop';
+export const WEBHOOK_FAULT_KINDS: readonly WebhookFaultKind[] = ['duplicate', 'reorder', 'drop'];
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'dropped';
+
+/** One event's delivery as a test sees it. */
+export interface WebhookDelivery {
+  svixId: string;
+  type: WebhookEventType;
+  clerkUserId: string;
+  /** HTTP requests made for it so far, every copy and retry counted. */
+  attempts: number;
+  status: DeliveryStatus;
+  /** The HTTP status of the last attempt; `null` before any, or when it met a network error. */
+  lastStatus: number | null;
+  /** The network error of the last attempt, if it met one. */
+  lastError: string | null;
+  /** 2 under the `duplicate` fault. */
+  copies: number;
+}
+
+/** What one attempt met: an HTTP status, or a network error. */
+export type AttemptOutcome = { status: number } | { error: string };
+
+export type Transport = (attempt: { svixId: string; body: string; signal: AbortSignal }) => Promise<AttemptOutcome>;
+
+interface DeliveryState extends WebhookDelivery {
+  openCopies: number;
+  failedCopies: number;
+}
+
+/** One copy of one event on its way: the body is kept only while it may still be sent. */
+interface Job {
+  delivery: DeliveryState;
+  body: string;
+  dueAt: number;
+  seq: number;
+  failures: number;
+}
+
+interface Waiter {
+  check(): void;
+  fail(err: Error): void;
+}
+
+/**
+ * Svix's delivery, for one endpoint: one request in flight at a time, first attempts in the order
+ * the events occurred; a failed attempt is retried after the next delay of the schedule, while later
+ * events go ahead (Svix does not hold an endpoint's other messages back behind a failing one).
+ */
+export class WebhookQueue {
+  private deliveryList: DeliveryState[] = [];
+  private jobs: Job[] = [];
+  /** Groups held back by `reorder`, released after the next event that is not held. */
+  private held: Job[][] = [];
+  private faults: WebhookFaultKind[] = [];
+  private inFlight: AbortController | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly waiters = new Set<Waiter>();
+  private generation = 0;
+  private sequence = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly retryDelaysMs: () => readonly number[],
+  ) {}
+
+  enqueue(event: { svixId: string; type: WebhookEventType; clerkUserId: string }, body: string): void {
+    const fault = this.faults.shift();
+    const copies = fault === 'duplicate' ? 2 : 1;
+    const delivery: DeliveryState = {
+      ...event,
+      attempts: 0,
+      status: fault === 'drop' ? 'dropped' : 'pending',
+      lastStatus: null,
+      lastError: null,
+      copies,
+      openCopies: fault === 'drop' ? 0 : copies,
+      failedCopies: 0,
+    };
+    this.deliveryList.push(delivery);
+    if (fault === 'drop' || this.stopped) return;
+    const group = Array.from({ length: copies }, () => ({ delivery, body, dueAt: 0, seq: 0, failures: 0 }));
+    if (fault === 'reorder') {
+      this.held.push(group);
+      return;
+    }
+    this.schedule(group);
+    this.releaseHeld();
+    this.pump();
+  }
+
+  injectFault(kind: WebhookFaultKind, count: number): void {
+    for (let i = 0; i < count; i += 1) this.faults.push(kind);
+  }
+
+  deliveries(): WebhookDelivery[] {
+    return this.deliveryList.map(({ openCopies: _open, failedCopies: _failed, ...delivery }) => ({ ...delivery }));
+  }
+
+  /** Resolves once nothing is pending; an event held back with nothing to follow it is sent now. */
+  idle(timeoutMs: number): Promise<void> {
+    if (this.held.length > 0 && !this.stopped) {
+      this.releaseHeld();
+      this.pump();
+    }
+    if (!this.pending()) return Promise.resolve();
+    if (this.stopped) return Promise.reject(new Error('the emulator stopped with webhooks pending'));
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        check: () => {
+          if (this.pending()) return;
+          this.settle(waiter, timer);
+          resolve();
+        },
+        fail: (err) => {
+          this.settle(waiter, timer);
+          reject(err);
+        },
+      };
+      const timer = setTimeout(
+        () => waiter.fail(new Error(`webhooks still pending after ${timeoutMs} ms: ${this.pendingCount()}`)),
+        timeoutMs,
+      );
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** Forgets every delivery, queued fault and held event; an attempt in flight is abandoned. */
+  reset(): void {
+    this.abandon();
+    this.deliveryList = [];
+    this.faults = [];
+    this.notify();
+  }
+
+  /** No request or timer is left alive; waiters are told. */
+  stop(): void {
+    this.stopped = true;
+    this.abandon();
+    for (const waiter of [...this.waiters]) waiter.fail(new Error('the emulator stopped with webhooks pending'));
+  }
+
+  private abandon(): void {
+    this.generation += 1;
+    this.inFlight?.abort();
+    this.inFlight = null;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.jobs = [];
+    this.held = [];
+  }
+
+  private settle(waiter: Waiter, timer: NodeJS.Timeout): void {
+    clearTimeout(timer);
+    this.waiters.delete(waiter);
+  }
+
+  private pending(): boolean {
+    return this.deliveryList.some((d) => d.status === 'pending');
+  }
+
+  private pendingCount(): number {
+    return this.deliveryList.filter((d) => d.status === 'pending').length;
+  }
+
+  private schedule(group: Job[]): void {
+    const now = Date.now();
+    for (const job of group) Object.assign(job, { dueAt: now, seq: (this.sequence += 1) });
+    this.jobs.push(...group);
+  }
+
+  /** What `reorder` held goes after the event just queued, the latest held first (each after its follower). */
+  private releaseHeld(): void {
+    for (const group of this.held.reverse()) this.schedule(group);
+    this.held = [];
+  }
+
+  private pump(): void {
+    if (this.stopped || this.inFlight !== null) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const next = this.jobs.reduce<Job | undefined>(
+      (a, b) => (a === undefined || b.dueAt < a.dueAt || (b.dueAt === a.dueAt && b.seq < a.seq) ? b : a),
+      undefined,
+    );
+    if (next === undefined) return;
+    const wait = next.dueAt - Date.now();
+    if (wait > 0) {
+      this.timer = setTimeout(() => this.pump(), wait);
+      this.timer.unref();
+      return;
+    }
+    this.jobs = this.jobs.filter((job) => job !== next);
+    void this.attempt(next);
+  }
+
+  private async attempt(job: Job): Promise<void> {
+    const controller = new AbortController();
+    const generation = this.generation;
+    this.inFlight = controller;
+    job.delivery.attempts += 1;
+    const outcome = await this.transport({ svixId: job.delivery.svixId, body: job.body, signal: controller.signal }).catch(
+      (err: unknown): AttemptOutcome => ({ error: err instanceof Error ? err.message : String(err) }),
+    );
+    if (generation !== this.generation) return;
+    this.inFlight = null;
+    this.record(job, outcome);
+    this.notify();
+    this.pump();
+  }
+
+  private record(job: Job, outcome: AttemptOutcome): void {
+    const { delivery } = job;
+    delivery.lastStatus = 'status' in outcome ? outcome.status : null;
+    delivery.lastError = 'error' in outcome ? outcome.error : null;
+    const delays = this.retryDelaysMs();
+    if ('status' in outcome && outcome.status >= 200 && outcome.status < 300) return this.finish(delivery, true);
+    if (job.failures >= delays.length) return this.finish(delivery, false);
+    job.dueAt = Date.now() + delays[job.failures];
+    job.failures += 1;
+    this.jobs.push(job);
+  }
+
+  private finish(delivery: DeliveryState, delivered: boolean): void {
+    delivery.openCopies -= 1;
+    if (!delivered) delivery.failedCopies += 1;
+    if (delivery.openCopies === 0) delivery.status = delivery.failedCopies > 0 ? 'failed' : 'delivered';
+  }
+
+  private notify(): void {
+    for (const waiter of [...this.waiters]) waiter.check();
+  }
+}
