@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { handleAdmin, type EmulatorInternals } from './emulator-admin.routes.js';
 import { deleteUser, editUser, signUp } from './emulator-dashboard.js';
 import { clerkErrors } from './emulator-errors.js';
-import { WEBHOOK_FAULT_KINDS, type WebhookDelivery, type WebhookFaultKind } from './emulator-webhook-queue.js';
+import { WEBHOOK_FAULT_KINDS, type WebhookDelivery, type WebhookFaultKind, type WebhookOrdering } from './emulator-webhook-queue.js';
 import { requestAttributes } from './emulator-webhooks.js';
 import { asBody, optionalBoolean, optionalName, optionalObject, optionalString, type Body } from './emulator-validation.js';
 
@@ -32,8 +32,8 @@ function deliveryJson(delivery: WebhookDelivery) {
 }
 
 function settingsJson({ webhooks }: EmulatorInternals) {
-  const { url, secret, retryDelaysMs } = webhooks.settings();
-  return { url, secret, retry_delays_ms: retryDelaysMs };
+  const { url, secret, retryDelaysMs, ordering } = webhooks.settings();
+  return { url, secret, retry_delays_ms: retryDelaysMs, ordering };
 }
 
 function configure(internals: EmulatorInternals, body: Body) {
@@ -43,6 +43,7 @@ function configure(internals: EmulatorInternals, body: Body) {
     url: optionalString(body, 'url') ?? null,
     secret: optionalString(body, 'secret') ?? undefined,
     retryDelaysMs: delays as number[] | undefined,
+    ordering: (optionalString(body, 'ordering') ?? undefined) as WebhookOrdering | undefined,
   });
   return settingsJson(internals);
 }

@@ -19,11 +19,11 @@ export abstract class ClerkEmulatorWebhookControls {
     return this.#internals.webhooks.secret;
   }
 
-  webhookSettings(): { url: string | null; secret: string; retryDelaysMs: number[] } {
+  webhookSettings() {
     return this.#internals.webhooks.settings();
   }
 
-  /** `url: null` stops sending; an unset `secret` or `retryDelaysMs` is kept. */
+  /** `url: null` stops sending; an unset `secret`, `retryDelaysMs` or `ordering` is kept. */
   configureWebhooks(settings: WebhookSettings & { url: string | null }): void {
     this.#internals.webhooks.configure(settings);
   }

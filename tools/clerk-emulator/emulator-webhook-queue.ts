@@ -3,6 +3,13 @@ import type { WebhookEventType } from './emulator-webhook-payloads.js';
 export type WebhookFaultKind = 'duplicate' | 'reorder' | 'drop';
 export const WEBHOOK_FAULT_KINDS: readonly WebhookFaultKind[] = ['duplicate', 'reorder', 'drop'];
 
+/**
+ * `strict`: an event waits until the one before it is delivered or has failed for good, so events
+ * arrive in the order they occurred unless a fault says otherwise. `independent`: as Svix does, a
+ * failed attempt waits for its retry while later events go ahead, so a failing endpoint sees them out of order.
+ */
+export type WebhookOrdering = 'strict' | 'independent';
+
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'dropped';
 
 /** One event's delivery as a test sees it. */
@@ -47,8 +54,8 @@ interface Waiter {
 
 /**
  * Svix's delivery, for one endpoint: one request in flight at a time, first attempts in the order
- * the events occurred; a failed attempt is retried after the next delay of the schedule, while later
- * events go ahead (Svix does not hold an endpoint's other messages back behind a failing one).
+ * the events occurred, a failed attempt retried after the next delay of the schedule; whether later
+ * events wait for it is the `WebhookOrdering`.
  */
 export class WebhookQueue {
   private deliveryList: DeliveryState[] = [];
@@ -66,6 +73,7 @@ export class WebhookQueue {
   constructor(
     private readonly transport: Transport,
     private readonly retryDelaysMs: () => readonly number[],
+    private readonly ordering: () => WebhookOrdering = () => 'strict',
   ) {}
 
   enqueue(event: { svixId: string; type: WebhookEventType; clerkUserId: string }, body: string): void {
@@ -183,10 +191,7 @@ export class WebhookQueue {
     if (this.stopped || this.inFlight !== null) return;
     clearTimeout(this.timer);
     this.timer = undefined;
-    const next = this.jobs.reduce<Job | undefined>(
-      (a, b) => (a === undefined || b.dueAt < a.dueAt || (b.dueAt === a.dueAt && b.seq < a.seq) ? b : a),
-      undefined,
-    );
+    const next = this.jobs.reduce<Job | undefined>((a, b) => (a === undefined || this.before(b, a) ? b : a), undefined);
     if (next === undefined) return;
     const wait = next.dueAt - Date.now();
     if (wait > 0) {
@@ -196,6 +201,11 @@ export class WebhookQueue {
     }
     this.jobs = this.jobs.filter((job) => job !== next);
     void this.attempt(next);
+  }
+
+  private before(a: Job, b: Job): boolean {
+    if (this.ordering() === 'strict') return a.seq < b.seq;
+    return a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.seq < b.seq);
   }
 
   private async attempt(job: Job): Promise<void> {

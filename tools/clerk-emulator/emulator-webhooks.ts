@@ -20,6 +20,7 @@ import {
   type Transport,
   type WebhookDelivery,
   type WebhookFaultKind,
+  type WebhookOrdering,
 } from './emulator-webhook-queue.js';
 import type { StoredUser } from './emulator.types.js';
 
@@ -36,6 +37,8 @@ export interface WebhookSettings {
   secret?: string;
   /** Delays before each retry; Svix's schedule unless given. */
   retryDelaysMs?: number[];
+  /** `strict` (the default): in order of occurrence unless a fault says otherwise; `independent`: as Svix, retries let later events go ahead. */
+  ordering?: WebhookOrdering;
 }
 
 /** A Svix endpoint secret: `whsec_` and 24 random bytes in base64, as the Clerk dashboard shows it. */
@@ -57,7 +60,10 @@ function isHttpUrl(value: unknown): boolean {
 }
 
 function checkedSettings(settings: WebhookSettings): WebhookSettings {
-  const { url, secret, retryDelaysMs } = settings;
+  const { url, secret, retryDelaysMs, ordering } = settings;
+  if (ordering !== undefined && ordering !== 'strict' && ordering !== 'independent') {
+    throw clerkErrors.paramInvalid('ordering', 'must be strict or independent');
+  }
   if (url !== undefined && url !== null && !isHttpUrl(url)) {
     throw clerkErrors.paramInvalid('url', 'must be an http or https URL');
   }
@@ -104,6 +110,7 @@ export class EmulatorWebhooks {
   private url: string | undefined;
   private secretValue: string;
   private retryDelaysMs: readonly number[];
+  private ordering: WebhookOrdering;
   private signer: Webhook;
   private readonly queue: WebhookQueue;
   private readonly requestContext = new AsyncLocalStorage<HttpRequestAttributes>();
@@ -114,20 +121,27 @@ export class EmulatorWebhooks {
     this.secretValue = secret ?? generateWebhookSecret();
     this.signer = new Webhook(this.secretValue);
     this.retryDelaysMs = retryDelaysMs ?? SVIX_RETRY_DELAYS_MS;
-    this.queue = new WebhookQueue(transport ?? ((attempt) => this.send(attempt)), () => this.retryDelaysMs);
+    this.ordering = settings.ordering ?? 'strict';
+    const send = transport ?? ((attempt) => this.send(attempt));
+    this.queue = new WebhookQueue(
+      send,
+      () => this.retryDelaysMs,
+      () => this.ordering,
+    );
   }
 
   get secret(): string {
     return this.secretValue;
   }
 
-  settings(): { url: string | null; secret: string; retryDelaysMs: number[] } {
-    return { url: this.url ?? null, secret: this.secretValue, retryDelaysMs: [...this.retryDelaysMs] };
+  settings(): { url: string | null; secret: string; retryDelaysMs: number[]; ordering: WebhookOrdering } {
+    return { url: this.url ?? null, secret: this.secretValue, retryDelaysMs: [...this.retryDelaysMs], ordering: this.ordering };
   }
 
-  /** A `url` of `null` turns sending off; an unset `secret` or `retryDelaysMs` is kept. */
+  /** A `url` of `null` turns sending off; an unset `secret`, `retryDelaysMs` or `ordering` is kept. */
   configure(settings: WebhookSettings & { url: string | null }) {
-    const { url, secret, retryDelaysMs } = checkedSettings(settings);
+    const { url, secret, retryDelaysMs, ordering } = checkedSettings(settings);
+    if (ordering !== undefined) this.ordering = ordering;
     this.url = url ?? undefined;
     if (secret !== undefined) {
       this.secretValue = secret;
