@@ -157,25 +157,26 @@ export class EmulatorWebhooks {
   }
 
   userCreated(user: StoredUser): void {
-    this.emit('user.created', user.id, userJson(user));
+    this.emit('user.created', user.id, () => userJson(user));
   }
 
   userUpdated(user: StoredUser): void {
-    this.emit('user.updated', user.id, userJson(user));
+    this.emit('user.updated', user.id, () => userJson(user));
   }
 
   userDeleted(user: StoredUser): void {
-    this.emit('user.deleted', user.id, deletedUserJson(user));
+    this.emit('user.deleted', user.id, () => deletedUserJson(user));
   }
 
   sessionCreated(user: StoredUser, sessionId: string): void {
-    this.emit('session.created', user.id, sessionData({ id: sessionId, clientId: clerkId('client'), createdAt: Date.now() }, user));
+    const session = { id: sessionId, clientId: clerkId('client'), createdAt: Date.now() };
+    this.emit('session.created', user.id, () => sessionData(session, user));
   }
 
   /** After a successful Backend API call: the event its answer shows, if any. */
   afterBackendApi(method: string, template: string, result: unknown, req: IncomingMessage): void {
-    const event = eventForBackendApi(method, template, result);
-    if (event) this.withRequest(requestAttributes(req), () => this.emit(event.type, event.clerkUserId, event.data));
+    const event = this.url === undefined ? undefined : eventForBackendApi(method, template, result);
+    if (event) this.withRequest(requestAttributes(req), () => this.emit(event.type, event.clerkUserId, () => event.data));
   }
 
   deliveries(): WebhookDelivery[] {
@@ -198,10 +199,11 @@ export class EmulatorWebhooks {
     this.queue.stop();
   }
 
-  private emit(type: WebhookEventType, clerkUserId: string, data: Record<string, unknown>): void {
+  /** `data` is built only when events are sent: seeding a million users with no URL costs nothing extra. */
+  private emit(type: WebhookEventType, clerkUserId: string, data: () => Record<string, unknown>): void {
     if (this.url === undefined) return;
     const attributes = this.requestContext.getStore() ?? LOCAL_REQUEST;
-    const body = JSON.stringify(envelope(type, data, this.instanceId, attributes, Date.now()));
+    const body = JSON.stringify(envelope(type, data(), this.instanceId, attributes, Date.now()));
     this.queue.enqueue({ svixId: clerkId('msg'), type, clerkUserId }, body);
   }
 
