@@ -1,3 +1,4 @@
+import { SeqOrderedList } from './emulator-webhook-job-list.js';
 import type { WebhookEventType } from './emulator-webhook-payloads.js';
 
 export type WebhookFaultKind = 'duplicate' | 'reorder' | 'drop';
@@ -59,7 +60,8 @@ interface Waiter {
  */
 export class WebhookQueue {
   private deliveryList: DeliveryState[] = [];
-  private jobs: Job[] = [];
+  /** Copies waiting to be sent, in order of occurrence (a retry keeps its place). */
+  private readonly jobs = new SeqOrderedList<Job>();
   /** Groups held back by `reorder`, released after the next event that is not held. */
   private held: Job[][] = [];
   private faults: WebhookFaultKind[] = [];
@@ -67,6 +69,8 @@ export class WebhookQueue {
   private timer: NodeJS.Timeout | undefined;
   private readonly waiters = new Set<Waiter>();
   private generation = 0;
+  /** Deliveries still `pending`, counted rather than scanned: a benchmark may queue many thousands. */
+  private pendingCount = 0;
   private sequence = 0;
   private stopped = false;
 
@@ -90,6 +94,7 @@ export class WebhookQueue {
       failedCopies: 0,
     };
     this.deliveryList.push(delivery);
+    if (fault !== 'drop') this.pendingCount += 1;
     if (fault === 'drop' || this.stopped) return;
     const group = Array.from({ length: copies }, () => ({ delivery, body, dueAt: 0, seq: 0, failures: 0 }));
     if (fault === 'reorder') {
@@ -130,7 +135,7 @@ export class WebhookQueue {
         },
       };
       const timer = setTimeout(
-        () => waiter.fail(new Error(`webhooks still pending after ${timeoutMs} ms: ${this.pendingCount()}`)),
+        () => waiter.fail(new Error(`webhooks still pending after ${timeoutMs} ms: ${this.pendingCount}`)),
         timeoutMs,
       );
       this.waiters.add(waiter);
@@ -141,6 +146,7 @@ export class WebhookQueue {
   reset(): void {
     this.abandon();
     this.deliveryList = [];
+    this.pendingCount = 0;
     this.faults = [];
     this.notify();
   }
@@ -158,7 +164,7 @@ export class WebhookQueue {
     this.inFlight = null;
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.jobs = [];
+    this.jobs.clear();
     this.held = [];
   }
 
@@ -168,17 +174,13 @@ export class WebhookQueue {
   }
 
   private pending(): boolean {
-    return this.deliveryList.some((d) => d.status === 'pending');
-  }
-
-  private pendingCount(): number {
-    return this.deliveryList.filter((d) => d.status === 'pending').length;
+    return this.pendingCount > 0;
   }
 
   private schedule(group: Job[]): void {
     const now = Date.now();
     for (const job of group) Object.assign(job, { dueAt: now, seq: (this.sequence += 1) });
-    this.jobs.push(...group);
+    for (const job of group) this.jobs.push(job);
   }
 
   /** What `reorder` held goes after the event just queued, the latest held first (each after its follower). */
@@ -191,7 +193,8 @@ export class WebhookQueue {
     if (this.stopped || this.inFlight !== null) return;
     clearTimeout(this.timer);
     this.timer = undefined;
-    const next = this.jobs.reduce<Job | undefined>((a, b) => (a === undefined || this.before(b, a) ? b : a), undefined);
+    const index = this.nextIndex();
+    const next = this.jobs.at(index);
     if (next === undefined) return;
     const wait = next.dueAt - Date.now();
     if (wait > 0) {
@@ -199,13 +202,24 @@ export class WebhookQueue {
       this.timer.unref();
       return;
     }
-    this.jobs = this.jobs.filter((job) => job !== next);
+    this.jobs.removeAt(index);
     void this.attempt(next);
   }
 
-  private before(a: Job, b: Job): boolean {
-    if (this.ordering() === 'strict') return a.seq < b.seq;
-    return a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.seq < b.seq);
+  /**
+   * Under `strict` the next is the first, whenever it is due. Else the first due: first attempts are
+   * made in order, so every copy waiting for a retry comes before the first that was never tried, and
+   * the scan stops there.
+   */
+  private nextIndex(): number {
+    if (this.ordering() === 'strict') return 0;
+    let best = 0;
+    for (let i = 0; i < this.jobs.length; i += 1) {
+      const job = this.jobs.at(i) as Job;
+      if (job.dueAt < (this.jobs.at(best) as Job).dueAt) best = i;
+      if (job.failures === 0) break;
+    }
+    return best;
   }
 
   private async attempt(job: Job): Promise<void> {
@@ -232,13 +246,15 @@ export class WebhookQueue {
     if (job.failures >= delays.length) return this.finish(delivery, false);
     job.dueAt = Date.now() + delays[job.failures];
     job.failures += 1;
-    this.jobs.push(job);
+    this.jobs.insert(job);
   }
 
   private finish(delivery: DeliveryState, delivered: boolean): void {
     delivery.openCopies -= 1;
     if (!delivered) delivery.failedCopies += 1;
-    if (delivery.openCopies === 0) delivery.status = delivery.failedCopies > 0 ? 'failed' : 'delivered';
+    if (delivery.openCopies > 0) return;
+    delivery.status = delivery.failedCopies > 0 ? 'failed' : 'delivered';
+    this.pendingCount -= 1;
   }
 
   private notify(): void {
