@@ -64,7 +64,7 @@ export class WebhookQueue {
   private readonly jobs = new SeqOrderedList<Job>();
   /** Groups held back by `reorder`, released after the next event that is not held. */
   private held: Job[][] = [];
-  private faults: WebhookFaultKind[] = [];
+  private faults: { kind: WebhookFaultKind; remaining: number }[] = [];
   private inFlight: AbortController | null = null;
   private timer: NodeJS.Timeout | undefined;
   private readonly waiters = new Set<Waiter>();
@@ -81,7 +81,7 @@ export class WebhookQueue {
   ) {}
 
   enqueue(event: { svixId: string; type: WebhookEventType; clerkUserId: string }, body: string): void {
-    const fault = this.faults.shift();
+    const fault = this.nextFault();
     const copies = fault === 'duplicate' ? 2 : 1;
     const delivery: DeliveryState = {
       ...event,
@@ -107,7 +107,15 @@ export class WebhookQueue {
   }
 
   injectFault(kind: WebhookFaultKind, count: number): void {
-    for (let i = 0; i < count; i += 1) this.faults.push(kind);
+    if (count > 0) this.faults.push({ kind, remaining: count });
+  }
+
+  private nextFault(): WebhookFaultKind | undefined {
+    const next = this.faults[0];
+    if (next === undefined) return undefined;
+    next.remaining -= 1;
+    if (next.remaining === 0) this.faults.shift();
+    return next.kind;
   }
 
   deliveries(): WebhookDelivery[] {
