@@ -77,6 +77,16 @@ describe('events from the Backend API', () => {
     );
   });
 
+  it('carries in user.created exactly the JSON the Backend API answered', async () => {
+    const res = await fetch(`${emulator.url}/v1/users`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${emulator.secretKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email_address: [email()], public_metadata: { role: 'admin' }, skip_password_requirement: true }),
+    });
+    const [delivery] = await delivered(1);
+    expect(delivery.event.data).toEqual(await res.json());
+  });
+
   it('sends nothing for reads or failed writes', async () => {
     const user = await clerk.users.createUser({ emailAddress: [email()], skipPasswordRequirement: true });
     await clerk.users.getUser(user.id);
