@@ -250,7 +250,7 @@ describe('admin routes', () => {
     expect((await admin('PATCH', `/users/${userId}`, { last_name: 'Nordmann' })).body).toMatchObject({ id: userId, last_name: 'Nordmann' });
     expect((await admin('POST', '/webhooks/faults', { kind: 'drop', count: 1 })).body).toEqual({ kind: 'drop', count: 1 });
     expect((await admin('DELETE', `/users/${userId}`)).body).toEqual({ object: 'user', id: userId, deleted: true });
-    await emulator.webhooksIdle(5000);
+    expect((await admin('POST', '/webhooks/idle', { timeout_ms: 5000 })).body).toEqual({ idle: true, pending: 0 });
 
     const listed = await admin('GET', '/webhooks');
     expect((listed.body.deliveries as { type: string; status: string }[]).map((d) => [d.type, d.status])).toEqual([
@@ -266,5 +266,12 @@ describe('admin routes', () => {
     });
     expect((await admin('POST', '/webhooks/faults', { kind: 'explode' })).status).toBe(422);
     expect((await admin('DELETE', `/users/${userId}`)).status).toBe(404);
+  });
+
+  it('answers idle: false with what is pending when the wait runs out', async () => {
+    await admin('PUT', '/webhooks', { url: receiver.url, retry_delays_ms: [60_000] });
+    receiver.answer(500);
+    await admin('POST', '/users', { email_address: [email()] });
+    expect((await admin('POST', '/webhooks/idle', { timeout_ms: 50 })).body).toEqual({ idle: false, pending: 1 });
   });
 });

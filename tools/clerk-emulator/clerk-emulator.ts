@@ -169,7 +169,8 @@ export class ClerkEmulator extends ClerkEmulatorWebhookControls {
     try {
       const body = await readJson(req);
       if (this.internals.faults.latencyMs > 0) await sleep(this.internals.faults.latencyMs);
-      if (url.pathname.startsWith('/__emulator/')) return send(res, 200, handleEmulatorAdmin(this.internals, req, url.pathname, body));
+      if (url.pathname.startsWith('/__emulator/'))
+        return send(res, 200, await handleEmulatorAdmin(this.internals, req, url.pathname, body));
       if (!(method === 'GET' && url.pathname === '/v1/jwks')) this.arrivals.push(arrivedAt);
       await this.handleBackendApi(req, res, method, url, body);
     } catch (err) {

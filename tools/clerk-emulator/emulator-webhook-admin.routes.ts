@@ -58,6 +58,17 @@ function injectFault(internals: EmulatorInternals, body: Body) {
   return { kind, count };
 }
 
+/** Waits, as `webhooksIdle` does, but answers `{idle: false, pending}` on timeout instead of failing. */
+async function waitForIdle({ webhooks }: EmulatorInternals, body: Body) {
+  const timeoutMs = body.timeout_ms ?? 10_000;
+  if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) throw clerkErrors.paramInvalid('timeout_ms', 'must be a non-negative number');
+  const idle = await webhooks.idle(timeoutMs).then(
+    () => true,
+    () => false,
+  );
+  return { idle, pending: webhooks.deliveries().filter((d) => d.status === 'pending').length };
+}
+
 function signUpRoute(internals: EmulatorInternals, body: Body) {
   const result = signUp(internals, {
     email: String(body.email ?? ''),
@@ -86,6 +97,7 @@ const routes: AdminRoute[] = [
   route('GET', '/webhooks', (internals) => ({ ...settingsJson(internals), deliveries: internals.webhooks.deliveries().map(deliveryJson) })),
   route('PUT', '/webhooks', configure),
   route('POST', '/webhooks/faults', injectFault),
+  route('POST', '/webhooks/idle', waitForIdle),
   route('POST', '/sign-up', signUpRoute),
   route('PATCH', '/users/{user_id}', editUserRoute),
   route('DELETE', '/users/{user_id}', (internals, _body, { user_id }) => deleteUser(internals, user_id)),
