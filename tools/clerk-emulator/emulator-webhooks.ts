@@ -59,6 +59,15 @@ function isHttpUrl(value: unknown): boolean {
   }
 }
 
+/** `whsec_` and base64 that `standardwebhooks` can decode into a key. */
+function isSecret(value: unknown): boolean {
+  try {
+    return typeof value === 'string' && /^whsec_[A-Za-z0-9+/]+={0,2}$/.test(value) && new Webhook(value) instanceof Webhook;
+  } catch {
+    return false;
+  }
+}
+
 function checkedSettings(settings: WebhookSettings): WebhookSettings {
   const { url, secret, retryDelaysMs, ordering } = settings;
   if (ordering !== undefined && ordering !== 'strict' && ordering !== 'independent') {
@@ -67,8 +76,7 @@ function checkedSettings(settings: WebhookSettings): WebhookSettings {
   if (url !== undefined && url !== null && !isHttpUrl(url)) {
     throw clerkErrors.paramInvalid('url', 'must be an http or https URL');
   }
-  if (secret !== undefined && !/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(secret))
-    throw clerkErrors.paramInvalid('secret', 'must be whsec_<base64>');
+  if (secret !== undefined && !isSecret(secret)) throw clerkErrors.paramInvalid('secret', 'must be whsec_<base64>');
   if (retryDelaysMs !== undefined && !(Array.isArray(retryDelaysMs) && retryDelaysMs.every((d) => Number.isFinite(d) && d >= 0))) {
     throw clerkErrors.paramInvalid('retry_delays_ms', 'must be a list of non-negative numbers');
   }
