@@ -274,6 +274,33 @@ describe('db:migrate', () => {
       await db.drop();
     }
   }, 120_000);
+
+  it('is the only command that writes the schema: stats on a database without it says so, exits 2 and creates nothing', async () => {
+    await buildOnce();
+    const db = await createTestDatabase({ empty: true });
+    try {
+      const env = { DATABASE_URL: db.url, LEGACY_JWT_SECRET: SECRET };
+      const text = await runCli(['stats'], env);
+      expect(text.code).toBe(2);
+      expect(text.stderr).toMatch(/has no clerk-migrate schema \(or no users table\).*run `npm run db:migrate`.*\(schema_not_ready\)/);
+      const json = await runCli(['migrate', '--dry-run', '--json'], env);
+      expect({ code: json.code, error: json.json.error.code }).toEqual({ code: 2, error: 'schema_not_ready' });
+      const tables = await db.pool.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'`);
+      expect(tables.rows[0].n).toBe(0);
+
+      await db.pool.query(
+        `CREATE TABLE clerk_migrate_schema_migrations (id SERIAL PRIMARY KEY, "timestamp" BIGINT NOT NULL, name VARCHAR NOT NULL)`,
+      );
+      await db.pool.query(
+        `INSERT INTO clerk_migrate_schema_migrations ("timestamp", name) VALUES (1764000000000, 'AdoptUsersTable1764000000000')`,
+      );
+      const behind = await runCli(['stats'], env);
+      expect(behind.code).toBe(2);
+      expect(behind.stderr).toMatch(/schema of .* is behind this version \(\d+ of \d+ schema migrations not applied\)/);
+    } finally {
+      await db.drop();
+    }
+  }, 120_000);
 });
 
 describe('the CLI when something around it is wrong', () => {
