@@ -220,10 +220,18 @@ describe('the CLI, as a real process, through the seed’s story', () => {
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/^error: .*(secret key|unauthori[sz]ed|rejected).* \(\w+\)$/im);
     expect(refused.stderr).not.toContain('sk_test_not_the_right_key');
+    expect(refused.stderr).toContain(`(Clerk at ${clerk.url} (CLERK_API_URL), sk_test_ key)`);
     const json = await runCli(['migrate', '--json'], { ...env, CLERK_SECRET_KEY: 'sk_test_not_the_right_key' });
     expect(json.code).not.toBe(0);
     expect(json.json).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) }, status: 'failed' });
     expect((await cli('stats', '--json')).json.withClerk).toBe(8);
+  });
+
+  it('names the Clerk it cannot reach, and the kind of key, never the key', async () => {
+    const unreachable = await runCli(['migrate', '--dry-run'], { ...env, CLERK_API_URL: 'http://127.0.0.1:9', CLERK_MAX_ATTEMPTS: '1' });
+    expect(unreachable.code).not.toBe(0);
+    expect(unreachable.stderr).toMatch(/^error: .*\(Clerk at http:\/\/127\.0\.0\.1:9 \(CLERK_API_URL\), sk_test_ key\).*$/m);
+    expect(unreachable.stderr).not.toContain(clerk.secretKey);
   });
 
   it('answers busy (exit 4, nothing done) while another process holds the migration lock', async () => {
