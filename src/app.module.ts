@@ -28,7 +28,7 @@ class TrickleMigrationBinding {}
   imports: [
     rootConfigModule(),
     LoggingModule,
-    DatabaseModule,
+    DatabaseModule.forRoot('apply'),
     UsersHttpModule,
     TrickleMigrationBinding,
     AuthModule,

@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { showsStacks, startupLogLevel, type AppConfig } from './config/app.config.js';
 import { configureApp } from './configure-app.js';
+import { describeListenAddress } from './listen-address.js';
 import { EmbeddedPostgresError } from './database/embedded-postgres.error.js';
 import { StderrLogger } from './logging/stderr-logger.js';
 
@@ -21,9 +22,10 @@ async function bootstrap(): Promise<void> {
     logger: startupLogger,
   });
   configureApp(app);
-  const { port } = app.get(ConfigService).getOrThrow<AppConfig>('app', { infer: true });
-  await app.listen(port);
-  app.get(Logger).log(`clerk-migrate listening on ${await app.getUrl()} (docs at /docs, metrics at /metrics)`, 'Bootstrap');
+  const { port, host } = app.get(ConfigService).getOrThrow<AppConfig>('app', { infer: true });
+  await app.listen(port, host);
+  const where = describeListenAddress(app.getHttpServer());
+  app.get(Logger).log(`clerk-migrate listening on ${where.description} (docs at /docs, metrics at /metrics)`, 'Bootstrap');
 }
 
 bootstrap().catch((error: unknown) => {

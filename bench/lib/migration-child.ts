@@ -12,7 +12,7 @@ import type { ChildRequest, ChildResult } from './migration-process.js';
  * The migration process a benchmark measures, run as a child so that its memory is its own: the
  * modules the CLI boots (configuration, database, migration core), no HTTP, no scheduler.
  */
-@Module({ imports: [rootConfigModule(MIGRATION_CORE_CONFIG), DatabaseModule, MigrationModule] })
+@Module({ imports: [rootConfigModule(MIGRATION_CORE_CONFIG), DatabaseModule.forRoot('apply'), MigrationModule] })
 class BenchMigrationModule {}
 
 async function main(request: ChildRequest): Promise<ChildResult> {

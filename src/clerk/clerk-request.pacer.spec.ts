@@ -45,6 +45,23 @@ function pacer(clock: Clock, overrides: Partial<PacerOptions> = {}) {
 }
 
 describe('ClerkRequestPacer', () => {
+  it('names the Clerk it could not reach, or whose key was refused, and only then', async () => {
+    const target = 'Clerk at http://10.0.0.9:4010 (CLERK_API_URL), sk_test_ key';
+    const p = pacer(fakeClock(), { target, maxAttempts: 2 });
+    const unreachable = new ClerkAPIResponseError('fetch failed', { data: [], status: undefined as unknown as number });
+    const refused = apiError(401, 'authentication_invalid');
+    const invalid = apiError(422, 'form_param_format_invalid');
+    await expect(p.run(flaky(unreachable, unreachable).call)).rejects.toThrow(`(${target})`);
+    await expect(p.run(flaky(refused).call)).rejects.toMatchObject({
+      kind: ClerkErrorKind.Unauthorized,
+      message: expect.stringContaining(target),
+    });
+    await expect(p.run(flaky(invalid).call)).rejects.toMatchObject({
+      kind: ClerkErrorKind.Invalid,
+      message: 'form_param_format_invalid long',
+    });
+  });
+
   it('waits Retry-After on a 429, then retries and succeeds', async () => {
     const clock = fakeClock();
     const { call, calls } = flaky(apiError(429, 'too_many_requests', 7));

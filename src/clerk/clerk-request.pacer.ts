@@ -32,6 +32,8 @@ export interface PacerOptions {
   /** Where the permission to send comes from; unset: a bucket of this process's own at `ratePerSecond`. */
   budget?: RequestBudget;
   observe?: ClerkRequestObserver;
+  /** Which Clerk this is, for errors that are about reaching it (`Clerk at https://… (CLERK_API_URL), sk_test_ key`). */
+  target?: string;
 }
 
 export interface RunOptions {
@@ -79,11 +81,22 @@ export class ClerkRequestPacer {
           this.pause(error.retryAfterSeconds ?? this.options.defaultRetryAfterSeconds ?? 1);
           continue;
         }
-        if (error.kind !== ClerkErrorKind.Transient || ++attempt >= maxAttempts) throw error;
+        if (error.kind !== ClerkErrorKind.Transient || ++attempt >= maxAttempts) throw this.located(error);
         runOptions.onTransient?.(error);
         await this.clock.sleep(backoffDelayMs(attempt, this.options.retryBaseDelayMs, this.options.retryMaxDelayMs, this.options.random));
       }
     }
+  }
+
+  /**
+   * A failure to reach Clerk, or a refused key, names which Clerk and which kind of key (never the
+   * key): "fetch failed" alone sends an operator looking everywhere but at CLERK_API_URL.
+   */
+  private located(error: ClerkGatewayError): ClerkGatewayError {
+    const aboutReaching =
+      error.kind === ClerkErrorKind.Unauthorized || (error.kind === ClerkErrorKind.Transient && error.status === undefined);
+    if (!aboutReaching || !this.options.target) return error;
+    return new ClerkGatewayError({ ...error, kind: error.kind, message: `${error.message} (${this.options.target})` });
   }
 
   private observe(runOptions: RunOptions, status: string, started: number): void {

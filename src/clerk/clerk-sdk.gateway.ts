@@ -62,6 +62,7 @@ export class ClerkSdkGateway extends ClerkGateway {
       maxAttempts: config.maxAttempts,
       retryBaseDelayMs: config.retryBaseDelayMs,
       retryMaxDelayMs: config.retryMaxDelayMs,
+      target: describeClerkTarget(config),
       ...pacing,
     });
     return [client, pacer, new SessionTokenVerifier(config)] as const;
@@ -201,4 +202,10 @@ function passwordParams(input: CreateClerkUserInput) {
   if (!input.passwordDigest) return { skipPasswordRequirement: true };
   if (!input.passwordHasher) throw new TypeError('A password digest needs its password hasher');
   return { passwordDigest: input.passwordDigest, passwordHasher: input.passwordHasher, skipPasswordChecks: true };
+}
+
+/** `Clerk at <url> (CLERK_API_URL), sk_live_ key`: where requests go and with what kind of key, never the key itself. */
+export function describeClerkTarget(config: Pick<ClerkConfig, 'apiUrl' | 'secretKey'>): string {
+  const keyKind = config.secretKey?.startsWith('sk_live_') ? 'sk_live_' : 'sk_test_';
+  return `Clerk at ${config.apiUrl} (CLERK_API_URL), ${keyKind} key`;
 }

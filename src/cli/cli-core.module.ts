@@ -9,7 +9,7 @@ export { migrateDatabase } from '../database/data-source.js';
 export { MigrationService } from '../migration/migration.service.js';
 
 /** What the data commands run on: configuration, the database (schema migrated at start) and the migration core; no HTTP. */
-@Module({ imports: [rootConfigModule(MIGRATION_CORE_CONFIG), DatabaseModule, MigrationModule] })
+@Module({ imports: [rootConfigModule(MIGRATION_CORE_CONFIG), DatabaseModule.forRoot('require'), MigrationModule] })
 export class CliCoreModule {}
 
 /** What `db:migrate` runs on: which server to use, and nothing that connects to it at start. */

@@ -4,6 +4,7 @@ import { cliLogLevel, showsStacks } from '../config/app.config.js';
 import { InvalidConfigError } from '../config/env-reader.js';
 import { EmbeddedPostgresError } from '../database/embedded-postgres.error.js';
 import { DatabaseUnavailableError } from '../database/database-connection.error.js';
+import { SchemaNotReadyError } from '../database/schema-not-ready.error.js';
 import { MigrationErrorCode } from '../migration/migration.error.js';
 import { CliErrorCode, CliUsageError, ExitCode } from './cli-usage.error.js';
 
@@ -96,7 +97,12 @@ export class CliOutput {
 
 function exitCodeOf(thrown: unknown): number {
   // An embedded PostgreSQL that cannot start is a set-up problem, like bad input: the fix is the operator's.
-  if (thrown instanceof CliUsageError || thrown instanceof InvalidConfigError || thrown instanceof EmbeddedPostgresError)
+  if (
+    thrown instanceof CliUsageError ||
+    thrown instanceof InvalidConfigError ||
+    thrown instanceof EmbeddedPostgresError ||
+    thrown instanceof SchemaNotReadyError
+  )
     return ExitCode.Usage;
   // No CLERK_SECRET_KEY is a missing setting, not a failed migration.
   if (asClerkFailure(thrown)?.code === 'clerk_not_configured') return ExitCode.Usage;

@@ -23,7 +23,8 @@ Exit codes:
      a run failed or was interrupted, verify found problems, invitations or
      Clerk deletions failed, no such run or user
   2  usage or configuration: unknown command or option, bad value, --yes
-     missing, an invalid or missing environment variable; nothing was done
+     missing, an invalid or missing environment variable, a database
+     without the clerk-migrate schema (run db:migrate); nothing was done
   3  the database could not be reached or refused the connection; nothing
      was done
   4  busy: another run, rollback or clean-up holds the migration lock (the

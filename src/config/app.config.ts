@@ -13,6 +13,8 @@ export interface AppConfig {
   /** NODE_ENV=production: what `npm start` runs, with no embedded database and no Clerk left unset. */
   production: boolean;
   port: number;
+  /** Where the HTTP server binds: every interface in production, loopback elsewhere (a laptop's dev server stays private). */
+  host: string;
   logLevel: LogLevelName;
   /** Largest JSON body accepted; bigger ones are answered with 413. */
   bodyLimit: string;
@@ -32,6 +34,7 @@ export function readAppConfig(env: Record<string, string | undefined>): AppConfi
   return read.done({
     production,
     port: read.int('PORT', 3000, { min: 0, max: 65535 }),
+    host: read.string('HOST', production ? '0.0.0.0' : '127.0.0.1'),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     bodyLimit: read.string('HTTP_BODY_LIMIT', '100kb'),
     docsEnabled: read.bool('DOCS_ENABLED', true),

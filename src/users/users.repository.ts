@@ -39,9 +39,11 @@ function legacyFilterSql(filter: LegacyFilter): string {
   const strategy = filter.skipUnchangedInvalidFor;
   // Inlined, so the fragment fits any query: only the two known words ever get here.
   if (strategy === 'password' || strategy === 'invite') {
-    const last = latestRealItem('u.user_id', ['i.status', 'i.action', 'i.reason', 'i.row_fingerprint', 'r.strategy']);
+    const last = latestRealItem('u.user_id', ['i.status', 'i.action', 'i.reason', 'i.error_code', 'i.row_fingerprint', 'r.strategy']);
+    // Reported means settled with its reason (`error_code = reason`): an item a run planned as invalid
+    // but never reached (interrupted, or the run failed) reported nobody, so the next run plans it again.
     parts.push(`NOT EXISTS (SELECT 1 FROM ${last} last
-     WHERE last.status = 'failed' AND last.action = 'invalid' AND last.strategy = '${strategy}'
+     WHERE last.status = 'failed' AND last.action = 'invalid' AND last.error_code = last.reason AND last.strategy = '${strategy}'
        AND last.reason <> 'duplicate_email' AND last.row_fingerprint = ${ROW_FINGERPRINT('u')})`);
   }
   if (filter.skipRolledBack) parts.push(`NOT coalesce(${latestItemRolledBack('u.user_id')}, false)`);

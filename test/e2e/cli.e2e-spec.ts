@@ -220,10 +220,18 @@ describe('the CLI, as a real process, through the seed’s story', () => {
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/^error: .*(secret key|unauthori[sz]ed|rejected).* \(\w+\)$/im);
     expect(refused.stderr).not.toContain('sk_test_not_the_right_key');
+    expect(refused.stderr).toContain(`(Clerk at ${clerk.url} (CLERK_API_URL), sk_test_ key)`);
     const json = await runCli(['migrate', '--json'], { ...env, CLERK_SECRET_KEY: 'sk_test_not_the_right_key' });
     expect(json.code).not.toBe(0);
     expect(json.json).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) }, status: 'failed' });
     expect((await cli('stats', '--json')).json.withClerk).toBe(8);
+  });
+
+  it('names the Clerk it cannot reach, and the kind of key, never the key', async () => {
+    const unreachable = await runCli(['migrate', '--dry-run'], { ...env, CLERK_API_URL: 'http://127.0.0.1:9', CLERK_MAX_ATTEMPTS: '1' });
+    expect(unreachable.code).not.toBe(0);
+    expect(unreachable.stderr).toMatch(/^error: .*\(Clerk at http:\/\/127\.0\.0\.1:9 \(CLERK_API_URL\), sk_test_ key\).*$/m);
+    expect(unreachable.stderr).not.toContain(clerk.secretKey);
   });
 
   it('answers busy (exit 4, nothing done) while another process holds the migration lock', async () => {
@@ -270,6 +278,33 @@ describe('db:migrate', () => {
       expect(first.json.applied.length).toBeGreaterThan(0);
       const second = await runCli(['db:migrate', '--json'], env);
       expect(second.json).toEqual({ applied: [] });
+    } finally {
+      await db.drop();
+    }
+  }, 120_000);
+
+  it('is the only command that writes the schema: stats on a database without it says so, exits 2 and creates nothing', async () => {
+    await buildOnce();
+    const db = await createTestDatabase({ empty: true });
+    try {
+      const env = { DATABASE_URL: db.url, LEGACY_JWT_SECRET: SECRET };
+      const text = await runCli(['stats'], env);
+      expect(text.code).toBe(2);
+      expect(text.stderr).toMatch(/has no clerk-migrate schema \(or no users table\).*run `npm run db:migrate`.*\(schema_not_ready\)/);
+      const json = await runCli(['migrate', '--dry-run', '--json'], env);
+      expect({ code: json.code, error: json.json.error.code }).toEqual({ code: 2, error: 'schema_not_ready' });
+      const tables = await db.pool.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'`);
+      expect(tables.rows[0].n).toBe(0);
+
+      await db.pool.query(
+        `CREATE TABLE clerk_migrate_schema_migrations (id SERIAL PRIMARY KEY, "timestamp" BIGINT NOT NULL, name VARCHAR NOT NULL)`,
+      );
+      await db.pool.query(
+        `INSERT INTO clerk_migrate_schema_migrations ("timestamp", name) VALUES (1764000000000, 'AdoptUsersTable1764000000000')`,
+      );
+      const behind = await runCli(['stats'], env);
+      expect(behind.code).toBe(2);
+      expect(behind.stderr).toMatch(/schema of .* is behind this version \(\d+ of \d+ schema migrations not applied\)/);
     } finally {
       await db.drop();
     }

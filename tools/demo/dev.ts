@@ -1,9 +1,11 @@
 import 'reflect-metadata';
+import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from '../../src/app.module.js';
-import { startupLogLevel } from '../../src/config/app.config.js';
+import { startupLogLevel, type AppConfig } from '../../src/config/app.config.js';
 import { configureApp } from '../../src/configure-app.js';
+import { describeListenAddress } from '../../src/listen-address.js';
 import { StderrLogger } from '../../src/logging/stderr-logger.js';
 import { exitOnFailure, onStopSignal } from './demo-process.js';
 import { createDemoWorld, type DemoWorld } from './demo-world.js';
@@ -38,8 +40,8 @@ async function main(): Promise<void> {
   });
   running.app = app;
   configureApp(app);
-  await app.listen(apiPort);
-  const url = (await app.getUrl()).replace('[::1]', 'localhost');
+  await app.listen(apiPort, app.get(ConfigService).getOrThrow<AppConfig>('app', { infer: true }).host);
+  const { url } = describeListenAddress(app.getHttpServer());
   const admin = world.users.find((u) => u.role === 'admin' && u.password)!;
   const person = world.users.find((u) => u.email === 'test@example.com')!;
   process.stdout.write(

@@ -6,7 +6,9 @@ import { MigrationScheduler } from '../../../src/migration/migration.scheduler.j
 import { MigrationService } from '../../../src/migration/migration.service.js';
 import { startClerkEmulator, type ClerkEmulator } from '../../../tools/clerk-emulator/index.js';
 import { insertUser, insertUsers, makeUser } from '../../factories/user.factory.js';
+import { ROW_FINGERPRINT } from '../../../src/users/row-fingerprint.js';
 import { createTestApp } from '../../utils/test-app.js';
+import { insertRun } from '../../utils/run-rows.js';
 import { createTestDatabase, type TestDatabase } from '../../utils/test-database.js';
 
 /** Two instances of the app on one database, trickle migration on, the sweep driven by the test. */
@@ -104,6 +106,30 @@ describe('several instances on one database', () => {
     await db.pool.query('UPDATE users SET password_hash = $1 WHERE user_id = $2', [fixed.passwordHash, broken.userId]);
     await sweep('2026-12-04T03:00');
     expect((await itemsOf(broken.userId)).at(-1)).toEqual({ status: 'created', reason: 'bcrypt_digest' });
+  });
+
+  it('reports an invalid user whom an interrupted run planned but never reached', async () => {
+    const broken = await insertUser(db.pool, { passwordHash: 'sha1$salt$0123456789abcdef0123456789abcdef01234567' });
+    // What an interruption leaves: the user planned invalid, then failed as interrupted before being settled.
+    const runId = await insertRun(db.pool, { status: 'interrupted' });
+    await db.pool.query(
+      `INSERT INTO migration_items (run_id, user_id, email, action, reason, status, error_code, attempts, row_fingerprint)
+       SELECT $1, u.user_id, u.email, 'invalid', 'unsupported_hash', 'failed', 'interrupted', 0, ${ROW_FINGERPRINT('u')}
+         FROM users u WHERE u.user_id = $2`,
+      [runId, broken.userId],
+    );
+    expect((await service().dryRun({ actor: 'test' })).total).toBe(1);
+
+    await sweep('2026-12-06T03:00');
+    const items = await db.pool.query(
+      `SELECT status, error_code FROM migration_items WHERE user_id = $1 AND status <> 'planned' ORDER BY id`,
+      [broken.userId],
+    );
+    expect(items.rows).toEqual([
+      { status: 'failed', error_code: 'interrupted' },
+      { status: 'failed', error_code: 'unsupported_hash' },
+    ]);
+    expect((await service().dryRun({ actor: 'test' })).total).toBe(0);
   });
 
   it('leaves a rolled-back person to an explicit run: the sweep and their logins do not move them again', async () => {
