@@ -13,6 +13,7 @@ export enum MigrationErrorCode {
   Interrupted = 'interrupted',
   LockLost = 'lock_lost',
   SweepAlreadyDone = 'sweep_already_done',
+  NothingToSweep = 'nothing_to_sweep',
 }
 
 export class MigrationError extends AppError {}

@@ -62,6 +62,10 @@ export class MigrationScheduler implements OnModuleInit, OnApplicationShutdown {
           this.logger.log(`sweep of ${slot} skipped: another instance swept it`);
           return;
         }
+        if (error instanceof MigrationError && error.code === MigrationErrorCode.NothingToSweep) {
+          this.logger.log(`sweep of ${slot}: nobody left to migrate, no run recorded`);
+          return;
+        }
         if (!(error instanceof MigrationError && error.code === MigrationErrorCode.RunInProgress) || Date.now() + retryMs > giveUpAt) {
           this.logger.error(`sweep of ${slot} failed: ${error instanceof Error ? error.message : String(error)}`);
           return;

@@ -184,6 +184,8 @@ export class MigrationService {
     try {
       const filter = legacyFilter(request, options.strategy);
       const total = user ? 1 : Math.min(await this.users.countLegacy(filter), options.limit ?? Number.POSITIVE_INFINITY);
+      // A night with nobody left is not a run: `runs` would fill with empty sweeps, one per tick.
+      if (total === 0 && kind === 'sweep') throw new MigrationError(409, MigrationErrorCode.NothingToSweep, 'Nobody is left to migrate');
       // Every user left may need an account.
       const warnings = await this.developmentCap.check(total, true);
       const run = await this.createRun(request, kind, { ...options, ...(warnings.length > 0 && { warnings }) });

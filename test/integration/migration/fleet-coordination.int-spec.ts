@@ -92,6 +92,13 @@ describe('several instances on one database', () => {
     for (const user of users) expect(await linkOf(user.userId)).toMatch(/^user_/);
   });
 
+  it('records no run for a sweep that finds nobody left to migrate', async () => {
+    const runsBefore = (await db.pool.query('SELECT count(*)::int AS n FROM migration_runs')).rows[0].n;
+    await sweep('2026-12-07T03:00');
+    await sweep('2026-12-07T04:00', 1);
+    expect((await db.pool.query('SELECT count(*)::int AS n FROM migration_runs')).rows[0].n).toBe(runsBefore);
+  });
+
   it('reports an invalid user once, then plans them again only when their row changes or when asked', async () => {
     const broken = await insertUser(db.pool, { passwordHash: 'sha1$salt$0123456789abcdef0123456789abcdef01234567' });
     await sweep('2026-12-02T03:00');
