@@ -18,6 +18,8 @@ import { CLERK_RATE_LIMITS, EmulatorRateLimiter } from './emulator-rate-limiter.
 import type { SessionTokenOptions } from './emulator-sessions.js';
 import { createSigningKey, jwksJson } from './emulator-signing-keys.js';
 import { EmulatorStore } from './emulator-store.js';
+import { EmulatorMachineAuth } from './emulator-machine-auth.js';
+import { machineAuthRoutes } from './emulator-machine-auth.routes.js';
 import type { FaultKind, KeyType, RateLimitSettings } from './emulator.types.js';
 
 export const DEFAULT_TEST_SECRET_KEY = 'sk_test_emulatorDevelopmentInstanceKey000000000';
@@ -42,6 +44,8 @@ type Internals = EmulatorInternals & { counts: Map<string, Map<string, number>> 
 /** A running emulator: the base URL for `CLERK_API_URL`, its keys, and the test-side controls. */
 export class ClerkEmulator {
   readonly secretKey: string;
+  /** API keys and M2M tokens: the test-side controls to issue them (see `emulator-machine-auth.ts`). */
+  readonly machineAuth: EmulatorMachineAuth;
   private readonly routes: ApiRoute[];
   /** When each Backend API request (JWKS aside) arrived, for `busiestWindow`. */
   private arrivals: number[] = [];
@@ -53,7 +57,8 @@ export class ClerkEmulator {
     private readonly server: Server,
   ) {
     this.secretKey = secretKeys[0];
-    this.routes = backendApiRoutes(internals.store);
+    this.machineAuth = new EmulatorMachineAuth({ key: internals.keys.instance, issuer: internals.issuer });
+    this.routes = [...backendApiRoutes(internals.store), ...machineAuthRoutes(this.machineAuth)];
   }
 
   /** A live (`sk_live_`) key the emulator accepts, if any: it gets the production rate limit. */
@@ -152,6 +157,7 @@ export class ClerkEmulator {
   reset(): void {
     this.arrivals = [];
     this.internals.reset();
+    this.machineAuth.clear();
   }
 
   async stop(): Promise<void> {
