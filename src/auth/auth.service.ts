@@ -13,6 +13,8 @@ import type { UserEntity } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { AuthError, AuthErrorCode } from './auth.error.js';
 import { ClerkPrincipalResolver } from './clerk-principal.resolver.js';
+import { MachinePrincipalResolver } from './machine-principal.resolver.js';
+import { machineTokenKind } from '../clerk/machine-token.kind.js';
 import { LegacyTokenService } from './legacy-token.service.js';
 import { LoginThrottle, type LoginOutcome } from './login-throttle.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -62,6 +64,7 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly legacyTokens: LegacyTokenService,
     private readonly clerkPrincipals: ClerkPrincipalResolver,
+    private readonly machinePrincipals: MachinePrincipalResolver,
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
@@ -73,9 +76,13 @@ export class AuthService {
   /**
    * The principal behind a token. A client sends the same token on every request, so the answer (and
    * a refusal that cost a look-up) is remembered for `PRINCIPAL_TTL_MS`, never past the token's own
-   * expiry: a changed role or a deleted user takes effect within that time.
+   * expiry: a changed role or a deleted user takes effect within that time. Clerk API keys and M2M
+   * tokens, told apart by shape first (a JWT-form M2M token is never taken for a session), go to
+   * `MachinePrincipalResolver`, which keeps their verdicts itself; `ip` is what its throttle counts.
    */
-  async authenticate(token: string): Promise<Principal> {
+  async authenticate(token: string, ip = 'unknown'): Promise<Principal> {
+    const machineKind = machineTokenKind(token);
+    if (machineKind) return this.machinePrincipals.resolve(token, machineKind, ip);
     const cached = this.verdicts.get(token);
     if (cached?.principal) return cached.principal;
     if (cached?.refusal) throw AuthError.unauthorized(cached.refusal.code, cached.refusal.message);

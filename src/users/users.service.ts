@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AppError } from '../common/app-error.js';
 import type { Principal } from '../common/principal.js';
 import { UserResponseDto } from './user-response.dto.js';
 
@@ -10,6 +11,9 @@ export class UsersService {
    * cache's 30 seconds).
    */
   profile(principal: Principal): UserResponseDto {
+    if (!principal.profile) {
+      throw new AppError(403, 'not_a_person', 'An API key or M2M token has no profile of its own; /users/me is for people signed in');
+    }
     return UserResponseDto.fromProfile(principal.profile);
   }
 }
