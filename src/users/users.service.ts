@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '../common/app-error.js';
+import { AppError, CommonErrorCode } from '../common/app-error.js';
 import type { Principal } from '../common/principal.js';
 import { UserResponseDto } from './user-response.dto.js';
 
@@ -12,7 +12,11 @@ export class UsersService {
    */
   profile(principal: Principal): UserResponseDto {
     if (!principal.profile) {
-      throw new AppError(403, 'not_a_person', 'An API key or M2M token has no profile of its own; /users/me is for people signed in');
+      throw new AppError(
+        403,
+        CommonErrorCode.NotAPerson,
+        'An API key or M2M token has no profile of its own; /users/me is for people signed in',
+      );
     }
     return UserResponseDto.fromProfile(principal.profile);
   }
