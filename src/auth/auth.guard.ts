@@ -27,13 +27,14 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
-    const token = bearerToken(request) ?? this.sessionCookieOfAllowedOrigin(request);
+    const fromHeader = bearerToken(request);
+    const token = fromHeader ?? this.sessionCookieOfAllowedOrigin(request);
     if (!token)
       throw AuthError.unauthorized(
         AuthErrorCode.MissingToken,
         'Send a Clerk session token, a legacy token, a Clerk API key or M2M token as Authorization: Bearer <token>',
       );
-    const principal = await this.auth.authenticate(token, request.ip ?? 'unknown');
+    const principal = await this.auth.authenticate(token, request.ip ?? 'unknown', fromHeader === undefined ? 'cookie' : 'header');
     request.principal = principal;
     const roles = this.reflector.getAllAndOverride<string[] | undefined>(ROLES, targets);
     if (roles && !roles.includes(principal.role)) {

@@ -80,8 +80,12 @@ export class AuthService {
    * tokens, told apart by shape first (a JWT-form M2M token is never taken for a session), go to
    * `MachinePrincipalResolver`, which keeps their verdicts itself; `ip` is what its throttle counts.
    */
-  async authenticate(token: string, ip = 'unknown'): Promise<Principal> {
+  async authenticate(token: string, ip = 'unknown', carrier: 'header' | 'cookie' = 'header'): Promise<Principal> {
     const machineKind = machineTokenKind(token);
+    if (machineKind && carrier === 'cookie') {
+      // As Clerk's own SDK does: a machine token is taken from the Authorization header only, never from a browser's cookie.
+      throw AuthError.unauthorized(AuthErrorCode.InvalidToken, 'API keys and M2M tokens are accepted only as Authorization: Bearer');
+    }
     if (machineKind) return this.machinePrincipals.resolve(token, machineKind, ip);
     const cached = this.verdicts.get(token);
     if (cached?.principal) return cached.principal;

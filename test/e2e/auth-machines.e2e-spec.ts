@@ -7,8 +7,8 @@ import { startAuthWorld, type AuthWorld } from '../utils/auth-world.js';
 
 const ADMIN_MACHINE = 'mch_2xhFjEI5X2qWRvtV13BzSj8H6Dk';
 const OTHER_MACHINE = 'mch_2yGkLpQ7Y3rXSwtU24CzTk9I7Em';
-/** Seconds a verdict is remembered in this world: short, so that its expiry can be seen. */
-const CACHE_SECONDS = 2;
+/** Seconds a verdict is remembered in this world: short, so that its expiry can be seen, yet long enough for a burst on a busy machine. */
+const CACHE_SECONDS = 8;
 const FLOOD_LIMIT = 10;
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
@@ -99,6 +99,13 @@ describe('machines: Clerk API keys and M2M tokens, with legacy login off', () =>
     expect(verifyCalls('POST /api_keys/verify')).toBe(before + 2);
   });
 
+  it('never remembers a verdict past the token’s own expiry', async () => {
+    const token = clerk.machineAuth.createM2mToken({ machineId: ADMIN_MACHINE, secondsUntilExpiration: 2 });
+    await world.http().get('/audit').set(bearer(token.token)).expect(200);
+    await sleep(Math.max(0, token.expiration! - Date.now()) + 300);
+    await world.http().get('/audit').set(bearer(token.token)).expect(401);
+  });
+
   it('an M2M token is an operator only when its machine is listed; others get 403 there', async () => {
     const admin = clerk.machineAuth.createM2mToken({ machineId: ADMIN_MACHINE, claims: { permissions: ['migration:write'] } });
     await world.http().get('/migration/runs').set(bearer(admin.token)).expect(200);
@@ -122,6 +129,14 @@ describe('machines: Clerk API keys and M2M tokens, with legacy login off', () =>
     // As a session it would have been looked up as a Clerk user (401 clerk_user_not_linked).
     expect((await world.http().get('/users/me').set(bearer(other.token)).expect(403)).body.code).toBe('not_a_person');
     expect(verifyCalls('POST /m2m_tokens/verify')).toBe(before);
+  });
+
+  it('takes machine tokens from the Authorization header only, and refuses Clerk OAuth tokens', async () => {
+    const { secret } = await userWithKey('admin');
+    const viaCookie = await world.http().get('/migration/runs').set('Cookie', `__session=${secret}`).expect(401);
+    expect(viaCookie.body.code).toBe('invalid_token');
+    const oauth = await world.http().get('/audit').set(bearer('oat_1234567890abcdef')).expect(401);
+    expect(oauth.body.code).toBe('unsupported_token');
   });
 
   it('refuses expired M2M tokens, opaque and JWT', async () => {
