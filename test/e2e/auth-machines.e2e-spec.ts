@@ -90,6 +90,9 @@ describe('machines: Clerk API keys and M2M tokens, with legacy login off', () =>
     const answers = await Promise.all(Array.from({ length: 100 }, () => world.http().get('/migration/runs').set(bearer(secret))));
     expect(answers.map((a) => a.status)).toEqual(Array(100).fill(200));
     expect(verifyCalls('POST /api_keys/verify')).toBe(before + 1);
+    // Through the pacer, like every other Clerk call: counted under its own operation name.
+    const metrics = await world.http().get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/clerk_migrate_clerk_requests_total\{operation="api_keys\.verify",status="ok"\} [1-9]/);
 
     // Revoked at Clerk: the remembered verdict holds until it expires, then Clerk's word is taken again.
     await createClerkClient({ secretKey: clerk.secretKey, apiUrl: clerk.url }).apiKeys.revoke({ apiKeyId: keyId });
