@@ -81,15 +81,16 @@ export class AuthService {
    * `MachinePrincipalResolver`, which keeps their verdicts itself; `ip` is what its throttle counts.
    */
   async authenticate(token: string, ip = 'unknown', carrier: 'header' | 'cookie' = 'header'): Promise<Principal> {
+    // Only sessions and legacy tokens are remembered here, so a hit needs no look at the token's shape.
+    const cached = this.verdicts.get(token);
+    if (cached?.principal) return cached.principal;
+    if (cached?.refusal) throw AuthError.unauthorized(cached.refusal.code, cached.refusal.message);
     const machineKind = machineTokenKind(token);
     if (machineKind && carrier === 'cookie') {
       // As Clerk's own SDK does: a machine token is taken from the Authorization header only, never from a browser's cookie.
       throw AuthError.unauthorized(AuthErrorCode.InvalidToken, 'API keys and M2M tokens are accepted only as Authorization: Bearer');
     }
     if (machineKind) return this.machinePrincipals.resolve(token, machineKind, ip);
-    const cached = this.verdicts.get(token);
-    if (cached?.principal) return cached.principal;
-    if (cached?.refusal) throw AuthError.unauthorized(cached.refusal.code, cached.refusal.message);
     const rememberUntil = Math.min(Date.now() + PRINCIPAL_TTL_MS, tokenExpiryMs(token));
     try {
       const principal = await this.resolve(token);

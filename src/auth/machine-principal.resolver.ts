@@ -61,20 +61,19 @@ export class MachinePrincipalResolver {
 
   private async judge(token: string, kind: 'api_key' | 'm2m_token', ip: string): Promise<Verdict> {
     await this.throttle.assertAllowed(ip);
-    const method = kind;
     let expiresAt: number | null = null;
     try {
       const verified = kind === 'api_key' ? await this.clerk.verifyApiKey(token) : await this.clerk.verifyM2mToken(token);
       expiresAt = verified.expiresAt;
       const principal = await this.principalOf(verified);
       this.remember(token, { principal }, expiresAt);
-      this.metrics.login(method, 'success');
+      this.metrics.login(kind, 'success');
       return { principal };
     } catch (error) {
       const refusal = toAuthError(error);
       // Clerk could not be asked (503): nothing was learnt about the token, nothing is remembered or counted.
       if (refusal.status === 503) throw refusal;
-      this.metrics.login(method, 'failure');
+      this.metrics.login(kind, 'failure');
       if (error instanceof MachineTokenError) await this.throttle.refused(ip);
       this.remember(token, { refusal }, expiresAt);
       return { refusal };
