@@ -118,7 +118,7 @@ function toAuthError(error: unknown): AuthError {
   if (error instanceof MachineTokenError) {
     if (error.reason === MachineTokenErrorReason.Expired)
       return AuthError.unauthorized(AuthErrorCode.TokenExpired, 'The token has expired');
-    return AuthError.unauthorized(AuthErrorCode.InvalidToken, `The token is not valid (${error.reason})`);
+    return AuthError.unauthorized(AuthErrorCode.InvalidToken, error.message);
   }
   if (error instanceof ClerkGatewayError && error.kind === ClerkErrorKind.NotConfigured) {
     return AuthError.unauthorized(
