@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { AuthErrorCode } from './auth/auth.error.js';
-import { ERROR_CODE_SCHEMA } from './common/api-errors.js';
+import { BEARER_SCHEMES, ERROR_CODE_SCHEMA } from './common/api-errors.js';
 import { CommonErrorCode } from './common/app-error.js';
 import { CLERK_FAILURE_CODES } from './common/error-body.js';
 import { MigrationErrorCode } from './migration/migration.error.js';
@@ -28,7 +28,7 @@ const TAGS: [string, string][] = [
 
 /**
  * The OpenAPI document of the app as configured. Operation ids read `<controller>_<method>`
- * (`migration_startRun`); public routes say `security: []`, every other one needs the bearer token.
+ * (`migration_startRun`); public routes say `security: []`, every other one takes any of the four bearer schemes.
  */
 export function createOpenApiDocument(app: INestApplication, version = packageVersion()): OpenAPIObject {
   const builder = new DocumentBuilder()
@@ -38,13 +38,16 @@ export function createOpenApiDocument(app: INestApplication, version = packageVe
         'Every error is `{ statusCode, error, message, code }`.',
     )
     .setVersion(version)
-    .addServer('/', 'This service')
-    .addBearerAuth({
-      type: 'http',
-      scheme: 'bearer',
-      bearerFormat: 'JWT',
-      description: 'A Clerk session token or a legacy token from POST /auth/login',
-    });
+    .addServer('/', 'This service');
+  const formats: Record<keyof typeof BEARER_SCHEMES, string> = {
+    clerkSession: 'JWT',
+    legacyToken: 'JWT',
+    clerkApiKey: 'ak_…',
+    clerkM2mToken: 'mt_… or JWT',
+  };
+  for (const [name, description] of Object.entries(BEARER_SCHEMES) as [keyof typeof BEARER_SCHEMES, string][]) {
+    builder.addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: formats[name], description }, name);
+  }
   for (const [name, description] of TAGS) builder.addTag(name, description);
   const document = SwaggerModule.createDocument(app, builder.build(), {
     operationIdFactory: (controller: string, method: string) => `${controller.replace(/Controller$/, '').toLowerCase()}_${method}`,

@@ -6,7 +6,11 @@ import type { AuditPage } from './audit.service.js';
 export class AuditLogResponseDto {
   @ApiProperty() id: string;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) userId: string | null;
-  @ApiProperty({ description: 'An admin user id, cli, scheduler or the user themself', example: 'cli' }) actor: string;
+  @ApiProperty({
+    description: 'An admin user id, api_key:<key id>, machine:<machine id>, cli, scheduler or the user themself',
+    example: 'cli',
+  })
+  actor: string;
   @ApiProperty({ enum: AuditAction, enumName: 'AuditAction', description: 'What happened' }) action: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) details: Record<string, unknown>;
   @ApiProperty({ format: 'date-time' }) createdAt: string;

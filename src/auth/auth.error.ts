@@ -12,6 +12,12 @@ export enum AuthErrorCode {
   Forbidden = 'forbidden',
   ForeignOrigin = 'foreign_origin',
   TooManyAttempts = 'too_many_login_attempts',
+  /** A Clerk API key whose owner is not a user of this service (never linked, or deleted at Clerk). */
+  ApiKeyOwnerUnknown = 'api_key_owner_unknown',
+  /** A token kind this service does not take (Clerk OAuth access tokens). */
+  UnsupportedToken = 'unsupported_token',
+  /** The route names a scope the API key or M2M token does not carry. */
+  InsufficientScope = 'insufficient_scope',
 }
 
 export class AuthError extends AppError {
@@ -21,8 +27,8 @@ export class AuthError extends AppError {
     return new AuthError(401, code, message);
   }
 
-  static tooManyAttempts(retryAfterSeconds: number): AuthError {
-    const error = new AuthError(429, AuthErrorCode.TooManyAttempts, `Too many login attempts; try again in ${retryAfterSeconds} s`);
+  static tooManyAttempts(retryAfterSeconds: number, what = 'login attempts'): AuthError {
+    const error = new AuthError(429, AuthErrorCode.TooManyAttempts, `Too many ${what}; try again in ${retryAfterSeconds} s`);
     error.retryAfterSeconds = retryAfterSeconds;
     return error;
   }

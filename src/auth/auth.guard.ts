@@ -5,14 +5,15 @@ import type { Request } from 'express';
 import { IS_PUBLIC } from '../common/public.decorator.js';
 import { AppError } from '../common/app-error.js';
 import { AuthError, AuthErrorCode } from './auth.error.js';
-import { ROLES } from '../common/auth.decorators.js';
+import { ROLES, SCOPES } from '../common/auth.decorators.js';
 import { AuthService } from './auth.service.js';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
 import type { Principal } from '../common/principal.js';
 
 /**
- * The one global guard: a Clerk session token or a legacy token, from `Authorization: Bearer` or
- * Clerk's `__session` cookie, becomes `request.principal`; `@Roles` then decides.
+ * The one global guard: a Clerk session token, a legacy token, a Clerk API key or a Clerk M2M token,
+ * from `Authorization: Bearer` (or, for sessions, Clerk's `__session` cookie), becomes
+ * `request.principal`; `@Roles` then decides, and `@RequireScopes` for keys and machine tokens.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -26,16 +27,23 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
-    const token = bearerToken(request) ?? this.sessionCookieOfAllowedOrigin(request);
+    const fromHeader = bearerToken(request);
+    const token = fromHeader ?? this.sessionCookieOfAllowedOrigin(request);
     if (!token)
       throw AuthError.unauthorized(
         AuthErrorCode.MissingToken,
-        'Send a Clerk session token or a legacy token as Authorization: Bearer <token>',
+        'Send a Clerk session token, a legacy token, a Clerk API key or M2M token as Authorization: Bearer <token>',
       );
-    request.principal = await this.auth.authenticate(token);
+    const principal = await this.auth.authenticate(token, request.ip ?? 'unknown', fromHeader === undefined ? 'cookie' : 'header');
+    request.principal = principal;
     const roles = this.reflector.getAllAndOverride<string[] | undefined>(ROLES, targets);
-    if (roles && !roles.includes(request.principal.role)) {
+    if (roles && !roles.includes(principal.role)) {
       throw new AppError(403, AuthErrorCode.Forbidden, `This route needs the ${roles.join(' or ')} role`);
+    }
+    const scopes = this.reflector.getAllAndOverride<string[] | undefined>(SCOPES, targets);
+    const missing = principal.machine && scopes?.filter((scope) => !principal.machine!.scopes.includes(scope));
+    if (missing && missing.length > 0) {
+      throw new AppError(403, AuthErrorCode.InsufficientScope, `This route needs a token with the scope ${missing.join(', ')}`);
     }
     return true;
   }

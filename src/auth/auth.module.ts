@@ -11,6 +11,8 @@ import { ClerkPrincipalResolver } from './clerk-principal.resolver.js';
 import { DummyHash } from './dummy-hash.js';
 import { LegacyTokenService } from './legacy-token.service.js';
 import { LoginThrottle } from './login-throttle.js';
+import { MachinePrincipalResolver } from './machine-principal.resolver.js';
+import { MachineTokenThrottle } from './machine-token-throttle.js';
 import { PasswordHasher } from './password-hasher.js';
 
 @Module({
@@ -22,6 +24,8 @@ import { PasswordHasher } from './password-hasher.js';
     DummyHash,
     LegacyTokenService,
     LoginThrottle,
+    MachinePrincipalResolver,
+    MachineTokenThrottle,
     PasswordHasher,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],

@@ -13,6 +13,8 @@ import type { UserEntity } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { AuthError, AuthErrorCode } from './auth.error.js';
 import { ClerkPrincipalResolver } from './clerk-principal.resolver.js';
+import { MachinePrincipalResolver } from './machine-principal.resolver.js';
+import { machineTokenKind } from '../clerk/machine-token.kind.js';
 import { LegacyTokenService } from './legacy-token.service.js';
 import { LoginThrottle, type LoginOutcome } from './login-throttle.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -62,6 +64,7 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly legacyTokens: LegacyTokenService,
     private readonly clerkPrincipals: ClerkPrincipalResolver,
+    private readonly machinePrincipals: MachinePrincipalResolver,
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
@@ -73,12 +76,21 @@ export class AuthService {
   /**
    * The principal behind a token. A client sends the same token on every request, so the answer (and
    * a refusal that cost a look-up) is remembered for `PRINCIPAL_TTL_MS`, never past the token's own
-   * expiry: a changed role or a deleted user takes effect within that time.
+   * expiry: a changed role or a deleted user takes effect within that time. Clerk API keys and M2M
+   * tokens, told apart by shape first (a JWT-form M2M token is never taken for a session), go to
+   * `MachinePrincipalResolver`, which keeps their verdicts itself; `ip` is what its throttle counts.
    */
-  async authenticate(token: string): Promise<Principal> {
+  async authenticate(token: string, ip = 'unknown', carrier: 'header' | 'cookie' = 'header'): Promise<Principal> {
+    // Only sessions and legacy tokens are remembered here, so a hit needs no look at the token's shape.
     const cached = this.verdicts.get(token);
     if (cached?.principal) return cached.principal;
     if (cached?.refusal) throw AuthError.unauthorized(cached.refusal.code, cached.refusal.message);
+    const machineKind = machineTokenKind(token);
+    if (machineKind && carrier === 'cookie') {
+      // As Clerk's own SDK does: a machine token is taken from the Authorization header only, never from a browser's cookie.
+      throw AuthError.unauthorized(AuthErrorCode.InvalidToken, 'API keys and M2M tokens are accepted only as Authorization: Bearer');
+    }
+    if (machineKind) return this.machinePrincipals.resolve(token, machineKind, ip);
     const rememberUntil = Math.min(Date.now() + PRINCIPAL_TTL_MS, tokenExpiryMs(token));
     try {
       const principal = await this.resolve(token);

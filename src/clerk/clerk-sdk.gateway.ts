@@ -11,6 +11,7 @@ import {
   type ClerkUser,
   type CreateClerkInvitationInput,
   type CreateClerkUserInput,
+  type VerifiedMachineToken,
   type VerifiedSession,
 } from './clerk.gateway.js';
 import { ClerkErrorKind, ClerkGatewayError } from './clerk-gateway.error.js';
@@ -20,6 +21,7 @@ import { PostgresRequestBudget } from './postgres-request-budget.js';
 import { pacingBucket } from './token-bucket.js';
 import { toClerkInvitation, toClerkUser } from './clerk-user.mapper.js';
 import { SessionTokenVerifier } from './session-token.verifier.js';
+import { MachineTokenVerifier } from './machine-token.verifier.js';
 
 /** `getUserList` asks Clerk for the page and, in parallel, for the count: two requests. */
 const LIST_COST = 2;
@@ -55,7 +57,9 @@ export class ClerkSdkGateway extends ClerkGateway {
   }
 
   private static parts(config: ClerkConfig, pacing: Partial<PacerOptions> = {}) {
-    const client = config.secretKey ? createClerkClient({ secretKey: config.secretKey, apiUrl: config.apiUrl }) : undefined;
+    const client = config.secretKey
+      ? createClerkClient({ secretKey: config.secretKey, apiUrl: config.apiUrl, jwtKey: config.jwtKey })
+      : undefined;
     const pacer = new ClerkRequestPacer({
       ratePerSecond: config.rateLimitPerSecond,
       requestTimeoutMs: config.requestTimeoutMs,
@@ -185,6 +189,14 @@ export class ClerkSdkGateway extends ClerkGateway {
 
   verifySessionToken(token: string): Promise<VerifiedSession> {
     return this.verifier.verify(token);
+  }
+
+  verifyApiKey(secret: string): Promise<VerifiedMachineToken> {
+    return new MachineTokenVerifier(this.sdk(), this.pacer).verifyApiKey(secret);
+  }
+
+  verifyM2mToken(token: string): Promise<VerifiedMachineToken> {
+    return new MachineTokenVerifier(this.sdk(), this.pacer).verifyM2mToken(token);
   }
 
   isConfigured(): boolean {

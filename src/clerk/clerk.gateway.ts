@@ -54,12 +54,26 @@ export interface VerifiedSession {
   claims: Record<string, unknown>;
 }
 
+/** An API key or M2M token Clerk vouched for; never its secret. */
+export interface VerifiedMachineToken {
+  kind: 'api_key' | 'm2m_token';
+  /** `ak_…` or `mt_…`: the token's id, safe to log and to name as an actor. */
+  id: string;
+  /** Whom it belongs to: `user_…` or `org_…` for an API key, the machine `mch_…` for an M2M token. */
+  subject: string;
+  name: string | null;
+  scopes: string[];
+  claims: Record<string, unknown>;
+  /** Milliseconds since the epoch; null: it does not expire. */
+  expiresAt: number | null;
+}
+
 /** Clerk's `GET /v1/users` takes up to 100 values per filter. */
 export const MAX_LOOKUP_BATCH = 100;
 
 /**
  * The port to Clerk, and its injection token. Every method throws `ClerkGatewayError` (its `kind`
- * tells the caller what to do); `verifySessionToken` throws `SessionTokenError`.
+ * tells the caller what to do); `verifySessionToken` throws `SessionTokenError`, `verifyApiKey` and `verifyM2mToken` `MachineTokenError`.
  */
 export abstract class ClerkGateway {
   /** Whether a secret key is set: without one, every Backend API call fails with `not_configured`. */
@@ -81,4 +95,8 @@ export abstract class ClerkGateway {
   /** True when revoked now; false when it was no longer pending (accepted, revoked, expired) or is unknown. */
   abstract revokeInvitation(invitationId: string): Promise<boolean>;
   abstract verifySessionToken(token: string): Promise<VerifiedSession>;
+  /** A Clerk API key (`ak_…`); a refused one throws `MachineTokenError`. */
+  abstract verifyApiKey(secret: string): Promise<VerifiedMachineToken>;
+  /** A Clerk M2M token, opaque (`mt_…`) or JWT; a refused one throws `MachineTokenError`. */
+  abstract verifyM2mToken(token: string): Promise<VerifiedMachineToken>;
 }

@@ -55,5 +55,20 @@ export function ApiErrors(...answers: ErrorAnswer[]): MethodDecorator & ClassDec
 /** A route that reads a JSON body: the body may be invalid, malformed or too large. */
 export const ApiJsonBody = (): MethodDecorator & ClassDecorator => ApiErrors(400, 413);
 
+/**
+ * The four kinds of bearer token the global guard takes, each a security scheme of its own in the
+ * OpenAPI document (`createOpenApiDocument` declares them); a route needing a token accepts any one.
+ */
+export const BEARER_SCHEMES = {
+  clerkSession: 'A Clerk session token (JWT, about a minute long), verified with the instance keys',
+  legacyToken: 'A legacy token (HS256 JWT) from POST /auth/login, while LEGACY_AUTH_ENABLED is true',
+  clerkApiKey: 'A Clerk API key (ak_…): acts as the user who owns it, verified by Clerk',
+  clerkM2mToken: 'A Clerk M2M token (mt_… or JWT): an operator when its machine is in CLERK_ADMIN_MACHINES',
+} as const;
+
+/** A route that needs a token, of any of the four kinds. */
+export const ApiAnyBearer = (): ClassDecorator & MethodDecorator =>
+  applyDecorators(...Object.keys(BEARER_SCHEMES).map((name) => ApiBearerAuth(name)));
+
 /** Admin-only routes: a bearer token with the admin role, or 401/403. */
-export const ApiAdmin = (): ClassDecorator & MethodDecorator => applyDecorators(ApiBearerAuth(), ApiErrors(401, 403));
+export const ApiAdmin = (): ClassDecorator & MethodDecorator => applyDecorators(ApiAnyBearer(), ApiErrors(401, 403));

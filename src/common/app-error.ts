@@ -24,6 +24,8 @@ export enum CommonErrorCode {
   InvalidJson = 'invalid_json',
   Unauthorized = 'unauthorized',
   Forbidden = 'forbidden',
+  /** A Clerk API key or M2M token asked for what only a signed-in person has (`GET /users/me`). */
+  NotAPerson = 'not_a_person',
   TooManyRequests = 'too_many_requests',
   Overloaded = 'overloaded',
   Internal = 'internal_error',

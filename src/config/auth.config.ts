@@ -32,6 +32,10 @@ export interface AuthConfig {
   passwordChecksMaxPending: number;
   /** Origins a browser may call the API from (CORS), and from which a `__session` cookie is honoured. */
   corsOrigins: string[];
+  /** Clerk machine ids (`mch_…`) whose M2M tokens are operators (the admin role). */
+  adminMachines: string[];
+  /** How long a Clerk verdict on an API key or opaque M2M token is remembered (never past the token's expiry). */
+  machineTokenCacheSeconds: number;
 }
 
 export function readAuthConfig(env: Record<string, string | undefined>): AuthConfig {
@@ -56,6 +60,9 @@ export function readAuthConfig(env: Record<string, string | undefined>): AuthCon
   read.retired('LOGIN_MAX_ATTEMPTS_PER_EMAIL', 'LOGIN_MAX_FAILURES_PER_IP_EMAIL and LOGIN_MAX_FAILURES_PER_EMAIL (failed logins only)');
   const bcryptConcurrency = read.int('LEGACY_BCRYPT_CONCURRENCY', Math.max(1, availableParallelism() - 1), { min: 1, max: 256 });
   const corsOrigins = read.list('CORS_ORIGINS');
+  const adminMachines = read.list('CLERK_ADMIN_MACHINES');
+  const notMachine = adminMachines.find((id) => !/^mch_\w+$/.test(id));
+  if (notMachine !== undefined) read.problem('CLERK_ADMIN_MACHINES', `must list Clerk machine ids (mch_…), got ${notMachine}`);
   return read.done({
     legacyEnabled,
     legacyJwtSecret: secret,
@@ -72,6 +79,8 @@ export function readAuthConfig(env: Record<string, string | undefined>): AuthCon
     bcryptConcurrency,
     passwordChecksMaxPending: read.int('LOGIN_MAX_PENDING_CHECKS', Math.max(16, bcryptConcurrency * 16), { min: 1, max: 100000 }),
     corsOrigins: corsOrigins.length > 0 ? corsOrigins : authorizedParties,
+    adminMachines,
+    machineTokenCacheSeconds: read.int('CLERK_MACHINE_TOKEN_CACHE_SECONDS', 30, { min: 1, max: 300 }),
   });
 }
 

@@ -96,6 +96,17 @@ describe('auth configuration', () => {
     ).toEqual(['https://b.example', 'https://c.example']);
   });
 
+  it('reads the operator machines as Clerk machine ids, and a short machine-token cache', () => {
+    expect(readAuthConfig(base)).toMatchObject({ adminMachines: [], machineTokenCacheSeconds: 30 });
+    expect(readAuthConfig({ ...base, CLERK_ADMIN_MACHINES: 'mch_a1, mch_b2' }).adminMachines).toEqual(['mch_a1', 'mch_b2']);
+    expect(
+      problemsOf(() => readAuthConfig({ ...base, CLERK_ADMIN_MACHINES: 'mch_a1,user_b2', CLERK_MACHINE_TOKEN_CACHE_SECONDS: '0' })),
+    ).toEqual([
+      expect.stringMatching(/^CLERK_ADMIN_MACHINES must list Clerk machine ids \(mch_…\), got user_b2/),
+      expect.stringMatching(/^CLERK_MACHINE_TOKEN_CACHE_SECONDS /),
+    ]);
+  });
+
   it('has login limits that never count successes, and a bound on pending password checks', () => {
     expect(readAuthConfig(base)).toMatchObject({
       loginMaxFailuresPerIp: 30,

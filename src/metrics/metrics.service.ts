@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-export type LoginMethod = 'legacy' | 'clerk';
+export type LoginMethod = 'legacy' | 'clerk' | 'api_key' | 'm2m_token';
 export type LoginResult = 'success' | 'failure';
 
 const PREFIX = 'clerk_migrate_';
@@ -63,7 +63,7 @@ export class MetricsService implements OnModuleDestroy {
 
   private readonly logins = new Counter({
     name: `${PREFIX}logins_total`,
-    help: 'Authentications: legacy password logins, and requests carrying a Clerk session token, by result',
+    help: 'Authentications: legacy password logins, and requests carrying a Clerk session token, API key or M2M token, by result',
     labelNames: ['method', 'result'] as const,
     registers: [this.registry],
   });

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiAdmin, ApiErrors, ApiJsonBody } from '../common/api-errors.js';
-import { CurrentPrincipal, Roles } from '../common/auth.decorators.js';
-import { ADMIN_ROLE, type Principal } from '../common/principal.js';
+import { CurrentPrincipal, RequireScopes, Roles } from '../common/auth.decorators.js';
+import { actorOf, ADMIN_ROLE, type Principal } from '../common/principal.js';
 import {
   CleanupRequestDto,
   ItemsPageQueryDto,
@@ -31,6 +31,8 @@ const NO_RUN: [number, string] = [404, 'No run with this id (run_not_found)'];
 const RunIdParam = () => ApiParam({ name: 'id', format: 'uuid', description: 'A run id, as listed by GET /migration/runs' });
 const NO_USER: [number, string] = [404, 'No user with this email (user_not_found)'];
 const BUSY: [number, string] = [409, 'Another run or rollback is in progress (run_in_progress)'];
+/** What an API key or M2M token must carry to change anything here (see `RequireScopes`); people need the role only. */
+export const MIGRATION_WRITE_SCOPE = 'migration:write';
 
 @ApiTags('migration')
 @ApiAdmin()
@@ -53,17 +55,18 @@ export class MigrationController {
   @ApiJsonBody()
   @ApiErrors(NO_USER, [409, 'The user is already on Clerk (already_on_clerk)'], 502, 503)
   dryRun(@Body() body: MigrateRequestDto, @CurrentPrincipal() admin: Principal) {
-    return this.migration.dryRun({ ...body, actor: admin.userId });
+    return this.migration.dryRun({ ...body, actor: actorOf(admin) });
   }
 
   @Post('runs')
+  @RequireScopes(MIGRATION_WRITE_SCOPE)
   @HttpCode(202)
   @ApiOperation({ summary: 'Start a run (one user with email, or everyone left); it goes on in the background' })
   @ApiAcceptedResponse({ type: StartedRunDto })
   @ApiJsonBody()
   @ApiErrors(NO_USER, [409, 'Another run or rollback is in progress (run_in_progress), or the user is already on Clerk (already_on_clerk)'])
   async startRun(@Body() body: MigrateRequestDto, @CurrentPrincipal() admin: Principal): Promise<StartedRunDto> {
-    const { run } = await this.migration.start({ ...body, actor: admin.userId });
+    const { run } = await this.migration.start({ ...body, actor: actorOf(admin) });
     return { runId: run.id, status: run.status, progressUrl: `/migration/runs/${run.id}` };
   }
 
@@ -104,6 +107,7 @@ export class MigrationController {
   }
 
   @Post('runs/:id/rollback')
+  @RequireScopes(MIGRATION_WRITE_SCOPE)
   @HttpCode(200)
   @ApiOperation({
     summary: 'Undo a run: clear its links, revoke its invitations, optionally delete the Clerk accounts it created; needs confirm: true',
@@ -114,16 +118,17 @@ export class MigrationController {
   @ApiErrors(NO_RUN, [409, 'A run or rollback is going on (run_in_progress), or the run has uncertain users (not_rollbackable)'], 502, 503)
   rollback(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: RollbackRequestDto, @CurrentPrincipal() admin: Principal) {
     const { deleteClerkUsers, dryRun, confirm } = body;
-    return this.migration.rollback({ runId: id, actor: admin.userId, deleteClerkUsers, dryRun, confirm });
+    return this.migration.rollback({ runId: id, actor: actorOf(admin), deleteClerkUsers, dryRun, confirm });
   }
 
   @Post('cleanup-passwords')
+  @RequireScopes(MIGRATION_WRITE_SCOPE)
   @HttpCode(200)
   @ApiOperation({ summary: 'Remove password hashes of users who have signed in through Clerk; needs confirm: true' })
   @ApiOkResponse({ type: CleanupReportDto })
   @ApiJsonBody()
   cleanupPasswords(@Body() body: CleanupRequestDto, @CurrentPrincipal() admin: Principal) {
-    return this.migration.cleanupPasswords({ actor: admin.userId, confirm: body.confirm, dryRun: body.dryRun });
+    return this.migration.cleanupPasswords({ actor: actorOf(admin), confirm: body.confirm, dryRun: body.dryRun });
   }
 
   @Post('verify')
@@ -136,11 +141,12 @@ export class MigrationController {
   }
 
   @Post('resend-invites')
+  @RequireScopes(MIGRATION_WRITE_SCOPE)
   @HttpCode(200)
   @ApiOperation({ summary: 'Retry the invitations that failed after their account was created' })
   @ApiOkResponse({ type: ResendReportDto })
   @ApiErrors(BUSY, 502, 503)
   resendInvites(@CurrentPrincipal() admin: Principal) {
-    return this.migration.resendInvitations(admin.userId);
+    return this.migration.resendInvitations(actorOf(admin));
   }
 }

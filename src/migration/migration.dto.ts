@@ -75,7 +75,7 @@ export class MigrationRunDto implements MigrationRunView {
   @ApiProperty({ enum: RUN_KINDS }) kind: RunKind;
   @ApiProperty() strategy: string;
   @ApiProperty() dryRun: boolean;
-  @ApiProperty({ description: 'An admin user id, cli or scheduler' }) startedBy: string;
+  @ApiProperty({ description: 'An admin user id, api_key:<key id>, machine:<machine id>, cli or scheduler' }) startedBy: string;
   @ApiProperty({ enum: RUN_STATUSES }) status: RunStatus;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'Items by status, and dependent rows before and after' })
   counts: Record<string, unknown>;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AppError, CommonErrorCode } from '../common/app-error.js';
 import type { Principal } from '../common/principal.js';
 import { UserResponseDto } from './user-response.dto.js';
 
@@ -10,6 +11,13 @@ export class UsersService {
    * cache's 30 seconds).
    */
   profile(principal: Principal): UserResponseDto {
+    if (!principal.profile) {
+      throw new AppError(
+        403,
+        CommonErrorCode.NotAPerson,
+        'An API key or M2M token has no profile of its own; /users/me is for people signed in',
+      );
+    }
     return UserResponseDto.fromProfile(principal.profile);
   }
 }

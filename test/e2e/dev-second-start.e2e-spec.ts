@@ -32,6 +32,9 @@ interface FirstDev {
   api: string;
   emulatorPort: number;
   admin: { email: string; password: string };
+  /** The printed Clerk API key of the admin, and M2M token of the CI machine. */
+  apiKey: string;
+  m2mToken: string;
 }
 
 async function startFirstDev(env: Record<string, string>): Promise<FirstDev> {
@@ -48,6 +51,8 @@ async function startFirstDev(env: Record<string, string>): Promise<FirstDev> {
     api: /API\s+(\S+)/.exec(banner)![1],
     emulatorPort: Number(/Clerk emulator\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(banner)![1]),
     admin: { email: admin[1], password: admin[2] },
+    apiKey: /Bearer (ak_\S+)'/.exec(banner)![1],
+    m2mToken: /Bearer (mt_\S+)'/.exec(banner)![1],
   };
 }
 
@@ -98,6 +103,13 @@ describe('a second npm run dev that cannot start leaves the running one alone', 
   it('starts the first dev on a world of 44 users whose admin can log in (the control)', () => {
     expect(worldBefore.userIds).toHaveLength(44);
     expect(worldBefore.adminLogin).toBe(200);
+  });
+
+  it('prints a working Clerk API key of the admin and an operator M2M token', async () => {
+    const asAdmin = await fetch(`${first.api}/migration/runs`, { headers: { Authorization: `Bearer ${first.apiKey}` } });
+    expect(asAdmin.status).toBe(200);
+    const asMachine = await fetch(`${first.api}/migration/stats`, { headers: { Authorization: `Bearer ${first.m2mToken}` } });
+    expect(asMachine.status).toBe(200);
   });
 
   it('refuses a second dev whose emulator port is taken, in one line', async () => {

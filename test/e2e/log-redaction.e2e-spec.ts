@@ -60,6 +60,23 @@ describe('logs', () => {
       .get('/users/me')
       .set({ Authorization: `Bearer ${session.token}x` })
       .expect(401);
+    // Machines: a person's API key, an M2M token, and a made-up key.
+    const key = clerk.machineAuth.createApiKey({ subject: session.userId, name: 'log scrape key' });
+    await http()
+      .get('/users/me')
+      .set({ Authorization: `Bearer ${key.secret}` })
+      .expect(403);
+    const machine = clerk.machineAuth.createM2mToken();
+    await http()
+      .get('/migration/runs')
+      .set({ Authorization: `Bearer ${machine.token}` })
+      .expect(403);
+    const madeUp = 'ak_madeUpKeyThatMustNotBeLogged';
+    await http()
+      .get('/audit')
+      .set({ Authorization: `Bearer ${madeUp}` })
+      .expect(401);
+    secrets.push(key.secret, machine.token, madeUp);
     secrets.push(login.body.accessToken, admin.token, admin.user.password!, session.token);
     for (const user of world.legacy) secrets.push(user.password!);
   }

@@ -133,9 +133,12 @@ describe('operators’ view: metrics, request ids, OpenAPI', () => {
     const { body } = await http().get('/docs-json').expect(200);
     for (const path of ['/auth/login', '/users/me', '/migration/runs', '/audit', '/health/ready', '/metrics'])
       expect(Object.keys(body.paths)).toContain(path);
-    expect(body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
-    expect(body.paths['/users/me'].get.security).toEqual([{ bearer: [] }]);
-    expect(body.paths['/migration/runs'].post.security).toEqual([{ bearer: [] }]);
+    // One bearer scheme per kind of caller; a route takes any of them.
+    const schemes = ['clerkSession', 'legacyToken', 'clerkApiKey', 'clerkM2mToken'];
+    for (const name of schemes) expect(body.components.securitySchemes[name]).toMatchObject({ type: 'http', scheme: 'bearer' });
+    const anyOfThem = schemes.map((name) => ({ [name]: [] }));
+    expect(body.paths['/users/me'].get.security).toEqual(anyOfThem);
+    expect(body.paths['/migration/runs'].post.security).toEqual(anyOfThem);
     expect(body.paths['/auth/login'].post.security).toEqual([]);
     expect(body.paths['/metrics'].get.responses['200'].content).toHaveProperty('text/plain');
   });

@@ -13,6 +13,8 @@ import { EmulatorStore } from './emulator-store.js';
 import { handleEmulatorAdmin } from './emulator-webhook-admin.routes.js';
 import { ClerkEmulatorWebhookControls } from './emulator-webhook-controls.js';
 import { EmulatorWebhooks, type WebhookSettings } from './emulator-webhooks.js';
+import { EmulatorMachineAuth } from './emulator-machine-auth.js';
+import { machineAuthRoutes } from './emulator-machine-auth.routes.js';
 import type { FaultKind, KeyType, RateLimitSettings } from './emulator.types.js';
 
 export const DEFAULT_TEST_SECRET_KEY = 'sk_test_emulatorDevelopmentInstanceKey000000000';
@@ -39,6 +41,8 @@ type Internals = EmulatorInternals & { counts: Map<string, Map<string, number>> 
 /** A running emulator: the base URL for `CLERK_API_URL`, its keys, and the test-side controls. */
 export class ClerkEmulator extends ClerkEmulatorWebhookControls {
   readonly secretKey: string;
+  /** API keys and M2M tokens: the test-side controls to issue them (see `emulator-machine-auth.ts`). */
+  readonly machineAuth: EmulatorMachineAuth;
   private readonly routes: ApiRoute[];
   /** When each Backend API request (JWKS aside) arrived, for `busiestWindow`. */
   private arrivals: number[] = [];
@@ -51,7 +55,8 @@ export class ClerkEmulator extends ClerkEmulatorWebhookControls {
   ) {
     super(internals);
     this.secretKey = secretKeys[0];
-    this.routes = backendApiRoutes(internals.store);
+    this.machineAuth = new EmulatorMachineAuth({ key: internals.keys.instance, issuer: internals.issuer });
+    this.routes = [...backendApiRoutes(internals.store), ...machineAuthRoutes(this.machineAuth)];
   }
 
   /** A live (`sk_live_`) key the emulator accepts, if any: it gets the production rate limit. */
@@ -153,6 +158,7 @@ export class ClerkEmulator extends ClerkEmulatorWebhookControls {
   reset(): void {
     this.arrivals = [];
     this.internals.reset();
+    this.machineAuth.clear();
   }
 
   async stop(): Promise<void> {

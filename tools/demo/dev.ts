@@ -8,6 +8,7 @@ import { configureApp } from '../../src/configure-app.js';
 import { describeListenAddress } from '../../src/listen-address.js';
 import { StderrLogger } from '../../src/logging/stderr-logger.js';
 import { exitOnFailure, onStopSignal } from './demo-process.js';
+import { createDemoMachines } from './demo-machines.js';
 import { createDemoWorld, type DemoWorld } from './demo-world.js';
 import { apiEnvironment, devSettings, ensurePortFree } from './dev-settings.js';
 
@@ -30,7 +31,8 @@ async function main(): Promise<void> {
   await ensurePortFree(apiPort);
   const world = await createDemoWorld({ emulatorPort, owner: 'npm run dev' });
   running.world = world;
-  Object.assign(process.env, apiEnvironment(process.env, world));
+  const machines = await createDemoMachines(world);
+  Object.assign(process.env, apiEnvironment(process.env, world), { CLERK_ADMIN_MACHINES: machines.machineId });
   // abortOnError off and the start-up logger of the service: a failed start reaches exitOnFailure as one line.
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bodyParser: false,
@@ -55,6 +57,8 @@ async function main(): Promise<void> {
       '',
       'Try it:',
       `  curl -s -X POST ${url}/auth/login -H 'Content-Type: application/json' -d '{"email":"${admin.email}","password":"${admin.password}"}'   # an admin`,
+      `  curl -s ${url}/migration/runs -H 'Authorization: Bearer ${machines.adminApiKey}'   # the admin's Clerk API key (scope migration:write)`,
+      `  curl -s ${url}/migration/stats -H 'Authorization: Bearer ${machines.m2mToken}'   # a CI machine's M2M token, an operator through CLERK_ADMIN_MACHINES`,
       `  curl -s -X POST ${world.clerk.url}/__emulator/sign-in -H 'Content-Type: application/json' -d '{"email":"${person.email}","password":"${person.password}"}'   # after migrating`,
       `  export DATABASE_URL='${world.databaseUrl}' CLERK_API_URL=${world.clerk.url} CLERK_SECRET_KEY=${world.clerk.secretKey}`,
       '  npm run -s cli -- migrate --dry-run   # the CLI on this world',
