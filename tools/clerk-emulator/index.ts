@@ -2,6 +2,7 @@ export {
   ClerkEmulator,
   DEFAULT_LIVE_SECRET_KEY,
   DEFAULT_TEST_SECRET_KEY,
+  DEVELOPMENT_USER_CAP,
   NO_RATE_LIMIT,
   startClerkEmulator,
   type ClerkEmulatorOptions,
@@ -11,3 +12,4 @@ export type { FaultConfigInput, FaultSettings } from './emulator-faults.js';
 export { CLERK_RATE_LIMITS } from './emulator-rate-limiter.js';
 export type { SessionTokenOptions } from './emulator-sessions.js';
 export type { FaultKind, RateLimitRule, RateLimitSettings } from './emulator.types.js';
+export { CLERK_ENDPOINT_LIMITS, type EndpointLimitRule, type EndpointLimitSettings } from './emulator-endpoint-limits.js';
