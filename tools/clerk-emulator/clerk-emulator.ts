@@ -15,6 +15,7 @@ import { clerkErrors, EmulatorHttpError } from './emulator-errors.js';
 import { FaultInjector, type FaultConfigInput, type FaultSettings } from './emulator-faults.js';
 import { traceId } from './emulator-ids.js';
 import { CLERK_ENDPOINT_LIMITS, EmulatorEndpointLimiter, type EndpointLimitSettings } from './emulator-endpoint-limits.js';
+import { rejectUndocumentedQuery } from './emulator-query-params.js';
 import { CLERK_RATE_LIMITS, EmulatorRateLimiter } from './emulator-rate-limiter.js';
 import type { SessionTokenOptions } from './emulator-sessions.js';
 import { createSigningKey, jwksJson } from './emulator-signing-keys.js';
@@ -209,6 +210,7 @@ export class ClerkEmulator {
       const endpoint = this.internals.endpointLimiter.check(key, routeKey, match.params);
       if (!endpoint.allowed) throw clerkErrors.rateLimited(endpoint.retryAfterSeconds);
       this.checkDevelopmentCap(key, routeKey);
+      rejectUndocumentedQuery(routeKey, url.searchParams);
       const fault = this.internals.faults.next(routeKey);
       if (fault?.kind === 'drop') return drop(req, count, 'dropped');
       if (fault?.kind === 'error_5xx') throw clerkErrors.internal();
