@@ -86,9 +86,9 @@ export class ClerkRequestPacer {
     let rateLimitWaits = 0;
     const requestClass = classOfOperation(runOptions.operation);
     for (;;) {
-      // The class first: a call that cannot send for an hour must not hold an instance-wide slot meanwhile.
-      if (requestClass !== 'global') await this.classes.take(requestClass, runOptions.subject, runOptions.maxWaitMs);
       await this.waitForPause(runOptions.maxWaitMs);
+      // The class before the slot: a call that cannot send for an hour must not hold an instance-wide slot meanwhile.
+      if (requestClass !== 'global') await this.classes.take(requestClass, runOptions.subject, runOptions.maxWaitMs);
       await this.budget.take(runOptions.cost ?? 1);
       await this.waitForPause();
       const started = this.clock.now();
@@ -121,9 +121,16 @@ export class ClerkRequestPacer {
     void this.budget.pauseUntil?.(this.pausedUntil);
   }
 
-  private async waitForPause(maxWaitMs = Infinity): Promise<void> {
-    const waitMs = this.pausedUntil - this.clock.now();
-    if (waitMs > maxWaitMs) throw ClerkGatewayError.classPaused('instance-wide', waitMs);
+  /**
+   * Sits out this process's instance-wide pause. A caller with a `maxWaitMs` also asks the shared
+   * budget, so that a pause another process met fails it fast instead of holding it in `take`.
+   */
+  private async waitForPause(maxWaitMs?: number): Promise<void> {
+    if (maxWaitMs !== undefined) {
+      const sharedMs = (await this.budget.pausedForMs?.()) ?? 0;
+      const waitMs = Math.max(this.pausedUntil - this.clock.now(), sharedMs);
+      if (waitMs > maxWaitMs) throw ClerkGatewayError.classPaused('instance-wide', waitMs);
+    }
     while (this.clock.now() < this.pausedUntil) await this.clock.sleep(this.pausedUntil - this.clock.now());
   }
 

@@ -108,9 +108,14 @@ describe('Clerk request classes shared through PostgreSQL', () => {
       classes: budgetsOf(clock)[1],
     });
     await globals[0].pauseUntil(Date.now() + 2_000);
+    // A caller that will not wait that long is refused before it takes a place in its class's window.
+    const hurried = pacer.run(async () => 'invited', { operation: 'invitations.create', maxWaitMs: 1_000 });
+    await expect(hurried).rejects.toMatchObject({ kind: ClerkErrorKind.ClassPaused, retryAfterSeconds: 2 });
     await expect(pacer.run(async () => 'invited', { operation: 'invitations.create' })).resolves.toBe('invited');
     expect(clock.waits).toHaveLength(1);
     expect(clock.waits[0]).toBeGreaterThan(1_900);
+    const [row] = (await db.pool.query(`SELECT cardinality(window_sends) AS n FROM clerk_request_budget WHERE name = 'invitations'`)).rows;
+    expect(row).toEqual({ n: 1 });
   });
 
   it('a 429 on invitations pauses invitations in every process, and creates go on', async () => {
