@@ -27,16 +27,20 @@ export const CLERK_CLASS_LIMITS: ClassLimits = {
   user_updates: { requests: 10, windowSeconds: 10, perSubject: true },
 };
 
-/** The configured figures (`CLERK_INVITATIONS_PER_HOUR`, …), each at most Clerk's. */
+/** The configured figures (`CLERK_INVITATIONS_PER_HOUR`, …), each at most Clerk's; Clerk's where unset. */
 export function classLimitsOf(config: {
-  invitationsPerHour: number;
-  bulkInvitationsPerHour: number;
-  userUpdatesPer10s: number;
+  invitationsPerHour?: number;
+  bulkInvitationsPerHour?: number;
+  userUpdatesPer10s?: number;
 }): ClassLimits {
+  const limit = (requestClass: LimitedRequestClass, configured: number | undefined): ClassLimit => {
+    const clerks = CLERK_CLASS_LIMITS[requestClass];
+    return { ...clerks, requests: Math.min(configured ?? clerks.requests, clerks.requests) };
+  };
   return {
-    invitations: { ...CLERK_CLASS_LIMITS.invitations, requests: config.invitationsPerHour },
-    bulk_invitations: { ...CLERK_CLASS_LIMITS.bulk_invitations, requests: config.bulkInvitationsPerHour },
-    user_updates: { ...CLERK_CLASS_LIMITS.user_updates, requests: config.userUpdatesPer10s },
+    invitations: limit('invitations', config.invitationsPerHour),
+    bulk_invitations: limit('bulk_invitations', config.bulkInvitationsPerHour),
+    user_updates: limit('user_updates', config.userUpdatesPer10s),
   };
 }
 

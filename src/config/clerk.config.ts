@@ -16,12 +16,16 @@ export interface ClerkConfig {
   authorizedParties: string[];
   /** Backend API requests per second for every process on the database together (one shared budget). */
   rateLimitPerSecond: number;
-  /** `POST /v1/invitations` per hour, for the fleet (Clerk: 100). */
-  invitationsPerHour: number;
+  /**
+   * `POST /v1/invitations` per hour, for the fleet (Clerk: 100). This and the next two are optional
+   * in the type only, so that a config built by hand (tests, scripts) gets Clerk's figures without
+   * naming them; `readClerkConfig` always sets them.
+   */
+  invitationsPerHour?: number;
   /** `POST /v1/invitations/bulk` per hour, for the fleet (Clerk: 25, of up to 10 invitations each). */
-  bulkInvitationsPerHour: number;
+  bulkInvitationsPerHour?: number;
   /** `PATCH /v1/users/{id}` and the metadata routes per 10 s for one user (Clerk: 10). */
-  userUpdatesPer10s: number;
+  userUpdatesPer10s?: number;
   requestTimeoutMs: number;
   /** Attempts per request for transient failures (5xx, network, timeout), the first included. */
   maxAttempts: number;
