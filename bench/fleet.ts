@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const users = argNumber('users', 3000);
   const logins = argNumber('logins', 300);
   const budget = 80;
-  const emulator = await startClerkEmulator({ faults: { latencyMs: LATENCY_MS } });
+  const emulator = await startClerkEmulator({ faults: { latencyMs: LATENCY_MS }, developmentUserCap: false });
   const database = await createBenchDatabase('fleet');
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
   // pool.end() resolves before its sessions close; the database's drop must not crash the report.

@@ -49,6 +49,8 @@ async function measure(scenario: Scenario, hash: string) {
   const emulator = await startClerkEmulator({
     rateLimit: { live: { requests: 1000, windowMs: WINDOW_MS }, test: { requests: 100, windowMs: WINDOW_MS } },
     faults: { latencyMs: LATENCY_MS },
+    // It measures pacing at the development limit, not the development instance's 100-user cap.
+    developmentUserCap: false,
   });
   const database = await createBenchDatabase(`rate_${scenario.label}`);
   try {

@@ -42,7 +42,7 @@ async function main(): Promise<void> {
 }
 
 async function measure(users: number, concurrency: number, hash: string): Promise<Point> {
-  const emulator = await startClerkEmulator({ rateLimit: false });
+  const emulator = await startClerkEmulator({ rateLimit: false, developmentUserCap: false });
   const database = await createBenchDatabase(`scale_${users}`);
   try {
     await seedLegacyUsers(database.url, users, hash);

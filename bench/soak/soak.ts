@@ -22,7 +22,7 @@ const FAULTS = { errorRate5xx: 0.05, dropRate: 0.02, lostResponseRate: 0.01 };
 async function main(): Promise<void> {
   const minutes = argNumber('minutes', 30);
   const workers = argNumber('workers', 8);
-  const clerk = await startClerkEmulator({ rateLimit: false, faults: FAULTS });
+  const clerk = await startClerkEmulator({ rateLimit: false, faults: FAULTS, developmentUserCap: false });
   const database = await createBenchDatabase('soak');
   try {
     await soak(database.url, clerk, minutes, workers);

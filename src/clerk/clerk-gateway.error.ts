@@ -12,6 +12,11 @@ export enum ClerkErrorKind {
   Unauthorized = 'unauthorized',
   /** CLERK_SECRET_KEY is not set. */
   NotConfigured = 'not_configured',
+  /**
+   * Nothing was sent: the call's class (invitations, …) is paused by a 429 or its window is full for
+   * longer than the caller was willing to wait. `retryAfterSeconds` says when to try again.
+   */
+  ClassPaused = 'class_paused',
 }
 
 export class ClerkGatewayError extends Error {
@@ -41,6 +46,17 @@ export class ClerkGatewayError extends Error {
     this.paramName = init.paramName;
     this.traceId = init.traceId || undefined;
     this.retryAfterSeconds = init.retryAfterSeconds;
+  }
+
+  /** `requestClass` cannot send for `waitMs`, longer than its caller allows. */
+  static classPaused(requestClass: string, waitMs: number): ClerkGatewayError {
+    const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
+    return new ClerkGatewayError({
+      kind: ClerkErrorKind.ClassPaused,
+      clerkCode: 'class_paused',
+      message: `Clerk's ${requestClass} requests cannot be sent for another ${retryAfterSeconds} s`,
+      retryAfterSeconds,
+    });
   }
 
   static notConfigured(): ClerkGatewayError {

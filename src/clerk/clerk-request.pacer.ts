@@ -1,5 +1,7 @@
 import { backoffDelayMs } from './backoff.policy.js';
+import { LocalClassBudget, type ClassBudget } from './class-budget.js';
 import { systemClock, type Clock } from './clock.js';
+import { CLERK_CLASS_LIMITS, classOfOperation } from './clerk-request.classes.js';
 import { classifyClerkError } from './clerk-error.classifier.js';
 import { ClerkErrorKind, ClerkGatewayError } from './clerk-gateway.error.js';
 import type { RequestBudget } from './request-budget.js';
@@ -31,14 +33,28 @@ export interface PacerOptions {
   random?: () => number;
   /** Where the permission to send comes from; unset: a bucket of this process's own at `ratePerSecond`. */
   budget?: RequestBudget;
+  /** The limited classes' windows (invitations, user updates); unset: this process's own, at Clerk's limits. */
+  classes?: ClassBudget;
   observe?: ClerkRequestObserver;
   /** Which Clerk this is, for errors that are about reaching it (`Clerk at https://… (CLERK_API_URL), sk_test_ key`). */
   target?: string;
 }
 
 export interface RunOptions {
-  /** A short, fixed name for metrics (`users.create`); never anything that varies per call. */
+  /**
+   * A short, fixed name for metrics (`users.create`); never anything that varies per call. It also
+   * names the call's class: `invitations.create`, `invitations.bulk_create` and `users.update` have
+   * Clerk limits of their own (`clerk-request.classes.ts`), everything else counts only globally.
+   */
   operation?: string;
+  /** Whom a per-user class counts against: the Clerk user id of a `users.update`. */
+  subject?: string;
+  /**
+   * The longest this call may wait for a pause (its class's or the instance-wide one this process
+   * knows of) or for room in its class's window; longer, it sends nothing and throws `class_paused`
+   * with the wait as `retryAfterSeconds`. Unset: it waits as long as it takes.
+   */
+  maxWaitMs?: number;
   /** Requests the call makes (the SDK's user list also asks for the count: 2). */
   cost?: number;
   /** Told of each transient failure before it is retried, e.g. to reconcile a create that may have landed. */
@@ -47,26 +63,34 @@ export interface RunOptions {
 
 /**
  * Every Clerk call goes through here: the budget paces it (shared by the fleet through PostgreSQL
- * in the app), a 429 pauses the whole gateway and the shared budget for Retry-After (every caller
- * of every process waits, not only the one refused, even one already waiting for its slot),
- * transient failures are retried with full-jitter backoff, and each attempt has a deadline.
+ * in the app), and a call of a limited class (invitations, user updates) first takes a place in its
+ * class's window. A 429 pauses what it came from for Retry-After: the class of a limited call, only
+ * that class (a refused invitation holds no look-up back); for any other call the whole gateway and
+ * the shared budget (every caller of every process waits, not only the one refused, even one
+ * already waiting for its slot). Transient failures are retried with full-jitter backoff, and each
+ * attempt has a deadline.
  */
 export class ClerkRequestPacer {
   private readonly budget: RequestBudget;
+  private readonly classes: ClassBudget;
   private readonly clock: Clock;
   private pausedUntil = 0;
 
   constructor(private readonly options: PacerOptions) {
     this.clock = options.clock ?? systemClock;
     this.budget = options.budget ?? pacingBucket(options.ratePerSecond, this.clock);
+    this.classes = options.classes ?? new LocalClassBudget(CLERK_CLASS_LIMITS, this.clock);
   }
 
   async run<T>(call: () => Promise<T>, runOptions: RunOptions = {}): Promise<T> {
     const { maxAttempts, maxRateLimitWaits = 10 } = this.options;
     let attempt = 0;
     let rateLimitWaits = 0;
+    const requestClass = classOfOperation(runOptions.operation);
     for (;;) {
-      await this.waitForPause();
+      await this.waitForPause(runOptions.maxWaitMs);
+      // The class before the slot: a call that cannot send for an hour must not hold an instance-wide slot meanwhile.
+      if (requestClass !== 'global') await this.classes.take(requestClass, runOptions.subject, runOptions.maxWaitMs);
       await this.budget.take(runOptions.cost ?? 1);
       await this.waitForPause();
       const started = this.clock.now();
@@ -78,7 +102,9 @@ export class ClerkRequestPacer {
         const error = classifyClerkError(raw);
         this.observe(runOptions, error.status !== undefined ? String(error.status) : (error.clerkCode ?? error.kind), started);
         if (error.kind === ClerkErrorKind.RateLimited && ++rateLimitWaits <= maxRateLimitWaits) {
-          this.pause(error.retryAfterSeconds ?? this.options.defaultRetryAfterSeconds ?? 1);
+          const seconds = error.retryAfterSeconds ?? this.options.defaultRetryAfterSeconds ?? 1;
+          if (requestClass === 'global') this.pause(seconds);
+          else await this.classes.pauseUntil(requestClass, runOptions.subject, this.clock.now() + seconds * 1000);
           continue;
         }
         if (error.kind !== ClerkErrorKind.Transient || ++attempt >= maxAttempts) throw this.located(error);
@@ -108,7 +134,16 @@ export class ClerkRequestPacer {
     void this.budget.pauseUntil?.(this.pausedUntil);
   }
 
-  private async waitForPause(): Promise<void> {
+  /**
+   * Sits out this process's instance-wide pause. A caller with a `maxWaitMs` also asks the shared
+   * budget, so that a pause another process met fails it fast instead of holding it in `take`.
+   */
+  private async waitForPause(maxWaitMs?: number): Promise<void> {
+    if (maxWaitMs !== undefined) {
+      const sharedMs = (await this.budget.pausedForMs?.()) ?? 0;
+      const waitMs = Math.max(this.pausedUntil - this.clock.now(), sharedMs);
+      if (waitMs > maxWaitMs) throw ClerkGatewayError.classPaused('instance-wide', waitMs);
+    }
     while (this.clock.now() < this.pausedUntil) await this.clock.sleep(this.pausedUntil - this.clock.now());
   }
 

@@ -17,6 +17,9 @@ import {
 import { ClerkErrorKind, ClerkGatewayError } from './clerk-gateway.error.js';
 import { ClerkRequestObserver } from './clerk-request.observer.js';
 import { ClerkRequestPacer, type PacerOptions } from './clerk-request.pacer.js';
+import { LocalClassBudget } from './class-budget.js';
+import { classLimitsOf } from './clerk-request.classes.js';
+import { PostgresClassBudget } from './postgres-class-budget.js';
 import { PostgresRequestBudget } from './postgres-request-budget.js';
 import { pacingBucket } from './token-bucket.js';
 import { toClerkInvitation, toClerkUser } from './clerk-user.mapper.js';
@@ -42,9 +45,15 @@ export class ClerkSdkGateway extends ClerkGateway {
     super();
     const config = configService.getOrThrow<ClerkConfig>('clerk', { infer: true });
     const rate = config.rateLimitPerSecond;
+    const limits = classLimitsOf(config);
     [this.client, this.pacer, this.verifier] = ClerkSdkGateway.parts(config, {
       ...(observer ? { observe: (outcome) => observer.observe(outcome) } : {}),
-      ...(dataSource ? { budget: new PostgresRequestBudget(dataSource, rate, pacingBucket(rate)) } : {}),
+      ...(dataSource
+        ? {
+            budget: new PostgresRequestBudget(dataSource, rate, pacingBucket(rate)),
+            classes: new PostgresClassBudget(dataSource, limits, new LocalClassBudget(limits)),
+          }
+        : {}),
     });
   }
 
@@ -67,6 +76,7 @@ export class ClerkSdkGateway extends ClerkGateway {
       retryBaseDelayMs: config.retryBaseDelayMs,
       retryMaxDelayMs: config.retryMaxDelayMs,
       target: describeClerkTarget(config),
+      classes: new LocalClassBudget(classLimitsOf(config), pacing.clock),
       ...pacing,
     });
     return [client, pacer, new SessionTokenVerifier(config)] as const;
@@ -170,7 +180,7 @@ export class ClerkSdkGateway extends ClerkGateway {
           ignoreExisting: input.ignoreExisting,
           publicMetadata: input.publicMetadata,
         }),
-      { operation: 'invitations.create' },
+      { operation: 'invitations.create', maxWaitMs: input.maxWaitMs },
     );
     return toClerkInvitation(invitation);
   }

@@ -39,6 +39,11 @@ export interface CreateClerkInvitationInput {
   notify: boolean;
   ignoreExisting: boolean;
   publicMetadata?: Record<string, unknown>;
+  /**
+   * The longest the call may wait for the invitations class (a full hour's window, a 429's pause);
+   * longer, nothing is sent and it throws `class_paused` with `retryAfterSeconds`. Unset: it waits.
+   */
+  maxWaitMs?: number;
 }
 
 export interface ClerkInvitation {

@@ -112,6 +112,20 @@ export class PostgresRequestBudget implements RequestBudget {
       .catch((error: unknown) => this.fellBack(error));
   }
 
+  async pausedForMs(): Promise<number> {
+    try {
+      const [row] = rowsOf<{ ms: number | null }>(
+        await this.db.query(
+          `SELECT (extract(epoch FROM b.paused_until - clock_timestamp()) * 1000)::float8 AS ms FROM clerk_request_budget b WHERE b.name = $1`,
+          [this.name],
+        ),
+      );
+      return Math.max(0, row?.ms ?? 0);
+    } catch {
+      return 0;
+    }
+  }
+
   /**
    * Whether a pause declared after `slot` was reserved is still in force. `next_slot` holds back only
    * the requests reserved after a 429; one that slept towards an earlier slot asks here on waking.

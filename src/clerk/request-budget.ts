@@ -8,4 +8,9 @@ export interface RequestBudget {
   take(cost: number): Promise<void>;
   /** Nobody sharing the budget sends before `untilMs` (epoch milliseconds): a 429's Retry-After. */
   pauseUntil?(untilMs: number): Promise<void>;
+  /**
+   * How long from now a pause that anyone sharing the budget met still holds (0 when none), for a
+   * caller that would rather fail fast than wait it out. Unknown (the database unreachable): 0.
+   */
+  pausedForMs?(): Promise<number>;
 }

@@ -1,6 +1,11 @@
 import { registerAs } from '@nestjs/config';
 import { EnvReader } from './env-reader.js';
 
+/** Clerk's documented per-endpoint limits: a configured one may be lower, never higher. */
+export const CLERK_INVITATIONS_PER_HOUR = 100;
+export const CLERK_BULK_INVITATIONS_PER_HOUR = 25;
+export const CLERK_USER_UPDATES_PER_10S = 10;
+
 export interface ClerkConfig {
   /** Unset: every Clerk feature answers with a clear "not configured" error. */
   secretKey: string | undefined;
@@ -11,6 +16,16 @@ export interface ClerkConfig {
   authorizedParties: string[];
   /** Backend API requests per second for every process on the database together (one shared budget). */
   rateLimitPerSecond: number;
+  /**
+   * `POST /v1/invitations` per hour, for the fleet (Clerk: 100). This and the next two are optional
+   * in the type only, so that a config built by hand (tests, scripts) gets Clerk's figures without
+   * naming them; `readClerkConfig` always sets them.
+   */
+  invitationsPerHour?: number;
+  /** `POST /v1/invitations/bulk` per hour, for the fleet (Clerk: 25, of up to 10 invitations each). */
+  bulkInvitationsPerHour?: number;
+  /** `PATCH /v1/users/{id}` and the metadata routes per 10 s for one user (Clerk: 10). */
+  userUpdatesPer10s?: number;
   requestTimeoutMs: number;
   /** Attempts per request for transient failures (5xx, network, timeout), the first included. */
   maxAttempts: number;
@@ -45,6 +60,12 @@ export function readClerkConfig(env: Record<string, string | undefined>): ClerkC
     jwtKey,
     authorizedParties: read.list('CLERK_AUTHORIZED_PARTIES'),
     rateLimitPerSecond: read.number('CLERK_RATE_LIMIT', defaultRateLimit(secretKey), { min: 0.1, max: 10000 }),
+    invitationsPerHour: read.int('CLERK_INVITATIONS_PER_HOUR', CLERK_INVITATIONS_PER_HOUR, { min: 1, max: CLERK_INVITATIONS_PER_HOUR }),
+    bulkInvitationsPerHour: read.int('CLERK_BULK_INVITATIONS_PER_HOUR', CLERK_BULK_INVITATIONS_PER_HOUR, {
+      min: 1,
+      max: CLERK_BULK_INVITATIONS_PER_HOUR,
+    }),
+    userUpdatesPer10s: read.int('CLERK_USER_UPDATES_PER_10S', CLERK_USER_UPDATES_PER_10S, { min: 1, max: CLERK_USER_UPDATES_PER_10S }),
     requestTimeoutMs: read.int('CLERK_REQUEST_TIMEOUT_MS', 10000, { min: 100, max: 120000 }),
     maxAttempts: read.int('CLERK_MAX_ATTEMPTS', 5, { min: 1, max: 20 }),
     retryBaseDelayMs: read.int('CLERK_RETRY_BASE_DELAY_MS', 200, { min: 0, max: 60000 }),

@@ -29,6 +29,19 @@ describe('configuration', () => {
     expect(readClerkConfig({ CLERK_SECRET_KEY: 'sk_live_abc', CLERK_RATE_LIMIT: '40' }).rateLimitPerSecond).toBe(40);
   });
 
+  it("takes Clerk's per-endpoint limits by default, lower ones if set, and refuses higher ones by name", () => {
+    expect(readClerkConfig({})).toMatchObject({ invitationsPerHour: 100, bulkInvitationsPerHour: 25, userUpdatesPer10s: 10 });
+    expect(readClerkConfig({ CLERK_INVITATIONS_PER_HOUR: '40' }).invitationsPerHour).toBe(40);
+    const problems = problemsOf(() =>
+      readClerkConfig({ CLERK_INVITATIONS_PER_HOUR: '101', CLERK_BULK_INVITATIONS_PER_HOUR: '50', CLERK_USER_UPDATES_PER_10S: '11' }),
+    );
+    expect(problems).toEqual([
+      'CLERK_INVITATIONS_PER_HOUR must be a whole number from 1 to 100, got "101"',
+      'CLERK_BULK_INVITATIONS_PER_HOUR must be a whole number from 1 to 25, got "50"',
+      'CLERK_USER_UPDATES_PER_10S must be a whole number from 1 to 10, got "11"',
+    ]);
+  });
+
   it('names every bad variable and says what is wrong, all at once', () => {
     const problems = problemsOf(() =>
       readClerkConfig({ CLERK_SECRET_KEY: 'pk_test_oops', CLERK_API_URL: 'ftp://x', CLERK_RATE_LIMIT: 'fast' }),

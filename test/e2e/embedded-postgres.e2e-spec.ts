@@ -38,7 +38,7 @@ describe('the CLI on the embedded PostgreSQL (no DATABASE_URL)', () => {
     } finally {
       await server.stop();
     }
-    clerk = await startClerkEmulator({ rateLimit: false });
+    clerk = await startClerkEmulator({ rateLimit: false, developmentUserCap: false });
   }, 180_000);
 
   afterAll(async () => {

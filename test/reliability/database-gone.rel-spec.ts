@@ -34,7 +34,7 @@ describe('the database going away in the middle of a run', () => {
     await insertBulkUsers(db.pool, USERS, 'dbgone');
     const target = new URL(db.url);
     proxy = await new TcpProxy(target.hostname, Number(target.port || 5432)).start();
-    clerk = await startClerkEmulator({ rateLimit: false });
+    clerk = await startClerkEmulator({ rateLimit: false, developmentUserCap: false });
     witness.secret(BULK_PASSWORD, BULK_HASH, clerk.secretKey);
     app = await createWatchedApp(throughProxy(db.url, proxy), { ...clerkEnv(clerk), DATABASE_PING_TIMEOUT_MS: '1000' }, witness);
   });

@@ -20,7 +20,7 @@ describe('a run of 2,000 users through a faulty Clerk', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    clerk = await startClerkEmulator({ rateLimit: false });
+    clerk = await startClerkEmulator({ rateLimit: false, developmentUserCap: false });
     const bad = [
       makeUser({ email: 'no-at-sign.example.com' }),
       makeUser({ email: `${'x'.repeat(300)}@example.com` }),

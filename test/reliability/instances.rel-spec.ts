@@ -19,7 +19,7 @@ describe('two instances on one database', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    clerk = await startClerkEmulator({ rateLimit: false });
+    clerk = await startClerkEmulator({ rateLimit: false, developmentUserCap: false });
     await insertBulkUsers(db.pool, USERS, 'twice');
     witness.secret(BULK_PASSWORD, BULK_HASH, clerk.secretKey);
     for (let i = 0; i < 2; i += 1) instances.push(await createWatchedApp(db.url, clerkEnv(clerk), witness));

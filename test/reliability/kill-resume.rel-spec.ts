@@ -54,7 +54,7 @@ describe('a CLI migration killed with SIGKILL at random moments', () => {
   beforeAll(async () => {
     await buildOnce();
     db = await createTestDatabase();
-    clerk = await startClerkEmulator({ rateLimit: false });
+    clerk = await startClerkEmulator({ rateLimit: false, developmentUserCap: false });
     await insertBulkUsers(db.pool, USERS, 'killed');
   }, 120_000);
   afterAll(async () => {

@@ -53,7 +53,7 @@ describe('a CLI run that loses its lock while a second one starts', () => {
     await buildOnce();
     // Cutting sessions of the database also cuts idle ones of its pool, which ignores that and reconnects.
     db = await createTestDatabase();
-    clerk = await startClerkEmulator({ rateLimit: false });
+    clerk = await startClerkEmulator({ rateLimit: false, developmentUserCap: false });
     await insertBulkUsers(db.pool, USERS, 'locked');
     clerk.setFaults({ latencyMs: 30 });
   }, 60_000);
@@ -124,7 +124,7 @@ describe('a CLI rollback that loses its lock while a run starts', () => {
   beforeEach(async () => {
     await buildOnce();
     db = await createTestDatabase();
-    clerk = await startClerkEmulator({ rateLimit: false });
+    clerk = await startClerkEmulator({ rateLimit: false, developmentUserCap: false });
     await insertBulkUsers(db.pool, ROLLED_BACK_USERS, 'rolled');
     expect((await migrate(db, clerk)).code).toBe(0);
     firstRunId = (await db.pool.query(`SELECT id FROM migration_runs`)).rows[0].id;

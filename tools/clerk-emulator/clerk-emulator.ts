@@ -6,6 +6,8 @@ import { inspectUser, mintToken, seedUser, signIn, type EmulatorInternals, type 
 import { clerkErrors, EmulatorHttpError } from './emulator-errors.js';
 import { FaultInjector, type FaultConfigInput, type FaultSettings } from './emulator-faults.js';
 import { traceId } from './emulator-ids.js';
+import { CLERK_ENDPOINT_LIMITS, EmulatorEndpointLimiter, type EndpointLimitSettings } from './emulator-endpoint-limits.js';
+import { rejectUndocumentedQuery } from './emulator-query-params.js';
 import { CLERK_RATE_LIMITS, EmulatorRateLimiter } from './emulator-rate-limiter.js';
 import type { SessionTokenOptions } from './emulator-sessions.js';
 import { createSigningKey, jwksJson } from './emulator-signing-keys.js';
@@ -29,6 +31,18 @@ export interface ClerkEmulatorOptions {
   secretKeys?: string[];
   /** Clerk's documented limits unless set; `false` turns limiting off. */
   rateLimit?: RateLimitSettings | false;
+  /**
+   * Clerk's per-endpoint limits (invitations 100/h, bulk 25/h, user updates 10/10 s per user) unless
+   * set; `false` turns them off. They apply whatever `rateLimit` says.
+   */
+  endpointLimits?: EndpointLimitSettings | false;
+  /** Divides the per-endpoint windows: at 1000 an hour lasts 3.6 s. The instance-wide window is not scaled. */
+  timeScale?: number;
+  /**
+   * How many users a development instance (`sk_test_` key) may hold before `POST /v1/users` is
+   * refused (Clerk: 100); `false` lifts the cap, for tests and benchmarks that create more.
+   */
+  developmentUserCap?: number | false;
   faults?: Partial<FaultSettings>;
   /** `iss` of minted session tokens (Clerk's Frontend API URL). */
   issuer?: string;
@@ -36,7 +50,14 @@ export interface ClerkEmulatorOptions {
   webhooks?: WebhookSettings;
 }
 
-type Internals = EmulatorInternals & { counts: Map<string, Map<string, number>> };
+type Internals = EmulatorInternals & {
+  counts: Map<string, Map<string, number>>;
+  endpointLimiter: EmulatorEndpointLimiter;
+  developmentUserCap: number | false;
+};
+
+/** Clerk's cap on the users of a development instance. */
+export const DEVELOPMENT_USER_CAP = 100;
 
 /** A running emulator: the base URL for `CLERK_API_URL`, its keys, and the test-side controls. */
 export class ClerkEmulator extends ClerkEmulatorWebhookControls {
@@ -195,6 +216,10 @@ export class ClerkEmulator extends ClerkEmulatorWebhookControls {
       const decision = this.internals.limiter.check(key, keyType(key));
       if (!decision.allowed) throw clerkErrors.rateLimited(decision.retryAfterSeconds);
       if (!match) throw clerkErrors.notFound();
+      const endpoint = this.internals.endpointLimiter.check(key, routeKey, match.params);
+      if (!endpoint.allowed) throw clerkErrors.rateLimited(endpoint.retryAfterSeconds);
+      this.checkDevelopmentCap(key, routeKey);
+      rejectUndocumentedQuery(routeKey, url.searchParams);
       const fault = this.internals.faults.next(routeKey);
       if (fault?.kind === 'drop') return drop(req, count, 'dropped');
       if (fault?.kind === 'error_5xx') throw clerkErrors.internal();
@@ -207,6 +232,17 @@ export class ClerkEmulator extends ClerkEmulatorWebhookControls {
     } catch (err) {
       sendError(res, err, count);
     }
+  }
+
+  /** Per-endpoint limits by route template; `false` turns them off. */
+  setEndpointLimits(settings: EndpointLimitSettings | false, timeScale?: number): void {
+    this.internals.endpointLimiter.configure(settings === false ? {} : settings, timeScale);
+  }
+
+  private checkDevelopmentCap(key: string, routeKey: string): void {
+    const cap = this.internals.developmentUserCap;
+    if (cap === false || routeKey !== 'POST /v1/users' || keyType(key) !== 'test') return;
+    if (this.internals.store.userCount() >= cap) throw clerkErrors.developmentUserLimit(cap);
   }
 
   private authenticate(req: IncomingMessage): string {
@@ -279,9 +315,15 @@ export async function startClerkEmulator(options: ClerkEmulatorOptions = {}): Pr
   const faults = new FaultInjector(options.faults);
   const counts = new Map<string, Map<string, number>>();
   const webhooks = new EmulatorWebhooks(options.webhooks);
+  const endpointLimiter = new EmulatorEndpointLimiter(
+    options.endpointLimits === false ? {} : (options.endpointLimits ?? CLERK_ENDPOINT_LIMITS),
+    options.timeScale ?? 1,
+  );
   const internals: Internals = {
     store,
     limiter,
+    endpointLimiter,
+    developmentUserCap: options.developmentUserCap ?? DEVELOPMENT_USER_CAP,
     faults,
     counts,
     keys: { instance, foreign },
@@ -294,6 +336,7 @@ export async function startClerkEmulator(options: ClerkEmulatorOptions = {}): Pr
       faults.reset();
       limiter.reset();
       webhooks.reset();
+      endpointLimiter.reset();
     },
   };
   const server = createServer();

@@ -1,6 +1,7 @@
 import type { ClerkPasswordImport } from '../../src/passwords/password-formats.js';
 import { clerkErrors } from './emulator-errors.js';
 import { deletedUserJson, invitationJson, userJson } from './emulator-serializers.js';
+import { invitationAndMetadataRoutes } from './emulator-invitation.routes.js';
 import type { EmulatorStore } from './emulator-store.js';
 import {
   asBody,
@@ -186,5 +187,6 @@ export function backendApiRoutes(store: EmulatorStore): ApiRoute[] {
     route('DELETE', '/v1/users/{user_id}', ({ params }) => deletedUserJson(store.delete(params.user_id))),
     route('POST', '/v1/invitations', ({ body }) => createInvitation(store, body)),
     route('POST', '/v1/invitations/{invitation_id}/revoke', ({ params }) => invitationJson(store.revokeInvitation(params.invitation_id))),
+    ...invitationAndMetadataRoutes(store).map(([method, template, handle]) => route(method, template, handle)),
   ];
 }

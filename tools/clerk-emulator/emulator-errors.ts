@@ -83,6 +83,13 @@ export const clerkErrors = {
   identifierNotFound: () =>
     fail(422, 'form_identifier_not_found', "Couldn't find your account.", "Couldn't find your account.", 'identifier'),
   invitationNotPending: () => fail(400, 'invitation_not_pending', 'invitation not pending', 'Only pending invitations can be revoked.'),
+  developmentUserLimit: (cap: number) =>
+    fail(
+      422,
+      'user_quota_exceeded',
+      'user limit reached',
+      `You have reached your limit of ${cap} users. If you need more users, please use a Production instance.`,
+    ),
   malformedBody: () => fail(400, 'malformed_request', 'malformed request', 'The request body is not valid JSON.'),
   rateLimited: (retryAfterSeconds: number) =>
     new EmulatorHttpError(

@@ -48,6 +48,8 @@ export function userJson(user: StoredUser) {
     two_factor_enabled: false,
     totp_enabled: false,
     backup_code_enabled: false,
+    mfa_enabled_at: null,
+    mfa_disabled_at: null,
     banned: false,
     locked: false,
     lockout_expires_in_seconds: null,

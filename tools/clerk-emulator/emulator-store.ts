@@ -141,12 +141,26 @@ export class EmulatorStore {
     return [...this.users.values()];
   }
 
+  userCount(): number {
+    return this.users.size;
+  }
+
+  updateMetadata(id: string, metadata: Pick<StoredUser, 'publicMetadata' | 'privateMetadata' | 'unsafeMetadata'>): StoredUser {
+    const user = this.get(id);
+    Object.assign(user, metadata, { updatedAt: this.now() });
+    return user;
+  }
+
+  hasPendingInvitation(address: string): boolean {
+    const lower = address.toLowerCase();
+    return [...this.invitations.values()].some((i) => i.emailAddress === lower && i.status === 'pending');
+  }
+
   createInvitation(data: Omit<StoredInvitation, 'id' | 'status' | 'createdAt' | 'updatedAt'>, ignoreExisting: boolean) {
     const address = data.emailAddress.toLowerCase();
     if (!ignoreExisting) {
       if (this.idByEmail.has(address)) throw clerkErrors.identifierExists('email_address');
-      const pending = [...this.invitations.values()].some((i) => i.emailAddress === address && i.status === 'pending');
-      if (pending) throw clerkErrors.duplicateInvitation();
+      if (this.hasPendingInvitation(address)) throw clerkErrors.duplicateInvitation();
     }
     const at = this.now();
     const invitation: StoredInvitation = {

@@ -2,6 +2,7 @@ export {
   ClerkEmulator,
   DEFAULT_LIVE_SECRET_KEY,
   DEFAULT_TEST_SECRET_KEY,
+  DEVELOPMENT_USER_CAP,
   NO_RATE_LIMIT,
   startClerkEmulator,
   type ClerkEmulatorOptions,
@@ -15,3 +16,4 @@ export type { EditUserInput, SignUpInput } from './emulator-dashboard.js';
 export type { HttpRequestAttributes, WebhookEnvelope, WebhookEventType } from './emulator-webhook-payloads.js';
 export type { DeliveryStatus, WebhookDelivery, WebhookFaultKind, WebhookOrdering } from './emulator-webhook-queue.js';
 export { generateWebhookSecret, SVIX_RETRY_DELAYS_MS, type WebhookSettings } from './emulator-webhooks.js';
+export { CLERK_ENDPOINT_LIMITS, type EndpointLimitRule, type EndpointLimitSettings } from './emulator-endpoint-limits.js';

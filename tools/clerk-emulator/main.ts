@@ -3,7 +3,9 @@ import { DEFAULT_LIVE_SECRET_KEY, DEFAULT_TEST_SECRET_KEY, startClerkEmulator } 
 /**
  * `npm run clerk:emulator [-- --port 4010 --key sk_test_… --no-rate-limit]`. The emulator is a
  * development tool outside the app, so it reads its own few environment variables here:
- * CLERK_EMULATOR_PORT, CLERK_EMULATOR_SECRET_KEYS (comma-separated), CLERK_EMULATOR_RATE_LIMIT=off,
+ * CLERK_EMULATOR_PORT, CLERK_EMULATOR_SECRET_KEYS (comma-separated), CLERK_EMULATOR_RATE_LIMIT=off
+ * (the instance-wide and per-endpoint limits both), CLERK_EMULATOR_USER_CAP=off (`--no-user-cap`: a
+ * development key may create more than 100 users), CLERK_EMULATOR_TIME_SCALE (`--time-scale 1000`),
  * CLERK_EMULATOR_WEBHOOK_URL and CLERK_EMULATOR_WEBHOOK_SECRET (`--webhook-url`, `--webhook-secret`).
  */
 function flag(name: string): string | undefined {
@@ -18,6 +20,8 @@ async function main(): Promise<void> {
     .map((k) => k.trim())
     .filter(Boolean);
   const rateLimitOff = process.argv.includes('--no-rate-limit') || process.env.CLERK_EMULATOR_RATE_LIMIT === 'off';
+  const userCapOff = process.argv.includes('--no-user-cap') || process.env.CLERK_EMULATOR_USER_CAP === 'off';
+  const timeScale = Number(flag('time-scale') ?? process.env.CLERK_EMULATOR_TIME_SCALE ?? 1);
   const emulator = await startClerkEmulator({
     port,
     host: flag('host') ?? '127.0.0.1',
@@ -27,6 +31,9 @@ async function main(): Promise<void> {
       url: flag('webhook-url') || process.env.CLERK_EMULATOR_WEBHOOK_URL || undefined,
       secret: flag('webhook-secret') || process.env.CLERK_EMULATOR_WEBHOOK_SECRET || undefined,
     },
+    endpointLimits: rateLimitOff ? false : undefined,
+    developmentUserCap: userCapOff ? false : undefined,
+    timeScale,
   });
   const webhookUrl = emulator.webhookSettings().url;
   process.stdout.write(

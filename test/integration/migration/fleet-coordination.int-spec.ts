@@ -21,7 +21,7 @@ describe('several instances on one database', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    clerk = await startClerkEmulator({ rateLimit: false });
+    clerk = await startClerkEmulator({ rateLimit: false, developmentUserCap: false });
     const env = {
       CLERK_SECRET_KEY: clerk.secretKey,
       CLERK_API_URL: clerk.url,

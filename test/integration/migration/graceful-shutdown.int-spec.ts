@@ -15,7 +15,7 @@ describe('graceful shutdown during a migration run', () => {
   let next: INestApplication | undefined;
 
   beforeAll(async () => {
-    clerk = await startClerkEmulator({ rateLimit: false });
+    clerk = await startClerkEmulator({ rateLimit: false, developmentUserCap: false });
     world = await seedWorld(clerk, ENV, { legacyUsers: LEGACY_USERS });
   });
   afterAll(async () => {
