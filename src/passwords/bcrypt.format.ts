@@ -1,5 +1,5 @@
-import { verify as bcryptVerify, verifySync as bcryptVerifySync } from '@node-rs/bcrypt';
-import { falseOnError, falseOnErrorSync, type PasswordFormat } from './password-format.js';
+import { verify as bcryptVerify } from '@node-rs/bcrypt';
+import { falseOnError, type PasswordFormat } from './password-format.js';
 
 /**
  * Modular-crypt bcrypt: `$2a$`, `$2b$` or `$2y$` (PHP's name for `$2b$`), cost 04 to 31, 22
@@ -20,5 +20,4 @@ export const bcryptFormat: PasswordFormat = {
   toClerkDigest: (hash) => hash,
   costClass: bcryptCostClass,
   verify: (password, hash) => falseOnError(() => bcryptVerify(password, hash)),
-  verifySync: (password, hash) => falseOnErrorSync(() => bcryptVerifySync(password, hash)),
 };

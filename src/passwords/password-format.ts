@@ -28,8 +28,6 @@ export interface PasswordFormat {
   costClass(hash: string): string;
   /** Checks off the event loop; false for a wrong password or a digest that does not parse. Never throws. */
   verify(password: string, hash: string): Promise<boolean>;
-  /** The same check, blocking: for the Clerk emulator's sign-in, which answers synchronously. */
-  verifySync(password: string, hash: string): boolean;
 }
 
 /** Byte-wise comparison whose time does not depend on where the first difference is. */
@@ -41,14 +39,6 @@ export function equalInConstantTime(a: Uint8Array, b: Uint8Array): boolean {
 export async function falseOnError(check: () => Promise<boolean>): Promise<boolean> {
   try {
     return await check();
-  } catch {
-    return false;
-  }
-}
-
-export function falseOnErrorSync(check: () => boolean): boolean {
-  try {
-    return check();
   } catch {
     return false;
   }

@@ -3,7 +3,6 @@ import { PASSWORD_VECTORS, PHPBB_VECTOR, UNSUPPORTED_HASHES } from '../../test/f
 import {
   clerkPasswordImport,
   detectPasswordFormat,
-  formatForClerkHasher,
   PASSWORD_FORMATS,
   passwordFormatLabel,
   passwordCostClass,
@@ -21,22 +20,19 @@ describe('password formats, against known vectors', () => {
     expect(passwordFormatLabel(hash)).toBe(format);
   });
 
-  it.each(vectors)('verifies the %s vector with its password, off the event loop and blocking', async (_format, { password, hash }) => {
+  it.each(vectors)('verifies the %s vector with its password, off the event loop', async (_format, { password, hash }) => {
     await expect(verifyPassword(password, hash)).resolves.toBe(true);
-    expect(detectPasswordFormat(hash)!.verifySync(password, hash)).toBe(true);
   });
 
   it.each(vectors)('refuses a wrong %s password, an empty one and a case change', async (_format, { password, hash }) => {
     const format = detectPasswordFormat(hash)!;
     for (const wrong of [`${password}x`, '', password.toUpperCase() === password ? password.toLowerCase() : password.toUpperCase()]) {
       await expect(format.verify(wrong, hash)).resolves.toBe(false);
-      expect(format.verifySync(wrong, hash)).toBe(false);
     }
   });
 
-  it.each(vectors)('hands Clerk the %s digest under the hasher of the same name', (format, { hash }) => {
-    expect(clerkPasswordImport(hash)).toEqual({ digest: hash, hasher: format });
-    expect(formatForClerkHasher(format)?.name).toBe(format);
+  it.each(vectors)('hands Clerk the %s digest in the form Clerk documents, under its hasher', (_format, { hash, hasher, clerkDigest }) => {
+    expect(clerkPasswordImport(hash)).toEqual({ digest: clerkDigest, hasher });
   });
 });
 
@@ -59,7 +55,6 @@ describe('digests that are of a known shape but broken', () => {
     const format = detectPasswordFormat(hash)!;
     expect(format).not.toBeNull();
     await expect(format.verify(password, hash)).resolves.toBe(false);
-    expect(format.verifySync(password, hash)).toBe(false);
   });
 });
 

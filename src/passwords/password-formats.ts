@@ -77,11 +77,6 @@ export function passwordFormatSql(column: string, firstParameter = 1): { express
   };
 }
 
-/** The format Clerk's `password_hasher` of this name reads, if it is one of ours. */
-export function formatForClerkHasher(hasher: string): PasswordFormat | undefined {
-  return PASSWORD_FORMATS.find((format) => format.name === hasher);
-}
-
 /** The cost class of a hash of a known format (see `PasswordFormat.costClass`), or undefined for one we cannot verify. */
 export function passwordCostClass(hash: string): string | undefined {
   return detectPasswordFormat(hash)?.costClass(hash);

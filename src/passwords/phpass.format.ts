@@ -1,4 +1,4 @@
-import { equalInConstantTime, falseOnError, falseOnErrorSync, type PasswordFormat } from './password-format.js';
+import { equalInConstantTime, falseOnError, type PasswordFormat } from './password-format.js';
 import { md5Concat, phpassStretch, phpassStretchOffThread } from './phpass-stretch.js';
 
 const ITOA64 = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -57,6 +57,4 @@ export const phpassFormat: PasswordFormat = {
       const { setting, salt, count } = parseSetting(hash);
       return matches(hash, setting, await phpassStretchOffThread(salt, Buffer.from(password, 'utf8'), count));
     }),
-  verifySync: (password, hash) =>
-    falseOnErrorSync(() => equalInConstantTime(Buffer.from(phpassCrypt(password, hash), 'utf8'), Buffer.from(hash, 'utf8'))),
 };

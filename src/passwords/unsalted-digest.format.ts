@@ -16,7 +16,6 @@ function unsaltedDigestFormat(name: 'md5' | 'sha256', hexLength: number): Passwo
     toClerkDigest: (hash) => hash.toLowerCase(),
     costClass: () => name,
     verify: async (password, hash) => check(password, hash),
-    verifySync: check,
   };
 }
 

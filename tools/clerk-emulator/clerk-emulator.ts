@@ -102,7 +102,7 @@ export class ClerkEmulator {
   }
 
   /** Throws `EmulatorHttpError` (422 `form_password_incorrect` / `form_identifier_not_found`) on failure. */
-  signIn(email: string, password: string, azp?: string): SignInResult {
+  signIn(email: string, password: string, azp?: string): Promise<SignInResult> {
     return signIn(this.internals, email, password, azp);
   }
 
@@ -167,7 +167,7 @@ export class ClerkEmulator {
     try {
       const body = await readJson(req);
       if (this.internals.faults.latencyMs > 0) await sleep(this.internals.faults.latencyMs);
-      if (url.pathname.startsWith('/__emulator/')) return send(res, 200, handleAdmin(this.internals, method, url.pathname, body));
+      if (url.pathname.startsWith('/__emulator/')) return send(res, 200, await handleAdmin(this.internals, method, url.pathname, body));
       if (!(method === 'GET' && url.pathname === '/v1/jwks')) this.arrivals.push(arrivedAt);
       await this.handleBackendApi(req, res, method, url, body);
     } catch (err) {

@@ -1,6 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { MigrationService } from '../../../src/migration/migration.service.js';
+import { phpassFormat } from '../../../src/passwords/phpass.format.js';
+import { md5Format } from '../../../src/passwords/unsalted-digest.format.js';
 import {
   DEFAULT_LIVE_SECRET_KEY,
   DEFAULT_TEST_SECRET_KEY,
@@ -15,7 +17,7 @@ import { createTestDatabase, type TestDatabase } from '../../utils/test-database
 const SIGNED_UP = new Date('2017-06-01T08:30:00.123Z');
 
 /** One legacy user per known vector, an admin among them, all signed up long ago. */
-function vectorUsers(): (TestUser & { format: string })[] {
+function vectorUsers(): (TestUser & { format: string; hasher: string; clerkDigest: string })[] {
   return PASSWORD_VECTORS.map((v, i) => ({
     ...makeUser({
       passwordHash: v.hash,
@@ -24,6 +26,8 @@ function vectorUsers(): (TestUser & { format: string })[] {
       createdAt: new Date(SIGNED_UP.getTime() + i * 1000),
     }),
     format: v.format,
+    hasher: v.hasher,
+    clerkDigest: v.clerkDigest,
   }));
 }
 
@@ -89,13 +93,13 @@ describe('every password format, imported into Clerk and signed in with the old 
     for (const user of users) {
       const account = accountOf(user)!;
       expect(account).toMatchObject({
-        password_hasher: user.format,
-        password_digest: user.passwordHash,
+        password_hasher: user.hasher,
+        password_digest: user.clerkDigest,
         created_at: user.createdAt.getTime(),
       });
       expect(account.public_metadata).toMatchObject({ role: user.role });
-      expect(() => clerk.signIn(user.email, `${user.password}-not`)).toThrow(/Password is incorrect/);
-      expect(clerk.signIn(user.email, user.password!).userId).toBe(account.id);
+      await expect(clerk.signIn(user.email, `${user.password}-not`)).rejects.toThrow(/Password is incorrect/);
+      expect((await clerk.signIn(user.email, user.password!)).userId).toBe(account.id);
     }
   });
 
@@ -108,10 +112,33 @@ describe('every password format, imported into Clerk and signed in with the old 
     await migration().migrate({ actor: 'test' });
     expect(accountOf(phpbb)).toMatchObject({ password_hasher: 'phpass', password_digest: `$P$${PHPBB_VECTOR.hash.slice(3)}` });
     expect(accountOf(md5)).toMatchObject({ password_hasher: 'md5', password_digest: '5f4dcc3b5aa765d61d8327deb882cf99' });
-    clerk.signIn(phpbb.email, 'test12345');
-    clerk.signIn(md5.email, 'password');
+    await clerk.signIn(phpbb.email, 'test12345');
+    await clerk.signIn(md5.email, 'password');
     expect(accountOf(md5)).toMatchObject({ password_hasher: 'bcrypt' });
-    expect(clerk.signIn(md5.email, 'password').userId).toBe(accountOf(md5)!.id);
+    expect((await clerk.signIn(md5.email, 'password')).userId).toBe(accountOf(md5)!.id);
+  });
+
+  it('checks passwords with its own code: a wrong conversion on our side fails at Clerk’s door', async () => {
+    // Deliberately broken transforms: phpBB's $H$ sent unconverted (Clerk refuses the form), and an
+    // md5 digest sent as the md5 of something else (the form is right, the password no longer matches).
+    const unconverted = jest.spyOn(phpassFormat, 'toClerkDigest').mockImplementation((hash) => hash);
+    const wrongDigest = jest.spyOn(md5Format, 'toClerkDigest').mockImplementation(() => '5f4dcc3b5aa765d61d8327deb882cf98');
+    try {
+      const [phpbb, md5] = await insertUsers(db.pool, [
+        makeUser({ passwordHash: PHPBB_VECTOR.hash, password: PHPBB_VECTOR.password }),
+        makeUser({ passwordHash: '5f4dcc3b5aa765d61d8327deb882cf99', password: 'password' }),
+      ]);
+      await boot();
+      const run = await migration().migrate({ actor: 'test' });
+      expect(run.counts).toMatchObject({ created: 1, failed: 1 });
+      expect(accountOf(phpbb)).toBeUndefined();
+      await expect(clerk.signIn(phpbb.email, PHPBB_VECTOR.password)).rejects.toThrow(/Couldn't find your account/);
+      expect(accountOf(md5)).toMatchObject({ password_hasher: 'md5' });
+      await expect(clerk.signIn(md5.email, 'password')).rejects.toThrow(/Password is incorrect/);
+    } finally {
+      unconverted.mockRestore();
+      wrongDigest.mockRestore();
+    }
   });
 
   it('never sends a hash Clerk cannot import: invalid under the password strategy, invited without it under invite', async () => {
@@ -142,11 +169,11 @@ describe('every password format, imported into Clerk and signed in with the old 
     await migration().migrate({ actor: 'test' });
     for (const user of users) {
       expect(accountOf(user)).toMatchObject({
-        password_hasher: user.format,
+        password_hasher: user.hasher,
         created_at: user.createdAt.getTime(),
         public_metadata: expect.objectContaining({ role: user.role }),
       });
-      expect(clerk.signIn(user.email, user.password!).userId).toBe(accountOf(user)!.id);
+      expect((await clerk.signIn(user.email, user.password!)).userId).toBe(accountOf(user)!.id);
     }
   });
 
