@@ -3,7 +3,7 @@ import { DEFAULT_TEST_SECRET_KEY, startClerkEmulator } from '../tools/clerk-emul
 import { startAppProcess, type AppProcess } from './lib/app-process.js';
 import { argNumber } from './lib/args.js';
 import { createBenchDatabase, seedLegacyUsers } from './lib/bench-database.js';
-import { productionHashes } from './lib/legacy-hashes.js';
+import { productionHashes, type LegacyHash } from './lib/legacy-hashes.js';
 import { percentile } from './lib/percentile.js';
 import { publish, type Figure } from './lib/results.js';
 
@@ -18,7 +18,7 @@ const email = (index: number) => `bench.user${index + 1}@example.com`;
  */
 async function main(): Promise<void> {
   const rounds = argNumber('rounds', 20);
-  const hashes = productionHashes(PASSWORD);
+  const hashes = productionHashes(PASSWORD) as Record<PasswordFormatName, LegacyHash>;
   const formats = Object.keys(hashes) as PasswordFormatName[];
   for (const format of formats) {
     if (detectPasswordFormat(hashes[format].hash)?.name !== format) throw new Error(`the ${format} hash was not recognised as ${format}`);

@@ -14,11 +14,36 @@ const ALPHANUMERIC = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345
 const randomString = (length: number, alphabet: string) =>
   [...randomBytes(length)].map((byte) => alphabet[byte % alphabet.length]).join('');
 
+const ab64 = (bytes: Buffer) => bytes.toString('base64').replace(/=+$/, '').replace(/\+/g, '.');
+
+/** Werkzeug's and passlib's PBKDF2, at their defaults. */
+function pbkdf2Hashes(password: string): { [format in PasswordFormatName]?: LegacyHash } {
+  const werkzeug = (digest: string, iterations: number) => {
+    const salt = randomString(16, ALPHANUMERIC);
+    return `pbkdf2:${digest}:${iterations}$${salt}$${pbkdf2Sync(password, salt, iterations, digest === 'sha1' ? 20 : digest === 'sha256' ? 32 : 64, digest).toString('hex')}`;
+  };
+  const passlib = (ident: string, digest: string, iterations: number, keyBytes: number) => {
+    const salt = randomBytes(16);
+    return `$${ident}$${iterations}$${ab64(salt)}$${ab64(pbkdf2Sync(password, salt, iterations, keyBytes, digest))}`;
+  };
+  return {
+    pbkdf2_sha1_werkzeug: { hash: werkzeug('sha1', 1000), cost: '1,000 iterations (Werkzeug before 0.15, pbkdf2:sha1)' },
+    pbkdf2_sha256_werkzeug: { hash: werkzeug('sha256', 600_000), cost: '600,000 iterations (Werkzeug 2.3 and 3.0’s pbkdf2 default)' },
+    pbkdf2_sha512_werkzeug: {
+      hash: werkzeug('sha512', 600_000),
+      cost: '600,000 iterations (Werkzeug’s pbkdf2 default, with sha512 asked for)',
+    },
+    pbkdf2_sha1_passlib: { hash: passlib('pbkdf2', 'sha1', 131_000, 20), cost: '131,000 rounds (passlib 1.7’s default)' },
+    pbkdf2_sha256_passlib: { hash: passlib('pbkdf2-sha256', 'sha256', 29_000, 32), cost: '29,000 rounds (passlib 1.7’s default)' },
+    pbkdf2_sha512_passlib: { hash: passlib('pbkdf2-sha512', 'sha512', 25_000, 64), cost: '25,000 rounds (passlib 1.7’s default)' },
+  };
+}
+
 /**
  * A hash of `password` in each format, at the cost the system that writes it uses by default today:
  * what a real legacy login pays, not the cheap settings of the test vectors.
  */
-export function productionHashes(password: string): Record<PasswordFormatName, LegacyHash> {
+export function productionHashes(password: string): { [format in PasswordFormatName]?: LegacyHash } {
   const argon2 = { memoryCost: 65536, timeCost: 3, parallelism: 4 };
   const djangoSalt = randomString(22, ALPHANUMERIC);
   return {
@@ -42,5 +67,6 @@ export function productionHashes(password: string): Record<PasswordFormatName, L
     },
     md5: { hash: createHash('md5').update(password).digest('hex'), cost: 'one md5' },
     sha256: { hash: createHash('sha256').update(password).digest('hex'), cost: 'one sha256' },
+    ...pbkdf2Hashes(password),
   };
 }

@@ -8,6 +8,7 @@ import { falseOnError, type PasswordFormat } from './password-format.js';
 function argon2Format(variant: 'argon2id' | 'argon2i'): PasswordFormat {
   return {
     name: variant,
+    hasher: variant,
     shape: new RegExp(`^\\$${variant}\\$v=19\\$m=[0-9]{1,10},t=[0-9]{1,10},p=[0-9]{1,3}\\$[A-Za-z0-9+/]{11,}\\$[A-Za-z0-9+/]{22,}$`),
     toClerkDigest: (hash) => hash,
     // `$argon2id$v=19$m=…,t=…,p=…$`: everything before the salt.

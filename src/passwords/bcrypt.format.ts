@@ -16,6 +16,7 @@ export function bcryptCostClass(hash: string): string {
 /** bcrypt runs on libuv's thread pool through the native binding. */
 export const bcryptFormat: PasswordFormat = {
   name: 'bcrypt',
+  hasher: 'bcrypt',
   shape: new RegExp(`^${BCRYPT_SHAPE}$`),
   toClerkDigest: (hash) => hash,
   costClass: bcryptCostClass,

@@ -28,6 +28,7 @@ function pbkdf2Parts(hash: string): Pbkdf2Parts {
  */
 export const djangoPbkdf2Format: PasswordFormat = {
   name: 'pbkdf2_sha256_django',
+  hasher: 'pbkdf2_sha256_django',
   shape: /^pbkdf2_sha256\$[1-9][0-9]{0,9}\$[^$]+\$[A-Za-z0-9+/]{43}=$/,
   toClerkDigest: (hash) => hash,
   // `pbkdf2_sha256$<iterations>$`
@@ -48,6 +49,7 @@ const BCRYPT_SHA256_PREFIX = 'bcrypt_sha256$';
  */
 export const djangoBcryptSha256Format: PasswordFormat = {
   name: 'bcrypt_sha256_django',
+  hasher: 'bcrypt_sha256_django',
   shape: new RegExp(`^bcrypt_sha256\\$${BCRYPT_SHAPE}$`),
   toClerkDigest: (hash) => hash,
   costClass: (hash) => BCRYPT_SHA256_PREFIX + bcryptCostClass(hash.slice(BCRYPT_SHA256_PREFIX.length)),

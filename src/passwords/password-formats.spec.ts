@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { PASSWORD_VECTORS, PHPBB_VECTOR, UNSUPPORTED_HASHES } from '../../test/factories/password-vectors.js';
+import { MORE_VECTORS, PASSWORD_VECTORS, PHPBB_VECTOR, UNSUPPORTED_HASHES } from '../../test/factories/password-vectors.js';
 import {
   clerkPasswordImport,
   detectPasswordFormat,
@@ -34,6 +34,25 @@ describe('password formats, against known vectors', () => {
   it.each(vectors)('hands Clerk the %s digest in the form Clerk documents, under its hasher', (_format, { hash, hasher, clerkDigest }) => {
     expect(clerkPasswordImport(hash)).toEqual({ digest: clerkDigest, hasher });
   });
+
+  it.each(vectors)('converts %s to Clerk’s form and back without losing anything', (_format, { hash, clerkDigest }) => {
+    const format = detectPasswordFormat(hash)!;
+    expect(format.toClerkDigest(hash)).toBe(clerkDigest);
+    if (hash === clerkDigest && !format.fromClerkDigest) return;
+    expect(format.fromClerkDigest!(clerkDigest)).toBe(hash);
+    expect(format.toClerkDigest(format.fromClerkDigest!(clerkDigest))).toBe(clerkDigest);
+  });
+
+  it.each(MORE_VECTORS.map((v) => [v.format, v.source, v] as const))(
+    'verifies another published %s pair (%s)',
+    async (format, _source, v) => {
+      expect(detectPasswordFormat(v.hash)?.name).toBe(format);
+      await expect(verifyPassword(v.password, v.hash)).resolves.toBe(true);
+      await expect(verifyPassword(`${v.password}x`, v.hash)).resolves.toBe(false);
+      const converted = detectPasswordFormat(v.hash)!;
+      if (converted.fromClerkDigest) expect(converted.fromClerkDigest(converted.toClerkDigest(v.hash))).toBe(v.hash);
+    },
+  );
 });
 
 describe('digests that are of a known shape but broken', () => {
@@ -125,6 +144,12 @@ describe('the cost class of a hash', () => {
     phpass: '$P$9',
     md5: 'md5',
     sha256: 'sha256',
+    pbkdf2_sha1_werkzeug: 'pbkdf2:sha1:4096',
+    pbkdf2_sha256_werkzeug: 'pbkdf2:sha256:260000',
+    pbkdf2_sha512_werkzeug: 'pbkdf2:sha512:1',
+    pbkdf2_sha1_passlib: '$pbkdf2$1212$',
+    pbkdf2_sha256_passlib: '$pbkdf2-sha256$1212$',
+    pbkdf2_sha512_passlib: '$pbkdf2-sha512$1212$',
   };
 
   it.each(vectors)('keeps what sets the cost of checking %s and drops the salt and digest', (format, { hash }) => {

@@ -2,6 +2,14 @@ import { argon2idFormat, argon2iFormat } from './argon2.format.js';
 import { bcryptFormat } from './bcrypt.format.js';
 import { djangoBcryptSha256Format, djangoPbkdf2Format } from './django.format.js';
 import type { ClerkPasswordHasher, PasswordFormat, PasswordFormatName } from './password-format.js';
+import {
+  passlibPbkdf2Sha1Format,
+  passlibPbkdf2Sha256Format,
+  passlibPbkdf2Sha512Format,
+  werkzeugPbkdf2Sha1Format,
+  werkzeugPbkdf2Sha256Format,
+  werkzeugPbkdf2Sha512Format,
+} from './pbkdf2.format.js';
 import { phpassFormat } from './phpass.format.js';
 import { md5Format, sha256Format } from './unsalted-digest.format.js';
 
@@ -20,6 +28,12 @@ export const PASSWORD_FORMATS: readonly PasswordFormat[] = [
   phpassFormat,
   md5Format,
   sha256Format,
+  werkzeugPbkdf2Sha1Format,
+  werkzeugPbkdf2Sha256Format,
+  werkzeugPbkdf2Sha512Format,
+  passlibPbkdf2Sha1Format,
+  passlibPbkdf2Sha256Format,
+  passlibPbkdf2Sha512Format,
 ];
 
 /** How `stats` and the dry run name users without a hash, and users whose hash is of no known format. */
@@ -56,7 +70,7 @@ export interface ClerkPasswordImport {
 /** What Clerk's `POST /v1/users` gets as `password_digest` and `password_hasher`; null when Clerk cannot import it. */
 export function clerkPasswordImport(hash: string | null | undefined): ClerkPasswordImport | null {
   const format = detectPasswordFormat(hash);
-  return format ? { digest: format.toClerkDigest(hash!), hasher: format.name } : null;
+  return format ? { digest: format.toClerkDigest(hash!), hasher: format.hasher } : null;
 }
 
 /** Checks a password against a stored hash of any known format, off the event loop; false for an unknown one. */

@@ -48,6 +48,7 @@ export function phpassCrypt(password: string, setting: string): string {
  */
 export const phpassFormat: PasswordFormat = {
   name: 'phpass',
+  hasher: 'phpass',
   shape: /^\$[PH]\$[5-9A-S][./0-9A-Za-z]{30}$/,
   toClerkDigest: (hash) => `$P$${hash.slice(3)}`,
   // `$P$B`: the prefix and the character that counts the rounds.

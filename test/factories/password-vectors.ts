@@ -80,6 +80,95 @@ export const PASSWORD_VECTORS: readonly PasswordVector[] = [
     clerkDigest: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
     source: 'Clerk\'s own example for the sha256 hasher (SHA-256 of "test")',
   },
+  {
+    format: 'pbkdf2_sha1_werkzeug',
+    password: 'password',
+    hash: 'pbkdf2:sha1:4096$salt$4b007901b765489abead49d926f721d065a429c1',
+    hasher: 'pbkdf2_sha1',
+    clerkDigest: 'pbkdf2_sha1$4096$73616c74$4b007901b765489abead49d926f721d065a429c1$20',
+    source: 'RFC 6070 (PBKDF2-HMAC-SHA1 test vectors), case 3: P="password", S="salt", c=4096, dkLen=20, in Werkzeug’s form',
+  },
+  {
+    format: 'pbkdf2_sha256_werkzeug',
+    password: 'Jelszó-ékezet ő',
+    hash: 'pbkdf2:sha256:260000$PxxF4QrUob13H5pC$74fe0a317a0dbf08a0d4552646d061224455d9e4fe1bde5a947cade772c6b3f2',
+    hasher: 'pbkdf2_sha256',
+    clerkDigest: 'pbkdf2_sha256$260000$UHh4RjRRclVvYjEzSDVwQw==$dP4KMXoNvwig1FUmRtBhIkRV2eT+G95alHyt53LGs/I=',
+    source:
+      'a Werkzeug 2 generate_password_hash output (its default then, 260,000 iterations; a non-ASCII password), published in the tests of a Rust port of werkzeug.security',
+  },
+  {
+    format: 'pbkdf2_sha512_werkzeug',
+    password: 'password',
+    hash: 'pbkdf2:sha512:1$salt$867f70cf1ade02cff3752599a3a53dc4af34c7a669815ae5d513554e1c8cf252c02d470a285a0501bad999bfe943c08f050235d7d68b1da55e63f73b60a57fce',
+    hasher: 'pbkdf2_sha512',
+    clerkDigest:
+      'pbkdf2_sha512$1$salt$867f70cf1ade02cff3752599a3a53dc4af34c7a669815ae5d513554e1c8cf252c02d470a285a0501bad999bfe943c08f050235d7d68b1da55e63f73b60a57fce',
+    source:
+      'the published PBKDF2-HMAC-SHA512 test vectors on RFC 6070’s inputs (P="password", S="salt", c=1, dkLen=64), in Werkzeug’s form',
+  },
+  {
+    format: 'pbkdf2_sha1_passlib',
+    password: 'password',
+    hash: '$pbkdf2$1212$OB.dtnSEXZK8U5cgxU/GYQ$y5LKPOplRmok7CZp/aqVDVg8zGI',
+    hasher: 'pbkdf2_sha1',
+    clerkDigest: 'pbkdf2_sha1$1212$381f9db674845d92bc539720c54fc661$cb92ca3cea65466a24ec2669fdaa950d583ccc62$20',
+    source: "passlib's own tests (passlib/tests/test_handlers_pbkdf2.py, pbkdf2_sha1_test.known_correct_hashes)",
+  },
+  {
+    format: 'pbkdf2_sha256_passlib',
+    password: 'password',
+    hash: '$pbkdf2-sha256$1212$4vjV83LKPjQzk31VI4E0Vw$hsYF68OiOUPdDZ1Fg.fJPeq1h/gXXY7acBp9/6c.tmQ',
+    hasher: 'pbkdf2_sha256',
+    clerkDigest: 'pbkdf2_sha256$1212$4vjV83LKPjQzk31VI4E0Vw==$hsYF68OiOUPdDZ1Fg+fJPeq1h/gXXY7acBp9/6c+tmQ=',
+    source: "passlib's own tests (test_handlers_pbkdf2.py, pbkdf2_sha256_test)",
+  },
+  {
+    format: 'pbkdf2_sha512_passlib',
+    password: 'password',
+    hash: '$pbkdf2-sha512$1212$RHY0Fr3IDMSVO/RSZyb5ow$eNLfBK.eVozomMr.1gYa17k9B7KIK25NOEshvhrSX.esqY3s.FvWZViXz4KoLlQI.BzY/YTNJOiKc5gBYFYGww',
+    hasher: 'pbkdf2_sha512_hex',
+    clerkDigest:
+      'pbkdf2_sha512_hex$1212$44763416bdc80cc4953bf4526726f9a3$78d2df04af9e568ce898cafed6061ad7b93d07b2882b6e4d384b21be1ad25fe7aca98decf85bd6655897cf82a82e5408f81cd8fd84cd24e88a739801605606c3',
+    source: "passlib's own tests (test_handlers_pbkdf2.py, pbkdf2_sha512_test)",
+  },
+];
+
+/**
+ * More published pairs, for the formats' own checks only (one user per format is enough elsewhere):
+ * other passwords, other encodings, other cases of the same references.
+ */
+export const MORE_VECTORS: readonly Pick<PasswordVector, 'format' | 'password' | 'hash' | 'source'>[] = [
+  {
+    format: 'pbkdf2_sha1_werkzeug',
+    password: 'password',
+    hash: 'pbkdf2:sha1:2$salt$ea6c014dc72d6f8ccd1ed92ace1d41f0d8de8957',
+    source: 'RFC 6070, case 2 (c=2)',
+  },
+  {
+    format: 'pbkdf2_sha256_werkzeug',
+    password: 'titok123',
+    hash: 'pbkdf2:sha256:1000$3l7nq5hS$ee316dfe3830406c728991501fdfdde0f5189df2f31faacfe5931fcef4eb0ab7',
+    source: 'a Werkzeug generate_password_hash output, published with the one above',
+  },
+  {
+    format: 'pbkdf2_sha1_passlib',
+    password: '\u0399\u03c9\u03b1\u03bd\u03bd\u03b7\u03c2',
+    hash: '$pbkdf2$1212$THDqatpidANpadlLeTeOEg$HV3oi1k5C5LQCgG1BMOL.BX4YZc',
+    source: "passlib's own tests (UPASS_WAV, a non-ASCII password)",
+  },
+  {
+    format: 'pbkdf2_sha256_passlib',
+    password: '\u0399\u03c9\u03b1\u03bd\u03bd\u03b7\u03c2',
+    hash: '$pbkdf2-sha256$1212$3SABFJGDtyhrQMVt1uABPw$WyaUoqCLgvz97s523nF4iuOqZNbp5Nt8do/cuaa7AiI',
+    source: "passlib's own tests (UPASS_WAV)",
+  },
+  {
+    format: 'pbkdf2_sha512_passlib',
+    password: '\u0399\u03c9\u03b1\u03bd\u03bd\u03b7\u03c2',
+    hash: '$pbkdf2-sha512$1212$KkbvoKGsAIcF8IslDR6skQ$8be/PRmd88Ps8fmPowCJttH9G3vgxpG.Krjt3KT.NP6cKJ0V4Prarqf.HBwz0dCkJ6xgWnSj2ynXSV7MlvMa8Q',
+    source: "passlib's own tests (UPASS_WAV)",
+  },
 ];
 
 /** phpBB 3 writes phpass hashes as `$H$`; the digest after the prefix is the same. */
@@ -94,4 +183,7 @@ export const UNSUPPORTED_HASHES: readonly { label: string; hash: string }[] = [
   { label: 'a truncated Django pbkdf2', hash: 'pbkdf2_sha256$10000$seasalt$CWWFdHOWwPnki7HvkcqN9iA2T3' },
   { label: '31 hex digits', hash: '5f4dcc3b5aa765d61d8327deb882cf9' },
   { label: 'plain text', hash: 'hunter2' },
+  { label: 'Werkzeug pbkdf2 with a truncated key', hash: 'pbkdf2:sha256:600000$UHPj66oh$cc3dc47a36495252a0ad94d03f1760d8' },
+  { label: 'Werkzeug pbkdf2 of an unknown digest', hash: 'pbkdf2:md5:1000$salt$0123456789abcdef0123456789abcdef' },
+  { label: 'passlib pbkdf2 with a short key', hash: '$pbkdf2-sha256$1212$4vjV83LKPjQzk31VI4E0Vw$hsYF68OiOUPdDZ1Fg' },
 ];
