@@ -1,6 +1,6 @@
 import { Algorithm, hashSync as argon2HashSync } from '@node-rs/argon2';
 import { hashSync as bcryptHashSync } from '@node-rs/bcrypt';
-import { createHash, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { createHash, pbkdf2Sync, randomBytes, scryptSync } from 'node:crypto';
 import type { PasswordFormatName } from '../../src/passwords/password-formats.js';
 import { phpassCrypt } from '../../src/passwords/phpass.format.js';
 
@@ -39,6 +39,31 @@ function pbkdf2Hashes(password: string): { [format in PasswordFormatName]?: Lega
   };
 }
 
+/** Werkzeug's scrypt, LDAP's salted SHA-1 and Symfony's legacy SHA-512, at their defaults. */
+function otherHashes(password: string): { [format in PasswordFormatName]?: LegacyHash } {
+  const werkzeugSalt = randomString(16, ALPHANUMERIC);
+  const scrypt = scryptSync(password, werkzeugSalt, 64, { N: 32768, r: 8, p: 1, maxmem: 132 * 32768 * 8 + 1024 * 1024 });
+  const ldapSalt = randomBytes(4);
+  const symfonySalt = randomString(31, ALPHANUMERIC);
+  const salted = `${password}{${symfonySalt}}`;
+  let symfony = createHash('sha512').update(salted).digest();
+  for (let i = 1; i < 5000; i++) symfony = createHash('sha512').update(symfony).update(salted).digest();
+  return {
+    scrypt_werkzeug: {
+      hash: `scrypt:32768:8:1$${werkzeugSalt}$${scrypt.toString('hex')}`,
+      cost: 'N=32768, r=8, p=1 (Werkzeug 3’s default)',
+    },
+    ldap_ssha: {
+      hash: `{SSHA}${Buffer.concat([createHash('sha1').update(password).update(ldapSalt).digest(), ldapSalt]).toString('base64')}`,
+      cost: 'one sha1, a 4-byte salt (slappasswd’s default)',
+    },
+    sha512_symfony: {
+      hash: `sha512_symfony$5000$${symfonySalt}$${symfony.toString('base64')}`,
+      cost: '5,000 sha512 rounds (Symfony’s MessageDigestPasswordEncoder default)',
+    },
+  };
+}
+
 /**
  * A hash of `password` in each format, at the cost the system that writes it uses by default today:
  * what a real legacy login pays, not the cheap settings of the test vectors.
@@ -68,5 +93,6 @@ export function productionHashes(password: string): { [format in PasswordFormatN
     md5: { hash: createHash('md5').update(password).digest('hex'), cost: 'one md5' },
     sha256: { hash: createHash('sha256').update(password).digest('hex'), cost: 'one sha256' },
     ...pbkdf2Hashes(password),
+    ...otherHashes(password),
   };
 }

@@ -18,7 +18,10 @@ export type PasswordFormatName =
   | 'pbkdf2_sha512_werkzeug'
   | 'pbkdf2_sha1_passlib'
   | 'pbkdf2_sha256_passlib'
-  | 'pbkdf2_sha512_passlib';
+  | 'pbkdf2_sha512_passlib'
+  | 'scrypt_werkzeug'
+  | 'ldap_ssha'
+  | 'sha512_symfony';
 
 /** The values of Clerk's `password_hasher` that we send; a subset of what `@clerk/backend` accepts. */
 export type ClerkPasswordHasher =
@@ -33,7 +36,10 @@ export type ClerkPasswordHasher =
   | 'pbkdf2_sha1'
   | 'pbkdf2_sha256'
   | 'pbkdf2_sha512'
-  | 'pbkdf2_sha512_hex';
+  | 'pbkdf2_sha512_hex'
+  | 'scrypt_werkzeug'
+  | 'ldap_ssha'
+  | 'sha512_symfony';
 
 /** One format: how to recognise it, check a password against it, and hand it to Clerk. */
 export interface PasswordFormat {

@@ -150,6 +150,9 @@ describe('the cost class of a hash', () => {
     pbkdf2_sha1_passlib: '$pbkdf2$1212$',
     pbkdf2_sha256_passlib: '$pbkdf2-sha256$1212$',
     pbkdf2_sha512_passlib: '$pbkdf2-sha512$1212$',
+    scrypt_werkzeug: 'scrypt:32768:8:1',
+    ldap_ssha: 'ldap_ssha',
+    sha512_symfony: 'sha512_symfony$5000$',
   };
 
   it.each(vectors)('keeps what sets the cost of checking %s and drops the salt and digest', (format, { hash }) => {

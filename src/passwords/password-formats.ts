@@ -11,6 +11,8 @@ import {
   werkzeugPbkdf2Sha512Format,
 } from './pbkdf2.format.js';
 import { phpassFormat } from './phpass.format.js';
+import { ldapSshaFormat, symfonySha512Format } from './salted-sha.format.js';
+import { werkzeugScryptFormat } from './scrypt.format.js';
 import { md5Format, sha256Format } from './unsalted-digest.format.js';
 
 export type { ClerkPasswordHasher, PasswordFormat, PasswordFormatName } from './password-format.js';
@@ -34,6 +36,9 @@ export const PASSWORD_FORMATS: readonly PasswordFormat[] = [
   passlibPbkdf2Sha1Format,
   passlibPbkdf2Sha256Format,
   passlibPbkdf2Sha512Format,
+  werkzeugScryptFormat,
+  ldapSshaFormat,
+  symfonySha512Format,
 ];
 
 /** How `stats` and the dry run name users without a hash, and users whose hash is of no known format. */

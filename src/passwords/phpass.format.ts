@@ -1,5 +1,5 @@
 import { equalInConstantTime, falseOnError, type PasswordFormat } from './password-format.js';
-import { md5Concat, phpassStretch, phpassStretchOffThread } from './phpass-stretch.js';
+import { md5Concat, phpassStretch, stretchOffThread } from './phpass-stretch.js';
 
 const ITOA64 = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 /** The setting: `$P$` (or phpBB's `$H$`, the same algorithm), the log2 of the rounds, 8 characters of salt. */
@@ -56,6 +56,6 @@ export const phpassFormat: PasswordFormat = {
   verify: (password, hash) =>
     falseOnError(async () => {
       const { setting, salt, count } = parseSetting(hash);
-      return matches(hash, setting, await phpassStretchOffThread(salt, Buffer.from(password, 'utf8'), count));
+      return matches(hash, setting, await stretchOffThread(salt, Buffer.from(password, 'utf8'), count));
     }),
 };

@@ -132,6 +132,33 @@ export const PASSWORD_VECTORS: readonly PasswordVector[] = [
       'pbkdf2_sha512_hex$1212$44763416bdc80cc4953bf4526726f9a3$78d2df04af9e568ce898cafed6061ad7b93d07b2882b6e4d384b21be1ad25fe7aca98decf85bd6655897cf82a82e5408f81cd8fd84cd24e88a739801605606c3',
     source: "passlib's own tests (test_handlers_pbkdf2.py, pbkdf2_sha512_test)",
   },
+  {
+    format: 'scrypt_werkzeug',
+    password: 'aiden123',
+    hash: 'scrypt:32768:8:1$kbFucH2SKnaRF3K9$167b9855d7ef998754a84b27dbdc3aac3155df3958a72e6c5db7b26dd4ffc610a4f3b72a54dd0dcc9ab6570c07405bff6b6a98fdf52e97f7d4648993a77f4a37',
+    hasher: 'scrypt_werkzeug',
+    clerkDigest:
+      'scrypt:32768:8:1$kbFucH2SKnaRF3K9$167b9855d7ef998754a84b27dbdc3aac3155df3958a72e6c5db7b26dd4ffc610a4f3b72a54dd0dcc9ab6570c07405bff6b6a98fdf52e97f7d4648993a77f4a37',
+    source:
+      'a Werkzeug 3 generate_password_hash output at its default (scrypt:32768:8:1), published with its password in a check_password_hash script',
+  },
+  {
+    format: 'ldap_ssha',
+    password: 'testing123',
+    hash: '{SSHA}0c0blFTXXNuAMHECS4uxrj3ZieMoWImr',
+    hasher: 'ldap_ssha',
+    clerkDigest: '{SSHA}0c0blFTXXNuAMHECS4uxrj3ZieMoWImr',
+    source: "passlib's own tests (test_handlers.py, ldap_salted_sha1_test.known_correct_hashes)",
+  },
+  {
+    format: 'sha512_symfony',
+    password: 'geheim123',
+    hash: 'sha512_symfony$5000$saltsalt$A0n30NANXyfW5dmoMkqfAQVmQM11F7lD4yXq5/3VyehCfTpvaG7VP4pgmkCuFG086X18cEr+IqDng6g8ieTYKg==',
+    hasher: 'sha512_symfony',
+    clerkDigest: 'sha512_symfony$5000$saltsalt$A0n30NANXyfW5dmoMkqfAQVmQM11F7lD4yXq5/3VyehCfTpvaG7VP4pgmkCuFG086X18cEr+IqDng6g8ieTYKg==',
+    source:
+      "no literal SHA-512 pair is published: made by the definition Symfony's MessageDigestPasswordHasherTest asserts (hash(hash(password{salt}) . password{salt})…), Symfony's default 5,000 iterations, by hand outside src/",
+  },
 ];
 
 /**
@@ -169,6 +196,19 @@ export const MORE_VECTORS: readonly Pick<PasswordVector, 'format' | 'password' |
     hash: '$pbkdf2-sha512$1212$KkbvoKGsAIcF8IslDR6skQ$8be/PRmd88Ps8fmPowCJttH9G3vgxpG.Krjt3KT.NP6cKJ0V4Prarqf.HBwz0dCkJ6xgWnSj2ynXSV7MlvMa8Q',
     source: "passlib's own tests (UPASS_WAV)",
   },
+  {
+    format: 'scrypt_werkzeug',
+    password: 'JaboInteriors@2024',
+    hash: 'scrypt:32768:8:1$bCvltLZtcMdyX6ak$726965031c6c6e2ea2d9c11e5cff6a2fa6fd2cebd7e4ac65e296c71e3aa428bcf51af95f669260f6fe95ac0730c6e17d8751e586de193110522a66d0014c98e8',
+    source: 'another published Werkzeug 3 output with its password',
+  },
+  { format: 'ldap_ssha', password: 'secret', hash: '{SSHA}0H+zTv8o4MR4H43n03eCsvw1luG8LdB7', source: "passlib's own tests" },
+  {
+    format: 'ldap_ssha',
+    password: 'test',
+    hash: '{SSHA}P90+qijSp8MJ1tN25j5o1PflUvlqjXHOGeOckw==',
+    source: "passlib's own tests (an 8-byte salt)",
+  },
 ];
 
 /** phpBB 3 writes phpass hashes as `$H$`; the digest after the prefix is the same. */
@@ -185,5 +225,8 @@ export const UNSUPPORTED_HASHES: readonly { label: string; hash: string }[] = [
   { label: 'plain text', hash: 'hunter2' },
   { label: 'Werkzeug pbkdf2 with a truncated key', hash: 'pbkdf2:sha256:600000$UHPj66oh$cc3dc47a36495252a0ad94d03f1760d8' },
   { label: 'Werkzeug pbkdf2 of an unknown digest', hash: 'pbkdf2:md5:1000$salt$0123456789abcdef0123456789abcdef' },
+  { label: 'LDAP SSHA with a 3-byte salt', hash: '{SSHA}ZQK3Yvtvl6wtIRoISgMGPkcWU7Nfq5U=' },
+  { label: 'LDAP unsalted SHA', hash: '{SHA}at+xg6SiyUovktq1redipHiJpaE=' },
+  { label: 'Werkzeug scrypt with a short key', hash: 'scrypt:32768:8:1$kbFucH2SKnaRF3K9$167b9855d7ef998754a84b27dbdc3aac' },
   { label: 'passlib pbkdf2 with a short key', hash: '$pbkdf2-sha256$1212$4vjV83LKPjQzk31VI4E0Vw$hsYF68OiOUPdDZ1Fg' },
 ];
