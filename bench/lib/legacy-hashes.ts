@@ -1,6 +1,6 @@
 import { Algorithm, hashSync as argon2HashSync } from '@node-rs/argon2';
 import { hashSync as bcryptHashSync } from '@node-rs/bcrypt';
-import { createHash, pbkdf2Sync, randomBytes, scryptSync } from 'node:crypto';
+import { createCipheriv, createHash, pbkdf2Sync, randomBytes, scryptSync } from 'node:crypto';
 import type { PasswordFormatName } from '../../src/passwords/password-formats.js';
 import { phpassCrypt } from '../../src/passwords/phpass.format.js';
 
@@ -64,6 +64,45 @@ function otherHashes(password: string): { [format in PasswordFormatName]?: Legac
   };
 }
 
+/** A Devise pepper and a Firebase project's scrypt parameters (Firebase's usual rounds 8, mem_cost 14), made up for the bench. */
+export const BENCH_PASSWORD_SETTINGS = {
+  pepper: randomString(32, ALPHANUMERIC),
+  firebase: { signerKey: randomBytes(64).toString('base64'), saltSeparator: 'Bw==', rounds: 8, memCost: 14 },
+};
+
+/** The same as the app reads them. */
+export const BENCH_PASSWORD_ENV = {
+  FIREBASE_SCRYPT_SIGNER_KEY: BENCH_PASSWORD_SETTINGS.firebase.signerKey,
+  FIREBASE_SCRYPT_SALT_SEPARATOR: BENCH_PASSWORD_SETTINGS.firebase.saltSeparator,
+  FIREBASE_SCRYPT_ROUNDS: String(BENCH_PASSWORD_SETTINGS.firebase.rounds),
+  FIREBASE_SCRYPT_MEM_COST: String(BENCH_PASSWORD_SETTINGS.firebase.memCost),
+};
+
+/** Devise's peppered bcrypt and Firebase's scrypt, under `BENCH_PASSWORD_SETTINGS`. */
+function configuredHashes(password: string): { [format in PasswordFormatName]?: LegacyHash } {
+  const { pepper, firebase } = BENCH_PASSWORD_SETTINGS;
+  const salt = randomBytes(12);
+  const n = 2 ** firebase.memCost;
+  const key = scryptSync(password, Buffer.concat([salt, Buffer.from(firebase.saltSeparator, 'base64')]), 32, {
+    N: n,
+    r: firebase.rounds,
+    p: 1,
+    maxmem: 132 * n * firebase.rounds + 1024 * 1024,
+  });
+  const cipher = createCipheriv('aes-256-ctr', key, Buffer.alloc(16));
+  const hash = Buffer.concat([cipher.update(Buffer.from(firebase.signerKey, 'base64')), cipher.final()]);
+  return {
+    bcrypt_peppered: {
+      hash: bcryptHashSync(password + pepper, 12),
+      cost: 'bcrypt cost 12 over password + pepper (Devise’s default stretches)',
+    },
+    scrypt_firebase: {
+      hash: `${hash.toString('base64')}$${salt.toString('base64')}`,
+      cost: 'rounds 8, mem_cost 14 (N=2^14; Firebase’s usual parameters)',
+    },
+  };
+}
+
 /**
  * A hash of `password` in each format, at the cost the system that writes it uses by default today:
  * what a real legacy login pays, not the cheap settings of the test vectors.
@@ -94,5 +133,6 @@ export function productionHashes(password: string): { [format in PasswordFormatN
     sha256: { hash: createHash('sha256').update(password).digest('hex'), cost: 'one sha256' },
     ...pbkdf2Hashes(password),
     ...otherHashes(password),
+    ...configuredHashes(password),
   };
 }

@@ -22,3 +22,19 @@ export const bcryptFormat: PasswordFormat = {
   costClass: bcryptCostClass,
   verify: (password, hash) => falseOnError(() => bcryptVerify(password, hash)),
 };
+
+/**
+ * Devise (Rails) with `config.pepper`: bcrypt over password + pepper, stored exactly like plain bcrypt,
+ * so the two cannot be told apart by shape: the configured `PASSWORD_PEPPER` decides, and then every
+ * bcrypt hash is this one. Clerk's `bcrypt_peppered` takes `$2a$…$<pepper>`.
+ */
+export function pepperedBcryptFormat(pepper: string): PasswordFormat {
+  return {
+    ...bcryptFormat,
+    name: 'bcrypt_peppered',
+    hasher: 'bcrypt_peppered',
+    toClerkDigest: (hash) => `${hash}$${pepper}`,
+    fromClerkDigest: (digest) => digest.slice(0, digest.length - pepper.length - 1),
+    verify: (password, hash) => falseOnError(() => bcryptVerify(password + pepper, hash)),
+  };
+}

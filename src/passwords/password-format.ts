@@ -21,7 +21,9 @@ export type PasswordFormatName =
   | 'pbkdf2_sha512_passlib'
   | 'scrypt_werkzeug'
   | 'ldap_ssha'
-  | 'sha512_symfony';
+  | 'sha512_symfony'
+  | 'bcrypt_peppered'
+  | 'scrypt_firebase';
 
 /** The values of Clerk's `password_hasher` that we send; a subset of what `@clerk/backend` accepts. */
 export type ClerkPasswordHasher =
@@ -39,7 +41,9 @@ export type ClerkPasswordHasher =
   | 'pbkdf2_sha512_hex'
   | 'scrypt_werkzeug'
   | 'ldap_ssha'
-  | 'sha512_symfony';
+  | 'sha512_symfony'
+  | 'bcrypt_peppered'
+  | 'scrypt_firebase';
 
 /** One format: how to recognise it, check a password against it, and hand it to Clerk. */
 export interface PasswordFormat {
@@ -47,6 +51,11 @@ export interface PasswordFormat {
   readonly name: PasswordFormatName;
   /** The Clerk `password_hasher` that imports it. */
   readonly hasher: ClerkPasswordHasher;
+  /**
+   * The configuration variable this shape needs and is without (`FIREBASE_SCRYPT_SIGNER_KEY`): the
+   * hash is recognised and counted, but neither verified nor imported until it is set.
+   */
+  readonly missing?: string;
   /**
    * The whole shape of a hash of this format: anchored, no flags, and only syntax that JavaScript and
    * PostgreSQL regular expressions read alike, because `stats` runs it in SQL (`~`) to count users.

@@ -1,4 +1,5 @@
-import { scrypt, type BinaryLike, type ScryptOptions } from 'node:crypto';
+import { createCipheriv, scrypt, type BinaryLike, type ScryptOptions } from 'node:crypto';
+import type { FirebaseScryptSettings } from '../config/passwords.config.js';
 import { equalInConstantTime, falseOnError, type PasswordFormat } from './password-format.js';
 
 /** `crypto.scrypt` runs on libuv's thread pool, off the event loop. */
@@ -36,3 +37,50 @@ export const werkzeugScryptFormat: PasswordFormat = {
       return equalInConstantTime(await scryptAsync(password, salt, key.length, { N: n, r, p, maxmem: scryptMaxmem(n, r, p) }), key);
     }),
 };
+
+const FIREBASE_SETTINGS: [keyof FirebaseScryptSettings, string][] = [
+  ['signerKey', 'FIREBASE_SCRYPT_SIGNER_KEY'],
+  ['saltSeparator', 'FIREBASE_SCRYPT_SALT_SEPARATOR'],
+  ['rounds', 'FIREBASE_SCRYPT_ROUNDS'],
+  ['memCost', 'FIREBASE_SCRYPT_MEM_COST'],
+];
+
+/** Firebase's modified scrypt (github.com/firebase/scrypt): scrypt(password, salt ‖ separator) keys AES-256-CTR over the signer key. */
+async function firebaseHash(password: string, salt: Buffer, settings: Required<FirebaseScryptSettings>): Promise<Buffer> {
+  const n = 2 ** settings.memCost;
+  const separator = Buffer.from(settings.saltSeparator, 'base64');
+  const key = await scryptAsync(password, Buffer.concat([salt, separator]), 32, {
+    N: n,
+    r: settings.rounds,
+    p: 1,
+    maxmem: scryptMaxmem(n, settings.rounds, 1),
+  });
+  const cipher = createCipheriv('aes-256-ctr', key, Buffer.alloc(16));
+  return Buffer.concat([cipher.update(Buffer.from(settings.signerKey, 'base64')), cipher.final()]);
+}
+
+/**
+ * A Firebase Auth user as `firebase auth:export` gives them: `<passwordHash>$<salt>`, both base64, the
+ * two per-user fields joined in the order Clerk's digest starts with. The project-wide parameters come
+ * from configuration; while one is unset the shape is recognised but `missing` names it. Clerk's
+ * `scrypt_firebase` takes `<hash>$<salt>$<signer key>$<salt separator>$<rounds>$<memory cost>`.
+ */
+export function firebaseScryptFormat(settings: FirebaseScryptSettings): PasswordFormat {
+  const missing = FIREBASE_SETTINGS.find(([key]) => settings[key] === undefined)?.[1];
+  const complete = settings as Required<FirebaseScryptSettings>;
+  return {
+    name: 'scrypt_firebase',
+    hasher: 'scrypt_firebase',
+    ...(missing && { missing }),
+    shape: /^[A-Za-z0-9+/]{20,}={0,2}\$[A-Za-z0-9+/]{4,}={0,2}$/,
+    toClerkDigest: (hash) => `${hash}$${complete.signerKey}$${complete.saltSeparator}$${complete.rounds}$${complete.memCost}`,
+    fromClerkDigest: (digest) => digest.split('$').slice(0, 2).join('$'),
+    costClass: () => `scrypt_firebase$${complete.rounds}$${complete.memCost}`,
+    verify: (password, hash) =>
+      falseOnError(async () => {
+        if (missing) return false;
+        const [expected, salt] = hash.split('$');
+        return equalInConstantTime(await firebaseHash(password, Buffer.from(salt, 'base64'), complete), Buffer.from(expected, 'base64'));
+      }),
+  };
+}

@@ -1,4 +1,5 @@
 import type { ClerkPasswordHasher } from '../../src/passwords/password-formats.js';
+import { CONFIGURED_VECTORS } from './password-vectors.js';
 
 export interface ClerkDigestVector {
   hasher: ClerkPasswordHasher;
@@ -9,7 +10,12 @@ export interface ClerkDigestVector {
 }
 
 /**
- * Digests in Clerk's own forms, for the emulator's own checks (`tools/clerk-emulator`), each made
- * from a published vector of its algorithm, re-encoded by hand into the form Clerk documents.
+ * Digests in Clerk's own forms, for the emulator's own checks (`tools/clerk-emulator`), besides those of
+ * `PASSWORD_VECTORS`: the configured formats', whose digests carry the pepper or Firebase's parameters.
  */
-export const CLERK_DIGEST_VECTORS: readonly ClerkDigestVector[] = [];
+export const CLERK_DIGEST_VECTORS: readonly ClerkDigestVector[] = CONFIGURED_VECTORS.map((v) => ({
+  hasher: v.hasher,
+  digest: v.clerkDigest,
+  password: v.password,
+  source: v.source,
+}));

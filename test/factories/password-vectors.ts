@@ -1,4 +1,4 @@
-import type { ClerkPasswordHasher, PasswordFormatName } from '../../src/passwords/password-formats.js';
+import type { ClerkPasswordHasher, PasswordFormatName, PasswordSettings } from '../../src/passwords/password-formats.js';
 
 export interface PasswordVector {
   format: PasswordFormatName;
@@ -208,6 +208,59 @@ export const MORE_VECTORS: readonly Pick<PasswordVector, 'format' | 'password' |
     password: 'test',
     hash: '{SSHA}P90+qijSp8MJ1tN25j5o1PflUvlqjXHOGeOckw==',
     source: "passlib's own tests (an 8-byte salt)",
+  },
+];
+
+/**
+ * The outside parameters the configured formats' vectors were made with: Firebase's published sample
+ * project (the README of github.com/firebase/scrypt), and a Devise pepper.
+ */
+export const VECTOR_SETTINGS = {
+  pepper: 'U*U',
+  firebase: {
+    signerKey: 'jxspr8Ki0RYycVU8zykbdLGjFQ3McFUH0uiiTvC8pVMXAn210wjLNmdZJzxUECKbm0QsEmYUSDzZvpjeJ9WmXA==',
+    saltSeparator: 'Bw==',
+    rounds: 8,
+    memCost: 14,
+  },
+} as const satisfies PasswordSettings;
+
+/** The same, as the service reads them from its environment. */
+export const VECTOR_ENV = {
+  PASSWORD_PEPPER: VECTOR_SETTINGS.pepper,
+  FIREBASE_SCRYPT_SIGNER_KEY: VECTOR_SETTINGS.firebase.signerKey,
+  FIREBASE_SCRYPT_SALT_SEPARATOR: VECTOR_SETTINGS.firebase.saltSeparator,
+  FIREBASE_SCRYPT_ROUNDS: String(VECTOR_SETTINGS.firebase.rounds),
+  FIREBASE_SCRYPT_MEM_COST: String(VECTOR_SETTINGS.firebase.memCost),
+};
+
+/** None of them: `createTestApp` leaves the variables of an earlier app in `process.env` unless told to unset them. */
+export const NO_VECTOR_ENV: Record<keyof typeof VECTOR_ENV, undefined> = {
+  PASSWORD_PEPPER: undefined,
+  FIREBASE_SCRYPT_SIGNER_KEY: undefined,
+  FIREBASE_SCRYPT_SALT_SEPARATOR: undefined,
+  FIREBASE_SCRYPT_ROUNDS: undefined,
+  FIREBASE_SCRYPT_MEM_COST: undefined,
+};
+
+/** Vectors of the formats that need `VECTOR_SETTINGS` (with the pepper set, plain bcrypt is read as peppered). */
+export const CONFIGURED_VECTORS: readonly PasswordVector[] = [
+  {
+    format: 'bcrypt_peppered',
+    password: 'U*',
+    hash: '$2a$05$XXXXXXXXXXXXXXXXXXXXXOAcXxm9kjPGEMsLznoKqmqw7tc8WCx4a',
+    hasher: 'bcrypt_peppered',
+    clerkDigest: '$2a$05$XXXXXXXXXXXXXXXXXXXXXOAcXxm9kjPGEMsLznoKqmqw7tc8WCx4a$U*U',
+    source: 'Openwall crypt_blowfish\'s vector for "U*U*U", read as Devise makes it: the password "U*" with the pepper "U*U" appended',
+  },
+  {
+    format: 'scrypt_firebase',
+    password: 'user1password',
+    hash: 'lSrfV15cpx95/sZS2W9c9Kp6i/LVgQNDNC/qzrCnh1SAyZvqmZqAjTdn3aoItz+VHjoZilo78198JAdRuid5lQ==$42xEC+ixf3L2lw==',
+    hasher: 'scrypt_firebase',
+    clerkDigest:
+      'lSrfV15cpx95/sZS2W9c9Kp6i/LVgQNDNC/qzrCnh1SAyZvqmZqAjTdn3aoItz+VHjoZilo78198JAdRuid5lQ==$42xEC+ixf3L2lw==$jxspr8Ki0RYycVU8zykbdLGjFQ3McFUH0uiiTvC8pVMXAn210wjLNmdZJzxUECKbm0QsEmYUSDzZvpjeJ9WmXA==$Bw==$8$14',
+    source: "Firebase's own example (README of github.com/firebase/scrypt): an exported user's passwordHash and salt, joined",
   },
 ];
 

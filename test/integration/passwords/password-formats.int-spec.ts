@@ -9,7 +9,14 @@ import {
   startClerkEmulator,
   type ClerkEmulator,
 } from '../../../tools/clerk-emulator/index.js';
-import { PASSWORD_VECTORS, PHPBB_VECTOR, UNSUPPORTED_HASHES } from '../../factories/password-vectors.js';
+import {
+  CONFIGURED_VECTORS,
+  PASSWORD_VECTORS,
+  PHPBB_VECTOR,
+  UNSUPPORTED_HASHES,
+  VECTOR_ENV,
+  NO_VECTOR_ENV,
+} from '../../factories/password-vectors.js';
 import { insertUsers, makeUser, type TestUser } from '../../factories/user.factory.js';
 import { createTestApp } from '../../utils/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../../utils/test-database.js';
@@ -50,12 +57,15 @@ describe('every password format, imported into Clerk and signed in with the old 
   });
   afterAll(async () => clerk.stop());
 
-  const boot = async (secretKey = DEFAULT_LIVE_SECRET_KEY) => {
+  const boot = async (secretKey = DEFAULT_LIVE_SECRET_KEY, env: Record<string, string> = {}) => {
+    // Unset unless asked for: an earlier test's PASSWORD_PEPPER would read every bcrypt hash as peppered.
     app = await createTestApp(db.url, {
       CLERK_SECRET_KEY: secretKey,
       CLERK_API_URL: clerk.url,
       CLERK_RATE_LIMIT: '1000',
       LEGACY_DUMMY_HASH_COST: '4',
+      ...NO_VECTOR_ENV,
+      ...env,
     });
   };
   const accountOf = (user: TestUser) => clerk.users().find((u) => u.external_id === user.userId);
@@ -69,7 +79,12 @@ describe('every password format, imported into Clerk and signed in with the old 
     await boot();
 
     const stats = await migration().stats();
-    const expected = { ...Object.fromEntries(PASSWORD_VECTORS.map((v) => [v.format, 1])), unsupported: UNSUPPORTED_HASHES.length, none: 1 };
+    const expected = {
+      ...Object.fromEntries(PASSWORD_VECTORS.map((v) => [v.format, 1])),
+      scrypt_firebase: 0,
+      unsupported: UNSUPPORTED_HASHES.length,
+      none: 1,
+    };
     expect(stats.byPasswordFormat).toEqual(expected);
 
     const plan = await migration().dryRun({ actor: 'test' });
@@ -116,6 +131,34 @@ describe('every password format, imported into Clerk and signed in with the old 
     await clerk.signIn(md5.email, 'password');
     expect(accountOf(md5)).toMatchObject({ password_hasher: 'bcrypt' });
     expect((await clerk.signIn(md5.email, 'password')).userId).toBe(accountOf(md5)!.id);
+  });
+
+  it('imports Devise’s peppered bcrypt and Firebase’s scrypt with the configured parameters; each person signs in at Clerk', async () => {
+    const users = await insertUsers(
+      db.pool,
+      CONFIGURED_VECTORS.map((v) => makeUser({ passwordHash: v.hash, password: v.password })),
+    );
+    await boot(DEFAULT_LIVE_SECRET_KEY, VECTOR_ENV);
+    expect((await migration().stats()).byPasswordFormat).toMatchObject({ bcrypt_peppered: 1, scrypt_firebase: 1 });
+    const run = await migration().migrate({ actor: 'test' });
+    expect(run.counts).toMatchObject({ total: users.length, created: users.length });
+    for (const [i, user] of users.entries()) {
+      expect(accountOf(user)).toMatchObject({
+        password_hasher: CONFIGURED_VECTORS[i].hasher,
+        password_digest: CONFIGURED_VECTORS[i].clerkDigest,
+      });
+      await expect(clerk.signIn(user.email, `${user.password}-not`)).rejects.toThrow(/Password is incorrect/);
+      expect((await clerk.signIn(user.email, user.password!)).userId).toBe(accountOf(user)!.id);
+    }
+  });
+
+  it('counts a Firebase hash without its parameters, and plans it invalid with a reason that names the variable', async () => {
+    const firebase = CONFIGURED_VECTORS.find((v) => v.format === 'scrypt_firebase')!;
+    await insertUsers(db.pool, [makeUser({ passwordHash: firebase.hash })]);
+    await boot();
+    expect((await migration().stats()).byPasswordFormat).toMatchObject({ scrypt_firebase: 1, unsupported: 0 });
+    const plan = await migration().dryRun({ actor: 'test' });
+    expect(plan.users).toEqual([expect.objectContaining({ action: 'invalid', reason: 'missing_FIREBASE_SCRYPT_SIGNER_KEY' })]);
   });
 
   it('checks passwords with its own code: a wrong conversion on our side fails at Clerk’s door', async () => {
