@@ -142,6 +142,20 @@ describe('phpass', () => {
   });
 });
 
+describe('the stretching workers', () => {
+  it('run phpass’s md5 and Symfony’s sha512 rounds side by side, each job with its own digest and answer', async () => {
+    const phpass = PASSWORD_VECTORS.find((v) => v.format === 'phpass')!;
+    const symfony = PASSWORD_VECTORS.find((v) => v.format === 'sha512_symfony')!;
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => {
+        const v = i % 2 === 0 ? phpass : symfony;
+        return verifyPassword(i % 4 < 2 ? v.password : `nope-${i}`, v.hash);
+      }),
+    );
+    expect(answers).toEqual([true, true, false, false, true, true, false, false]);
+  });
+});
+
 describe('the cost class of a hash', () => {
   const costClasses: Record<string, string> = {
     bcrypt: '$2a$05$',
