@@ -1,9 +1,9 @@
-import { detectPasswordFormat, type PasswordFormatName } from '../src/passwords/password-formats.js';
+import { PasswordFormats, type PasswordFormatName } from '../src/passwords/password-formats.js';
 import { DEFAULT_TEST_SECRET_KEY, startClerkEmulator } from '../tools/clerk-emulator/index.js';
 import { startAppProcess, type AppProcess } from './lib/app-process.js';
 import { argNumber } from './lib/args.js';
 import { createBenchDatabase, seedLegacyUsers } from './lib/bench-database.js';
-import { productionHashes } from './lib/legacy-hashes.js';
+import { BENCH_PASSWORD_ENV, BENCH_PASSWORD_SETTINGS, productionHashes, type LegacyHash } from './lib/legacy-hashes.js';
 import { percentile } from './lib/percentile.js';
 import { publish, type Figure } from './lib/results.js';
 
@@ -18,31 +18,40 @@ const email = (index: number) => `bench.user${index + 1}@example.com`;
  */
 async function main(): Promise<void> {
   const rounds = argNumber('rounds', 20);
-  const hashes = productionHashes(PASSWORD);
+  const hashes = productionHashes(PASSWORD) as Record<PasswordFormatName, LegacyHash>;
   const formats = Object.keys(hashes) as PasswordFormatName[];
+  // A pepper turns every bcrypt hash into Devise's: the peppered one has an app (and formats) of its own.
+  const peppered = (format: PasswordFormatName) => format === 'bcrypt_peppered';
+  const plainFormats = new PasswordFormats({ firebase: BENCH_PASSWORD_SETTINGS.firebase });
+  const pepperedFormats = new PasswordFormats(BENCH_PASSWORD_SETTINGS);
+  const formatsOf = (format: PasswordFormatName) => (peppered(format) ? pepperedFormats : plainFormats);
   for (const format of formats) {
-    if (detectPasswordFormat(hashes[format].hash)?.name !== format) throw new Error(`the ${format} hash was not recognised as ${format}`);
+    if (formatsOf(format).detect(hashes[format].hash)?.name !== format)
+      throw new Error(`the ${format} hash was not recognised as ${format}`);
   }
   const emulator = await startClerkEmulator({ rateLimit: false });
   const database = await createBenchDatabase('password_formats');
-  let app: AppProcess | undefined;
+  const apps: AppProcess[] = [];
   try {
-    app = await startAppProcess({
+    const env = {
       DATABASE_URL: database.url,
       CLERK_SECRET_KEY: DEFAULT_TEST_SECRET_KEY,
       CLERK_API_URL: emulator.url,
       LOGIN_MAX_FAILURES_PER_IP: '100000',
       LOGIN_MAX_FAILURES_PER_IP_EMAIL: '100000',
       LOGIN_MAX_FAILURES_PER_EMAIL: '100000',
-    });
+      ...BENCH_PASSWORD_ENV,
+    };
+    apps.push(await startAppProcess(env), await startAppProcess({ ...env, PASSWORD_PEPPER: BENCH_PASSWORD_SETTINGS.pepper }));
+    const appFor = (format: PasswordFormatName) => apps[peppered(format) ? 1 : 0];
     for (const [index, format] of formats.entries()) await seedLegacyUsers(database.url, 1, hashes[format].hash, index);
     const login: Record<string, number[]> = Object.fromEntries(formats.map((f) => [f, []]));
     const check: Record<string, number[]> = Object.fromEntries(formats.map((f) => [f, []]));
     // One untimed round first: JIT, connection pool, the phpass workers.
     for (let round = 0; round <= rounds; round++) {
       for (const [index, format] of formats.entries()) {
-        const loginMs = await timed(() => legacyLogin(app!.url, email(index)));
-        const checkMs = await timed(() => expectTrue(detectPasswordFormat(hashes[format].hash)!.verify(PASSWORD, hashes[format].hash)));
+        const loginMs = await timed(() => legacyLogin(appFor(format).url, email(index)));
+        const checkMs = await timed(() => expectTrue(formatsOf(format).verify(PASSWORD, hashes[format].hash)));
         if (round === 0) continue;
         login[format].push(loginMs);
         check[format].push(checkMs);
@@ -57,14 +66,14 @@ async function main(): Promise<void> {
       ]),
       notes: [
         `Costs: ${formats.map((format) => `${format} ${hashes[format].cost}`).join('; ')}.`,
-        `${rounds} logins per format, one at a time, formats taking turns; p50 of the client-side time of POST /auth/login against the app (NODE_ENV=production, its own process), and of the format's own verify in the bench process.`,
-        'Each format at the cost its writer uses by default. The slow ones run off the event loop: bcrypt, argon2 (@node-rs/argon2) and PBKDF2 (node:crypto) on libuv’s thread pool, phpass’s md5 rounds on worker threads; all of them under LEGACY_BCRYPT_CONCURRENCY.',
+        `${rounds} logins per format, one at a time, formats taking turns; p50 of the client-side time of POST /auth/login against the app (NODE_ENV=production, its own process; bcrypt_peppered against a second one with PASSWORD_PEPPER set), and of the format's own verify in the bench process.`,
+        'Each format at the cost its writer uses by default. The slow ones run off the event loop: bcrypt, argon2 (@node-rs/argon2), PBKDF2 and scrypt (node:crypto) on libuv’s thread pool, phpass’s md5 and Symfony’s sha512 rounds on worker threads; all of them under LEGACY_BCRYPT_CONCURRENCY.',
         'What a login adds to the check is the same for every format: the user look-up, the token and the audit row.',
       ],
       details: { rounds, costs: Object.fromEntries(formats.map((f) => [f, hashes[f].cost])), loginMs: login, checkMs: check },
     });
   } finally {
-    await app?.stop();
+    for (const app of apps) await app.stop();
     await database.drop();
     await emulator.stop();
   }

@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { AuditModule } from '../audit/audit.module.js';
 import { ClerkModule } from '../clerk/clerk.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
+import { PasswordsModule } from '../passwords/passwords.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
@@ -16,7 +17,7 @@ import { MachineTokenThrottle } from './machine-token-throttle.js';
 import { PasswordHasher } from './password-hasher.js';
 
 @Module({
-  imports: [UsersModule, AuditModule, ClerkModule, MetricsModule],
+  imports: [UsersModule, AuditModule, ClerkModule, MetricsModule, PasswordsModule],
   controllers: [AuthController],
   providers: [
     AuthService,

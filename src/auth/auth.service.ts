@@ -7,7 +7,7 @@ import { VerifiedTokenCache } from '../common/verified-token-cache.js';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
 import { migrationConfig, type MigrationConfig } from '../config/migration.config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { detectPasswordFormat } from '../passwords/password-formats.js';
+import { PasswordFormats } from '../passwords/password-formats.js';
 import { UserResponseDto } from '../users/user-response.dto.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
@@ -68,6 +68,7 @@ export class AuthService {
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
+    private readonly passwords: PasswordFormats,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
     @Inject(migrationConfig.KEY) private readonly migration: MigrationConfig,
     @Optional() private readonly trickle?: TrickleMigration,
@@ -145,7 +146,7 @@ export class AuthService {
         userId: user?.userId ?? null,
         actor: user?.userId ?? 'anonymous',
         action: AuditAction.LoginFailed,
-        details: { method: 'legacy', reason: failureReason(user), ip },
+        details: { method: 'legacy', reason: failureReason(user, this.passwords), ip },
       });
       return null;
     }
@@ -168,9 +169,9 @@ export class AuthService {
   }
 }
 
-function failureReason(user: UserEntity | null): string {
+function failureReason(user: UserEntity | null, passwords: PasswordFormats): string {
   if (!user) return 'unknown_email';
   if (user.passwordHash === null) return 'no_password';
-  if (!detectPasswordFormat(user.passwordHash)) return 'unsupported_hash';
-  return 'wrong_password';
+  // `unsupported_hash`, or `missing_<VARIABLE>` for a shape whose configuration is incomplete.
+  return passwords.problem(user.passwordHash) ?? 'wrong_password';
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { hash as bcryptHash } from '@node-rs/bcrypt';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
-import { passwordCostClass } from '../passwords/password-formats.js';
+import { PasswordFormats } from '../passwords/password-formats.js';
 import { UsersRepository } from '../users/users.repository.js';
 
 /** Enough hashes to see the typical cost class; the read stays small on any table. */
@@ -13,10 +13,10 @@ const REFRESH_MS = 10 * 60_000;
  * One hash of the most common cost class among `hashes`, or undefined when none is of a known format.
  * Only those: a hash we cannot verify is refused at once, and would cost a login nothing.
  */
-export function typicalHash(hashes: string[]): string | undefined {
+export function typicalHash(hashes: string[], formats: PasswordFormats): string | undefined {
   const byCost = new Map<string, { count: number; example: string }>();
   for (const hash of hashes) {
-    const costClass = passwordCostClass(hash);
+    const costClass = formats.costClass(hash);
     if (costClass === undefined) continue;
     const seen = byCost.get(costClass) ?? { count: 0, example: hash };
     seen.count += 1;
@@ -45,6 +45,7 @@ export class DummyHash implements OnApplicationBootstrap {
   constructor(
     private readonly users: UsersRepository,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
+    private readonly formats: PasswordFormats,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -66,7 +67,7 @@ export class DummyHash implements OnApplicationBootstrap {
 
   private async sample(): Promise<void> {
     try {
-      this.sampled = typicalHash(await this.users.samplePasswordHashes(SAMPLE_SIZE)) ?? this.sampled;
+      this.sampled = typicalHash(await this.users.samplePasswordHashes(SAMPLE_SIZE), this.formats) ?? this.sampled;
     } catch (error) {
       this.logger.warn(`could not sample stored password hashes: ${error instanceof Error ? error.message : String(error)}`);
     } finally {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
 import { BoundedSemaphore, OverloadedError } from '../common/semaphore.js';
-import { detectPasswordFormat, verifyPassword } from '../passwords/password-formats.js';
+import { PasswordFormats } from '../passwords/password-formats.js';
 import { DummyHash } from './dummy-hash.js';
 
 /**
@@ -17,6 +17,7 @@ export class PasswordHasher {
   constructor(
     @Inject(authConfig.KEY) config: AuthConfig,
     private readonly dummy: DummyHash,
+    private readonly formats: PasswordFormats,
   ) {
     const busy = () => new OverloadedError('Too many logins are being checked right now; try again in a moment');
     this.slots = new BoundedSemaphore(config.bcryptConcurrency, config.passwordChecksMaxPending, busy);
@@ -31,11 +32,11 @@ export class PasswordHasher {
   async verify(password: string, hash: string | null): Promise<boolean> {
     // Every format of src/passwords checks off the event loop, under the same bound, for real users
     // and the stand-in alike; a format's check never throws.
-    if (detectPasswordFormat(hash)) return this.slots.run(() => verifyPassword(password, hash));
+    if (this.formats.usable(hash)) return this.slots.run(() => this.formats.verify(password, hash));
     // Spend what checking a real user's password costs, so the answer does not tell which case this
     // was; the outcome of comparing against someone else's hash is thrown away.
     const standIn = await this.dummy.get();
-    await this.slots.run(() => verifyPassword(password, standIn));
+    await this.slots.run(() => this.formats.verify(password, standIn));
     return false;
   }
 }

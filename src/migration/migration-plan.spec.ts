@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ClerkUser } from '../clerk/clerk.gateway.js';
+import { PasswordFormats } from '../passwords/password-formats.js';
 import { planBatch, type PlanContext, type PlanInput } from './migration-plan.js';
 
 const HASH = '$2b$10$' + 'a'.repeat(53);
@@ -27,6 +28,7 @@ function context(overrides: Partial<PlanContext> = {}): PlanContext {
     clerkUsers: [],
     emailCounts: new Map(),
     clerkIdsLinkedLocally: new Set(),
+    passwords: new PasswordFormats(),
     ...overrides,
   };
 }

@@ -1,6 +1,6 @@
 import type { ClerkUser } from '../clerk/clerk.gateway.js';
 import type { MigrationStrategy, OnExistingPolicy } from '../config/migration.config.js';
-import { clerkPasswordImport, type ClerkPasswordHasher } from '../passwords/password-formats.js';
+import type { ClerkPasswordHasher, PasswordFormats } from '../passwords/password-formats.js';
 import type { PlannedAction } from './migration-item.entity.js';
 
 export interface PlanInput {
@@ -33,6 +33,8 @@ export interface PlanContext {
   emailCounts: Map<string, number>;
   /** Clerk ids that some local user is already linked to. */
   clerkIdsLinkedLocally: Set<string>;
+  /** The password formats under the configured pepper and Firebase parameters. */
+  passwords: PasswordFormats;
 }
 
 // Deliberately plain: one @, no spaces, a dot in the domain, within RFC 5321's 254 characters.
@@ -64,10 +66,12 @@ function planUser(user: PlanInput, context: PlanContext, ours: ClerkUser | undef
   if (ours) return { ...base, action: 'link', reason: 'external_id', clerkUserId: ours.id };
   if (sameEmail) return planExisting(base, sameEmail, user.userId, context);
   if (user.passwordHash === null) return { ...base, action: 'invite', reason: 'no_password' };
-  const imported = clerkPasswordImport(user.passwordHash);
+  const imported = context.passwords.clerkImport(user.passwordHash);
   // A hash Clerk cannot import is never sent under a wrong hasher; an invitation needs no hash at all.
-  if (context.strategy === 'invite') return { ...base, action: 'invite', reason: imported ? 'strategy_invite' : 'unsupported_hash' };
-  if (!imported) return { ...base, action: 'invalid', reason: 'unsupported_hash' };
+  // Why not: `unsupported_hash`, or `missing_<VARIABLE>` when the shape's configuration is incomplete.
+  const problem = imported ? undefined : (context.passwords.problem(user.passwordHash) ?? 'unsupported_hash');
+  if (context.strategy === 'invite') return { ...base, action: 'invite', reason: problem ?? 'strategy_invite' };
+  if (!imported) return { ...base, action: 'invalid', reason: problem! };
   return {
     ...base,
     action: 'create',

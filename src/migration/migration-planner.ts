@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ClerkGateway, MAX_LOOKUP_BATCH, type ClerkUser } from '../clerk/clerk.gateway.js';
 import type { MigrationStrategy, OnExistingPolicy } from '../config/migration.config.js';
+import { PasswordFormats } from '../passwords/password-formats.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { isPlausibleEmail, planBatch, type PlannedUser } from './migration-plan.js';
@@ -21,6 +22,7 @@ export class MigrationPlanner {
     private readonly clerk: ClerkGateway,
     private readonly users: UsersRepository,
     private readonly runs: MigrationRunsRepository,
+    private readonly passwords: PasswordFormats,
   ) {}
 
   async plan(batch: UserEntity[], options: PlanOptions): Promise<PlannedUser[]> {
@@ -34,7 +36,7 @@ export class MigrationPlanner {
     const byExternalId = await this.inChunks([...mayExist], (chunk) => this.clerk.findUsersByExternalIds(chunk));
     const clerkUsers = [...byEmail, ...byExternalId];
     const clerkIdsLinkedLocally = await this.users.linkedClerkIds(clerkUsers.map((u) => u.id));
-    return planBatch(batch, { ...options, clerkUsers, emailCounts, clerkIdsLinkedLocally });
+    return planBatch(batch, { ...options, clerkUsers, emailCounts, clerkIdsLinkedLocally, passwords: this.passwords });
   }
 
   /**
@@ -46,7 +48,7 @@ export class MigrationPlanner {
     const mayExist = await this.runs.usersWithPossibleClerkAccount(batch.map((u) => u.userId));
     if (mayExist.size > 0) return this.plan(batch, options);
     const emailCounts = await this.users.countByLowerEmail([...new Set(batch.map((u) => u.email.toLowerCase()))]);
-    return planBatch(batch, { ...options, clerkUsers: [], emailCounts, clerkIdsLinkedLocally: new Set() });
+    return planBatch(batch, { ...options, clerkUsers: [], emailCounts, clerkIdsLinkedLocally: new Set(), passwords: this.passwords });
   }
 
   private async inChunks(values: string[], lookUp: (chunk: string[]) => Promise<ClerkUser[]>): Promise<ClerkUser[]> {

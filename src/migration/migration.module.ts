@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module.js';
 import { ClerkModule } from '../clerk/clerk.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
+import { PasswordsModule } from '../passwords/passwords.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { DependentRows } from './dependent-rows.js';
 import { DevelopmentInstanceCap } from './development-instance-cap.js';
@@ -26,7 +27,14 @@ import { LockLeasesRepository } from './lock-leases.repository.js';
 
 /** The migration's core, without HTTP or scheduling: what the CLI, REST and cron share. */
 @Module({
-  imports: [TypeOrmModule.forFeature([MigrationRunEntity, MigrationItemEntity]), UsersModule, AuditModule, ClerkModule, MetricsModule],
+  imports: [
+    TypeOrmModule.forFeature([MigrationRunEntity, MigrationItemEntity]),
+    UsersModule,
+    AuditModule,
+    ClerkModule,
+    MetricsModule,
+    PasswordsModule,
+  ],
   providers: [
     MigrationService,
     MigrationRunsRepository,

@@ -4,7 +4,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { ClerkGateway } from '../clerk/clerk.gateway.js';
 import { ClerkGatewayError } from '../clerk/clerk-gateway.error.js';
 import { migrationConfig, type MigrationConfig, type MigrationStrategy } from '../config/migration.config.js';
-import { passwordFormatCounts, passwordFormatLabel, type PasswordFormatLabel } from '../passwords/password-formats.js';
+import { PasswordFormats, type PasswordFormatLabel } from '../passwords/password-formats.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersRepository, type LegacyFilter, type UserStats } from '../users/users.repository.js';
 import type { MoveState } from '../metrics/metrics.service.js';
@@ -102,6 +102,7 @@ export class MigrationService {
     private readonly reports: RunReports,
     private readonly developmentCap: DevelopmentInstanceCap,
     private readonly clerk: ClerkGateway,
+    private readonly passwords: PasswordFormats,
     @Inject(migrationConfig.KEY) private readonly config: MigrationConfig,
   ) {}
 
@@ -111,8 +112,11 @@ export class MigrationService {
   }
 
   async stats(): Promise<MigrationStats> {
-    const [stats, byFormat] = await Promise.all([this.users.stats(), this.users.countLegacyByPasswordFormat()]);
-    return { ...stats, byPasswordFormat: passwordFormatCounts(byFormat) };
+    const [stats, byFormat] = await Promise.all([
+      this.users.stats(),
+      this.users.countLegacyByPasswordFormat((column) => this.passwords.sql(column)),
+    ]);
+    return { ...stats, byPasswordFormat: this.passwords.counts(byFormat) };
   }
 
   /** Plans every legacy user (or one) with batched Clerk look-ups; writes nothing to Clerk or `users`. */
@@ -130,7 +134,7 @@ export class MigrationService {
       options: { ...options },
     });
     const sample: PlannedUserView[] = [];
-    const byPasswordFormat = passwordFormatCounts();
+    const byPasswordFormat = this.passwords.counts();
     try {
       await this.planAll(run.id, source, options, sample, byPasswordFormat);
     } catch (failure) {
@@ -153,13 +157,13 @@ export class MigrationService {
     source: AsyncIterable<UserEntity[]>,
     options: RunOptions,
     sample: PlannedUserView[],
-    byPasswordFormat: ReturnType<typeof passwordFormatCounts>,
+    byPasswordFormat: Record<PasswordFormatLabel, number>,
   ): Promise<void> {
     let remaining = options.limit ?? Number.POSITIVE_INFINITY;
     for await (const users of source) {
       if (remaining <= 0) break;
       const batch = users.slice(0, remaining);
-      for (const user of batch) byPasswordFormat[passwordFormatLabel(user.passwordHash)] += 1;
+      for (const user of batch) byPasswordFormat[this.passwords.label(user.passwordHash)] += 1;
       const planned = await this.planner.plan(batch, options);
       remaining -= planned.length;
       await this.runs.insertItems(runId, planned, 'planned');

@@ -1,5 +1,5 @@
-import { verify as bcryptVerify, verifySync as bcryptVerifySync } from '@node-rs/bcrypt';
-import { falseOnError, falseOnErrorSync, type PasswordFormat } from './password-format.js';
+import { verify as bcryptVerify } from '@node-rs/bcrypt';
+import { falseOnError, type PasswordFormat } from './password-format.js';
 
 /**
  * Modular-crypt bcrypt: `$2a$`, `$2b$` or `$2y$` (PHP's name for `$2b$`), cost 04 to 31, 22
@@ -16,9 +16,25 @@ export function bcryptCostClass(hash: string): string {
 /** bcrypt runs on libuv's thread pool through the native binding. */
 export const bcryptFormat: PasswordFormat = {
   name: 'bcrypt',
+  hasher: 'bcrypt',
   shape: new RegExp(`^${BCRYPT_SHAPE}$`),
   toClerkDigest: (hash) => hash,
   costClass: bcryptCostClass,
   verify: (password, hash) => falseOnError(() => bcryptVerify(password, hash)),
-  verifySync: (password, hash) => falseOnErrorSync(() => bcryptVerifySync(password, hash)),
 };
+
+/**
+ * Devise (Rails) with `config.pepper`: bcrypt over password + pepper, stored exactly like plain bcrypt,
+ * so the two cannot be told apart by shape: the configured `PASSWORD_PEPPER` decides, and then every
+ * bcrypt hash is this one. Clerk's `bcrypt_peppered` takes `$2a$…$<pepper>`.
+ */
+export function pepperedBcryptFormat(pepper: string): PasswordFormat {
+  return {
+    ...bcryptFormat,
+    name: 'bcrypt_peppered',
+    hasher: 'bcrypt_peppered',
+    toClerkDigest: (hash) => `${hash}$${pepper}`,
+    fromClerkDigest: (digest) => digest.slice(0, digest.length - pepper.length - 1),
+    verify: (password, hash) => falseOnError(() => bcryptVerify(password + pepper, hash)),
+  };
+}

@@ -1,8 +1,8 @@
-import { verify as bcryptVerify, verifySync as bcryptVerifySync } from '@node-rs/bcrypt';
-import { createHash, pbkdf2, pbkdf2Sync } from 'node:crypto';
+import { verify as bcryptVerify } from '@node-rs/bcrypt';
+import { createHash, pbkdf2 } from 'node:crypto';
 import { promisify } from 'node:util';
 import { BCRYPT_SHAPE, bcryptCostClass } from './bcrypt.format.js';
-import { equalInConstantTime, falseOnError, falseOnErrorSync, type PasswordFormat } from './password-format.js';
+import { equalInConstantTime, falseOnError, type PasswordFormat } from './password-format.js';
 
 const pbkdf2Async = promisify(pbkdf2);
 
@@ -28,6 +28,7 @@ function pbkdf2Parts(hash: string): Pbkdf2Parts {
  */
 export const djangoPbkdf2Format: PasswordFormat = {
   name: 'pbkdf2_sha256_django',
+  hasher: 'pbkdf2_sha256_django',
   shape: /^pbkdf2_sha256\$[1-9][0-9]{0,9}\$[^$]+\$[A-Za-z0-9+/]{43}=$/,
   toClerkDigest: (hash) => hash,
   // `pbkdf2_sha256$<iterations>$`
@@ -36,11 +37,6 @@ export const djangoPbkdf2Format: PasswordFormat = {
     falseOnError(async () => {
       const { iterations, salt, expected } = pbkdf2Parts(hash);
       return equalInConstantTime(await pbkdf2Async(password, salt, iterations, PBKDF2_KEY_LENGTH, 'sha256'), expected);
-    }),
-  verifySync: (password, hash) =>
-    falseOnErrorSync(() => {
-      const { iterations, salt, expected } = pbkdf2Parts(hash);
-      return equalInConstantTime(pbkdf2Sync(password, salt, iterations, PBKDF2_KEY_LENGTH, 'sha256'), expected);
     }),
 };
 
@@ -53,11 +49,11 @@ const BCRYPT_SHA256_PREFIX = 'bcrypt_sha256$';
  */
 export const djangoBcryptSha256Format: PasswordFormat = {
   name: 'bcrypt_sha256_django',
+  hasher: 'bcrypt_sha256_django',
   shape: new RegExp(`^bcrypt_sha256\\$${BCRYPT_SHAPE}$`),
   toClerkDigest: (hash) => hash,
   costClass: (hash) => BCRYPT_SHA256_PREFIX + bcryptCostClass(hash.slice(BCRYPT_SHA256_PREFIX.length)),
   verify: (password, hash) => falseOnError(() => bcryptVerify(sha256Hex(password), hash.slice(BCRYPT_SHA256_PREFIX.length))),
-  verifySync: (password, hash) => falseOnErrorSync(() => bcryptVerifySync(sha256Hex(password), hash.slice(BCRYPT_SHA256_PREFIX.length))),
 };
 
 function sha256Hex(password: string): string {

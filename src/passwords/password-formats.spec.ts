@@ -1,16 +1,23 @@
 import { describe, expect, it } from '@jest/globals';
-import { PASSWORD_VECTORS, PHPBB_VECTOR, UNSUPPORTED_HASHES } from '../../test/factories/password-vectors.js';
 import {
-  clerkPasswordImport,
-  detectPasswordFormat,
-  formatForClerkHasher,
-  PASSWORD_FORMATS,
-  passwordFormatLabel,
-  passwordCostClass,
-  passwordFormatSql,
-  verifyPassword,
-} from './password-formats.js';
+  CONFIGURED_VECTORS,
+  MORE_VECTORS,
+  PASSWORD_VECTORS,
+  PHPBB_VECTOR,
+  UNSUPPORTED_HASHES,
+  VECTOR_SETTINGS,
+} from '../../test/factories/password-vectors.js';
+import { PasswordFormats } from './password-formats.js';
 import { phpassCrypt } from './phpass.format.js';
+
+/** Unconfigured: no pepper, no Firebase parameters, as a service without them would run. */
+const formats = new PasswordFormats();
+const PASSWORD_FORMATS = formats.all;
+const detectPasswordFormat = (hash: string | null) => formats.detect(hash);
+const passwordFormatLabel = (hash: string | null) => formats.label(hash);
+const clerkPasswordImport = (hash: string | null) => formats.clerkImport(hash);
+const verifyPassword = (password: string, hash: string) => formats.verify(password, hash);
+const passwordCostClass = (hash: string) => formats.costClass(hash);
 
 const vectors = PASSWORD_VECTORS.map((v) => [v.format, v] as const);
 
@@ -21,23 +28,39 @@ describe('password formats, against known vectors', () => {
     expect(passwordFormatLabel(hash)).toBe(format);
   });
 
-  it.each(vectors)('verifies the %s vector with its password, off the event loop and blocking', async (_format, { password, hash }) => {
+  it.each(vectors)('verifies the %s vector with its password, off the event loop', async (_format, { password, hash }) => {
     await expect(verifyPassword(password, hash)).resolves.toBe(true);
-    expect(detectPasswordFormat(hash)!.verifySync(password, hash)).toBe(true);
   });
 
   it.each(vectors)('refuses a wrong %s password, an empty one and a case change', async (_format, { password, hash }) => {
     const format = detectPasswordFormat(hash)!;
     for (const wrong of [`${password}x`, '', password.toUpperCase() === password ? password.toLowerCase() : password.toUpperCase()]) {
       await expect(format.verify(wrong, hash)).resolves.toBe(false);
-      expect(format.verifySync(wrong, hash)).toBe(false);
     }
   });
 
-  it.each(vectors)('hands Clerk the %s digest under the hasher of the same name', (format, { hash }) => {
-    expect(clerkPasswordImport(hash)).toEqual({ digest: hash, hasher: format });
-    expect(formatForClerkHasher(format)?.name).toBe(format);
+  it.each(vectors)('hands Clerk the %s digest in the form Clerk documents, under its hasher', (_format, { hash, hasher, clerkDigest }) => {
+    expect(clerkPasswordImport(hash)).toEqual({ digest: clerkDigest, hasher });
   });
+
+  it.each(vectors)('converts %s to Clerk’s form and back without losing anything', (_format, { hash, clerkDigest }) => {
+    const format = detectPasswordFormat(hash)!;
+    expect(format.toClerkDigest(hash)).toBe(clerkDigest);
+    if (hash === clerkDigest && !format.fromClerkDigest) return;
+    expect(format.fromClerkDigest!(clerkDigest)).toBe(hash);
+    expect(format.toClerkDigest(format.fromClerkDigest!(clerkDigest))).toBe(clerkDigest);
+  });
+
+  it.each(MORE_VECTORS.map((v) => [v.format, v.source, v] as const))(
+    'verifies another published %s pair (%s)',
+    async (format, _source, v) => {
+      expect(detectPasswordFormat(v.hash)?.name).toBe(format);
+      await expect(verifyPassword(v.password, v.hash)).resolves.toBe(true);
+      await expect(verifyPassword(`${v.password}x`, v.hash)).resolves.toBe(false);
+      const converted = detectPasswordFormat(v.hash)!;
+      if (converted.fromClerkDigest) expect(converted.fromClerkDigest(converted.toClerkDigest(v.hash))).toBe(v.hash);
+    },
+  );
 });
 
 describe('digests that are of a known shape but broken', () => {
@@ -59,7 +82,6 @@ describe('digests that are of a known shape but broken', () => {
     const format = detectPasswordFormat(hash)!;
     expect(format).not.toBeNull();
     await expect(format.verify(password, hash)).resolves.toBe(false);
-    expect(format.verifySync(password, hash)).toBe(false);
   });
 });
 
@@ -120,6 +142,20 @@ describe('phpass', () => {
   });
 });
 
+describe('the stretching workers', () => {
+  it('run phpass’s md5 and Symfony’s sha512 rounds side by side, each job with its own digest and answer', async () => {
+    const phpass = PASSWORD_VECTORS.find((v) => v.format === 'phpass')!;
+    const symfony = PASSWORD_VECTORS.find((v) => v.format === 'sha512_symfony')!;
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => {
+        const v = i % 2 === 0 ? phpass : symfony;
+        return verifyPassword(i % 4 < 2 ? v.password : `nope-${i}`, v.hash);
+      }),
+    );
+    expect(answers).toEqual([true, true, false, false, true, true, false, false]);
+  });
+});
+
 describe('the cost class of a hash', () => {
   const costClasses: Record<string, string> = {
     bcrypt: '$2a$05$',
@@ -130,6 +166,17 @@ describe('the cost class of a hash', () => {
     phpass: '$P$9',
     md5: 'md5',
     sha256: 'sha256',
+    pbkdf2_sha1_werkzeug: 'pbkdf2:sha1:4096',
+    pbkdf2_sha256_werkzeug: 'pbkdf2:sha256:260000',
+    pbkdf2_sha512_werkzeug: 'pbkdf2:sha512:1',
+    pbkdf2_sha1_passlib: '$pbkdf2$1212$',
+    pbkdf2_sha256_passlib: '$pbkdf2-sha256$1212$',
+    pbkdf2_sha512_passlib: '$pbkdf2-sha512$1212$',
+    scrypt_werkzeug: 'scrypt:32768:8:1',
+    bcrypt_peppered: '$2a$05$',
+    scrypt_firebase: 'scrypt_firebase$8$14',
+    ldap_ssha: 'ldap_ssha',
+    sha512_symfony: 'sha512_symfony$5000$',
   };
 
   it.each(vectors)('keeps what sets the cost of checking %s and drops the salt and digest', (format, { hash }) => {
@@ -148,10 +195,50 @@ describe('the cost class of a hash', () => {
 
 describe('the SQL that counts users per format', () => {
   it('uses every shape as it is, which must carry no flags', () => {
-    const { expression, parameters } = passwordFormatSql('u.password_hash', 3);
+    const { expression, parameters } = formats.sql('u.password_hash', 3);
     expect(parameters).toEqual(PASSWORD_FORMATS.map((f) => f.shape.source));
     for (const format of PASSWORD_FORMATS) expect(format.shape.flags).toBe('');
     expect(expression).toContain(`WHEN u.password_hash ~ $3 THEN '${PASSWORD_FORMATS[0].name}'`);
     expect(expression).toContain("ELSE 'unsupported' END");
+  });
+});
+
+describe('formats that need outside parameters', () => {
+  const configured = new PasswordFormats(VECTOR_SETTINGS);
+
+  it.each(CONFIGURED_VECTORS.map((v) => [v.format, v] as const))(
+    'recognises, verifies and imports %s under its configuration, losslessly',
+    async (format, { password, hash, hasher, clerkDigest }) => {
+      expect(configured.detect(hash)?.name).toBe(format);
+      await expect(configured.verify(password, hash)).resolves.toBe(true);
+      await expect(configured.verify(`${password}x`, hash)).resolves.toBe(false);
+      expect(configured.clerkImport(hash)).toEqual({ digest: clerkDigest, hasher });
+      expect(configured.detect(hash)!.fromClerkDigest!(clerkDigest)).toBe(hash);
+    },
+  );
+
+  it('reads every bcrypt hash as Devise’s peppered one once a pepper is set, and as plain bcrypt without', async () => {
+    const bcrypt = PASSWORD_VECTORS.find((v) => v.format === 'bcrypt')!;
+    expect(formats.detect(CONFIGURED_VECTORS[0].hash)?.name).toBe('bcrypt');
+    expect(configured.detect(bcrypt.hash)?.name).toBe('bcrypt_peppered');
+    // Openwall's "U*U" is "U*U" alone: with the pepper appended it no longer matches.
+    await expect(configured.verify(bcrypt.password, bcrypt.hash)).resolves.toBe(false);
+    expect(configured.all.map((f) => f.name)).not.toContain('bcrypt');
+  });
+
+  it('counts a Firebase hash without its parameters, but neither verifies nor imports it, and names the variable', async () => {
+    const firebase = CONFIGURED_VECTORS.find((v) => v.format === 'scrypt_firebase')!;
+    expect(formats.label(firebase.hash)).toBe('scrypt_firebase');
+    expect(formats.problem(firebase.hash)).toBe('missing_FIREBASE_SCRYPT_SIGNER_KEY');
+    expect(formats.clerkImport(firebase.hash)).toBeNull();
+    await expect(formats.verify(firebase.password, firebase.hash)).resolves.toBe(false);
+    const noRounds = new PasswordFormats({ firebase: { ...VECTOR_SETTINGS.firebase, rounds: undefined } });
+    expect(noRounds.problem(firebase.hash)).toBe('missing_FIREBASE_SCRYPT_ROUNDS');
+  });
+
+  it('keeps the shapes apart under the configuration too', () => {
+    for (const { hash } of [...PASSWORD_VECTORS, ...CONFIGURED_VECTORS]) {
+      expect(configured.all.filter((f) => f.shape.test(hash))).toHaveLength(1);
+    }
   });
 });

@@ -16,17 +16,22 @@ export function phpassStretch(salt: Uint8Array, password: Uint8Array, count: num
 
 export const md5Concat: Md5 = (a, b) => createHash('md5').update(a).update(b).digest();
 
+/** The digests a stretch may run on: phpass's md5, Symfony's legacy sha512. */
+export type StretchDigest = 'md5' | 'sha512';
+
 interface StretchJob {
   salt: Uint8Array;
   password: Uint8Array;
   count: number;
+  digest: StretchDigest;
   resolve: (hash: Uint8Array) => void;
   reject: (error: unknown) => void;
 }
 
 /**
- * WordPress's 8,192 md5 rounds take some 15 ms of JavaScript, and phpass allows up to 2^30: too long
- * for the event loop, and no native binding does them. A few worker threads do instead, one job at
+ * WordPress's 8,192 md5 rounds take some 15 ms of JavaScript, and phpass allows up to 2^30 (Symfony's
+ * legacy hasher, 5,000 sha512 rounds by default, is the same loop): too long for the event loop, and
+ * no native binding does them. A few worker threads do instead, one job at
  * a time each; the callers' own bound (`PasswordHasher`'s slots) keeps the queue short. Workers are
  * started on first use and never keep the process alive while idle.
  */
@@ -38,14 +43,14 @@ class PhpassWorkers {
     const { parentPort } = require('node:worker_threads');
     const { createHash } = require('node:crypto');
     const stretch = ${phpassStretch.toString()};
-    const md5 = (a, b) => createHash('md5').update(a).update(b).digest();
-    parentPort.on('message', ({ salt, password, count }) => parentPort.postMessage(stretch(salt, password, count, md5)));`;
+    parentPort.on('message', ({ salt, password, count, digest }) =>
+      parentPort.postMessage(stretch(salt, password, count, (a, b) => createHash(digest).update(a).update(b).digest())));`;
 
   constructor(private readonly limit: number) {}
 
-  stretch(salt: Uint8Array, password: Uint8Array, count: number): Promise<Uint8Array> {
+  stretch(salt: Uint8Array, password: Uint8Array, count: number, digest: StretchDigest): Promise<Uint8Array> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ salt, password, count, resolve, reject });
+      this.queue.push({ salt, password, count, digest, resolve, reject });
       this.dispatch();
     });
   }
@@ -86,14 +91,19 @@ class PhpassWorkers {
       settle(error ?? new Error('phpass worker failed'));
     };
     worker.on('message', onMessage).on('error', onError);
-    worker.postMessage({ salt: job.salt, password: job.password, count: job.count });
+    worker.postMessage({ salt: job.salt, password: job.password, count: job.count, digest: job.digest });
   }
 }
 
 let workers: PhpassWorkers | undefined;
 
 /** The stretching on a worker thread; as many workers as cores less one (at least one). */
-export function phpassStretchOffThread(salt: Uint8Array, password: Uint8Array, count: number): Promise<Uint8Array> {
+export function stretchOffThread(
+  salt: Uint8Array,
+  password: Uint8Array,
+  count: number,
+  digest: StretchDigest = 'md5',
+): Promise<Uint8Array> {
   workers ??= new PhpassWorkers(Math.max(1, availableParallelism() - 1));
-  return workers.stretch(salt, password, count);
+  return workers.stretch(salt, password, count, digest);
 }

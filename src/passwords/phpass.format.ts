@@ -1,5 +1,5 @@
-import { equalInConstantTime, falseOnError, falseOnErrorSync, type PasswordFormat } from './password-format.js';
-import { md5Concat, phpassStretch, phpassStretchOffThread } from './phpass-stretch.js';
+import { equalInConstantTime, falseOnError, type PasswordFormat } from './password-format.js';
+import { md5Concat, phpassStretch, stretchOffThread } from './phpass-stretch.js';
 
 const ITOA64 = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 /** The setting: `$P$` (or phpBB's `$H$`, the same algorithm), the log2 of the rounds, 8 characters of salt. */
@@ -48,6 +48,7 @@ export function phpassCrypt(password: string, setting: string): string {
  */
 export const phpassFormat: PasswordFormat = {
   name: 'phpass',
+  hasher: 'phpass',
   shape: /^\$[PH]\$[5-9A-S][./0-9A-Za-z]{30}$/,
   toClerkDigest: (hash) => `$P$${hash.slice(3)}`,
   // `$P$B`: the prefix and the character that counts the rounds.
@@ -55,8 +56,6 @@ export const phpassFormat: PasswordFormat = {
   verify: (password, hash) =>
     falseOnError(async () => {
       const { setting, salt, count } = parseSetting(hash);
-      return matches(hash, setting, await phpassStretchOffThread(salt, Buffer.from(password, 'utf8'), count));
+      return matches(hash, setting, await stretchOffThread(salt, Buffer.from(password, 'utf8'), count));
     }),
-  verifySync: (password, hash) =>
-    falseOnErrorSync(() => equalInConstantTime(Buffer.from(phpassCrypt(password, hash), 'utf8'), Buffer.from(hash, 'utf8'))),
 };

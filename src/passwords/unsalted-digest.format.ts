@@ -11,12 +11,12 @@ function unsaltedDigestFormat(name: 'md5' | 'sha256', hexLength: number): Passwo
     equalInConstantTime(createHash(name).update(password, 'utf8').digest(), Buffer.from(hash, 'hex'));
   return {
     name,
+    hasher: name,
     shape: new RegExp(`^[0-9a-fA-F]{${hexLength}}$`),
     // Clerk documents the digests in lower case.
     toClerkDigest: (hash) => hash.toLowerCase(),
     costClass: () => name,
     verify: async (password, hash) => check(password, hash),
-    verifySync: check,
   };
 }
 

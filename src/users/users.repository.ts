@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { passwordFormatSql } from '../passwords/password-formats.js';
 import { ROW_FINGERPRINT } from './row-fingerprint.js';
 import { UserEntity } from './user.entity.js';
 
@@ -219,8 +218,10 @@ export class UsersRepository {
    * Users not yet on Clerk by the format of their password hash (`none`, `bcrypt`, …, `unsupported`):
    * one aggregate over the table, each row's hash matched against the formats' own shapes.
    */
-  async countLegacyByPasswordFormat(): Promise<Map<string, number>> {
-    const { expression, parameters } = passwordFormatSql('password_hash');
+  async countLegacyByPasswordFormat(
+    formatOf: (column: string) => { expression: string; parameters: string[] },
+  ): Promise<Map<string, number>> {
+    const { expression, parameters } = formatOf('password_hash');
     const rows: { format: string; count: number }[] = await this.dataSource.query(
       `SELECT ${expression} AS format, count(*)::int AS count FROM users WHERE clerk_user_id IS NULL GROUP BY 1`,
       parameters,

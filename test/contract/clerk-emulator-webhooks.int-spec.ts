@@ -121,13 +121,13 @@ describe('events from the people and the dashboard', () => {
     }
     const claims = await verifyToken(token, { secretKey: emulator.secretKey, apiUrl: emulator.url, authorizedParties: [APP] });
     expect(claims).toMatchObject({ sub: userId, sid: sessionId, azp: APP });
-    expect(emulator.signIn(address, 'a new passw0rd').userId).toBe(userId);
+    expect((await emulator.signIn(address, 'a new passw0rd')).userId).toBe(userId);
   });
 
   it('sends session.created at every sign-in and user.created for a seeded user', async () => {
     const seeded = emulator.seedUser({ email: email(), password: 'pa55word!' });
-    emulator.signIn(seeded.email_addresses[0].email_address, 'pa55word!');
-    emulator.signIn(seeded.email_addresses[0].email_address, 'pa55word!');
+    await emulator.signIn(seeded.email_addresses[0].email_address, 'pa55word!');
+    await emulator.signIn(seeded.email_addresses[0].email_address, 'pa55word!');
     const deliveries = await delivered(3);
     expect(receiver.types()).toEqual(['user.created', 'session.created', 'session.created']);
     expect(deliveries[1].event.data.id).not.toBe(deliveries[2].event.data.id);

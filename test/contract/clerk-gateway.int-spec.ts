@@ -63,7 +63,7 @@ describe('ClerkSdkGateway operations', () => {
     expect(await gateway.findUserByExternalId(externalId)).toEqual(user);
     expect(await gateway.findUserByExternalId('nobody')).toBeNull();
     expect(await gateway.getUser(user.id)).toEqual(user);
-    expect(emulator.signIn(email, 's3cret-password').userId).toBe(user.id);
+    expect((await emulator.signIn(email, 's3cret-password')).userId).toBe(user.id);
     expect((await gateway.getUser(user.id))?.lastSignInAt).toEqual(expect.any(Number));
     expect(await gateway.deleteUser(user.id)).toBe(true);
     expect(await gateway.deleteUser(user.id)).toBe(false);

@@ -91,7 +91,7 @@ async function exerciseEveryOperation(): Promise<void> {
   await clerk.invitations.getInvitationList({ status: 'pending', query: 'invited' });
   await gateway.revokeInvitation(invitation.id);
   const signedIn = emulator.seedUser({ email: `session-${randomUUID()}@example.com`, password: 'pa55word!' });
-  await gateway.verifySessionToken(emulator.signIn(signedIn.email_addresses[0].email_address, 'pa55word!', APP).token);
+  await gateway.verifySessionToken((await emulator.signIn(signedIn.email_addresses[0].email_address, 'pa55word!', APP)).token);
   await gateway.deleteUser(user.id);
 }
 

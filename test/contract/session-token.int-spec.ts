@@ -44,7 +44,7 @@ afterAll(() => emulator.stop());
 
 describe.each(['jwks', 'pem'] as const)('verifySessionToken (%s)', (mode) => {
   it('accepts a token from a password sign-in', async () => {
-    const { token, sessionId } = emulator.signIn('session@example.com', 'pa55word!', APP);
+    const { token, sessionId } = await emulator.signIn('session@example.com', 'pa55word!', APP);
     const session = await gateway(mode).verifySessionToken(token);
     expect(session).toMatchObject({
       clerkUserId: userId,
@@ -80,7 +80,7 @@ describe.each(['jwks', 'pem'] as const)('verifySessionToken (%s)', (mode) => {
 });
 
 describe('password sign-in on the emulator', () => {
-  it('refuses a wrong password', () => {
-    expect(() => emulator.signIn('session@example.com', 'wrong')).toThrow(/Password is incorrect/);
+  it('refuses a wrong password', async () => {
+    await expect(emulator.signIn('session@example.com', 'wrong')).rejects.toThrow(/Password is incorrect/);
   });
 });

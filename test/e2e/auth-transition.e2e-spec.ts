@@ -49,7 +49,7 @@ describe('the transition', () => {
       { kind: 'login', status: 'open', standing_key: `login:${new Date().toISOString().slice(0, 10)}`, item: 'created' },
     ]);
 
-    const session = clerk.signIn(user.email, user.password!);
+    const session = await clerk.signIn(user.email, user.password!);
     const me = await request(app.getHttpServer())
       .get('/users/me')
       .set({ Authorization: `Bearer ${session.token}` })

@@ -84,7 +84,7 @@ describe('authentication during the transition', () => {
 
   it('signs a person in with their old password at Clerk after the digest was imported', async () => {
     const { local } = await linkedClerkUser();
-    const session = clerk.signIn(local.email, local.password!, ORIGIN);
+    const session = await clerk.signIn(local.email, local.password!, ORIGIN);
     const me = await http()
       .get('/users/me')
       .set({ Authorization: `Bearer ${session.token}` })

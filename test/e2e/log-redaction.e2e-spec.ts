@@ -50,7 +50,7 @@ describe('logs', () => {
     const admin = await signedInAdmin(world.app, world.db.pool);
     await http().post('/migration/runs').set(admin.auth).send({}).expect(202);
     await waitUntilMigrated();
-    const session = clerk.signIn(person.email, person.password!);
+    const session = await clerk.signIn(person.email, person.password!);
     await http()
       .get('/users/me')
       .set({ Authorization: `Bearer ${session.token}` })

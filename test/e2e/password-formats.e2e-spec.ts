@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
-import { PASSWORD_VECTORS, PHPBB_VECTOR, UNSUPPORTED_HASHES } from '../factories/password-vectors.js';
+import {
+  CONFIGURED_VECTORS,
+  PASSWORD_VECTORS,
+  PHPBB_VECTOR,
+  UNSUPPORTED_HASHES,
+  VECTOR_ENV,
+  NO_VECTOR_ENV,
+} from '../factories/password-vectors.js';
 import { insertUser, insertUsers, makeUser } from '../factories/user.factory.js';
 import { buildOnce, runCli } from '../utils/cli.js';
 import { createTestApp, TEST_ENV, UNTHROTTLED_LOGINS } from '../utils/test-app.js';
@@ -18,6 +25,7 @@ describe('legacy login with every password format', () => {
     app = await createTestApp(db.url, {
       LEGACY_DUMMY_HASH_COST: '4',
       ...UNTHROTTLED_LOGINS,
+      ...NO_VECTOR_ENV,
     });
   });
   afterAll(async () => {
@@ -54,6 +62,46 @@ describe('legacy login with every password format', () => {
   });
 });
 
+describe('legacy login with the formats that need outside parameters', () => {
+  let db: TestDatabase;
+  let app: INestApplication | undefined;
+  const login = (email: string, password: string) => request(app!.getHttpServer()).post('/auth/login').send({ email, password });
+  const boot = async (env: Record<string, string | undefined>) => {
+    await app?.close();
+    app = await createTestApp(db.url, { LEGACY_DUMMY_HASH_COST: '4', ...UNTHROTTLED_LOGINS, ...env });
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db.drop();
+  });
+
+  it.each(CONFIGURED_VECTORS.map((v) => [v.format, v] as const))(
+    'signs a %s user in with PASSWORD_PEPPER and FIREBASE_SCRYPT_* set',
+    async (_format, vector) => {
+      await boot(VECTOR_ENV);
+      const user = await insertUser(db.pool, { passwordHash: vector.hash, password: vector.password });
+      await login(user.email, vector.password).expect(200);
+      expect((await login(user.email, `${vector.password}!`).expect(401)).body.code).toBe('invalid_credentials');
+    },
+  );
+
+  it('refuses a Firebase user while a parameter is missing, and audits which', async () => {
+    await boot({ ...VECTOR_ENV, FIREBASE_SCRYPT_MEM_COST: undefined });
+    const vector = CONFIGURED_VECTORS.find((v) => v.format === 'scrypt_firebase')!;
+    const user = await insertUser(db.pool, { passwordHash: vector.hash, password: vector.password });
+    await login(user.email, vector.password).expect(401);
+    const audit = await db.pool.query(
+      `SELECT details->>'reason' AS reason FROM audit_logs WHERE action = 'auth.login.failed' AND user_id = $1`,
+      [user.userId],
+    );
+    expect(audit.rows).toEqual([{ reason: 'missing_FIREBASE_SCRYPT_MEM_COST' }]);
+  });
+});
+
 describe('the CLI reports password formats and a development instance too small for the plan', () => {
   let db: TestDatabase;
   let clerk: ClerkEmulator;
@@ -87,6 +135,7 @@ describe('the CLI reports password formats and a development instance too small 
     expect(json.code).toBe(0);
     expect(json.json.byPasswordFormat).toEqual({
       ...Object.fromEntries(PASSWORD_VECTORS.map((v) => [v.format, 1])),
+      scrypt_firebase: 0,
       none: 0,
       unsupported: 1,
     });

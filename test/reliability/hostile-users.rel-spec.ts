@@ -146,7 +146,7 @@ describe('hostile and broken users in a run', () => {
       users.get('a 10,000-character name')!.userId,
     ]);
     expect(local.rows[0].n).toBe(10_000);
-    expect(clerk.signIn(users.get('a $2y$ digest')!.email, PASSWORD).userId).toBe(account('a $2y$ digest').id);
+    expect((await clerk.signIn(users.get('a $2y$ digest')!.email, PASSWORD)).userId).toBe(account('a $2y$ digest').id);
   });
 
   it('let no password, hash, token or key out in a response, log line or audit row', async () => {

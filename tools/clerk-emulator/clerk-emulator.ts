@@ -126,7 +126,7 @@ export class ClerkEmulator extends ClerkEmulatorWebhookControls {
   }
 
   /** Throws `EmulatorHttpError` (422 `form_password_incorrect` / `form_identifier_not_found`) on failure. */
-  signIn(email: string, password: string, azp?: string): SignInResult {
+  signIn(email: string, password: string, azp?: string): Promise<SignInResult> {
     return signIn(this.internals, email, password, azp);
   }
 

@@ -1,6 +1,6 @@
-import { formatForClerkHasher } from '../../src/passwords/password-formats.js';
 import { clerkErrors } from './emulator-errors.js';
 import type { FaultInjector } from './emulator-faults.js';
+import { checkClerkPassword, isInsecureHasher } from './emulator-password-check.js';
 import type { EmulatorRateLimiter } from './emulator-rate-limiter.js';
 import { invitationJson, userJson } from './emulator-serializers.js';
 import { mintSessionToken, type SessionTokenOptions } from './emulator-sessions.js';
@@ -57,22 +57,19 @@ export function seedUser(internals: EmulatorInternals, body: Body): StoredUser {
   return user;
 }
 
-/** Hashers Clerk calls insecure: it replaces their digest with bcrypt at the first successful sign-in. */
-const REHASHED_AT_SIGN_IN = ['md5', 'sha256'];
-
 /**
  * Password sign-in as Clerk's Frontend API would do it, against the stored (possibly imported)
- * digest, verified with the service's own implementation of its hasher.
+ * digest, checked with the emulator's own implementation of its hasher (`emulator-password-check.ts`).
  */
-export function signIn(internals: EmulatorInternals, email: string, password: string, azp?: string): SignInResult {
+export async function signIn(internals: EmulatorInternals, email: string, password: string, azp?: string): Promise<SignInResult> {
   const user = internals.store.findByEmail(email);
   if (!user) throw clerkErrors.identifierNotFound();
   const address = user.emails.find((e) => e.address === email.toLowerCase());
-  const format = user.passwordHasher === null ? undefined : formatForClerkHasher(user.passwordHasher);
-  if (!address?.verified || user.passwordDigest === null || !format?.verifySync(password, user.passwordDigest)) {
+  const { passwordDigest: digest, passwordHasher: hasher } = user;
+  if (!address?.verified || digest === null || hasher === null || !(await checkClerkPassword(hasher, digest, password))) {
     throw clerkErrors.passwordIncorrect();
   }
-  const rehash = REHASHED_AT_SIGN_IN.includes(format.name) ? plainPassword(password) : undefined;
+  const rehash = isInsecureHasher(hasher) ? plainPassword(password) : undefined;
   internals.store.update(user.id, {
     lastSignInAt: Date.now(),
     ...(rehash && { passwordDigest: rehash.digest, passwordHasher: rehash.hasher }),
@@ -102,8 +99,8 @@ const adminRoutes: Record<string, AdminHandler> = {
     limiter.configure(body as unknown as RateLimitSettings);
     return limiter.current();
   },
-  'POST /__emulator/sign-in': (internals, body) => {
-    const result = signIn(internals, String(body.email ?? ''), String(body.password ?? ''), optionalString(body, 'azp') ?? undefined);
+  'POST /__emulator/sign-in': async (internals, body) => {
+    const result = await signIn(internals, String(body.email ?? ''), String(body.password ?? ''), optionalString(body, 'azp') ?? undefined);
     return { user_id: result.userId, session_id: result.sessionId, token: result.token };
   },
   'POST /__emulator/tokens': (internals, body) => ({ token: mintToken(internals, body as unknown as SessionTokenOptions) }),
@@ -115,7 +112,7 @@ const adminRoutes: Record<string, AdminHandler> = {
   }),
 };
 
-/** Test-only endpoints under `/__emulator`; they are never rate limited, faulted or authenticated. */
+/** Test-only endpoints under `/__emulator`; never rate limited, faulted or authenticated. Sign-in answers a promise. */
 export function handleAdmin(internals: EmulatorInternals, method: string, path: string, rawBody: unknown): unknown {
   const handler = adminRoutes[`${method} ${path}`];
   if (!handler) throw clerkErrors.notFound();

@@ -1,26 +1,11 @@
 import { hashSync } from '@node-rs/bcrypt';
-import { formatForClerkHasher, type ClerkPasswordImport } from '../../src/passwords/password-formats.js';
+import type { ClerkPasswordHasher, ClerkPasswordImport } from '../../src/passwords/password-formats.js';
 import { clerkErrors } from './emulator-errors.js';
+import { CLERK_HASHERS, isClerkDigest, NOT_EMULATED } from './emulator-password-check.js';
 
 /** Clerk rejects first and last names over 256 characters (`form_param_max_length_exceeded`). */
 export const MAX_NAME_LENGTH = 256;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-/** Hashers Clerk documents that the emulator does not verify: refused by name rather than as invalid. */
-const NOT_EMULATED = [
-  'awscognito',
-  'bcrypt_peppered',
-  'md5_salted',
-  'pbkdf2_sha1',
-  'pbkdf2_sha256',
-  'pbkdf2_sha512',
-  'scrypt_firebase',
-  'scrypt_werkzeug',
-  'sha256_salted',
-  'md5_phpass',
-  'ldap_ssha',
-  'sha512_symfony',
-];
-
 export type Body = Record<string, unknown>;
 
 export function asBody(value: unknown): Body {
@@ -77,22 +62,21 @@ export function assertEmail(value: unknown, param: string): string {
 }
 
 /**
- * `password_digest` + `password_hasher`, checked with the service's own password formats: the digest
- * must be of the hasher's shape and in the form Clerk documents for it (`$P$` for phpass, lower-case
- * hex for md5 and sha256), else 422 `form_password_digest_invalid_code`, as Clerk answers.
+ * `password_digest` + `password_hasher`, checked against the emulator's own table of the forms Clerk
+ * documents (never the service's formats): a digest not in its hasher's form (phpBB's `$H$` for
+ * phpass, upper-case hex for md5) is 422 `form_password_digest_invalid_code`, as Clerk answers.
  */
 export function passwordDigest(body: Body): ClerkPasswordImport | undefined {
   const digest = optionalString(body, 'password_digest');
   const hasher = optionalString(body, 'password_hasher');
   if (digest === undefined || digest === null) return undefined;
   if (hasher === undefined || hasher === null) throw clerkErrors.paramMissing('password_hasher');
-  const format = formatForClerkHasher(hasher);
-  if (!format) {
+  if (!Object.hasOwn(CLERK_HASHERS, hasher)) {
     const why = NOT_EMULATED.includes(hasher) ? 'is a Clerk hasher the emulator does not verify' : 'is not a supported password hasher';
     throw clerkErrors.paramInvalid('password_hasher', `"${hasher}" ${why}`);
   }
-  if (!format.shape.test(digest) || format.toClerkDigest(digest) !== digest) throw clerkErrors.digestInvalid();
-  return { digest, hasher: format.name };
+  if (!isClerkDigest(hasher, digest)) throw clerkErrors.digestInvalid();
+  return { digest, hasher: hasher as ClerkPasswordHasher };
 }
 
 /** A plaintext password is stored as a cheap bcrypt digest: the emulator only ever compares it. */

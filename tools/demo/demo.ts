@@ -91,7 +91,7 @@ async function signInWithOldPassword(world: DemoWorld, env: Record<string, strin
   configureApp(app);
   await app.listen(0, '127.0.0.1');
   try {
-    const session = world.clerk.signIn(person.email, person.password!);
+    const session = await world.clerk.signIn(person.email, person.password!);
     const response = await fetch(`${await app.getUrl()}/users/me`, { headers: { Authorization: `Bearer ${session.token}` } });
     const me = (await response.json()) as { userId?: string };
     return response.status === 200 && me.userId === person.userId;

@@ -15,12 +15,13 @@ describe('undo that never strands a person nor quietly undoes itself', () => {
   const rollback = (runId: string, options: Partial<RollbackRequest> = {}) =>
     migration().rollback({ runId, actor: 'test', deleteClerkUsers: false, dryRun: false, confirm: true, ...options });
 
-  /** A request to the API with a Clerk session, after signing in at Clerk with the person's old password. */
-  const clerkRequest = (user: LegacyWorldUser) => {
-    const session = clerk.signIn(user.email, user.password!);
+  /** A request to the API with a Clerk session, after signing in at Clerk with the person's old password; expects `status`. */
+  const clerkRequest = async (user: LegacyWorldUser, status: number) => {
+    const session = await clerk.signIn(user.email, user.password!);
     return http()
       .get('/users/me')
-      .set({ Authorization: `Bearer ${session.token}` });
+      .set({ Authorization: `Bearer ${session.token}` })
+      .expect(status);
   };
   const legacyLogin = (user: LegacyWorldUser) => http().post('/auth/login').send({ email: user.email, password: user.password });
   const linkOf = async (userId: string): Promise<string | null> =>
@@ -47,7 +48,7 @@ describe('undo that never strands a person nor quietly undoes itself', () => {
     const run = await migration().migrate({ actor: 'test' });
     expect(run.counts).toMatchObject({ created: 5 });
     const [onClerk, alsoOnClerk] = world.legacy;
-    for (const user of [onClerk, alsoOnClerk]) await clerkRequest(user).expect(200);
+    for (const user of [onClerk, alsoOnClerk]) await clerkRequest(user, 200);
     expect(await migration().cleanupPasswords({ actor: 'test', confirm: true, dryRun: false })).toMatchObject({ removed: 2 });
 
     const expected = { unlinked: 3, deletedFromClerk: 3, signedInSince: 2, keptWithoutPassword: 2, invitationsRevoked: 0, leftAlone: 0 };
@@ -63,7 +64,7 @@ describe('undo that never strands a person nor quietly undoes itself', () => {
     const accounts = new Set(clerk.users().map((account) => account.id));
     const { rows } = await world.db.pool.query('SELECT user_id, clerk_user_id, password_hash IS NOT NULL AS has_password FROM users');
     for (const row of rows) expect(row.has_password || accounts.has(row.clerk_user_id)).toBe(true);
-    await clerkRequest(onClerk).expect(200);
+    await clerkRequest(onClerk, 200);
     for (const user of world.legacy.slice(2)) await legacyLogin(user).expect(200);
     expect((await migration().getRun(run.id)).status).toBe('completed');
   });
@@ -72,14 +73,14 @@ describe('undo that never strands a person nor quietly undoes itself', () => {
     world = await seedWorld(clerk, {}, { legacyUsers: 3 });
     const first = await migration().migrate({ actor: 'test' });
     const [person] = world.legacy;
-    await clerkRequest(person).expect(200);
+    await clerkRequest(person, 200);
     expect(await rollback(first.id)).toMatchObject({ unlinked: 3, deletedFromClerk: 0, signedInSince: 1, failed: [] });
 
     const gets = () => clerk.requestCounts()['GET /v1/users/{user_id}']?.['200'] ?? 0;
     const before = gets();
-    const refused = await clerkRequest(person).expect(401);
+    const refused = await clerkRequest(person, 401);
     expect(refused.body.code).toBe('clerk_user_not_linked');
-    await clerkRequest(person).expect(401);
+    await clerkRequest(person, 401);
     expect(gets()).toBe(before);
     expect(await linkOf(person.userId)).toBeNull();
     const rejections = await world.db.pool.query(`SELECT details FROM audit_logs WHERE action = $1`, [AuditAction.ClerkSignInRejected]);
@@ -92,7 +93,7 @@ describe('undo that never strands a person nor quietly undoes itself', () => {
     expect((await itemsOf(person.userId)).at(-1)).toMatchObject({ status: 'linked', reason: 'external_id' });
     expect(clerk.users().filter((account) => account.external_id === person.userId)).toHaveLength(1);
     expect(await migration().verify()).toMatchObject({ ok: true });
-    const me = await clerkRequest(person).expect(200);
+    const me = await clerkRequest(person, 200);
     expect(me.body.userId).toBe(person.userId);
   });
 

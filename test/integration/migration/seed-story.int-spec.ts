@@ -60,7 +60,7 @@ describe('the seed’s migration, end to end', () => {
 
   it('lets every migrated person sign in at Clerk with their old password and reach their old user_id', async () => {
     for (const person of world.legacy) {
-      const session = clerk.signIn(person.email, person.password!);
+      const session = await clerk.signIn(person.email, person.password!);
       const me = await request(world.app.getHttpServer())
         .get('/users/me')
         .set({ Authorization: `Bearer ${session.token}` })

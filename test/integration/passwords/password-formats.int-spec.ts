@@ -1,13 +1,22 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { MigrationService } from '../../../src/migration/migration.service.js';
+import { phpassFormat } from '../../../src/passwords/phpass.format.js';
+import { md5Format } from '../../../src/passwords/unsalted-digest.format.js';
 import {
   DEFAULT_LIVE_SECRET_KEY,
   DEFAULT_TEST_SECRET_KEY,
   startClerkEmulator,
   type ClerkEmulator,
 } from '../../../tools/clerk-emulator/index.js';
-import { PASSWORD_VECTORS, PHPBB_VECTOR, UNSUPPORTED_HASHES } from '../../factories/password-vectors.js';
+import {
+  CONFIGURED_VECTORS,
+  PASSWORD_VECTORS,
+  PHPBB_VECTOR,
+  UNSUPPORTED_HASHES,
+  VECTOR_ENV,
+  NO_VECTOR_ENV,
+} from '../../factories/password-vectors.js';
 import { insertUsers, makeUser, type TestUser } from '../../factories/user.factory.js';
 import { createTestApp } from '../../utils/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../../utils/test-database.js';
@@ -15,7 +24,7 @@ import { createTestDatabase, type TestDatabase } from '../../utils/test-database
 const SIGNED_UP = new Date('2017-06-01T08:30:00.123Z');
 
 /** One legacy user per known vector, an admin among them, all signed up long ago. */
-function vectorUsers(): (TestUser & { format: string })[] {
+function vectorUsers(): (TestUser & { format: string; hasher: string; clerkDigest: string })[] {
   return PASSWORD_VECTORS.map((v, i) => ({
     ...makeUser({
       passwordHash: v.hash,
@@ -24,6 +33,8 @@ function vectorUsers(): (TestUser & { format: string })[] {
       createdAt: new Date(SIGNED_UP.getTime() + i * 1000),
     }),
     format: v.format,
+    hasher: v.hasher,
+    clerkDigest: v.clerkDigest,
   }));
 }
 
@@ -46,12 +57,15 @@ describe('every password format, imported into Clerk and signed in with the old 
   });
   afterAll(async () => clerk.stop());
 
-  const boot = async (secretKey = DEFAULT_LIVE_SECRET_KEY) => {
+  const boot = async (secretKey = DEFAULT_LIVE_SECRET_KEY, env: Record<string, string> = {}) => {
+    // Unset unless asked for: an earlier test's PASSWORD_PEPPER would read every bcrypt hash as peppered.
     app = await createTestApp(db.url, {
       CLERK_SECRET_KEY: secretKey,
       CLERK_API_URL: clerk.url,
       CLERK_RATE_LIMIT: '1000',
       LEGACY_DUMMY_HASH_COST: '4',
+      ...NO_VECTOR_ENV,
+      ...env,
     });
   };
   const accountOf = (user: TestUser) => clerk.users().find((u) => u.external_id === user.userId);
@@ -65,7 +79,12 @@ describe('every password format, imported into Clerk and signed in with the old 
     await boot();
 
     const stats = await migration().stats();
-    const expected = { ...Object.fromEntries(PASSWORD_VECTORS.map((v) => [v.format, 1])), unsupported: UNSUPPORTED_HASHES.length, none: 1 };
+    const expected = {
+      ...Object.fromEntries(PASSWORD_VECTORS.map((v) => [v.format, 1])),
+      scrypt_firebase: 0,
+      unsupported: UNSUPPORTED_HASHES.length,
+      none: 1,
+    };
     expect(stats.byPasswordFormat).toEqual(expected);
 
     const plan = await migration().dryRun({ actor: 'test' });
@@ -89,13 +108,13 @@ describe('every password format, imported into Clerk and signed in with the old 
     for (const user of users) {
       const account = accountOf(user)!;
       expect(account).toMatchObject({
-        password_hasher: user.format,
-        password_digest: user.passwordHash,
+        password_hasher: user.hasher,
+        password_digest: user.clerkDigest,
         created_at: user.createdAt.getTime(),
       });
       expect(account.public_metadata).toMatchObject({ role: user.role });
-      expect(() => clerk.signIn(user.email, `${user.password}-not`)).toThrow(/Password is incorrect/);
-      expect(clerk.signIn(user.email, user.password!).userId).toBe(account.id);
+      await expect(clerk.signIn(user.email, `${user.password}-not`)).rejects.toThrow(/Password is incorrect/);
+      expect((await clerk.signIn(user.email, user.password!)).userId).toBe(account.id);
     }
   });
 
@@ -108,10 +127,61 @@ describe('every password format, imported into Clerk and signed in with the old 
     await migration().migrate({ actor: 'test' });
     expect(accountOf(phpbb)).toMatchObject({ password_hasher: 'phpass', password_digest: `$P$${PHPBB_VECTOR.hash.slice(3)}` });
     expect(accountOf(md5)).toMatchObject({ password_hasher: 'md5', password_digest: '5f4dcc3b5aa765d61d8327deb882cf99' });
-    clerk.signIn(phpbb.email, 'test12345');
-    clerk.signIn(md5.email, 'password');
+    await clerk.signIn(phpbb.email, 'test12345');
+    await clerk.signIn(md5.email, 'password');
     expect(accountOf(md5)).toMatchObject({ password_hasher: 'bcrypt' });
-    expect(clerk.signIn(md5.email, 'password').userId).toBe(accountOf(md5)!.id);
+    expect((await clerk.signIn(md5.email, 'password')).userId).toBe(accountOf(md5)!.id);
+  });
+
+  it('imports Devise’s peppered bcrypt and Firebase’s scrypt with the configured parameters; each person signs in at Clerk', async () => {
+    const users = await insertUsers(
+      db.pool,
+      CONFIGURED_VECTORS.map((v) => makeUser({ passwordHash: v.hash, password: v.password })),
+    );
+    await boot(DEFAULT_LIVE_SECRET_KEY, VECTOR_ENV);
+    expect((await migration().stats()).byPasswordFormat).toMatchObject({ bcrypt_peppered: 1, scrypt_firebase: 1 });
+    const run = await migration().migrate({ actor: 'test' });
+    expect(run.counts).toMatchObject({ total: users.length, created: users.length });
+    for (const [i, user] of users.entries()) {
+      expect(accountOf(user)).toMatchObject({
+        password_hasher: CONFIGURED_VECTORS[i].hasher,
+        password_digest: CONFIGURED_VECTORS[i].clerkDigest,
+      });
+      await expect(clerk.signIn(user.email, `${user.password}-not`)).rejects.toThrow(/Password is incorrect/);
+      expect((await clerk.signIn(user.email, user.password!)).userId).toBe(accountOf(user)!.id);
+    }
+  });
+
+  it('counts a Firebase hash without its parameters, and plans it invalid with a reason that names the variable', async () => {
+    const firebase = CONFIGURED_VECTORS.find((v) => v.format === 'scrypt_firebase')!;
+    await insertUsers(db.pool, [makeUser({ passwordHash: firebase.hash })]);
+    await boot();
+    expect((await migration().stats()).byPasswordFormat).toMatchObject({ scrypt_firebase: 1, unsupported: 0 });
+    const plan = await migration().dryRun({ actor: 'test' });
+    expect(plan.users).toEqual([expect.objectContaining({ action: 'invalid', reason: 'missing_FIREBASE_SCRYPT_SIGNER_KEY' })]);
+  });
+
+  it('checks passwords with its own code: a wrong conversion on our side fails at Clerk’s door', async () => {
+    // Deliberately broken transforms: phpBB's $H$ sent unconverted (Clerk refuses the form), and an
+    // md5 digest sent as the md5 of something else (the form is right, the password no longer matches).
+    const unconverted = jest.spyOn(phpassFormat, 'toClerkDigest').mockImplementation((hash) => hash);
+    const wrongDigest = jest.spyOn(md5Format, 'toClerkDigest').mockImplementation(() => '5f4dcc3b5aa765d61d8327deb882cf98');
+    try {
+      const [phpbb, md5] = await insertUsers(db.pool, [
+        makeUser({ passwordHash: PHPBB_VECTOR.hash, password: PHPBB_VECTOR.password }),
+        makeUser({ passwordHash: '5f4dcc3b5aa765d61d8327deb882cf99', password: 'password' }),
+      ]);
+      await boot();
+      const run = await migration().migrate({ actor: 'test' });
+      expect(run.counts).toMatchObject({ created: 1, failed: 1 });
+      expect(accountOf(phpbb)).toBeUndefined();
+      await expect(clerk.signIn(phpbb.email, PHPBB_VECTOR.password)).rejects.toThrow(/Couldn't find your account/);
+      expect(accountOf(md5)).toMatchObject({ password_hasher: 'md5' });
+      await expect(clerk.signIn(md5.email, 'password')).rejects.toThrow(/Password is incorrect/);
+    } finally {
+      unconverted.mockRestore();
+      wrongDigest.mockRestore();
+    }
   });
 
   it('never sends a hash Clerk cannot import: invalid under the password strategy, invited without it under invite', async () => {
@@ -142,11 +212,11 @@ describe('every password format, imported into Clerk and signed in with the old 
     await migration().migrate({ actor: 'test' });
     for (const user of users) {
       expect(accountOf(user)).toMatchObject({
-        password_hasher: user.format,
+        password_hasher: user.hasher,
         created_at: user.createdAt.getTime(),
         public_metadata: expect.objectContaining({ role: user.role }),
       });
-      expect(clerk.signIn(user.email, user.password!).userId).toBe(accountOf(user)!.id);
+      expect((await clerk.signIn(user.email, user.password!)).userId).toBe(accountOf(user)!.id);
     }
   });
 
