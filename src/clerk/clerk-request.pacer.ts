@@ -41,6 +41,10 @@ export interface RunOptions {
   cost?: number;
   /** Told of each transient failure before it is retried, e.g. to reconcile a create that may have landed. */
   onTransient?: (error: ClerkGatewayError) => void;
+  /** Overrides `PacerOptions.maxAttempts` for this call: 1 for a call that must never be sent twice. */
+  maxAttempts?: number;
+  /** Overrides `PacerOptions.maxRateLimitWaits`: 0 reports a 429 at once, pausing nobody. */
+  maxRateLimitWaits?: number;
 }
 
 /**
@@ -60,7 +64,8 @@ export class ClerkRequestPacer {
   }
 
   async run<T>(call: () => Promise<T>, runOptions: RunOptions = {}): Promise<T> {
-    const { maxAttempts, maxRateLimitWaits = 10 } = this.options;
+    const maxAttempts = runOptions.maxAttempts ?? this.options.maxAttempts;
+    const maxRateLimitWaits = runOptions.maxRateLimitWaits ?? this.options.maxRateLimitWaits ?? 10;
     let attempt = 0;
     let rateLimitWaits = 0;
     for (;;) {

@@ -165,9 +165,18 @@ export class ClerkSdkGateway extends ClerkGateway {
           ignoreExisting: input.ignoreExisting,
           publicMetadata: input.publicMetadata,
         }),
-      { operation: 'invitations.create' },
+      { operation: 'invitations.create', maxAttempts: 1, maxRateLimitWaits: 0 },
     );
     return toClerkInvitation(invitation);
+  }
+
+  async findInvitationsByEmail(email: string): Promise<ClerkInvitation[]> {
+    const client = this.sdk();
+    const { data } = await this.pacer.run(() => client.invitations.getInvitationList({ query: email, limit: 100 }), {
+      operation: 'invitations.list',
+    });
+    const wanted = email.toLowerCase();
+    return data.map(toClerkInvitation).filter((invitation) => invitation.email.toLowerCase() === wanted);
   }
 
   async revokeInvitation(invitationId: string): Promise<boolean> {

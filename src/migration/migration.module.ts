@@ -2,11 +2,11 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module.js';
 import { ClerkModule } from '../clerk/clerk.module.js';
+import { InvitationsModule } from '../invitations/invitations.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { DependentRows } from './dependent-rows.js';
 import { DevelopmentInstanceCap } from './development-instance-cap.js';
-import { InvitationResender } from './invitation-resender.js';
 import { MigrationItemEntity } from './migration-item.entity.js';
 import { MigrationLock } from './migration-lock.js';
 import { MigrationPlanner } from './migration-planner.js';
@@ -26,7 +26,14 @@ import { LockLeasesRepository } from './lock-leases.repository.js';
 
 /** The migration's core, without HTTP or scheduling: what the CLI, REST and cron share. */
 @Module({
-  imports: [TypeOrmModule.forFeature([MigrationRunEntity, MigrationItemEntity]), UsersModule, AuditModule, ClerkModule, MetricsModule],
+  imports: [
+    TypeOrmModule.forFeature([MigrationRunEntity, MigrationItemEntity]),
+    UsersModule,
+    AuditModule,
+    ClerkModule,
+    MetricsModule,
+    InvitationsModule,
+  ],
   providers: [
     MigrationService,
     MigrationRunsRepository,
@@ -39,7 +46,6 @@ import { LockLeasesRepository } from './lock-leases.repository.js';
     RollbackSubjects,
     PasswordCleanup,
     MigrationVerifier,
-    InvitationResender,
     DependentRows,
     LoginMigration,
     RunReports,
