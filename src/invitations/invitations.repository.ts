@@ -35,6 +35,7 @@ export interface SenderState {
 
 export type StatusCounts = Record<OutboxStatus, number>;
 
+// TypeORM hands back `[rows, affected]` for an UPDATE or DELETE, even with RETURNING.
 const COLUMNS = `id, user_id AS "userId", run_id AS "runId", email, redirect_url AS "redirectUrl", status, attempts,
   clerk_invitation_id AS "clerkInvitationId"`;
 
@@ -60,7 +61,7 @@ export class InvitationsRepository {
 
   /** Takes or renews the sender's lease for `holder`; false while another live sender has it. */
   async holdSender(holder: string, ttlMs: number): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
+    const [rows]: [unknown[], number] = await this.dataSource.query(
       `UPDATE invitation_sender SET holder = $1, lease_until = now() + $2 * interval '1 millisecond'
         WHERE id = 1 AND (holder = $1 OR holder IS NULL OR lease_until < now()) RETURNING id`,
       [holder, ttlMs],
@@ -84,7 +85,7 @@ export class InvitationsRepository {
         [holder],
       );
       if (sender.length === 0) return null;
-      const rows: OutboxRow[] = await manager.query(
+      const [rows]: [OutboxRow[], number] = await manager.query(
         `UPDATE invitation_outbox SET status = 'sending', claimed_by = $1, lease_until = now() + $2 * interval '1 millisecond',
                 attempts = attempts + 1, updated_at = now()
           WHERE id = (SELECT id FROM invitation_outbox
@@ -117,9 +118,9 @@ export class InvitationsRepository {
   ): Promise<boolean> {
     const [, affected]: [unknown, number] = await this.dataSource.query(
       `UPDATE invitation_outbox
-          SET status = $3, clerk_invitation_id = coalesce($4, clerk_invitation_id), error_code = $5, error_message = $6,
-              attempts = attempts - CASE WHEN $7 THEN 1 ELSE 0 END,
-              sent_at = CASE WHEN $3 = 'sent' THEN now() ELSE sent_at END,
+          SET status = $3::varchar, clerk_invitation_id = coalesce($4, clerk_invitation_id), error_code = $5, error_message = $6,
+              attempts = attempts - CASE WHEN $7::boolean THEN 1 ELSE 0 END,
+              sent_at = CASE WHEN $3::varchar = 'sent' THEN now() ELSE sent_at END,
               claimed_by = NULL, lease_until = NULL, updated_at = now()
         WHERE id = $1 AND status = 'sending' AND claimed_by = $2`,
       [
@@ -146,7 +147,7 @@ export class InvitationsRepository {
   /** Holds every send until `until` (a 429's Retry-After, a refused key). */
   async pauseSender(untilMs: number, reason: string): Promise<void> {
     await this.dataSource.query(
-      `UPDATE invitation_sender SET next_send_at = greatest(next_send_at, to_timestamp($1 / 1000.0)), paused_reason = $2 WHERE id = 1`,
+      `UPDATE invitation_sender SET next_send_at = greatest(next_send_at, to_timestamp($1::bigint / 1000.0)), paused_reason = $2 WHERE id = 1`,
       [untilMs, reason],
     );
   }
@@ -196,7 +197,7 @@ export class InvitationsRepository {
    * revoked, and its sender revokes at Clerk what it sent. Returns what the row was, or null if it had moved on.
    */
   async withdraw(id: string): Promise<'queued' | 'sending' | null> {
-    const removed: unknown[] = await this.dataSource.query(
+    const [removed]: [unknown[], number] = await this.dataSource.query(
       `DELETE FROM invitation_outbox WHERE id = $1 AND status = 'queued' RETURNING id`,
       [id],
     );
