@@ -9,6 +9,7 @@ import {
 } from '../../../tools/clerk-emulator/index.js';
 import { PASSWORD_VECTORS, PHPBB_VECTOR, UNSUPPORTED_HASHES } from '../../factories/password-vectors.js';
 import { insertUsers, makeUser, type TestUser } from '../../factories/user.factory.js';
+import { drainedOutbox, FAST_INVITATIONS } from '../../utils/invitations.js';
 import { createTestApp } from '../../utils/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../../utils/test-database.js';
 
@@ -52,6 +53,7 @@ describe('every password format, imported into Clerk and signed in with the old 
       CLERK_API_URL: clerk.url,
       CLERK_RATE_LIMIT: '1000',
       LEGACY_DUMMY_HASH_COST: '4',
+      ...FAST_INVITATIONS,
     });
   };
   const accountOf = (user: TestUser) => clerk.users().find((u) => u.external_id === user.userId);
@@ -129,6 +131,7 @@ describe('every password format, imported into Clerk and signed in with the old 
     const invited = await migration().migrate({ actor: 'test', strategy: 'invite' });
     expect(invited.counts).toMatchObject({ total: users.length, created: users.length });
     for (const account of clerk.users()) expect(account).toMatchObject({ password_digest: null, password_hasher: null });
+    expect(await drainedOutbox(db.pool)).toEqual({ sent: users.length });
     expect(clerk.invitations()).toHaveLength(users.length);
   });
 
