@@ -61,13 +61,21 @@ export class InvitationSender implements OnApplicationBootstrap, OnApplicationSh
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.turn = this.sendDue()
+        .then((sent) => (sent ? 0 : this.untilNextSlot()))
         .catch((error: unknown) => {
           this.logger.warn(`invitation sender: ${error instanceof Error ? error.message : String(error)}`);
-          return false;
+          return this.config.pollMs;
         })
-        .then((sent) => this.schedule(sent ? 0 : this.config.pollMs));
+        .then((delay) => this.schedule(delay));
     }, delayMs);
     this.timer.unref();
+  }
+
+  /** Sleeps until the next slot of the pace when it comes before the next poll, so the pace is kept, not rounded up to polls. */
+  private async untilNextSlot(): Promise<number> {
+    const state = await this.outbox.senderState();
+    const dueInMs = state.nextSendAt.getTime() - state.dbNow.getTime();
+    return dueInMs > 0 ? Math.min(this.config.pollMs, dueInMs) : this.config.pollMs;
   }
 
   private holdLease(): Promise<boolean> {

@@ -83,6 +83,12 @@ export class InvitationsService {
     return this.secondsFor(counts.queued + counts.sending + more, sender.nextSendAt.getTime() - sender.dbNow.getTime());
   }
 
+  /** Where each person's invitation of `runId` stands, as a run's items report it: `pending` until sent. */
+  async itemStatuses(runId: string, userIds: string[]): Promise<Map<string, 'pending' | 'sent' | 'failed' | 'revoked'>> {
+    const rows = await this.outbox.statusesOf(runId, userIds);
+    return new Map([...rows].map(([userId, status]) => [userId, status === 'queued' || status === 'sending' ? 'pending' : status]));
+  }
+
   /** Puts failed invitations back in the queue (`--resend-invites`); the sender sends them. */
   async requeueFailed(): Promise<{ requeued: number; queue: InvitationQueue }> {
     const requeued = await this.outbox.requeueFailed();
