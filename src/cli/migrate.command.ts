@@ -1,8 +1,8 @@
 import { Command, Help, Option } from 'nest-commander';
 import { MIGRATION_STRATEGIES, type MigrationStrategy } from '../config/migration.config.js';
 import type { MigrationRunView } from '../migration/migration-run.view.js';
-import type { DryRunReport, ResendReport } from '../migration/migration.service.js';
-import type { InvitationQueue } from '../invitations/invitations.service.js';
+import type { DryRunReport } from '../migration/migration.service.js';
+import type { InvitationQueue, ResendReport } from '../invitations/invitations.service.js';
 import { duration, invitationCountsLine, invitationQueueLines } from './invitation-format.js';
 import { parseChoice, parseEmail, parseWholeNumber } from './cli-arguments.js';
 import { migrationRunView } from '../migration/migration-run.view.js';

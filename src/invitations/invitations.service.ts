@@ -26,6 +26,19 @@ export interface InvitationQueue extends InvitationCounts {
   pausedReason: string | null;
 }
 
+/** What `stats` carries of the outbox. */
+export interface InvitationStats {
+  invitations: InvitationCounts;
+  /** When the outbox will be empty, and whether a service instance is sending (the CLI never sends). */
+  invitationQueue: Omit<InvitationQueue, keyof InvitationCounts>;
+}
+
+/** `migrate --resend-invites`: failed invitations put back in the outbox, for the service's sender. */
+export interface ResendReport {
+  requeued: number;
+  queue: InvitationQueue;
+}
+
 /** What a rollback did with a person's invitation. */
 export type Withdrawal = 'removed_from_queue' | 'revoked' | 'none';
 
@@ -52,8 +65,15 @@ export class InvitationsService {
     return this.outbox.enqueue(entries, manager);
   }
 
-  async counts(): Promise<InvitationCounts> {
-    return toCounts(await this.outbox.counts());
+  async stats(): Promise<InvitationStats> {
+    const { queued, sent, failed, revoked, ...invitationQueue } = await this.queue();
+    return { invitations: { queued, sent, failed, revoked }, invitationQueue };
+  }
+
+  /** For `/metrics`: the counts, and seconds until the queue is empty. */
+  async gauges(): Promise<InvitationCounts & { secondsToEmpty: number }> {
+    const { queued, sent, failed, revoked, etaSeconds } = await this.queue();
+    return { queued, sent, failed, revoked, secondsToEmpty: etaSeconds };
   }
 
   /** The queue of one run (its invitations, and those ahead of them) or of all. */
@@ -90,7 +110,7 @@ export class InvitationsService {
   }
 
   /** Puts failed invitations back in the queue (`--resend-invites`); the sender sends them. */
-  async requeueFailed(): Promise<{ requeued: number; queue: InvitationQueue }> {
+  async requeueFailed(): Promise<ResendReport> {
     const requeued = await this.outbox.requeueFailed();
     return { requeued, queue: await this.queue() };
   }

@@ -8,7 +8,7 @@ import { passwordFormatCounts, passwordFormatLabel, type PasswordFormatLabel } f
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersRepository, type LegacyFilter, type UserStats } from '../users/users.repository.js';
 import type { MoveState } from '../metrics/metrics.service.js';
-import { InvitationsService, type InvitationCounts, type InvitationQueue } from '../invitations/invitations.service.js';
+import { InvitationsService, type InvitationQueue, type InvitationStats, type ResendReport } from '../invitations/invitations.service.js';
 import { DevelopmentInstanceCap, type MigrationWarning } from './development-instance-cap.js';
 import { TRICKLE_RUN_PREFIX, trickleRunKey } from './login-migration.js';
 import { MigrationLock, type HeldLock } from './migration-lock.js';
@@ -81,19 +81,8 @@ export interface RunWithProblems {
   invitations: InvitationQueue | null;
 }
 
-/** `migrate --resend-invites`: failed invitations put back in the outbox, for the service's sender. */
-export interface ResendReport {
-  requeued: number;
-  queue: InvitationQueue;
-}
-
 /** `stats`: the users' counts, and those not yet on Clerk by the format of their password hash. */
-export type MigrationStats = UserStats & {
-  byPasswordFormat: Record<PasswordFormatLabel, number>;
-  invitations: InvitationCounts;
-  /** When the outbox will be empty, and whether a service instance is sending (the CLI never sends). */
-  invitationQueue: Pick<InvitationQueue, 'etaSeconds' | 'emptyBy' | 'perHour' | 'senderRunning' | 'pausedReason'>;
-};
+export type MigrationStats = UserStats & { byPasswordFormat: Record<PasswordFormatLabel, number> } & InvitationStats;
 
 const PLAN_SAMPLE = 1000;
 
@@ -129,10 +118,9 @@ export class MigrationService {
     const [stats, byFormat, queue] = await Promise.all([
       this.users.stats(),
       this.users.countLegacyByPasswordFormat(),
-      this.invitations.queue(),
+      this.invitations.stats(),
     ]);
-    const { queued, sent, failed, revoked, ...invitationQueue } = queue;
-    return { ...stats, byPasswordFormat: passwordFormatCounts(byFormat), invitations: { queued, sent, failed, revoked }, invitationQueue };
+    return { ...stats, byPasswordFormat: passwordFormatCounts(byFormat), ...queue };
   }
 
   /** Plans every legacy user (or one) with batched Clerk look-ups; writes nothing to Clerk or `users`. */
@@ -309,15 +297,12 @@ export class MigrationService {
 
   /** Where the move stands, for the gauges. */
   async moveState(): Promise<MoveState> {
-    const [users, runs, queue] = await Promise.all([this.users.countByState(), this.reports.runGaugeState(), this.invitations.queue()]);
-    const { queued, sent, failed, revoked, etaSeconds } = queue;
-    return {
-      usersOnClerk: users.onClerk,
-      usersLegacy: users.legacy,
-      runsInProgress: runs.inProgress,
-      lastRun: runs.lastRun,
-      invitations: { queued, sent, failed, revoked, secondsToEmpty: etaSeconds },
-    };
+    const [users, runs, invitations] = await Promise.all([
+      this.users.countByState(),
+      this.reports.runGaugeState(),
+      this.invitations.gauges(),
+    ]);
+    return { usersOnClerk: users.onClerk, usersLegacy: users.legacy, runsInProgress: runs.inProgress, lastRun: runs.lastRun, invitations };
   }
 
   listRuns(limit = 20, offset = 0): Promise<[MigrationRunEntity[], number]> {
