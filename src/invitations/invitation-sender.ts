@@ -124,7 +124,8 @@ export class InvitationSender implements OnApplicationBootstrap, OnApplicationSh
       await this.outbox.recordWithdrawnSend(row.id, invitation.id);
       return;
     }
-    const details = { runId: row.runId ?? undefined, invitationId: invitation.id };
+    // `sender`: which instance held the lease, so that the log shows one sender at a time.
+    const details = { runId: row.runId ?? undefined, invitationId: invitation.id, sender: this.holder };
     await this.audit.record({ userId: row.userId, actor: SENDER_ACTOR, action: AuditAction.InvitationSent, details });
   }
 

@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { MigrationService } from '../../../src/migration/migration.service.js';
 import { startClerkEmulator, type ClerkEmulator } from '../../../tools/clerk-emulator/index.js';
+import { signedInAdmin } from '../../utils/auth.js';
 import { createTestApp, UNTHROTTLED_LOGINS } from '../../utils/test-app.js';
 import { seedWorld, type SeedWorld } from '../../utils/seed-world.js';
 
@@ -64,6 +65,18 @@ describe('the invitation outbox', () => {
     // 12 at 100 an hour: the first at once, the last 11 slots of 36 s later.
     expect(queue).toMatchObject({ queued: 12, sent: 0, failed: 0, revoked: 0, perHour: 100, senderRunning: false, etaSeconds: 396 });
     expect((await stats()).invitations).toEqual({ queued: 12, sent: 0, failed: 0, revoked: 0 });
+
+    const { auth } = await signedInAdmin(world.app, world.db.pool);
+    const http = () => request(world.app.getHttpServer());
+    const ofRun = await http().get(`/migration/runs/${run.id}/invitations`).set(auth).expect(200);
+    expect(ofRun.body).toMatchObject({ queued: 12, etaSeconds: 396, perHour: 100, senderRunning: false });
+    expect((await http().get('/migration/invitations').set(auth).expect(200)).body).toMatchObject({ queued: 12 });
+    expect((await http().get('/migration/stats').set(auth).expect(200)).body.invitations).toEqual({
+      queued: 12,
+      sent: 0,
+      failed: 0,
+      revoked: 0,
+    });
   });
 
   it('says in the dry run how long the invitations will take', async () => {
@@ -111,6 +124,10 @@ describe('the invitation outbox', () => {
     for (let i = 0; i < 2; i += 1) extraApps.push(await createTestApp(world.db.url, { ...env, INVITATION_SENDER_ENABLED: 'true' }));
     await eventually(stats, (s) => s.invitations.sent === 12);
     await expectEachInvitedOnce(12);
+    const senders = await world.db.pool.query(
+      `SELECT DISTINCT details->>'sender' AS sender FROM audit_logs WHERE action = 'migration.invitation.sent'`,
+    );
+    expect(senders.rows).toHaveLength(1);
   });
 
   it('neither loses nor doubles an invitation whose answer was lost, nor one whose sender died mid-send', async () => {
