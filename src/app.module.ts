@@ -5,6 +5,7 @@ import { TrickleMigration } from './auth/trickle-migration.port.js';
 import { rootConfigModule } from './config/config-root.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { InvitationSenderModule } from './invitations/invitations.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsHttpModule } from './metrics/metrics-http.module.js';
 import { LoginMigration } from './migration/login-migration.js';
@@ -36,6 +37,7 @@ class TrickleMigrationBinding {}
     HealthModule,
     MigrationHttpModule,
     MetricsHttpModule,
+    InvitationSenderModule,
   ],
 })
 export class AppModule {}

@@ -13,6 +13,7 @@ export enum AuditAction {
   UserFailed = 'migration.user.failed',
   InvitationSent = 'migration.invitation.sent',
   InvitationFailed = 'migration.invitation.failed',
+  InvitationsRequeued = 'migration.invitations.requeued',
   RunRolledBack = 'migration.run.rolled_back',
   UserRolledBack = 'migration.user.rolled_back',
   UserKeptOnRollback = 'migration.user.kept_on_rollback',

@@ -59,6 +59,10 @@ export interface RunOptions {
   cost?: number;
   /** Told of each transient failure before it is retried, e.g. to reconcile a create that may have landed. */
   onTransient?: (error: ClerkGatewayError) => void;
+  /** Overrides `PacerOptions.maxAttempts` for this call: 1 for a call that must never be sent twice. */
+  maxAttempts?: number;
+  /** Overrides `PacerOptions.maxRateLimitWaits`: 0 reports a 429 at once, pausing nobody. */
+  maxRateLimitWaits?: number;
 }
 
 /**
@@ -83,7 +87,8 @@ export class ClerkRequestPacer {
   }
 
   async run<T>(call: () => Promise<T>, runOptions: RunOptions = {}): Promise<T> {
-    const { maxAttempts, maxRateLimitWaits = 10 } = this.options;
+    const maxAttempts = runOptions.maxAttempts ?? this.options.maxAttempts;
+    const maxRateLimitWaits = runOptions.maxRateLimitWaits ?? this.options.maxRateLimitWaits ?? 10;
     let attempt = 0;
     let rateLimitWaits = 0;
     const requestClass = classOfOperation(runOptions.operation);
@@ -101,11 +106,12 @@ export class ClerkRequestPacer {
       } catch (raw) {
         const error = classifyClerkError(raw);
         this.observe(runOptions, error.status !== undefined ? String(error.status) : (error.clerkCode ?? error.kind), started);
-        if (error.kind === ClerkErrorKind.RateLimited && ++rateLimitWaits <= maxRateLimitWaits) {
+        if (error.kind === ClerkErrorKind.RateLimited) {
+          // Clerk's word holds for everyone of the class, whether or not this caller waits it out.
           const seconds = error.retryAfterSeconds ?? this.options.defaultRetryAfterSeconds ?? 1;
           if (requestClass === 'global') this.pause(seconds);
           else await this.classes.pauseUntil(requestClass, runOptions.subject, this.clock.now() + seconds * 1000);
-          continue;
+          if (++rateLimitWaits <= maxRateLimitWaits) continue;
         }
         if (error.kind !== ClerkErrorKind.Transient || ++attempt >= maxAttempts) throw this.located(error);
         runOptions.onTransient?.(error);

@@ -1,7 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createClerkClient, type ClerkClient } from '@clerk/backend';
+import { createClerkClient, type ClerkClient, type Invitation } from '@clerk/backend';
 import type { DataSource } from 'typeorm';
 import type { ClerkConfig } from '../config/clerk.config.js';
 import {
@@ -180,9 +180,20 @@ export class ClerkSdkGateway extends ClerkGateway {
           ignoreExisting: input.ignoreExisting,
           publicMetadata: input.publicMetadata,
         }),
-      { operation: 'invitations.create', maxWaitMs: input.maxWaitMs },
+      { operation: 'invitations.create', maxWaitMs: input.maxWaitMs, maxAttempts: 1, maxRateLimitWaits: 0 },
     );
     return toClerkInvitation(invitation);
+  }
+
+  async findInvitationsByEmail(email: string): Promise<ClerkInvitation[]> {
+    const client = this.sdk();
+    const answer: unknown = await this.pacer.run(() => client.invitations.getInvitationList({ query: email, limit: 100 }), {
+      operation: 'invitations.list',
+    });
+    // Clerk's spec answers a bare array; the SDK types it as a page (`{ data, totalCount }`): take either.
+    const list = (Array.isArray(answer) ? answer : (answer as { data: Invitation[] }).data) as Invitation[];
+    const wanted = email.toLowerCase();
+    return list.map(toClerkInvitation).filter((invitation) => invitation.email.toLowerCase() === wanted);
   }
 
   async revokeInvitation(invitationId: string): Promise<boolean> {

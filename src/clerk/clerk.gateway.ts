@@ -96,7 +96,14 @@ export abstract class ClerkGateway {
   abstract countUsers(): Promise<number>;
   /** True when deleted, false when Clerk had no such user. */
   abstract deleteUser(clerkUserId: string): Promise<boolean>;
+  /**
+   * Sent once, never retried, and a 429 is reported at once (`rate_limited`, with `retryAfterSeconds`)
+   * without pausing any other call: the invitation outbox decides when to try again, and reconciles
+   * an answer that was lost (`transient`) with `findInvitationsByEmail` rather than sending twice.
+   */
   abstract createInvitation(input: CreateClerkInvitationInput): Promise<ClerkInvitation>;
+  /** The instance's invitations (revoked ones aside, as Clerk lists them) for exactly this email. */
+  abstract findInvitationsByEmail(email: string): Promise<ClerkInvitation[]>;
   /** True when revoked now; false when it was no longer pending (accepted, revoked, expired) or is unknown. */
   abstract revokeInvitation(invitationId: string): Promise<boolean>;
   abstract verifySessionToken(token: string): Promise<VerifiedSession>;

@@ -1,8 +1,9 @@
 import { Command, Help, Option } from 'nest-commander';
 import { MIGRATION_STRATEGIES, type MigrationStrategy } from '../config/migration.config.js';
-import type { ResendReport } from '../migration/invitation-resender.js';
 import type { MigrationRunView } from '../migration/migration-run.view.js';
 import type { DryRunReport } from '../migration/migration.service.js';
+import type { InvitationQueue, ResendReport } from '../invitations/invitations.service.js';
+import { duration, invitationCountsLine, invitationQueueLines } from './invitation-format.js';
 import { parseChoice, parseEmail, parseWholeNumber } from './cli-arguments.js';
 import { migrationRunView } from '../migration/migration-run.view.js';
 import { CliCoreContext } from './cli-core.context.js';
@@ -58,7 +59,7 @@ export class MigrateCommand extends CliCommand<MigrateOptions> {
 
   @Option({
     flags: '--resend-invites',
-    description: 'instead of migrating, re-send the invitations that failed after their account was created',
+    description: 'instead of migrating, queue again the invitations that failed; the service sends them at the pace',
   })
   parseResendInvites(): boolean {
     return true;
@@ -87,11 +88,15 @@ export class MigrateCommand extends CliCommand<MigrateOptions> {
     };
     if (options.dryRun) return dryRunResult(await migration.dryRun(request));
     const progress = new ProgressReporter();
+    let run: MigrationRunView;
     try {
-      return runResult(migrationRunView(await migration.migrate(request, progress.update)));
+      run = migrationRunView(await migration.migrate(request, progress.update));
     } finally {
       progress.finish();
     }
+    // The run is done with its creates and links; its invitations may still be queued for the service.
+    const invitations = await migration.runInvitations(run.id);
+    return runResult(run, invitations.queued + invitations.sent + invitations.failed > 0 ? invitations : null);
   }
 
   private async resend(options: MigrateOptions): Promise<CommandResult> {
@@ -100,13 +105,11 @@ export class MigrateCommand extends CliCommand<MigrateOptions> {
     }
     const report: ResendReport = await (await this.core.migration()).resendInvitations(CLI_ACTOR);
     const text = renderPairs([
-      ['attempted', report.attempted],
-      ['sent', report.sent],
-      ['failed', report.failed],
+      ['queued again', report.requeued],
+      ['invitations', invitationCountsLine(report.queue)],
+      ...invitationQueueLines(report.queue),
     ]);
-    const error =
-      report.failed > 0 ? { code: 'invitations_failed', message: `${report.failed} invitation(s) could not be sent` } : undefined;
-    return { json: report, text, error };
+    return { json: report, text };
   }
 }
 
@@ -146,13 +149,22 @@ Everyone is on Clerk or already reported; \`runs\` lists what earlier runs did.`
       Object.entries(report.byPasswordFormat).filter(([, count]) => count > 0),
     ),
   );
+  if (report.invitations.planned > 0) {
+    const { planned, etaSeconds, perHour } = report.invitations;
+    sections.push(
+      `${planned} invitation(s) would be queued; at ${perHour} an hour they take ${duration(etaSeconds)} to send (behind the queue).`,
+    );
+  }
   if (report.warnings.length > 0) sections.push(renderWarnings(report.warnings));
   return { json: report, text: sections.join('\n\n') };
 }
 
 /** A finished run: exit 0 only when it completed cleanly. */
-function runResult(run: MigrationRunView): CommandResult {
-  const result = { json: run, text: renderRun(run) };
+function runResult(run: MigrationRunView, invitations: InvitationQueue | null): CommandResult {
+  const text = invitations
+    ? `${renderRun(run)}\n\n${renderPairs([['invitations', invitationCountsLine(invitations)], ...invitationQueueLines(invitations)])}`
+    : renderRun(run);
+  const result = { json: invitations ? { ...run, invitations } : run, text };
   switch (run.status) {
     case 'completed':
       return result;

@@ -70,6 +70,7 @@ function renderRollback(report: RollbackReport): string {
       ['unlinked', report.unlinked],
       ['deleted from Clerk', report.deletedFromClerk],
       ['invitations revoked', report.invitationsRevoked],
+      ['invitations removed from the queue', report.invitationsRemovedFromQueue],
       ['left alone (link changed since)', report.leftAlone],
       ['signed in through Clerk since the run', report.signedInSince],
       ['kept: no password left (account and link stay)', report.keptWithoutPassword],

@@ -7,7 +7,9 @@ import type { CliOutput, CommandResult } from './cli-output.js';
 import { CliUsageError } from './cli-usage.error.js';
 import { CliCommand, examples, type JsonOption } from './cli.command.js';
 import { ITEM_FORMATS, itemLines, type ItemFormat } from './item-export.js';
+import { invitationCountsLine, invitationQueueLines } from './invitation-format.js';
 import { renderRun, renderRunList } from './run-format.js';
+import { renderPairs } from './text-table.js';
 import { renderTable } from './text-table.js';
 
 interface RunsOptions extends JsonOption {
@@ -85,9 +87,10 @@ export class RunsCommand extends CliCommand<RunsOptions> {
 
   private async showRun(migration: MigrationService, runId: string, options: RunsOptions): Promise<CommandResult> {
     const offset = options.offset ?? 0;
-    const { run: entity, problems, problemTotal } = await migration.runWithProblems(runId, options.limit ?? 100, offset);
+    const { run: entity, problems, problemTotal, invitations } = await migration.runWithProblems(runId, options.limit ?? 100, offset);
     const run = migrationRunView(entity);
     const sections = [renderRun(run)];
+    if (invitations) sections.push(renderPairs([['invitations', invitationCountsLine(invitations)], ...invitationQueueLines(invitations)]));
     if (problems.length > 0)
       sections.push(
         renderTable(
@@ -101,6 +104,6 @@ export class RunsCommand extends CliCommand<RunsOptions> {
           `or \`runs ${runId} --items --format csv\` for every user of the run)`,
       );
     }
-    return { json: { ...run, problems }, text: sections.join('\n\n') };
+    return { json: { ...run, problems, invitations }, text: sections.join('\n\n') };
   }
 }

@@ -2,6 +2,7 @@ import { Command, Help } from 'nest-commander';
 import { CliCoreContext } from './cli-core.context.js';
 import { CliCommand, examples } from './cli.command.js';
 import type { CommandResult } from './cli-output.js';
+import { invitationCountsLine, invitationQueueLines } from './invitation-format.js';
 import { renderPairs } from './text-table.js';
 
 @Command({
@@ -32,6 +33,8 @@ export class StatsCommand extends CliCommand {
       ...Object.entries(stats.byPasswordFormat)
         .filter(([, count]) => count > 0)
         .map(([format, count]): [string, number] => [`not on Clerk, ${format === 'none' ? 'no password' : format}`, count]),
+      ['invitations', invitationCountsLine(stats.invitations)],
+      ...invitationQueueLines(stats.invitationQueue),
     ]);
     return { json: stats, text };
   }

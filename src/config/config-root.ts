@@ -5,6 +5,7 @@ import { authConfig, readAuthConfig } from './auth.config.js';
 import { clerkConfig, readClerkConfig } from './clerk.config.js';
 import { databaseConfig, readDatabaseConfig } from './database.config.js';
 import { InvalidConfigError } from './env-reader.js';
+import { invitationsConfig, readInvitationsConfig } from './invitations.config.js';
 import { migrationConfig, readMigrationConfig } from './migration.config.js';
 import { passwordsConfig, readPasswordsConfig } from './passwords.config.js';
 
@@ -18,16 +19,32 @@ const READERS = new Map<ConfigFactory, (env: Env) => unknown>([
   [authConfig, readAuthConfig],
   [migrationConfig, readMigrationConfig],
   [passwordsConfig, readPasswordsConfig],
+  [invitationsConfig, readInvitationsConfig],
 ]);
 
 /** Everything the HTTP service reads. */
-export const SERVICE_CONFIG: ConfigFactory[] = [appConfig, databaseConfig, clerkConfig, authConfig, migrationConfig, passwordsConfig];
+export const SERVICE_CONFIG: ConfigFactory[] = [
+  appConfig,
+  databaseConfig,
+  clerkConfig,
+  authConfig,
+  migrationConfig,
+  passwordsConfig,
+  invitationsConfig,
+];
 
 /**
  * What the migration core needs without HTTP: the same namespaces minus `auth`, so that operators
  * running the CLI are not asked for LEGACY_JWT_SECRET, which only the HTTP service uses.
  */
-export const MIGRATION_CORE_CONFIG: ConfigFactory[] = [appConfig, databaseConfig, clerkConfig, migrationConfig, passwordsConfig];
+export const MIGRATION_CORE_CONFIG: ConfigFactory[] = [
+  appConfig,
+  databaseConfig,
+  clerkConfig,
+  migrationConfig,
+  passwordsConfig,
+  invitationsConfig,
+];
 
 /** The one place that decides how configuration is loaded (`.env`, cached, global), for every entry point. */
 export async function rootConfigModule(load: ConfigFactory[] = SERVICE_CONFIG): Promise<DynamicModule> {

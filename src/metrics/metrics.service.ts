@@ -14,6 +14,8 @@ export interface MoveState {
   runsInProgress: number;
   /** The latest finished run (dry runs and login trickles aside). */
   lastRun: { status: string; finishedAt: Date } | null;
+  /** The invitation outbox: how many in each state, and seconds until the queue is empty at the pace. */
+  invitations?: { queued: number; sent: number; failed: number; revoked: number; secondsToEmpty: number };
 }
 
 /**
@@ -135,6 +137,19 @@ export class MetricsService implements OnModuleDestroy {
     );
     gauge('last_run_timestamp_seconds', 'When the latest run ended, in Unix seconds; 0 before the first', (g, s) =>
       g.set(s.lastRun ? s.lastRun.finishedAt.getTime() / 1000 : 0),
+    );
+    gauge(
+      'invitations',
+      'Invitations in the outbox by state: queued (waiting or being sent), sent, failed, revoked',
+      (g, s) => {
+        for (const [state, count] of Object.entries(s.invitations ?? {})) if (state !== 'secondsToEmpty') g.set({ state }, count);
+      },
+      ['state'],
+    );
+    gauge(
+      'invitations_queue_empty_seconds',
+      'Seconds until every queued invitation is sent at the fleet’s pace; 0 when none is queued',
+      (g, s) => g.set(s.invitations?.secondsToEmpty ?? 0),
     );
     gauge(
       'last_run_status',

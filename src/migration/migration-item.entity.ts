@@ -48,10 +48,14 @@ export class MigrationItemEntity {
   @Column({ name: 'created_in_clerk', type: 'boolean' })
   createdInClerk: boolean;
 
+  /**
+   * `pending` once the invitation is queued in the outbox (same transaction); `revoked` by a rollback.
+   * Where it stands meanwhile is the outbox's (`src/invitations`), which run reports read.
+   */
   @Column({ name: 'invitation_status', type: 'varchar', nullable: true })
   invitationStatus: InvitationStatus | null;
 
-  /** Clerk's id of the invitation this item sent, so that a rollback can revoke it. */
+  /** Clerk's id of an invitation sent before the outbox (carried over into it by its migration). */
   @Column({ name: 'invitation_id', type: 'varchar', nullable: true })
   invitationId: string | null;
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { INVITATION_STATUSES, ITEM_STATUSES, PLANNED_ACTIONS, PROBLEM_STATUSES } from './migration-item.entity.js';
+import { DryRunInvitationsDto, InvitationCountsDto, InvitationPaceDto } from '../invitations/invitation-queue.dto.js';
 import { MigrationRunDto } from './migration.dto.js';
 
 /**
@@ -12,6 +13,8 @@ export class MigrationStatsDto {
   @ApiProperty({ example: 36, description: 'Legacy users, not yet on Clerk' }) withoutClerk: number;
   @ApiProperty({ example: 36, description: 'Users who still have a password hash (never the hash)' }) withPassword: number;
   @ApiProperty({ example: 0, description: 'Linked users who have signed in through Clerk since' }) signedInThroughClerk: number;
+  @ApiProperty({ type: InvitationCountsDto, description: 'The invitation outbox' }) invitations: InvitationCountsDto;
+  @ApiProperty({ type: InvitationPaceDto }) invitationQueue: InvitationPaceDto;
 }
 
 export class PlannedUserDto {
@@ -29,6 +32,7 @@ export class DryRunReportDto {
     string,
     number
   >;
+  @ApiProperty({ type: DryRunInvitationsDto }) invitations: DryRunInvitationsDto;
   @ApiProperty({ type: [PlannedUserDto], description: 'The plan per user, the first 1,000 at most' }) users: PlannedUserDto[];
   @ApiProperty({ description: 'True when users lists only part of the plan: itemsUrl has all of it' }) truncated: boolean;
   @ApiProperty({ example: '/migration/runs/0b5f2c1e-8a4d-4f3b-9c1a-2d7e6f8a9b0c/items', description: 'The whole plan, page by page' })
@@ -95,8 +99,11 @@ export class RollbackReportDto {
   signedInSince: number;
   @ApiProperty({ description: 'Accounts and links kept because their owner has no password hash left (they would be locked out)' })
   keptWithoutPassword: number;
-  @ApiProperty({ description: 'Pending invitations of the run revoked (in a preview: on record, revoked if still pending)' })
+  @ApiProperty({ description: 'Invitations of the run sent and revoked at Clerk (in a preview: sent, revoked if still pending)' })
   invitationsRevoked: number;
+
+  @ApiProperty({ description: 'Invitations of the run still queued in the outbox, removed before anyone was emailed' })
+  invitationsRemovedFromQueue: number;
   @ApiProperty({ description: "Accounts the run's records call created that carry no marker of this run: never deleted" })
   notDeletedUnmarked: number;
   @ApiProperty({ type: [RollbackKeptDto], description: 'The people kept, up to 1,000 (the audit log has every one)' })
@@ -127,10 +134,4 @@ export class VerifyReportDto {
   @ApiProperty({ type: [VerifyProblemDto], description: 'The first 1,000 problems' }) problems: VerifyProblemDto[];
   @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, description: 'Rows per table that points at users' })
   dependentRows: Record<string, number>;
-}
-
-export class ResendReportDto {
-  @ApiProperty() attempted: number;
-  @ApiProperty() sent: number;
-  @ApiProperty() failed: number;
 }

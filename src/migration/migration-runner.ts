@@ -229,7 +229,7 @@ export class MigrationRunner implements BeforeApplicationShutdown {
         if (clerkUserId)
           await this.migrator.link(
             itemContext,
-            { itemId: item.id, userId: item.userId, reason: 'reconciled' },
+            { itemId: item.id, userId: item.userId, email: item.email, reason: 'reconciled' },
             clerkUserId,
             true,
             item.action === 'invite',

@@ -17,12 +17,12 @@ import {
   DryRunReportDto,
   MigrationRunPageDto,
   MigrationStatsDto,
-  ResendReportDto,
   RollbackReportDto,
   RunItemsPageDto,
   RunProblemDto,
   VerifyReportDto,
 } from './migration-response.dto.js';
+import { InvitationQueueDto, ResendReportDto } from '../invitations/invitation-queue.dto.js';
 import { MigrationService } from './migration.service.js';
 
 const BAD_RUN_ID: [number, string] = [400, 'The id is not a UUID (validation_failed), or a query parameter is out of range'];
@@ -30,7 +30,6 @@ const NO_RUN: [number, string] = [404, 'No run with this id (run_not_found)'];
 /** The `:id` of the run routes. */
 const RunIdParam = () => ApiParam({ name: 'id', format: 'uuid', description: 'A run id, as listed by GET /migration/runs' });
 const NO_USER: [number, string] = [404, 'No user with this email (user_not_found)'];
-const BUSY: [number, string] = [409, 'Another run or rollback is in progress (run_in_progress)'];
 /** What an API key or M2M token must carry to change anything here (see `RequireScopes`); people need the role only. */
 export const MIGRATION_WRITE_SCOPE = 'migration:write';
 
@@ -88,6 +87,22 @@ export class MigrationController {
     return MigrationRunDto.from(await this.migration.getRun(id));
   }
 
+  @Get('runs/:id/invitations')
+  @ApiOperation({ summary: "A run's invitations in the outbox (queued, sent, failed, revoked) and when the last will be sent" })
+  @ApiOkResponse({ type: InvitationQueueDto })
+  @RunIdParam()
+  @ApiErrors(BAD_RUN_ID, NO_RUN)
+  getRunInvitations(@Param('id', new ParseUUIDPipe()) id: string) {
+    return this.migration.runInvitations(id);
+  }
+
+  @Get('invitations')
+  @ApiOperation({ summary: 'The invitation outbox: queued, sent, failed, revoked, the pace, and when the queue will be empty' })
+  @ApiOkResponse({ type: InvitationQueueDto })
+  getInvitations() {
+    return this.migration.invitationQueue();
+  }
+
   @Get('runs/:id/problems')
   @ApiOperation({ summary: 'Users of a run that did not end on Clerk (failed, skipped, uncertain), with the reason; by limit/offset' })
   @ApiOkResponse({ type: [RunProblemDto] })
@@ -143,9 +158,9 @@ export class MigrationController {
   @Post('resend-invites')
   @RequireScopes(MIGRATION_WRITE_SCOPE)
   @HttpCode(200)
-  @ApiOperation({ summary: 'Retry the invitations that failed after their account was created' })
+  @ApiOperation({ summary: 'Queue again the invitations that failed; the fleet’s sender sends them at the pace' })
   @ApiOkResponse({ type: ResendReportDto })
-  @ApiErrors(BUSY, 502, 503)
+  @ApiErrors(503)
   resendInvites(@CurrentPrincipal() admin: Principal) {
     return this.migration.resendInvitations(actorOf(admin));
   }

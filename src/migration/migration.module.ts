@@ -2,12 +2,12 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module.js';
 import { ClerkModule } from '../clerk/clerk.module.js';
+import { InvitationsModule } from '../invitations/invitations.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { PasswordsModule } from '../passwords/passwords.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { DependentRows } from './dependent-rows.js';
 import { DevelopmentInstanceCap } from './development-instance-cap.js';
-import { InvitationResender } from './invitation-resender.js';
 import { MigrationItemEntity } from './migration-item.entity.js';
 import { MigrationLock } from './migration-lock.js';
 import { MigrationPlanner } from './migration-planner.js';
@@ -34,6 +34,7 @@ import { LockLeasesRepository } from './lock-leases.repository.js';
     ClerkModule,
     MetricsModule,
     PasswordsModule,
+    InvitationsModule,
   ],
   providers: [
     MigrationService,
@@ -47,7 +48,6 @@ import { LockLeasesRepository } from './lock-leases.repository.js';
     RollbackSubjects,
     PasswordCleanup,
     MigrationVerifier,
-    InvitationResender,
     DependentRows,
     LoginMigration,
     RunReports,

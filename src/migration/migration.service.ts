@@ -8,6 +8,7 @@ import { PasswordFormats, type PasswordFormatLabel } from '../passwords/password
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersRepository, type LegacyFilter, type UserStats } from '../users/users.repository.js';
 import type { MoveState } from '../metrics/metrics.service.js';
+import { InvitationsService, type InvitationQueue, type InvitationStats, type ResendReport } from '../invitations/invitations.service.js';
 import { DevelopmentInstanceCap, type MigrationWarning } from './development-instance-cap.js';
 import { TRICKLE_RUN_PREFIX, trickleRunKey } from './login-migration.js';
 import { MigrationLock, type HeldLock } from './migration-lock.js';
@@ -17,7 +18,6 @@ import type { MigrationRunEntity, RunKind } from './migration-run.entity.js';
 import { MigrationRunsRepository } from './migration-runs.repository.js';
 import { describeFailure, MigrationRunner, type ProgressListener, type RunOptions } from './migration-runner.js';
 import { assertConfirmed, MigrationError, MigrationErrorCode } from './migration.error.js';
-import { InvitationResender, type ResendReport } from './invitation-resender.js';
 import { MigrationVerifier, type VerifyReport } from './migration-verifier.js';
 import { PasswordCleanup, type CleanupReport, type CleanupRequest } from './password-cleanup.js';
 import { RunReports, type RunItemView, type RunItemsPage } from './run-reports.js';
@@ -53,6 +53,8 @@ export interface DryRunReport {
   byPasswordFormat: Record<PasswordFormatLabel, number>;
   /** E.g. a plan that does not fit in a development instance. */
   warnings: MigrationWarning[];
+  /** The invitations the plan would queue, and how long the fleet's sender would take to send them (behind the queue). */
+  invitations: { planned: number; etaSeconds: number; perHour: number };
   /** The plan per user, up to `PLAN_SAMPLE` entries (the run's items hold all of it). */
   users: PlannedUserView[];
   truncated: boolean;
@@ -75,10 +77,12 @@ export interface RunWithProblems {
   problems: RunProblem[];
   /** How many problem users the run has in all. */
   problemTotal: number;
+  /** The run's invitations in the outbox, and when the last will be sent; null when it has none. */
+  invitations: InvitationQueue | null;
 }
 
 /** `stats`: the users' counts, and those not yet on Clerk by the format of their password hash. */
-export type MigrationStats = UserStats & { byPasswordFormat: Record<PasswordFormatLabel, number> };
+export type MigrationStats = UserStats & { byPasswordFormat: Record<PasswordFormatLabel, number> } & InvitationStats;
 
 const PLAN_SAMPLE = 1000;
 
@@ -98,7 +102,7 @@ export class MigrationService {
     private readonly rollbacks: RunRollback,
     private readonly cleanup: PasswordCleanup,
     private readonly verifier: MigrationVerifier,
-    private readonly resender: InvitationResender,
+    private readonly invitations: InvitationsService,
     private readonly reports: RunReports,
     private readonly developmentCap: DevelopmentInstanceCap,
     private readonly clerk: ClerkGateway,
@@ -112,11 +116,12 @@ export class MigrationService {
   }
 
   async stats(): Promise<MigrationStats> {
-    const [stats, byFormat] = await Promise.all([
+    const [stats, byFormat, queue] = await Promise.all([
       this.users.stats(),
       this.users.countLegacyByPasswordFormat((column) => this.passwords.sql(column)),
+      this.invitations.stats(),
     ]);
-    return { ...stats, byPasswordFormat: this.passwords.counts(byFormat) };
+    return { ...stats, byPasswordFormat: this.passwords.counts(byFormat), ...queue };
   }
 
   /** Plans every legacy user (or one) with batched Clerk look-ups; writes nothing to Clerk or `users`. */
@@ -148,7 +153,10 @@ export class MigrationService {
     // Invited users get an account too (created, then invited).
     const warnings = await this.developmentCap.check((byAction.create ?? 0) + (byAction.invite ?? 0));
     const itemsUrl = `/migration/runs/${run.id}/items`;
-    return { runId: run.id, total: finished.counts.total, byAction, byPasswordFormat, warnings, users: sample, truncated, itemsUrl };
+    const planned = byAction.invite ?? 0;
+    const invitations = { planned, etaSeconds: await this.invitations.secondsToSend(planned), perHour: this.invitations.perHour };
+    const report = { runId: run.id, total: finished.counts.total, byAction, byPasswordFormat, warnings, invitations };
+    return { ...report, users: sample, truncated, itemsUrl };
   }
 
   /** A dry run's plan, batch by batch, into its items; the first `PLAN_SAMPLE` users kept for the report. */
@@ -230,9 +238,23 @@ export class MigrationService {
     return this.verifier.verify();
   }
 
+  /** Puts the failed invitations back in the outbox; the service's sender sends them at the pace. */
   async resendInvitations(actor: string): Promise<ResendReport> {
     this.requireClerk();
-    return this.resender.resend(actor, await this.acquireLock('invitation resend'));
+    const report = await this.invitations.requeueFailed();
+    await this.audit.record({ actor, action: AuditAction.InvitationsRequeued, details: { requeued: report.requeued } });
+    return report;
+  }
+
+  /** The whole outbox and when it will be empty. */
+  invitationQueue(): Promise<InvitationQueue> {
+    return this.invitations.queue();
+  }
+
+  /** A run's invitations in the outbox and when the last will be sent (404 first if there is no such run). */
+  async runInvitations(runId: string): Promise<InvitationQueue> {
+    await this.getRun(runId);
+    return this.invitations.queue(runId);
   }
 
   async getRun(runId: string): Promise<MigrationRunEntity> {
@@ -251,10 +273,12 @@ export class MigrationService {
   /** A run with a page of its problem users and how many it has in all, the run read once. */
   async runWithProblems(runId: string, limit: number, offset: number): Promise<RunWithProblems> {
     const run = await this.getRun(runId);
-    return { run, ...(await this.problemsPage(runId, limit, offset)) };
+    const queue = await this.invitations.queue(runId);
+    const invitations = queue.queued + queue.sent + queue.failed + queue.revoked > 0 ? queue : null;
+    return { run, ...(await this.problemsPage(runId, limit, offset)), invitations };
   }
 
-  private async problemsPage(runId: string, limit: number, offset: number): Promise<Omit<RunWithProblems, 'run'>> {
+  private async problemsPage(runId: string, limit: number, offset: number): Promise<Omit<RunWithProblems, 'run' | 'invitations'>> {
     const page = await this.reports.page(runId, limit, offset, true);
     const problems = page.items.map(({ userId, email, outcome, reason, message, clerkUserId }) => {
       return { userId, email, status: outcome, reason, message, clerkUserId };
@@ -276,8 +300,12 @@ export class MigrationService {
 
   /** Where the move stands, for the gauges. */
   async moveState(): Promise<MoveState> {
-    const [users, runs] = await Promise.all([this.users.countByState(), this.reports.runGaugeState()]);
-    return { usersOnClerk: users.onClerk, usersLegacy: users.legacy, runsInProgress: runs.inProgress, lastRun: runs.lastRun };
+    const [users, runs, invitations] = await Promise.all([
+      this.users.countByState(),
+      this.reports.runGaugeState(),
+      this.invitations.gauges(),
+    ]);
+    return { usersOnClerk: users.onClerk, usersLegacy: users.legacy, runsInProgress: runs.inProgress, lastRun: runs.lastRun, invitations };
   }
 
   listRuns(limit = 20, offset = 0): Promise<[MigrationRunEntity[], number]> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ClerkGateway, type ClerkUser } from '../clerk/clerk.gateway.js';
 import { ClerkGatewayError } from '../clerk/clerk-gateway.error.js';
+import { InvitationsService } from '../invitations/invitations.service.js';
 import { ClerkSignInsRepository } from '../users/clerk-sign-ins.repository.js';
 import { UsersRepository } from '../users/users.repository.js';
 import type { MigrationItemEntity } from './migration-item.entity.js';
@@ -16,6 +17,8 @@ export interface PendingUndo extends RollbackSubject {
   source: 'linked' | 'unsettled';
   /** Signed in through Clerk with the run's account since the run started. */
   signedInSince: boolean;
+  /** The person's invitation is still in the outbox, unsent: a rollback removes it rather than revoking it. */
+  invitationQueued: boolean;
 }
 
 interface Found {
@@ -36,6 +39,7 @@ export class RollbackSubjects {
     private readonly clerk: ClerkGateway,
     private readonly users: UsersRepository,
     private readonly signIns: ClerkSignInsRepository,
+    private readonly invitations: InvitationsService,
   ) {}
 
   /** The run's own links. Clerk is asked only when accounts may be deleted: the marker decides that. */
@@ -69,6 +73,7 @@ export class RollbackSubjects {
       found.map((f) => ({ userId: f.item.userId, clerkUserId: f.clerkUserId })),
       run.startedAt,
     );
+    const invitations = await this.invitations.invitationStates(found.map((f) => f.item.userId));
     return found.map(({ item, source, clerkUserId, account }) => {
       const user = users.get(item.userId);
       return {
@@ -81,7 +86,9 @@ export class RollbackSubjects {
         ownedByRun: account?.id === clerkUserId && creatorRunOf(account) === run.id,
         recordedAsCreated: item.createdInClerk,
         alreadyDeleted: item.clerkDeletedAt !== null,
-        invitationToRevoke: item.invitationStatus === 'sent' && item.invitationId !== null,
+        // The outbox's: sent ones are revoked at Clerk, queued ones removed before anyone is emailed.
+        invitationToRevoke: invitations.has(item.userId),
+        invitationQueued: invitations.get(item.userId) === 'queued',
         signedInSince: signedIn.has(item.userId),
       };
     });

@@ -6,6 +6,7 @@ import {
   type MigrationItemEntity,
   type PlannedAction,
 } from './migration-item.entity.js';
+import { InvitationsService } from '../invitations/invitations.service.js';
 import { RunReportsRepository, type RunGaugeState } from './run-reports.repository.js';
 
 /** One user in a run, as reported: what was planned, how it ended and when; never a hash or a secret. */
@@ -42,11 +43,14 @@ const STREAM_PAGE = 1000;
 /** A run's items for people and scripts: paged for REST, streamed for the CLI's CSV and JSONL. */
 @Injectable()
 export class RunReports {
-  constructor(private readonly reports: RunReportsRepository) {}
+  constructor(
+    private readonly reports: RunReportsRepository,
+    private readonly invitations: InvitationsService,
+  ) {}
 
   async page(runId: string, limit: number, offset: number, problemsOnly = false): Promise<RunItemsPage> {
     const [items, total] = await this.reports.itemsPage(runId, limit, offset, problemsOnly ? [...PROBLEM_STATUSES] : undefined);
-    return { items: items.map(toView), total, limit, offset };
+    return { items: await this.views(runId, items), total, limit, offset };
   }
 
   runGaugeState(): Promise<RunGaugeState> {
@@ -58,10 +62,17 @@ export class RunReports {
     let afterId = '0';
     for (;;) {
       const items = await this.reports.itemsAfter(runId, afterId, STREAM_PAGE);
-      for (const item of items) yield toView(item);
+      for (const view of await this.views(runId, items)) yield view;
       if (items.length < STREAM_PAGE) return;
       afterId = items[items.length - 1].id;
     }
+  }
+
+  /** The invitation status is the outbox's: the item records only that an invitation was queued. */
+  private async views(runId: string, items: MigrationItemEntity[]): Promise<RunItemView[]> {
+    const invited = items.filter((item) => item.invitationStatus !== null).map((item) => item.userId);
+    const statuses = await this.invitations.itemStatuses(runId, invited);
+    return items.map((item) => ({ ...toView(item), invitationStatus: statuses.get(item.userId) ?? item.invitationStatus }));
   }
 }
 

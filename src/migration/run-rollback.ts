@@ -3,6 +3,7 @@ import { AuditAction } from '../audit/audit-action.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ClerkGateway } from '../clerk/clerk.gateway.js';
 import { ClerkGatewayError } from '../clerk/clerk-gateway.error.js';
+import { InvitationsService } from '../invitations/invitations.service.js';
 import { UsersRepository } from '../users/users.repository.js';
 import type { MigrationItemEntity } from './migration-item.entity.js';
 import { assertLockHeld, type HeldLock } from './migration-lock.js';
@@ -33,8 +34,10 @@ export interface RollbackReport {
   signedInSince: number;
   /** Accounts and links kept because their owner has no password hash left: removing them would lock the person out. */
   keptWithoutPassword: number;
-  /** Pending invitations of the run revoked (in a dry run: on record, to be revoked if still pending). */
+  /** Invitations of the run sent and revoked at Clerk (in a dry run: sent, to be revoked if still pending). */
   invitationsRevoked: number;
+  /** Invitations of the run still queued in the outbox, removed before anyone was emailed. */
+  invitationsRemovedFromQueue: number;
   /** Accounts the run's records call created that carry no marker of this run: never deleted. */
   notDeletedUnmarked: number;
   /** The people kept, up to `KEPT_SAMPLE` (the audit log has every one). */
@@ -61,6 +64,7 @@ export class RunRollback {
     private readonly runs: MigrationRunsRepository,
     private readonly subjects: RollbackSubjects,
     private readonly audit: AuditService,
+    private readonly invitations: InvitationsService,
   ) {}
 
   async rollback(request: RollbackRequest, lock: HeldLock): Promise<RollbackReport> {
@@ -75,6 +79,7 @@ export class RunRollback {
         signedInSince: 0,
         keptWithoutPassword: 0,
         invitationsRevoked: 0,
+        invitationsRemovedFromQueue: 0,
         notDeletedUnmarked: 0,
         kept: [],
         failed: [],
@@ -152,7 +157,7 @@ export class RunRollback {
     if (decision.unlink) report.unlinked += 1;
     else if (subject.source === 'linked') report.leftAlone += 1;
     if (decision.deleteAccount) report.deletedFromClerk += 1;
-    if (decision.revokeInvitation) report.invitationsRevoked += 1;
+    if (decision.revokeInvitation) report[subject.invitationQueued ? 'invitationsRemovedFromQueue' : 'invitationsRevoked'] += 1;
   }
 
   private async keep(subject: PendingUndo, request: RollbackRequest, report: RollbackReport): Promise<void> {
@@ -197,10 +202,15 @@ export class RunRollback {
     });
   }
 
-  /** Revoked first: a person whose account goes away must not be able to come back through the link. */
+  /**
+   * Revoked (or taken out of the queue) first: a person whose account goes away must not be able to
+   * come back through the link.
+   */
   private async revokeInvitation(subject: PendingUndo, report: RollbackReport): Promise<boolean> {
     try {
-      if (await this.clerk.revokeInvitation(subject.item.invitationId!)) report.invitationsRevoked += 1;
+      const done = await this.invitations.withdraw(subject.item.userId);
+      if (done === 'revoked') report.invitationsRevoked += 1;
+      if (done === 'removed_from_queue') report.invitationsRemovedFromQueue += 1;
       await this.runs.updateItem(subject.item.id, { invitationStatus: 'revoked' });
       return true;
     } catch (error) {

@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { ClerkGateway } from '../clerk/clerk.gateway.js';
 import { ClerkErrorKind, ClerkGatewayError } from '../clerk/clerk-gateway.error.js';
 import { splitName } from '../clerk/name-splitter.js';
+import { InvitationsService } from '../invitations/invitations.service.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 import type { ItemStatus, MigrationItemEntity } from './migration-item.entity.js';
@@ -63,6 +64,7 @@ export class UserMigrator {
     private readonly users: UsersRepository,
     private readonly runs: MigrationRunsRepository,
     private readonly audit: AuditService,
+    private readonly invitations: InvitationsService,
   ) {}
 
   async execute(run: RunContext, item: WorkItem, options: ExecuteOptions = {}): Promise<ItemStatus> {
@@ -97,9 +99,7 @@ export class UserMigrator {
         return options.onEmailTaken();
       return this.createFailed(run, item, error);
     }
-    const status = await this.link(run, item, clerkUserId, true, item.action === 'invite');
-    if (status === 'created' && item.action === 'invite') await this.invite(run, item);
-    return status;
+    return this.link(run, item, clerkUserId, true, item.action === 'invite');
   }
 
   private async createFailed(run: RunContext, item: WorkItem, error: unknown): Promise<ItemStatus> {
@@ -128,12 +128,12 @@ export class UserMigrator {
 
   /**
    * Writes the link, the item's outcome and its audit row in one transaction. An invited user's
-   * item is marked `pending` in the same transaction, so an invitation a crash never sent is found
-   * and sent by `--resend-invites`.
+   * invitation is queued in the outbox in the same transaction (the item says `pending`): the run
+   * never waits for it, and the fleet's sender sends it at Clerk's pace.
    */
   async link(
     run: RunContext,
-    item: Pick<WorkItem, 'itemId' | 'userId' | 'reason'>,
+    item: Pick<WorkItem, 'itemId' | 'userId' | 'reason' | 'email'>,
     clerkUserId: string,
     createdInClerk: boolean,
     invite = false,
@@ -151,6 +151,10 @@ export class UserMigrator {
           { clerkUserId, createdInClerk, ...(invite ? { invitationStatus: 'pending' as const } : {}) },
           manager,
         );
+        if (invite) {
+          const invitation = { userId: item.userId, runId: run.runId, email: item.email, redirectUrl: run.invitationRedirectUrl };
+          await this.invitations.enqueue([invitation], manager);
+        }
         return status;
       })
       .catch((error: { code?: string }) => {
@@ -170,32 +174,6 @@ export class UserMigrator {
           errorCode: 'already_linked',
           errorMessage: 'The user was linked to another Clerk account meanwhile',
         });
-  }
-
-  /** Sends the invitation of a created user and records how it went; true when Clerk took it. */
-  async invite(run: RunContext, item: Pick<WorkItem, 'itemId' | 'userId' | 'email'>): Promise<boolean> {
-    try {
-      const invitation = await this.clerk.createInvitation({
-        email: item.email,
-        notify: true,
-        ignoreExisting: true,
-        redirectUrl: run.invitationRedirectUrl,
-        publicMetadata: { userId: item.userId },
-      });
-      await this.runs.updateItem(item.itemId, { invitationStatus: 'sent', invitationId: invitation.id });
-      await this.audit.record({ userId: item.userId, actor: run.actor, action: AuditAction.InvitationSent, details: { runId: run.runId } });
-      return true;
-    } catch (error) {
-      if (!(error instanceof ClerkGatewayError)) throw error;
-      await this.runs.updateItem(item.itemId, { invitationStatus: 'failed' });
-      await this.audit.record({
-        userId: item.userId,
-        actor: run.actor,
-        action: AuditAction.InvitationFailed,
-        details: { runId: run.runId, code: error.clerkCode ?? error.kind },
-      });
-      return false;
-    }
   }
 
   private async settle(

@@ -124,6 +124,33 @@ describe('ClerkSdkGateway operations', () => {
     expect(emulator.requestCounts()['POST /v1/invitations/{invitation_id}/revoke']).toEqual({ '200': 1, '400': 1, '404': 1 });
   });
 
+  it('sends an invitation once: a lost answer or a 429 is reported at once, never retried nor waited out', async () => {
+    const gateway = ClerkSdkGateway.fromConfig(config());
+    emulator.injectFault('lost_response', 1, 'POST /v1/invitations');
+    const email = newEmail();
+    expect(await failure(gateway.createInvitation({ email, notify: false, ignoreExisting: true }))).toMatchObject({
+      kind: ClerkErrorKind.Transient,
+    });
+    emulator.injectFault('rate_limit', 1, 'POST /v1/invitations', 3600);
+    const limited = await failure(gateway.createInvitation({ email: newEmail(), notify: false, ignoreExisting: true }));
+    expect(limited).toMatchObject({ kind: ClerkErrorKind.RateLimited, retryAfterSeconds: 3600 });
+    expect(emulator.requestCounts()['POST /v1/invitations']).toEqual({ lost_response: 1, '429': 1 });
+    // Nothing else waits for the invitations' 429.
+    await expect(gateway.countUsers()).resolves.toEqual(expect.any(Number));
+  });
+
+  it('finds the invitations of exactly one email, which is how a lost answer is reconciled', async () => {
+    const gateway = ClerkSdkGateway.fromConfig(config());
+    const email = newEmail();
+    const sent = await gateway.createInvitation({ email, notify: false, ignoreExisting: true });
+    await gateway.createInvitation({ email: `x${email}`, notify: false, ignoreExisting: true });
+    expect(await gateway.findInvitationsByEmail(email.toUpperCase())).toEqual([
+      expect.objectContaining({ id: sent.id, status: 'pending' }),
+    ]);
+    await gateway.revokeInvitation(sent.id);
+    expect(await gateway.findInvitationsByEmail(email)).toEqual([]);
+  });
+
   it('keeps the private metadata of a created user, readable with the secret key', async () => {
     const gateway = ClerkSdkGateway.fromConfig(config());
     const externalId = randomUUID();

@@ -8,6 +8,7 @@ import { IndexItemsByRun1764000000007 } from './1764000000007-index-items-by-run
 import { CreateLockLeases1764000000008 } from './1764000000008-create-lock-leases.js';
 import { PauseClerkBudget1764000000009 } from './1764000000009-pause-clerk-budget.js';
 import { ClerkRequestClasses1764000000012 } from './1764000000012-clerk-request-classes.js';
+import { CreateInvitationOutbox1764000000013 } from './1764000000013-create-invitation-outbox.js';
 
 /** Every schema migration, in order. Listed explicitly: no file globbing at run time. */
 export const schemaMigrations = [
@@ -21,4 +22,5 @@ export const schemaMigrations = [
   CreateLockLeases1764000000008,
   PauseClerkBudget1764000000009,
   ClerkRequestClasses1764000000012,
+  CreateInvitationOutbox1764000000013,
 ];

@@ -5,6 +5,7 @@ import { MigrationService } from '../../../src/migration/migration.service.js';
 import type { RollbackRequest } from '../../../src/migration/run-rollback.js';
 import type { LegacyWorldUser } from '../../../tools/demo/legacy-world.js';
 import { startClerkEmulator, type ClerkEmulator } from '../../../tools/clerk-emulator/index.js';
+import { drainedOutbox, FAST_INVITATIONS } from '../../utils/invitations.js';
 import { seedWorld, type SeedWorld } from '../../utils/seed-world.js';
 
 describe('undo that never strands a person nor quietly undoes itself', () => {
@@ -98,11 +99,12 @@ describe('undo that never strands a person nor quietly undoes itself', () => {
   });
 
   it('revokes the pending invitations the run sent, keeping the one of a person without a password', async () => {
-    world = await seedWorld(clerk, {}, { legacyUsers: 3 });
+    world = await seedWorld(clerk, FAST_INVITATIONS, { legacyUsers: 3 });
     const [, , passwordless] = world.legacy;
     await world.db.pool.query('UPDATE users SET password_hash = NULL WHERE user_id = $1', [passwordless.userId]);
     const run = await migration().migrate({ actor: 'test', strategy: 'invite' });
     expect(run.counts).toMatchObject({ created: 3 });
+    expect(await drainedOutbox(world.db.pool)).toEqual({ sent: 3 });
     expect(clerk.invitations().filter((i) => i.status === 'pending')).toHaveLength(3);
 
     const preview = await rollback(run.id, { dryRun: true, confirm: false });
@@ -112,7 +114,8 @@ describe('undo that never strands a person nor quietly undoes itself', () => {
 
     const byEmail = new Map(clerk.invitations().map((i) => [i.emailAddress, i.status]));
     expect(world.legacy.map((u) => byEmail.get(u.email))).toEqual(['revoked', 'revoked', 'pending']);
-    expect((await itemsOf(passwordless.userId))[0]).toMatchObject({ status: 'created', invitation_status: 'sent' });
+    expect((await itemsOf(passwordless.userId))[0]).toMatchObject({ status: 'created' });
+    expect(await drainedOutbox(world.db.pool)).toEqual({ sent: 1, revoked: 2 });
     expect(await linkOf(passwordless.userId)).not.toBeNull();
   });
 

@@ -18,6 +18,7 @@ import {
   NO_VECTOR_ENV,
 } from '../../factories/password-vectors.js';
 import { insertUsers, makeUser, type TestUser } from '../../factories/user.factory.js';
+import { drainedOutbox, FAST_INVITATIONS } from '../../utils/invitations.js';
 import { createTestApp } from '../../utils/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../../utils/test-database.js';
 
@@ -65,6 +66,7 @@ describe('every password format, imported into Clerk and signed in with the old 
       CLERK_RATE_LIMIT: '1000',
       LEGACY_DUMMY_HASH_COST: '4',
       ...NO_VECTOR_ENV,
+      ...FAST_INVITATIONS,
       ...env,
     });
   };
@@ -199,6 +201,7 @@ describe('every password format, imported into Clerk and signed in with the old 
     const invited = await migration().migrate({ actor: 'test', strategy: 'invite' });
     expect(invited.counts).toMatchObject({ total: users.length, created: users.length });
     for (const account of clerk.users()) expect(account).toMatchObject({ password_digest: null, password_hasher: null });
+    expect(await drainedOutbox(db.pool)).toEqual({ sent: users.length });
     expect(clerk.invitations()).toHaveLength(users.length);
   });
 
