@@ -171,21 +171,6 @@ function createInvitation(store: EmulatorStore, raw: unknown) {
   return invitationJson(invitation);
 }
 
-/** `GET /v1/invitations`: non-revoked unless asked by `status`, newest first, `query` matching the email or id. */
-function listInvitations(store: EmulatorStore, query: URLSearchParams) {
-  const limit = intParam(query, 'limit', 10, 1, 500);
-  const offset = intParam(query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
-  const status = query.get('status');
-  const text = query.get('query')?.toLowerCase();
-  return store
-    .allInvitations()
-    .filter((i) => (status ? i.status === status : i.status !== 'revoked'))
-    .filter((i) => !text || i.emailAddress.includes(text) || i.id === text)
-    .sort((a, b) => b.createdAt - a.createdAt)
-    .slice(offset, offset + limit)
-    .map(invitationJson);
-}
-
 function route(method: string, template: string, handle: ApiRoute['handle']): ApiRoute {
   const pattern = new RegExp(`^${template.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`);
   return { method, template, pattern, handle };
@@ -200,7 +185,6 @@ export function backendApiRoutes(store: EmulatorStore): ApiRoute[] {
     route('GET', '/v1/users/{user_id}', ({ params }) => userJson(store.get(params.user_id))),
     route('PATCH', '/v1/users/{user_id}', ({ params, body }) => updateUser(store, params.user_id, body)),
     route('DELETE', '/v1/users/{user_id}', ({ params }) => deletedUserJson(store.delete(params.user_id))),
-    route('GET', '/v1/invitations', ({ query }) => listInvitations(store, query)),
     route('POST', '/v1/invitations', ({ body }) => createInvitation(store, body)),
     route('POST', '/v1/invitations/{invitation_id}/revoke', ({ params }) => invitationJson(store.revokeInvitation(params.invitation_id))),
     ...invitationAndMetadataRoutes(store).map(([method, template, handle]) => route(method, template, handle)),
