@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { buildConsole } from '../../scripts/build.js';
+import { ConsoleAssets } from '../../src/console/console-assets.js';
+import { createTestApp } from '../utils/test-app.js';
+import { createTestDatabase, type TestDatabase } from '../utils/test-database.js';
+import type { INestApplication } from '@nestjs/common';
+
+describe('GET /console over HTTP', () => {
+  let db: TestDatabase;
+  let assets: string;
+  const apps: INestApplication[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    assets = mkdtempSync(join(tmpdir(), 'console-assets-'));
+    buildConsole(assets);
+  });
+
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+    await db.drop();
+    rmSync(assets, { recursive: true, force: true });
+  });
+
+  async function app(env: Record<string, string> = {}): Promise<INestApplication> {
+    const created = await createTestApp(db.url, env, (builder) =>
+      builder.overrideProvider(ConsoleAssets).useValue(new ConsoleAssets(assets)),
+    );
+    apps.push(created);
+    return created;
+  }
+
+  it('serves the sign-in shell and the bundle under a CSP with nothing inline or from elsewhere', async () => {
+    const server = (await app()).getHttpServer();
+    const page = await request(server).get('/console').expect(200);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.text).toContain('data-session="none"');
+    expect(page.headers['content-security-policy']).toBe(
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    );
+    const script = await request(server).get('/console/assets/console.js').expect(200);
+    expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    await request(server).get('/console/assets/console.js').set('If-None-Match', script.headers.etag).expect(304);
+    await request(server).get('/console/assets/console.css').expect(200).expect('Content-Type', 'text/css; charset=utf-8');
+    const unknown = await request(server).get('/console/assets/..%2F..%2Fpackage.json').expect(404);
+    expect(unknown.body.code).toBe('not_found');
+  });
+
+  it('is gone with CONSOLE_ENABLED=false: an unknown route, before any sign-in is asked for', async () => {
+    const server = (await app({ CONSOLE_ENABLED: 'false' })).getHttpServer();
+    const page = await request(server).get('/console').expect(404);
+    expect(page.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'Cannot GET /console', code: 'not_found' });
+    await request(server).get('/console/assets/console.js').expect(404);
+  });
+});

@@ -1,0 +1,91 @@
+// Where the move stands: the users' figures, the run in progress (live) and the latest runs.
+import { api, errorText } from './api.js';
+import { figures, h, num, replace, status, table, when } from './dom.js';
+import { poll } from './live.js';
+import { runProgress, runStatus } from './run-progress.js';
+import { LIVE_STATUSES, type Page, type Run, type Stats } from './types.js';
+
+export function overviewView(root: HTMLElement): () => void {
+  const body = h('div', {}, status('Loading the figures…'));
+  replace(root, h('h1', {}, 'Where the move stands'), body);
+  return poll(async () => {
+    try {
+      const [stats, runs] = await Promise.all([api<Stats>('GET', '/migration/stats'), api<Page<Run>>('GET', '/migration/runs?limit=5')]);
+      const live = runs.items.find((run) => LIVE_STATUSES.includes(run.status) && !run.dryRun);
+      replace(body, usersSection(stats), liveSection(live), recentRuns(runs));
+    } catch (error) {
+      replace(body, status(`The figures could not be read: ${errorText(error)}`, 'error'));
+    }
+    return true;
+  }, 3000);
+}
+
+function usersSection(stats: Stats): HTMLElement {
+  const entries: [string, string][] = [
+    ['Users', num(stats.total)],
+    ['On Clerk', num(stats.withClerk)],
+    ['Legacy (not yet on Clerk)', num(stats.withoutClerk)],
+    ['With a password hash', num(stats.withPassword)],
+    ['Signed in through Clerk', num(stats.signedInThroughClerk)],
+  ];
+  if (stats.deletedAtClerk !== undefined) entries.push(['Deleted at Clerk', num(stats.deletedAtClerk)]);
+  const share = stats.total > 0 ? Math.round((stats.withClerk / stats.total) * 1000) / 10 : 0;
+  const formats = Object.entries(stats.byPasswordFormat ?? {}).filter(([, count]) => count > 0);
+  return h(
+    'section',
+    { 'aria-labelledby': 'users-h' },
+    h('h2', { id: 'users-h' }, 'Users'),
+    figures(entries, 'Users'),
+    h('progress', { max: Math.max(stats.total, 1), value: stats.withClerk, 'aria-label': `${share}% of users on Clerk` }),
+    h('p', {}, `${share}% of users are on Clerk.`),
+    formats.length > 0
+      ? table(
+          ['Password format', 'Legacy users'],
+          formats.map(([format, count]) => [format, num(count)]),
+          'Legacy users by the format of their password hash',
+        )
+      : null,
+    stats.invitations
+      ? figures(
+          [
+            ['Invitations queued', num(stats.invitations.queued)],
+            ['sent', num(stats.invitations.sent)],
+            ['failed', num(stats.invitations.failed)],
+            ['revoked', num(stats.invitations.revoked)],
+          ],
+          'Invitations',
+        )
+      : null,
+  );
+}
+
+function liveSection(run: Run | undefined): HTMLElement {
+  return h(
+    'section',
+    { 'aria-labelledby': 'live-h' },
+    h('h2', { id: 'live-h' }, 'Run in progress'),
+    run
+      ? h('div', {}, h('p', {}, h('a', { href: `#/run/${run.id}` }, `Run ${run.id}`), ' ', runStatus(run)), runProgress(run))
+      : h('p', {}, 'No run is in progress.'),
+  );
+}
+
+function recentRuns(runs: Page<Run>): HTMLElement {
+  return h(
+    'section',
+    { 'aria-labelledby': 'recent-h' },
+    h('h2', { id: 'recent-h' }, 'Latest runs'),
+    runs.items.length === 0
+      ? h('p', {}, 'No run yet. Start with a dry run under Actions.')
+      : table(
+          ['Run', 'Kind', 'Status', 'Users', 'Started'],
+          runs.items.map((run) => [
+            h('a', { href: `#/run/${run.id}` }, run.id.slice(0, 8)),
+            run.dryRun ? 'dry run' : run.kind,
+            runStatus(run),
+            num(run.counts.total ?? 0),
+            when(run.startedAt),
+          ]),
+        ),
+  );
+}
