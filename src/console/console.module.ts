@@ -3,16 +3,21 @@ import { Inject, type MiddlewareConsumer, Module, type NestModule } from '@nestj
 import type { Request } from 'express';
 import { AppError, CommonErrorCode } from '../common/app-error.js';
 import { appConfig, type AppConfig } from '../config/app.config.js';
+import { AuditModule } from '../audit/audit.module.js';
+import { ConsoleActivityService } from './console-activity.service.js';
+import { ConsoleApiController } from './console-api.controller.js';
 import { ConsoleAssets } from './console-assets.js';
 import { ConsoleController } from './console.controller.js';
 
 /**
- * The page reads and acts through the REST API (`/migration/*`, `/audit`, `/health/ready`) with the
- * caller's own credentials, so it needs no service of another module here.
+ * The page reads and acts through the REST API (`/migration/*`, `/audit`, `/health/ready`,
+ * `/metrics`) with the caller's own credentials; what no endpoint gives (activity per hour) comes
+ * from `console/api`, read through the audit module's service.
  */
 @Module({
-  controllers: [ConsoleController],
-  providers: [{ provide: ConsoleAssets, useFactory: () => new ConsoleAssets() }],
+  imports: [AuditModule],
+  controllers: [ConsoleController, ConsoleApiController],
+  providers: [{ provide: ConsoleAssets, useFactory: () => new ConsoleAssets() }, ConsoleActivityService],
 })
 export class ConsoleModule implements NestModule {
   constructor(@Inject(appConfig.KEY) private readonly config: AppConfig) {}

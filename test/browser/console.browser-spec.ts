@@ -9,6 +9,19 @@ import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulat
 import { collectPageErrors, launchChromium } from '../utils/browser.js';
 import { seedWorld, type SeedWorld } from '../utils/seed-world.js';
 
+/** Set to a folder (docs/console) to write the screenshots README shows. */
+const SCREENSHOTS = process.env.CONSOLE_SCREENSHOTS;
+
+async function shot(page: Page, name: string): Promise<void> {
+  if (SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** The page fits the viewport's width: wide tables scroll inside their own box. */
+async function fitsWidth(page: Page): Promise<boolean> {
+  // A string: the test's own TypeScript knows no DOM.
+  return page.evaluate('document.documentElement.scrollWidth <= window.innerWidth') as Promise<boolean>;
+}
+
 /** The value shown under a figure's label, in the figures list named `list`. */
 function figure(page: Page, list: string, label: string) {
   return page
@@ -68,12 +81,14 @@ describe('the operator console, in Chromium', () => {
     await expect(figure(page, 'Users', 'On Clerk').textContent()).resolves.toBe('8');
     await expect(figure(page, 'Users', 'Legacy \\(not yet on Clerk\\)').textContent()).resolves.toBe('36');
     await page.getByText('No run is in progress.').waitFor();
+    await shot(page, 'sign-in-overview');
 
     // A dry run plans everyone left and writes nothing.
     await page.getByRole('link', { name: 'Actions' }).click();
     await page.getByRole('form', { name: 'Dry run' }).getByRole('button', { name: 'Plan (dry run)' }).click();
     await page.getByText('Planned 36 users; nothing was written to Clerk or to users.').waitFor();
     await expect(figure(page, 'Plan by action', 'create').textContent()).resolves.toBe('36');
+    await shot(page, 'dry-run');
 
     // One user by email: the run's page shows it done.
     await page.getByRole('form', { name: 'Migrate one user' }).getByLabel('Email').fill('test@example.com');
@@ -89,6 +104,7 @@ describe('the operator console, in Chromium', () => {
     await page.getByRole('button', { name: 'Start the run' }).click();
     await page.locator('.badge.running').first().waitFor();
     await page.locator('progress[aria-label$="users done"]').waitFor();
+    await shot(page, 'run-live');
     await page.locator('.badge.completed').first().waitFor({ timeout: 30_000 });
     clerk.setFaults({ latencyMs: 0 });
     const runId = (await page.getByRole('heading', { name: /^Run / }).locator('code').textContent())!;
@@ -101,6 +117,7 @@ describe('the operator console, in Chromium', () => {
     await expect(figure(page, 'Rollback preview', 'Signed in through Clerk since').textContent()).resolves.toBe('0');
     await expect(figure(page, 'Rollback preview', 'Kept \\(no password left\\)').textContent()).resolves.toBe('0');
     await expect(figure(page, 'Rollback preview', 'Invitations revoked').textContent()).resolves.toBe('0');
+    await shot(page, 'rollback-preview');
     const rollBack = page.getByRole('button', { name: 'Roll back', exact: true });
     await expect(rollBack.isDisabled()).resolves.toBe(true);
     await page.getByLabel('Type the run id to confirm').fill(runId.slice(0, 8));
@@ -116,6 +133,28 @@ describe('the operator console, in Chromium', () => {
     await expect(figure(page, 'Users', 'Legacy \\(not yet on Clerk\\)').textContent()).resolves.toBe('35');
     const { rows } = await world.db.pool.query('SELECT count(clerk_user_id)::int AS n FROM users');
     expect(rows[0].n).toBe(9);
+    await page.getByRole('img', { name: /moved to Clerk: 36, rolled back: 35/ }).waitFor();
+    await shot(page, 'overview-after');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect(fitsWidth(page)).resolves.toBe(true);
+    await shot(page, 'overview-390px');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // Sign-ins, Clerk's health, the audit log.
+    await page.getByRole('link', { name: 'Sign-ins' }).click();
+    await page.getByText('Legacy sign-ins: 100.0% succeeded (1 of 1).').waitFor();
+    await shot(page, 'sign-ins');
+    await page.getByRole('link', { name: 'Health' }).click();
+    await page.getByText('Ready: the database answers and every schema migration is applied.').waitFor();
+    await expect(figure(page, 'Clerk requests', 'Refused with 429').textContent()).resolves.toBe('0');
+    expect(Number((await figure(page, 'Clerk requests', 'Requests to Clerk').textContent())!.replace(/\D/g, ''))).toBeGreaterThan(36);
+    await shot(page, 'health');
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await page.getByRole('form', { name: 'Search the audit log' }).getByLabel('Email').fill('TEST@example.com');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('cell', { name: 'migration.user.created' }).waitFor();
+    await expect(page.getByRole('table').locator('caption').textContent()).resolves.toMatch(/^Rows 1–\d of \d, newest first$/);
+    await shot(page, 'audit');
 
     expect(errors).toEqual([]);
   });

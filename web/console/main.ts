@@ -2,6 +2,9 @@
 import { api, ApiError, errorText, useToken, whenSignedOut } from './api.js';
 import { field, h, replace, status } from './dom.js';
 import { actionsView } from './actions.view.js';
+import { activityView } from './activity.view.js';
+import { auditView } from './audit.view.js';
+import { healthView } from './health.view.js';
 import { overviewView } from './overview.view.js';
 import { runView } from './run.view.js';
 import { runsView } from './runs.view.js';
@@ -14,6 +17,9 @@ const ROUTES: { path: string; label: string; view: View }[] = [
   { path: 'overview', label: 'Overview', view: overviewView },
   { path: 'runs', label: 'Runs', view: runsView },
   { path: 'actions', label: 'Actions', view: actionsView },
+  { path: 'sign-ins', label: 'Sign-ins', view: activityView },
+  { path: 'health', label: 'Health', view: healthView },
+  { path: 'audit', label: 'Audit', view: auditView },
 ];
 
 const app = document.getElementById('app')!;

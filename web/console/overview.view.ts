@@ -1,5 +1,7 @@
 // Where the move stands: the users' figures, the run in progress (live) and the latest runs.
+import type { Activity } from './activity.view.js';
 import { api, errorText } from './api.js';
+import { hourlyChart } from './chart.js';
 import { figures, h, num, replace, status, table, when } from './dom.js';
 import { poll } from './live.js';
 import { runProgress, runStatus } from './run-progress.js';
@@ -10,9 +12,13 @@ export function overviewView(root: HTMLElement): () => void {
   replace(root, h('h1', {}, 'Where the move stands'), body);
   return poll(async () => {
     try {
-      const [stats, runs] = await Promise.all([api<Stats>('GET', '/migration/stats'), api<Page<Run>>('GET', '/migration/runs?limit=5')]);
+      const [stats, runs, activity] = await Promise.all([
+        api<Stats>('GET', '/migration/stats'),
+        api<Page<Run>>('GET', '/migration/runs?limit=5'),
+        api<Activity>('GET', '/console/api/activity?days=3'),
+      ]);
       const live = runs.items.find((run) => LIVE_STATUSES.includes(run.status) && !run.dryRun);
-      replace(body, usersSection(stats), liveSection(live), recentRuns(runs));
+      replace(body, usersSection(stats), progressChart(activity), liveSection(live), recentRuns(runs));
     } catch (error) {
       replace(body, status(`The figures could not be read: ${errorText(error)}`, 'error'));
     }
@@ -87,5 +93,17 @@ function recentRuns(runs: Page<Run>): HTMLElement {
             when(run.startedAt),
           ]),
         ),
+  );
+}
+
+function progressChart(activity: Activity): HTMLElement {
+  return h(
+    'section',
+    { 'aria-labelledby': 'pace-h' },
+    h('h2', { id: 'pace-h' }, 'Progress over the last 3 days'),
+    hourlyChart('Users moved to Clerk and rolled back', activity.hours, [
+      { label: 'moved to Clerk', tone: 'good', values: activity.series.migrated },
+      { label: 'rolled back', tone: 'bad', values: activity.series.rolledBack },
+    ]),
   );
 }

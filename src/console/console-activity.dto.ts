@@ -1,0 +1,18 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class RefusalCountDto {
+  @ApiProperty({ enum: ['legacy', 'clerk'] }) method: string;
+  @ApiProperty({ example: 'wrong_password' }) reason: string;
+  @ApiProperty() count: number;
+}
+
+export class ActivityDto {
+  @ApiProperty({ type: [String], description: 'Every hour of the window, oldest first (UTC start of each hour)' }) hours: string[];
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'array', items: { type: 'integer' } },
+    description: 'Per series (legacySignIns, legacyRefusals, clerkFirstSignIns, clerkRefusals, migrated, rolledBack), a count per hour',
+  })
+  series: Record<string, number[]>;
+  @ApiProperty({ type: [RefusalCountDto], description: 'The most frequent refusal reasons, legacy and Clerk' }) refusals: RefusalCountDto[];
+}
