@@ -22,6 +22,15 @@ async function fitsWidth(page: Page): Promise<boolean> {
   return page.evaluate('document.documentElement.scrollWidth <= window.innerWidth') as Promise<boolean>;
 }
 
+async function waitForNoRunningRun(world: SeedWorld): Promise<boolean> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const { rows } = await world.db.pool.query(`SELECT count(*)::int AS n FROM migration_runs WHERE status = 'running'`);
+    if (rows[0].n === 0) return true;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return false;
+}
+
 /** The value shown under a figure's label, in the figures list named `list`. */
 function figure(page: Page, list: string, label: string) {
   return page
@@ -157,6 +166,44 @@ describe('the operator console, in Chromium', () => {
     await shot(page, 'audit');
 
     expect(errors).toEqual([]);
+  });
+
+  it('says who holds the migration lock, and since when, when an action is refused', async () => {
+    const { page, errors } = await newPage();
+    const admin = world.users.find((user) => user.role === 'admin')!;
+    await signIn(page, admin.email, admin.password!);
+    await figure(page, 'Users', 'Users').waitFor();
+    // Two users, each Clerk answer taking 2 s: long enough to try a second run while it holds the lock.
+    clerk.setFaults({ latencyMs: 2000 });
+    try {
+      await page.getByRole('link', { name: 'Actions' }).click();
+      await page.getByRole('form', { name: 'Start a run' }).getByLabel('At most this many users').fill('2');
+      await page.getByRole('button', { name: 'Start the run' }).click();
+      await page.locator('.badge.running').first().waitFor();
+      await page.getByRole('link', { name: 'Actions' }).click();
+      await page.getByRole('button', { name: 'Start the run' }).click();
+      const refusal = page.getByRole('alert').filter({ hasText: 'holds the migration lock' });
+      await refusal.waitFor();
+      const text = (await refusal.textContent())!;
+      expect(text).toMatch(
+        /^Not now: Another migration run, rollback or clean-up holds the migration lock \(migration run \(all\), since .+\); wait/,
+      );
+      // The holder's time in the browser's own zone, not the server's ISO string.
+      expect(text).not.toMatch(/\d{4}-\d\d-\d\dT/);
+      await shot(page, 'refused-409');
+    } finally {
+      clerk.setFaults({ latencyMs: 0 });
+    }
+    // The run's page follows it to its end (bounded), so that no run outlives the test.
+    await page
+      .locator('.badge.running')
+      .first()
+      .waitFor({ state: 'detached', timeout: 30_000 })
+      .catch(() => undefined);
+    await page.goto(`${base}/console`);
+    await expect(waitForNoRunningRun(world)).resolves.toBe(true);
+    // The browser itself logs the refused request (409) as a failed resource; the page logs nothing.
+    expect(errors.filter((error) => !error.includes('status of 409'))).toEqual([]);
   });
 
   it('refuses a non-admin: 403 and nothing of the console, by the sign-in form or by a Clerk session', async () => {
