@@ -32,7 +32,7 @@ export interface AuditPage {
 }
 
 export interface HourlyCount {
-  /** The hour's start, UTC, ISO 8601. */
+  /** The hour's start, ISO 8601 (`…T13:00:00.000Z`). */
   hour: string;
   action: string;
   count: number;
@@ -84,13 +84,21 @@ export class AuditService {
     return { items, total, limit: query.limit, offset: query.offset };
   }
 
-  /** Rows per hour and action since `since`, for these actions: one aggregate over the (action, created_at) index. */
+  /**
+   * Rows per hour and action since `since`, for these actions. One index-only range scan per action
+   * on (action, created_at), grouped by `date_bin` (no per-row formatting): about half a second for
+   * a million rows on two busy cores (bench/results/console.md).
+   */
   async hourlyCounts(actions: string[], since: Date): Promise<HourlyCount[]> {
-    return this.dataSource.query(
-      `SELECT to_char(date_trunc('hour', created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:00:00"Z"') AS hour, action, count(*)::int AS count
-         FROM audit_logs WHERE action = ANY($1) AND created_at >= $2 GROUP BY 1, 2 ORDER BY 1`,
+    const rows: { hour: Date; action: string; count: number }[] = await this.dataSource.query(
+      `SELECT a.action, h.hour, h.count
+         FROM unnest($1::text[]) AS a(action)
+        CROSS JOIN LATERAL (
+          SELECT date_bin('1 hour', created_at, timestamptz 'epoch') AS hour, count(*)::int AS count
+            FROM audit_logs WHERE action = a.action AND created_at >= $2 GROUP BY 1) AS h`,
       [actions, since],
     );
+    return rows.map((row) => ({ hour: row.hour.toISOString(), action: row.action, count: row.count }));
   }
 
   /** The most frequent values of `details->>key` among the rows of `action` since `since`. */

@@ -16,3 +16,11 @@ export class ActivityDto {
   series: Record<string, number[]>;
   @ApiProperty({ type: [RefusalCountDto], description: 'The most frequent refusal reasons, legacy and Clerk' }) refusals: RefusalCountDto[];
 }
+
+export class UserCountsDto {
+  @ApiProperty({ example: 44 }) total: number;
+  @ApiProperty({ example: 8, description: 'Users linked to a Clerk account' }) withClerk: number;
+  @ApiProperty({ example: 36, description: 'Legacy users, not yet on Clerk' }) withoutClerk: number;
+  @ApiProperty({ example: 36, description: 'Users who still have a password hash' }) withPassword: number;
+  @ApiProperty({ example: 0, description: 'Linked users who have signed in through Clerk since' }) signedInThroughClerk: number;
+}

@@ -32,9 +32,7 @@ export class ConsoleActivityService {
   async activity(days: number, now = new Date()): Promise<Activity> {
     const end = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
     const since = new Date(end - (days * 24 - 1) * HOUR_MS);
-    const hours = Array.from({ length: days * 24 }, (_, index) =>
-      new Date(since.getTime() + index * HOUR_MS).toISOString().replace('.000Z', 'Z'),
-    );
+    const hours = Array.from({ length: days * 24 }, (_, index) => new Date(since.getTime() + index * HOUR_MS).toISOString());
     const [counts, legacy, clerk] = await Promise.all([
       this.audit.hourlyCounts(Object.values(ACTIVITY_SERIES).flat(), since),
       this.audit.topDetail(AuditAction.LoginFailed, 'reason', since),

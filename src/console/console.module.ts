@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { AppError, CommonErrorCode } from '../common/app-error.js';
 import { appConfig, type AppConfig } from '../config/app.config.js';
 import { AuditModule } from '../audit/audit.module.js';
+import { MigrationModule } from '../migration/migration.module.js';
 import { ConsoleActivityService } from './console-activity.service.js';
 import { ConsoleApiController } from './console-api.controller.js';
 import { ConsoleAssets } from './console-assets.js';
@@ -11,11 +12,11 @@ import { ConsoleController } from './console.controller.js';
 
 /**
  * The page reads and acts through the REST API (`/migration/*`, `/audit`, `/health/ready`,
- * `/metrics`) with the caller's own credentials; what no endpoint gives (activity per hour) comes
- * from `console/api`, read through the audit module's service.
+ * `/metrics`) with the caller's own credentials; what no endpoint gives (activity per hour, a run's
+ * items as a file) comes from `console/api`, through the audit and migration modules' services.
  */
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, MigrationModule],
   controllers: [ConsoleController, ConsoleApiController],
   providers: [{ provide: ConsoleAssets, useFactory: () => new ConsoleAssets() }, ConsoleActivityService],
 })

@@ -6,7 +6,7 @@ import {
   type MigrationItemEntity,
   type PlannedAction,
 } from './migration-item.entity.js';
-import { RunReportsRepository, type RunGaugeState } from './run-reports.repository.js';
+import { RunReportsRepository, type ItemFilter, type RunGaugeState } from './run-reports.repository.js';
 
 /** One user in a run, as reported: what was planned, how it ended and when; never a hash or a secret. */
 export interface RunItemView {
@@ -44,8 +44,13 @@ const STREAM_PAGE = 1000;
 export class RunReports {
   constructor(private readonly reports: RunReportsRepository) {}
 
-  async page(runId: string, limit: number, offset: number, problemsOnly = false): Promise<RunItemsPage> {
-    const [items, total] = await this.reports.itemsPage(runId, limit, offset, problemsOnly ? [...PROBLEM_STATUSES] : undefined);
+  async page(runId: string, limit: number, offset: number, filter: ItemFilter | 'problems' = {}): Promise<RunItemsPage> {
+    const [items, total] = await this.reports.itemsPage(
+      runId,
+      limit,
+      offset,
+      filter === 'problems' ? { statuses: [...PROBLEM_STATUSES] } : filter,
+    );
     return { items: items.map(toView), total, limit, offset };
   }
 

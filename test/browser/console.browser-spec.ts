@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -66,7 +66,7 @@ describe('the operator console, in Chromium', () => {
   });
 
   async function newPage(): Promise<{ page: Page; errors: string[]; context: BrowserContext }> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     contexts.push(context);
     const page = await context.newPage();
     return { page, errors: collectPageErrors(page), context };
@@ -119,6 +119,23 @@ describe('the operator console, in Chromium', () => {
     const runId = (await page.getByRole('heading', { name: /^Run / }).locator('code').textContent())!;
     await expect(page.getByRole('table').locator('caption').textContent()).resolves.toBe('Users 1–35 of 35');
     await expect(figure(page, 'Run counts', 'Users').textContent()).resolves.toBe('35');
+
+    // Filtered by outcome and reason; the CLI's CSV report as a download.
+    const filters = page.getByRole('form', { name: 'Filter the users' });
+    await filters.getByLabel('Outcome').selectOption('failed');
+    await filters.getByRole('button', { name: 'Filter' }).click();
+    await page.getByText('No user of this run matches.').waitFor();
+    await filters.getByLabel('Outcome').selectOption('created');
+    await filters.getByLabel('Reason').fill('bcrypt_digest');
+    await filters.getByRole('button', { name: 'Filter' }).click();
+    await page.getByRole('table').locator('caption', { hasText: 'Users 1–35 of 35' }).waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+    expect(download.suggestedFilename()).toBe(`run-${runId}-items.csv`);
+    const csv = readFileSync((await download.path())!, 'utf8')
+      .trimEnd()
+      .split('\r\n');
+    expect(csv[0]).toMatch(/^user_id,email,action,outcome,reason,/);
+    expect(csv).toHaveLength(36);
 
     // Rollback: the preview's counts, then the run id typed before it acts.
     await page.getByRole('button', { name: 'Preview the rollback' }).click();

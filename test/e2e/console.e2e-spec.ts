@@ -8,6 +8,7 @@ import { ConsoleAssets } from '../../src/console/console-assets.js';
 import { createTestApp } from '../utils/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../utils/test-database.js';
 import type { INestApplication } from '@nestjs/common';
+import { signedInAdmin, signedInUser } from '../utils/auth.js';
 
 describe('GET /console over HTTP', () => {
   let db: TestDatabase;
@@ -27,7 +28,8 @@ describe('GET /console over HTTP', () => {
   });
 
   async function app(env: Record<string, string> = {}): Promise<INestApplication> {
-    const created = await createTestApp(db.url, env, (builder) =>
+    // Set for every app of this file: the variables a test sets stay in process.env.
+    const created = await createTestApp(db.url, { CONSOLE_ENABLED: undefined, ...env }, (builder) =>
       builder.overrideProvider(ConsoleAssets).useValue(new ConsoleAssets(assets)),
     );
     apps.push(created);
@@ -55,5 +57,33 @@ describe('GET /console over HTTP', () => {
     const page = await request(server).get('/console').expect(404);
     expect(page.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'Cannot GET /console', code: 'not_found' });
     await request(server).get('/console/assets/console.js').expect(404);
+  });
+
+  it('answers the console API to admins only: counts, activity per hour, a run export', async () => {
+    const created = await app();
+    const server = created.getHttpServer();
+    const { auth } = await signedInAdmin(created, db.pool);
+    const person = await signedInUser(created, db.pool);
+    const refused = await request(server).get('/console/api/counts').set(person.auth).expect(403);
+    expect(refused.body.code).toBe('forbidden');
+    const counts = await request(server).get('/console/api/counts').set(auth).expect(200);
+    const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM users');
+    expect(counts.body).toEqual({
+      total: rows[0].n,
+      withClerk: 0,
+      withoutClerk: rows[0].n,
+      withPassword: rows[0].n,
+      signedInThroughClerk: 0,
+    });
+
+    const activity = await request(server).get('/console/api/activity?days=1').set(auth).expect(200);
+    expect(activity.body.hours).toHaveLength(24);
+    // The two logins above, in the current hour.
+    expect(activity.body.series.legacySignIns.at(-1)).toBeGreaterThanOrEqual(2);
+    expect((await request(server).get('/console/api/activity?days=15').set(auth).expect(400)).body.code).toBe('validation_failed');
+
+    const missing = await request(server).get('/console/api/runs/00000000-0000-4000-8000-000000000000/export').set(auth).expect(404);
+    expect(missing.body.code).toBe('run_not_found');
+    await request(server).get('/console/api/runs/00000000-0000-4000-8000-000000000000/export?format=xml').set(auth).expect(400);
   });
 });

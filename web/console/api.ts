@@ -68,4 +68,19 @@ function inWords(status: number, message: string | undefined): string {
   return said || `The request failed with status ${status}.`;
 }
 
+/** A file from the API, saved by the browser under `name`. */
+export async function download(path: string, name: string): Promise<void> {
+  const response = await fetch(path, { headers: bearer ? { Authorization: `Bearer ${bearer}` } : {}, credentials: 'same-origin' });
+  if (!response.ok) {
+    const error = safeJson(await response.text()) as { message?: string } | undefined;
+    throw new ApiError(response.status, 'download_failed', inWords(response.status, error?.message));
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = Object.assign(document.createElement('a'), { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));

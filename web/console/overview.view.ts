@@ -7,25 +7,45 @@ import { poll } from './live.js';
 import { runProgress, runStatus } from './run-progress.js';
 import { LIVE_STATUSES, type Page, type Run, type Stats } from './types.js';
 
+/** The whole of `/migration/stats` matches a pattern per legacy user (seconds on a million): read once a minute, not every 3 s. */
+const FULL_STATS_EVERY_MS = 60_000;
+
 export function overviewView(root: HTMLElement): () => void {
   const body = h('div', {}, status('Loading the figures…'));
-  replace(root, h('h1', {}, 'Where the move stands'), body);
-  return poll(async () => {
+  const formats = h('section', { 'aria-labelledby': 'formats-h' });
+  replace(root, h('h1', {}, 'Where the move stands'), body, formats);
+  let full: Stats | undefined;
+  const stopFull = poll(async () => {
+    replace(formats, h('h2', { id: 'formats-h' }, 'Legacy users by password format'), status('Counting legacy users by password format…'));
     try {
-      const [stats, runs, activity] = await Promise.all([
-        api<Stats>('GET', '/migration/stats'),
+      full = await api<Stats>('GET', '/migration/stats');
+      replace(formats, h('h2', { id: 'formats-h' }, 'Legacy users by password format'), ...formatSection(full));
+    } catch (error) {
+      replace(formats, status(`The count by password format could not be read: ${errorText(error)}`, 'error'));
+    }
+    return true;
+  }, FULL_STATS_EVERY_MS);
+  const stopLive = poll(async () => {
+    try {
+      const [counts, runs, activity] = await Promise.all([
+        api<Stats>('GET', '/console/api/counts'),
         api<Page<Run>>('GET', '/migration/runs?limit=5'),
         api<Activity>('GET', '/console/api/activity?days=3'),
       ]);
       const live = runs.items.find((run) => LIVE_STATUSES.includes(run.status) && !run.dryRun);
-      replace(body, usersSection(stats), progressChart(activity), liveSection(live), recentRuns(runs));
+      replace(body, usersSection({ ...full, ...counts }), progressChart(activity), liveSection(live), recentRuns(runs));
     } catch (error) {
       replace(body, status(`The figures could not be read: ${errorText(error)}`, 'error'));
     }
     return true;
   }, 3000);
+  return () => {
+    stopFull();
+    stopLive();
+  };
 }
 
+/** The counts are fresh; what only `/migration/stats` carries (deleted at Clerk, invitations) is at most a minute old. */
 function usersSection(stats: Stats): HTMLElement {
   const entries: [string, string][] = [
     ['Users', num(stats.total)],
@@ -36,7 +56,6 @@ function usersSection(stats: Stats): HTMLElement {
   ];
   if (stats.deletedAtClerk !== undefined) entries.push(['Deleted at Clerk', num(stats.deletedAtClerk)]);
   const share = stats.total > 0 ? Math.round((stats.withClerk / stats.total) * 1000) / 10 : 0;
-  const formats = Object.entries(stats.byPasswordFormat ?? {}).filter(([, count]) => count > 0);
   return h(
     'section',
     { 'aria-labelledby': 'users-h' },
@@ -44,13 +63,6 @@ function usersSection(stats: Stats): HTMLElement {
     figures(entries, 'Users'),
     h('progress', { max: Math.max(stats.total, 1), value: stats.withClerk, 'aria-label': `${share}% of users on Clerk` }),
     h('p', {}, `${share}% of users are on Clerk.`),
-    formats.length > 0
-      ? table(
-          ['Password format', 'Legacy users'],
-          formats.map(([format, count]) => [format, num(count)]),
-          'Legacy users by the format of their password hash',
-        )
-      : null,
     stats.invitations
       ? figures(
           [
@@ -63,6 +75,22 @@ function usersSection(stats: Stats): HTMLElement {
         )
       : null,
   );
+}
+
+function formatSection(stats: Stats): HTMLElement[] {
+  const formats = Object.entries(stats.byPasswordFormat ?? {}).filter(([, count]) => count > 0);
+  if (formats.length === 0) return [h('p', {}, 'No legacy user is left.')];
+  const unsupported = stats.byPasswordFormat?.unsupported ?? 0;
+  return [
+    table(
+      ['Password format', 'Legacy users'],
+      formats.map(([format, count]) => [format, num(count)]),
+      'Legacy users by the format of their password hash (counted once a minute)',
+    ),
+    unsupported > 0
+      ? status(`${num(unsupported)} legacy users have a hash no hasher can import: they will be reported invalid, or invited.`)
+      : null,
+  ].filter((element): element is HTMLElement => element !== null);
 }
 
 function liveSection(run: Run | undefined): HTMLElement {

@@ -1,6 +1,6 @@
 // One run: its counts (live while it runs), its items page by page, and its rollback.
-import { api, errorText } from './api.js';
-import { figures, h, num, replace, status, table, when } from './dom.js';
+import { api, download, errorText } from './api.js';
+import { field, figures, h, num, replace, status, table, when } from './dom.js';
 import { poll } from './live.js';
 import { rollbackPanel } from './rollback.panel.js';
 import { runDone, runProgress, runStatus } from './run-progress.js';
@@ -16,22 +16,28 @@ export function runView(root: HTMLElement, id?: string): () => void {
   replace(root, h('h1', {}, 'Run ', h('code', {}, id ?? '')), summary, actions, items);
   let shownDone = -1;
   let offset = 0;
+  const list = h('div', { 'aria-live': 'polite' });
   const showItems = async () => {
     try {
-      const page = await api<Page<RunItem>>('GET', `/migration/runs/${id}/items?limit=${PAGE}&offset=${offset}`);
+      const query = new URLSearchParams({ limit: String(PAGE), offset: String(offset), ...filters.values() });
+      const page = await api<Page<RunItem>>('GET', `/migration/runs/${id}/items?${query}`);
       replace(
-        items,
-        h('h2', { id: 'items-h' }, 'Users of this run'),
-        itemsTable(page),
+        list,
+        itemsTable(page, filters.active()),
         pager(offset, page.total, PAGE, (next) => {
           offset = next;
           void showItems();
         }),
       );
     } catch (error) {
-      replace(items, status(`The run’s users could not be read: ${errorText(error)}`, 'error'));
+      replace(list, status(`The run’s users could not be read: ${errorText(error)}`, 'error'));
     }
   };
+  const filters = itemFilters(() => {
+    offset = 0;
+    void showItems();
+  });
+  replace(items, h('h2', { id: 'items-h' }, 'Users of this run'), filters.form, downloads(id ?? ''), list);
   return poll(async () => {
     try {
       const run = await api<Run>('GET', `/migration/runs/${id}`);
@@ -77,8 +83,53 @@ function runSummary(run: Run): HTMLElement {
   );
 }
 
-function itemsTable(page: Page<RunItem>): HTMLElement {
-  if (page.total === 0) return h('p', {}, 'This run has no users.');
+/** Outcome and reason, as the items endpoint narrows them. */
+function itemFilters(changed: () => void) {
+  const outcome = h(
+    'select',
+    {},
+    h('option', { value: '' }, 'any'),
+    ...OUTCOMES.map((value) => h('option', { value }, value.replace('_', ' '))),
+  );
+  const reason = h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false' });
+  const form = h(
+    'form',
+    { class: 'filters', 'aria-label': 'Filter the users' },
+    field('Outcome', outcome),
+    field('Reason', reason, 'e.g. bcrypt_digest, or an error code'),
+    h('button', { type: 'submit' }, 'Filter'),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    changed();
+  });
+  const values = (): Record<string, string> => ({
+    ...(outcome.value && { outcome: outcome.value }),
+    ...(reason.value.trim() && { reason: reason.value.trim() }),
+  });
+  return { form, values, active: () => Object.keys(values()).length > 0 };
+}
+
+const OUTCOMES = ['planned', 'pending', 'creating', 'created', 'linked', 'skipped', 'failed', 'rolled_back'];
+
+/** The CLI's CSV and JSONL reports, fetched with the operator's credentials (a plain link carries no bearer token), then saved. */
+function downloads(id: string): HTMLElement {
+  const out = h('span', { 'aria-live': 'polite' });
+  const button = (format: 'csv' | 'jsonl') => {
+    const element = h('button', { type: 'button' }, `Download ${format.toUpperCase()}`);
+    element.addEventListener('click', () => {
+      replace(out, 'Preparing the file…');
+      download(`/console/api/runs/${id}/export?format=${format}`, `run-${id}-items.${format}`)
+        .then(() => replace(out))
+        .catch((error: unknown) => replace(out, status(errorText(error), 'error')));
+    });
+    return element;
+  };
+  return h('p', {}, button('csv'), button('jsonl'), out);
+}
+
+function itemsTable(page: Page<RunItem>, filtered: boolean): HTMLElement {
+  if (page.total === 0) return h('p', {}, filtered ? 'No user of this run matches.' : 'This run has no users.');
   return table(
     ['Email', 'Plan', 'Outcome', 'Reason', 'Clerk user', 'Updated'],
     page.items.map((item) => [
