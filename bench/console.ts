@@ -10,7 +10,9 @@ const ADMIN_EMAIL = 'bench.admin@example.com';
 const PASSWORD = 'bench-password';
 const PAGE_BUDGET_BYTES = 200 * 1024;
 /** What the overview asks for, at once, every 3 seconds. */
-const OVERVIEW = ['/migration/stats', '/migration/runs?limit=5', '/console/api/activity?days=3'];
+const OVERVIEW = ['/console/api/counts', '/migration/runs?limit=5', '/console/api/activity?days=3'];
+/** What it asks for once a minute, in a section of its own: the count by password format. */
+const SLOW = '/migration/stats';
 
 /**
  * The operator console: the first load's weight (gzip, as a compressing proxy would send it), and
@@ -59,7 +61,9 @@ async function seed(url: string, users: number): Promise<void> {
          FROM generate_series(1, $1::int) AS i`,
       [users, actions],
     );
-    await client.query('ANALYZE users; ANALYZE audit_logs');
+    // As autovacuum leaves an append-mostly table: its visibility map set, so index-only scans stay so.
+    await client.query('VACUUM ANALYZE users');
+    await client.query('VACUUM ANALYZE audit_logs');
   });
 }
 
@@ -97,9 +101,9 @@ async function overviewTimings(appUrl: string, token: string, rounds: number): P
     await response.arrayBuffer();
     return performance.now() - started;
   };
-  const timings: Timings = Object.fromEntries([...OVERVIEW, 'overview'].map((name) => [name, []]));
+  const timings: Timings = Object.fromEntries([...OVERVIEW, SLOW, 'overview'].map((name) => [name, []]));
   for (let round = -1; round < rounds; round++) {
-    for (const path of OVERVIEW) {
+    for (const path of [...OVERVIEW, SLOW]) {
       const ms = await get(path);
       if (round >= 0) timings[path].push(ms);
     }
@@ -137,6 +141,7 @@ async function report(users: number, rounds: number, weight: Awaited<ReturnType<
         met: overviewP50 < 1000,
       },
       { name: 'overview p95', value: percentile(timings.overview, 95), unit: 'ms' },
+      { name: `${SLOW} p50 (once a minute, by password format)`, value: percentile(timings[SLOW], 50), unit: 'ms' },
     ],
     notes: [
       `${users.toLocaleString('en')} users (40% linked to Clerk) and as many audit rows over the last 3 days; ${rounds} rounds after one warm-up, the app in its own process (NODE_ENV=production), timed from this process over loopback.`,
@@ -145,7 +150,8 @@ async function report(users: number, rounds: number, weight: Awaited<ReturnType<
           .map(([path, bytes]) => `${path} ${bytes} B`)
           .join(', ') +
         '.',
-      'Every figure is an aggregate in SQL: count(*) FILTER over users, GROUP BY over audit_logs by hour through its (action, created_at) index; no row is loaded.',
+      'Every figure is an aggregate in SQL, no row is loaded: the counts are one scan of users (with its join to clerk_sign_ins); the activity is one index-only range scan of audit_logs (action, created_at) per action, grouped by date_bin.',
+      `${SLOW} adds the legacy users by password format, a regular-expression match per legacy user (src/passwords' shapes): it is what makes that endpoint slow on a million, so the overview reads it once a minute in a section of its own (with its own loading line) and never waits for it.`,
     ],
     details: { users, rounds, weight, timings },
   });
