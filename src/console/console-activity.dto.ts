@@ -24,3 +24,8 @@ export class UserCountsDto {
   @ApiProperty({ example: 36, description: 'Users who still have a password hash' }) withPassword: number;
   @ApiProperty({ example: 0, description: 'Linked users who have signed in through Clerk since' }) signedInThroughClerk: number;
 }
+
+export class LockHoldersDto {
+  @ApiProperty({ type: [String], example: ['migration run (all), since 2026-12-07T14:18:27Z'], description: 'Live holders, oldest first' })
+  holders: string[];
+}

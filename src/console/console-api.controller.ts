@@ -10,7 +10,7 @@ import { ApiAdmin, ApiErrors } from '../common/api-errors.js';
 import { Roles } from '../common/auth.decorators.js';
 import { ADMIN_ROLE } from '../common/principal.js';
 import { ConsoleActivityService } from './console-activity.service.js';
-import { ActivityDto, UserCountsDto } from './console-activity.dto.js';
+import { ActivityDto, LockHoldersDto, UserCountsDto } from './console-activity.dto.js';
 
 export class ActivityQueryDto {
   @ApiPropertyOptional({ type: 'integer', default: 3, minimum: 1, maximum: 14, description: 'The window, in days back from now' })
@@ -50,6 +50,13 @@ export class ConsoleApiController {
   @ApiOkResponse({ type: UserCountsDto })
   getCounts() {
     return this.migration.userCounts();
+  }
+
+  @Get('lock')
+  @ApiOperation({ summary: 'Who holds the migration lock (a run, a rollback, a clean-up) and since when; an empty list when it is free' })
+  @ApiOkResponse({ type: LockHoldersDto })
+  async getLock(): Promise<LockHoldersDto> {
+    return { holders: await this.migration.lockHolders() };
   }
 
   @Get('activity')

@@ -279,6 +279,11 @@ export class MigrationService {
     return this.reports.stream(runId);
   }
 
+  /** Who holds the migration lock now, each as `<activity>, since <UTC time>`; none when it is free. */
+  lockHolders(): Promise<string[]> {
+    return this.lock.liveHolders();
+  }
+
   /** Where the move stands, for the gauges. */
   async moveState(): Promise<MoveState> {
     const [users, runs] = await Promise.all([this.users.countByState(), this.reports.runGaugeState()]);

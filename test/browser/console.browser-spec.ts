@@ -90,6 +90,7 @@ describe('the operator console, in Chromium', () => {
     await expect(figure(page, 'Users', 'On Clerk').textContent()).resolves.toBe('8');
     await expect(figure(page, 'Users', 'Legacy \\(not yet on Clerk\\)').textContent()).resolves.toBe('36');
     await page.getByText('No run is in progress.').waitFor();
+    await page.getByText('The migration lock is free.').waitFor();
     await shot(page, 'sign-in-overview');
 
     // A dry run plans everyone left and writes nothing.
@@ -190,8 +191,8 @@ describe('the operator console, in Chromium', () => {
     const admin = world.users.find((user) => user.role === 'admin')!;
     await signIn(page, admin.email, admin.password!);
     await figure(page, 'Users', 'Users').waitFor();
-    // Two users, each Clerk answer taking 2 s: long enough to try a second run while it holds the lock.
-    clerk.setFaults({ latencyMs: 2000 });
+    // Two users, each Clerk answer taking 3 s: long enough to try a second run while it holds the lock.
+    clerk.setFaults({ latencyMs: 3000 });
     try {
       await page.getByRole('link', { name: 'Actions' }).click();
       await page.getByRole('form', { name: 'Start a run' }).getByLabel('At most this many users').fill('2');
@@ -208,6 +209,8 @@ describe('the operator console, in Chromium', () => {
       // The holder's time in the browser's own zone, not the server's ISO string.
       expect(text).not.toMatch(/\d{4}-\d\d-\d\dT/);
       await shot(page, 'refused-409');
+      await page.getByRole('link', { name: 'Overview' }).click();
+      await page.getByText(/^The migration lock is held by migration run \(all\), since [^Z]+\.$/).waitFor();
     } finally {
       clerk.setFaults({ latencyMs: 0 });
     }

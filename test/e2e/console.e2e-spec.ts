@@ -76,6 +76,8 @@ describe('GET /console over HTTP', () => {
       signedInThroughClerk: 0,
     });
 
+    await expect(request(server).get('/console/api/lock').set(auth).expect(200)).resolves.toMatchObject({ body: { holders: [] } });
+
     const activity = await request(server).get('/console/api/activity?days=1').set(auth).expect(200);
     expect(activity.body.hours).toHaveLength(24);
     // The two logins above, in the current hour.

@@ -2,7 +2,7 @@
 import type { Activity } from './activity.view.js';
 import { api, errorText } from './api.js';
 import { hourlyChart } from './chart.js';
-import { figures, h, num, replace, status, table, when } from './dom.js';
+import { figures, h, localTimesIn, num, replace, status, table, when } from './dom.js';
 import { poll } from './live.js';
 import { runProgress, runStatus } from './run-progress.js';
 import { LIVE_STATUSES, type Page, type Run, type Stats } from './types.js';
@@ -27,13 +27,14 @@ export function overviewView(root: HTMLElement): () => void {
   }, FULL_STATS_EVERY_MS);
   const stopLive = poll(async () => {
     try {
-      const [counts, runs, activity] = await Promise.all([
+      const [counts, runs, activity, lock] = await Promise.all([
         api<Stats>('GET', '/console/api/counts'),
         api<Page<Run>>('GET', '/migration/runs?limit=5'),
         api<Activity>('GET', '/console/api/activity?days=3'),
+        api<{ holders: string[] }>('GET', '/console/api/lock'),
       ]);
       const live = runs.items.find((run) => LIVE_STATUSES.includes(run.status) && !run.dryRun);
-      replace(body, usersSection({ ...full, ...counts }), progressChart(activity), liveSection(live), recentRuns(runs));
+      replace(body, usersSection({ ...full, ...counts }), progressChart(activity), liveSection(live, lock.holders), recentRuns(runs));
     } catch (error) {
       replace(body, status(`The figures could not be read: ${errorText(error)}`, 'error'));
     }
@@ -93,7 +94,7 @@ function formatSection(stats: Stats): HTMLElement[] {
   ].filter((element): element is HTMLElement => element !== null);
 }
 
-function liveSection(run: Run | undefined): HTMLElement {
+function liveSection(run: Run | undefined, holders: string[]): HTMLElement {
   return h(
     'section',
     { 'aria-labelledby': 'live-h' },
@@ -101,6 +102,9 @@ function liveSection(run: Run | undefined): HTMLElement {
     run
       ? h('div', {}, h('p', {}, h('a', { href: `#/run/${run.id}` }, `Run ${run.id}`), ' ', runStatus(run)), runProgress(run))
       : h('p', {}, 'No run is in progress.'),
+    holders.length === 0
+      ? h('p', {}, 'The migration lock is free.')
+      : h('p', { class: 'lock' }, `The migration lock is held by ${holders.map(localTimesIn).join('; ')}.`),
   );
 }
 
