@@ -42,8 +42,14 @@ export function consoleShellHtml(shell: ConsoleShell): string {
 `;
 }
 
-/** What a signed-in non-admin gets: the refusal, and nothing of the console. */
-export const FORBIDDEN_HTML = `<!doctype html>
+/** What a signed-in non-admin gets (or a session cookie sent from another site): the refusal, and nothing of the console. */
+export function forbiddenHtml(code: string): string {
+  const why =
+    code === 'foreign_origin'
+      ? 'The session cookie was sent from another site; open the console from its own address.'
+      : 'The console is for operators (the admin role).';
+  return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>403 Forbidden</title></head>
-<body><h1>403 Forbidden</h1><p>The console is for operators (the admin role).</p></body></html>
+<body><h1>403 Forbidden</h1><p>${why}</p></body></html>
 `;
+}

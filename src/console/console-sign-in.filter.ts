@@ -2,7 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, Inject } from '@nestjs
 import type { Response } from 'express';
 import { toErrorBody } from '../common/error-body.js';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
-import { CONSOLE_CSP, consoleShellHtml, FORBIDDEN_HTML } from './console-page.js';
+import { CONSOLE_CSP, consoleShellHtml, forbiddenHtml } from './console-page.js';
 
 /**
  * The guard's refusals of `GET /console`, as pages: no session (or an expired one) gets the shell in
@@ -24,7 +24,7 @@ export class ConsoleSignInFilter implements ExceptionFilter {
         .type('html')
         .send(consoleShellHtml({ session: 'none', legacySignIn: this.auth.legacyEnabled }));
     } else if (body.statusCode === 403) {
-      response.status(403).type('html').send(FORBIDDEN_HTML);
+      response.status(403).type('html').send(forbiddenHtml(body.code));
     } else {
       response.status(body.statusCode).json(body);
     }

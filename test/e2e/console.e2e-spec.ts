@@ -47,6 +47,14 @@ describe('GET /console over HTTP', () => {
     const script = await request(server).get('/console/assets/console.js').expect(200);
     expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
     await request(server).get('/console/assets/console.js').set('If-None-Match', script.headers.etag).expect(304);
+    // A session cookie on a navigation from another site: refused, as the API refuses it.
+    const foreign = await request(server)
+      .get('/console')
+      .set('Cookie', '__session=anything')
+      .set('Sec-Fetch-Site', 'cross-site')
+      .expect(403);
+    expect(foreign.text).toContain('sent from another site');
+    expect(foreign.text).not.toContain('<script');
     await request(server).get('/console/assets/console.css').expect(200).expect('Content-Type', 'text/css; charset=utf-8');
     const unknown = await request(server).get('/console/assets/..%2F..%2Fpackage.json').expect(404);
     expect(unknown.body.code).toBe('not_found');
