@@ -183,6 +183,13 @@ describe('the operator console, in Chromium', () => {
     await expect(page.getByRole('table').locator('caption').textContent()).resolves.toMatch(/^Rows 1–\d of \d, newest first$/);
     await shot(page, 'audit');
 
+    // The clean-up's own preview: nobody has signed in through Clerk yet, so no hash would go.
+    await page.getByRole('link', { name: 'Actions' }).click();
+    await page.getByRole('button', { name: 'Preview the clean-up' }).click();
+    await expect(figure(page, 'Clean-up', 'Hashes that would be removed').textContent()).resolves.toBe('0');
+    await expect(figure(page, 'Clean-up', 'Not on Clerk \\(kept\\)').textContent()).resolves.toBe('35');
+    await page.getByText('No hash to remove yet.').waitFor();
+
     expect(errors).toEqual([]);
   });
 
@@ -244,7 +251,7 @@ describe('the operator console, in Chromium', () => {
     await expect(clerkPage.getByRole('heading').textContent()).resolves.toBe('403 Forbidden');
   });
 
-  it('opens from the dev link, its token taken out of the address bar', async () => {
+  it('opens from the dev link, its token taken out of the address bar, and is driven by keyboard', async () => {
     const admin = world.users.find((user) => user.role === 'admin')!;
     const login = await fetch(`${base}/auth/login`, {
       method: 'POST',
@@ -256,6 +263,16 @@ describe('the operator console, in Chromium', () => {
     await page.goto(`${base}/console#token=${accessToken}`);
     await figure(page, 'Users', 'Users').waitFor();
     expect(page.url()).toBe(`${base}/console#/overview`);
+    // By keyboard: Tab reaches the navigation, Enter follows it.
+    const focused = () => page.evaluate('document.activeElement && document.activeElement.textContent') as Promise<string>;
+    await page.keyboard.press('Tab');
+    await expect(focused()).resolves.toBe('clerk-migrate');
+    for (const label of ['Overview', 'Runs']) {
+      await page.keyboard.press('Tab');
+      await expect(focused()).resolves.toBe(label);
+    }
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Runs', exact: true }).waitFor();
     expect(errors).toEqual([]);
   });
 
