@@ -120,6 +120,8 @@ describe('the operator console, in Chromium', () => {
     const runId = (await page.getByRole('heading', { name: /^Run / }).locator('code').textContent())!;
     await expect(page.getByRole('table').locator('caption').textContent()).resolves.toBe('Users 1–35 of 35');
     await expect(figure(page, 'Run counts', 'Users').textContent()).resolves.toBe('35');
+    // Reasons in plain words, their code beside them.
+    await expect(page.getByRole('cell', { name: 'imported with their bcrypt hash (bcrypt_digest)' }).count()).resolves.toBe(35);
 
     // Filtered by outcome and reason; the CLI's CSV report as a download.
     const filters = page.getByRole('form', { name: 'Filter the users' });

@@ -1,6 +1,7 @@
 // What an operator does, with the CLI's rules: plan first, one user, everyone, clean-up with its preview.
 import { api, errorText } from './api.js';
 import { field, figures, h, num, replace, status, table } from './dom.js';
+import { reasonInWords } from './reasons.js';
 import type { CleanupReport, DryRunReport } from './types.js';
 
 export function actionsView(root: HTMLElement): void {
@@ -60,7 +61,7 @@ function dryRunCard(): HTMLElement {
         ...report.warnings.map((warning) => status(`Warning: ${warning.message ?? warning.code}`)),
         table(
           ['Email', 'Plan', 'Reason'],
-          report.users.slice(0, 20).map((user) => [user.email, user.action, user.reason]),
+          report.users.slice(0, 20).map((user) => [user.email, user.action, reasonInWords(user.reason)]),
           'The first users of the plan',
         ),
         h('p', {}, h('a', { href: `#/run/${report.runId}` }, `The whole plan: run ${report.runId}`)),

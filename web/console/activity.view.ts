@@ -2,6 +2,7 @@
 import { api, errorText } from './api.js';
 import { hourlyChart } from './chart.js';
 import { field, h, num, replace, status, table } from './dom.js';
+import { reasonInWords } from './reasons.js';
 
 export interface Activity {
   hours: string[];
@@ -50,7 +51,7 @@ function signInSections(activity: Activity): HTMLElement[] {
       ? h('p', {}, 'No sign-in was refused in this window.')
       : table(
           ['Sign-in', 'Reason', 'Times'],
-          activity.refusals.map((row) => [row.method, row.reason.replace(/_/g, ' '), num(row.count)]),
+          activity.refusals.map((row) => [row.method, reasonInWords(row.reason), num(row.count)]),
         ),
   ];
 }

@@ -4,6 +4,7 @@ import { field, figures, h, num, replace, status, table, when } from './dom.js';
 import { poll } from './live.js';
 import { rollbackPanel } from './rollback.panel.js';
 import { runDone, runProgress, runStatus } from './run-progress.js';
+import { reasonInWords } from './reasons.js';
 import { pager } from './runs.view.js';
 import { LIVE_STATUSES, type Page, type Run, type RunItem } from './types.js';
 
@@ -131,12 +132,13 @@ function downloads(id: string): HTMLElement {
 function itemsTable(page: Page<RunItem>, filtered: boolean): HTMLElement {
   if (page.total === 0) return h('p', {}, filtered ? 'No user of this run matches.' : 'This run has no users.');
   return table(
-    ['Email', 'Plan', 'Outcome', 'Reason', 'Clerk user', 'Updated'],
+    ['Email', 'Plan', 'Outcome', 'Reason', 'Attempts', 'Clerk user', 'Updated'],
     page.items.map((item) => [
       item.email,
       item.action,
       item.rolledBackAt ? `${item.outcome} (rolled back)` : item.outcome,
-      item.message ? `${item.reason ?? ''}: ${item.message}` : (item.reason ?? ''),
+      item.message ? `${reasonInWords(item.reason)}: ${item.message}` : reasonInWords(item.reason),
+      num(item.attempts),
       item.clerkUserId ?? '',
       when(item.updatedAt),
     ]),
