@@ -15,6 +15,11 @@ export default defineConfig(
     },
   },
   {
+    // The operator console's front end runs in the browser.
+    files: ['web/**/*.ts'],
+    languageOptions: { globals: globals.browser },
+  },
+  {
     // Tests and the demo read JSON from HTTP bodies and CLI output by path; a wrong path fails the check that reads it.
     files: ['test/**/*.ts', 'tools/demo/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -7,3 +7,5 @@ export function staleness(name: 'service' | 'tools', entry?: string, root?: stri
 export function build(name: 'service' | 'tools', options?: { clean?: boolean }): void;
 export function ensureBuilt(name: 'service' | 'tools', entry?: string): boolean;
 export function exitOnBuildError<T>(work: () => T): T;
+export const CONSOLE_SOURCE: string;
+export function buildConsole(outDir: string): void;

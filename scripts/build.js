@@ -18,9 +18,12 @@ export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
  * and the benchmarks, with their own copy of src/ (they import it), into dist-tools/.
  */
 export const TARGETS = {
-  service: { tsconfig: 'tsconfig.build.json', outDir: 'dist', sources: ['src'] },
-  tools: { tsconfig: 'tsconfig.tools.json', outDir: 'dist-tools', sources: ['src', 'tools', 'bench'] },
+  service: { tsconfig: 'tsconfig.build.json', outDir: 'dist', sources: ['src', 'web'] },
+  tools: { tsconfig: 'tsconfig.tools.json', outDir: 'dist-tools', sources: ['src', 'web', 'tools', 'bench'] },
 };
+
+/** The operator console's front end, bundled by esbuild into `<outDir>/console/` (where the service reads it). */
+export const CONSOLE_SOURCE = 'web/console';
 
 export const STAMP = '.build-stamp';
 
@@ -79,8 +82,28 @@ export function build(name, { clean = false } = {}) {
   // The compiler reports on stdout; a command's stdout may be one JSON document, so its report goes to stderr.
   const result = spawnSync(process.execPath, [tsc, '-p', target.tsconfig], { cwd: ROOT, stdio: ['ignore', 2, 2] });
   if (result.status !== 0) throw new BuildError(`compiling ${target.tsconfig} failed`);
+  buildConsole(join(outDir, 'console'));
   writeFileSync(join(outDir, STAMP), `${started.toISOString()}\n`);
   utimesSync(join(outDir, STAMP), started, started);
+}
+
+/**
+ * Bundles the console (web/console/) into `outDir`: console.js and console.css, minified. esbuild
+ * is a dev dependency, like TypeScript: a production install ships the bundle built.
+ */
+export function buildConsole(outDir) {
+  let esbuild;
+  try {
+    esbuild = createRequire(import.meta.url)('esbuild');
+  } catch {
+    throw new BuildError(
+      'the console needs bundling, and esbuild is not installed: run `npm ci` and `npm run build` where the sources are',
+    );
+  }
+  const source = join(ROOT, CONSOLE_SOURCE);
+  const common = { bundle: true, minify: true, outdir: outDir, legalComments: 'none', logLevel: 'warning' };
+  esbuild.buildSync({ ...common, entryPoints: { console: join(source, 'main.ts') }, format: 'esm', target: ['es2022'] });
+  esbuild.buildSync({ ...common, entryPoints: { console: join(source, 'console.css') } });
 }
 
 /** Builds the target when it is out of date; returns whether it did. */

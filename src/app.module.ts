@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { AuditHttpModule } from './audit/audit-http.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { TrickleMigration } from './auth/trickle-migration.port.js';
+import { ConsoleModule } from './console/console.module.js';
 import { rootConfigModule } from './config/config-root.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -38,6 +39,7 @@ class TrickleMigrationBinding {}
     MigrationHttpModule,
     MetricsHttpModule,
     InvitationSenderModule,
+    ConsoleModule,
   ],
 })
 export class AppModule {}

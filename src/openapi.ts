@@ -24,6 +24,7 @@ const TAGS: [string, string][] = [
   ['audit', 'Who did what, for each user (admin)'],
   ['health', 'Liveness and readiness probes'],
   ['metrics', 'Prometheus metrics'],
+  ['console', 'What the operator console shows that no other endpoint gives (admin); the page itself is GET /console'],
 ];
 
 /**

@@ -10,6 +10,12 @@ export class AuditQueryDto extends PageQuery({ defaultLimit: 50, maxLimit: 500 }
   @IsUUID()
   userId?: string;
 
+  @ApiPropertyOptional({ description: 'The rows of the user with this email (case-insensitive)', example: 'test@example.com' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(320)
+  email?: string;
+
   // Documented as the enum; any other string is taken too and simply matches nothing.
   @ApiPropertyOptional({ enum: AuditAction, enumName: 'AuditAction', example: AuditAction.UserCreated })
   @IsOptional()

@@ -22,6 +22,8 @@ export interface AppConfig {
   docsEnabled: boolean;
   /** How long the gauges read from the database are reused between scrapes. */
   metricsCacheMs: number;
+  /** Serve the operator console at /console (admins only). */
+  consoleEnabled: boolean;
 }
 
 export function readAppConfig(env: Record<string, string | undefined>): AppConfig {
@@ -39,6 +41,7 @@ export function readAppConfig(env: Record<string, string | undefined>): AppConfi
     bodyLimit: read.string('HTTP_BODY_LIMIT', '100kb'),
     docsEnabled: read.bool('DOCS_ENABLED', true),
     metricsCacheMs: read.int('METRICS_CACHE_MS', 5000, { min: 0, max: 3_600_000 }),
+    consoleEnabled: read.bool('CONSOLE_ENABLED', true),
   });
 }
 

@@ -113,12 +113,15 @@ export class MigrationController {
   }
 
   @Get('runs/:id/items')
-  @ApiOperation({ summary: 'Every user of a run, in plan order: action, outcome, reason, Clerk id and times; paged by limit/offset' })
+  @ApiOperation({
+    summary:
+      'Every user of a run, in plan order: action, outcome, reason, Clerk id and times; paged by limit/offset, narrowed by outcome and reason',
+  })
   @ApiOkResponse({ type: RunItemsPageDto })
   @RunIdParam()
   @ApiErrors(BAD_RUN_ID, NO_RUN)
   listRunItems(@Param('id', new ParseUUIDPipe()) id: string, @Query() page: ItemsPageQueryDto) {
-    return this.migration.runItems(id, page.limit, page.offset);
+    return this.migration.runItems(id, page.limit, page.offset, { outcome: page.outcome, reason: page.reason });
   }
 
   @Post('runs/:id/rollback')

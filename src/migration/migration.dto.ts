@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ITEM_STATUSES, type ItemStatus } from './migration-item.entity.js';
 import { MIGRATION_STRATEGIES, type MigrationStrategy } from '../config/migration.config.js';
 import { PageQuery } from '../common/page-query.dto.js';
 import type { MigrationWarning } from './development-instance-cap.js';
@@ -68,7 +69,18 @@ export class CleanupRequestDto {
 
 export class PageQueryDto extends PageQuery({ defaultLimit: 20, maxLimit: 200 }) {}
 
-export class ItemsPageQueryDto extends PageQuery({ defaultLimit: 100, maxLimit: 1000 }) {}
+export class ItemsPageQueryDto extends PageQuery({ defaultLimit: 100, maxLimit: 1000 }) {
+  @ApiPropertyOptional({ enum: ITEM_STATUSES, description: 'Only the users with this outcome' })
+  @IsOptional()
+  @IsIn(ITEM_STATUSES)
+  outcome?: ItemStatus;
+
+  @ApiPropertyOptional({ description: 'Only the users with this reason (an error code, else the plan’s reason)', example: 'bcrypt_digest' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  reason?: string;
+}
 
 export class MigrationRunDto implements MigrationRunView {
   @ApiProperty({ format: 'uuid' }) id: string;

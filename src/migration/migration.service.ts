@@ -14,6 +14,7 @@ import { TRICKLE_RUN_PREFIX, trickleRunKey } from './login-migration.js';
 import { MigrationLock, type HeldLock } from './migration-lock.js';
 import { MigrationPlanner } from './migration-planner.js';
 import type { PlannedUser } from './migration-plan.js';
+import type { ItemStatus } from './migration-item.entity.js';
 import type { MigrationRunEntity, RunKind } from './migration-run.entity.js';
 import { MigrationRunsRepository } from './migration-runs.repository.js';
 import { describeFailure, MigrationRunner, type ProgressListener, type RunOptions } from './migration-runner.js';
@@ -113,6 +114,11 @@ export class MigrationService {
   /** Before any work that needs Clerk: no key is a configuration problem, not a failed run. */
   private requireClerk(): void {
     if (!this.clerk.isConfigured()) throw ClerkGatewayError.notConfigured();
+  }
+
+  /** The users' counts alone: one scan with no pattern matching per row, for pages that ask every few seconds. */
+  userCounts(): Promise<UserStats> {
+    return this.users.stats();
   }
 
   async stats(): Promise<MigrationStats> {
@@ -279,23 +285,33 @@ export class MigrationService {
   }
 
   private async problemsPage(runId: string, limit: number, offset: number): Promise<Omit<RunWithProblems, 'run' | 'invitations'>> {
-    const page = await this.reports.page(runId, limit, offset, true);
+    const page = await this.reports.page(runId, limit, offset, 'problems');
     const problems = page.items.map(({ userId, email, outcome, reason, message, clerkUserId }) => {
       return { userId, email, status: outcome, reason, message, clerkUserId };
     });
     return { problems, problemTotal: page.total };
   }
 
-  /** A page of a run's items, in the order they were planned. */
-  async runItems(runId: string, limit: number, offset: number): Promise<RunItemsPage> {
+  /** A page of a run's items, in the order they were planned; `outcome` and `reason` narrow it. */
+  async runItems(
+    runId: string,
+    limit: number,
+    offset: number,
+    filter: { outcome?: ItemStatus; reason?: string } = {},
+  ): Promise<RunItemsPage> {
     await this.getRun(runId);
-    return this.reports.page(runId, limit, offset);
+    return this.reports.page(runId, limit, offset, { statuses: filter.outcome ? [filter.outcome] : undefined, reason: filter.reason });
   }
 
   /** Every item of a run, streamed (404 first if there is no such run). */
   async streamRunItems(runId: string): Promise<AsyncGenerator<RunItemView>> {
     await this.getRun(runId);
     return this.reports.stream(runId);
+  }
+
+  /** Who holds the migration lock now, each as `<activity>, since <UTC time>`; none when it is free. */
+  lockHolders(): Promise<string[]> {
+    return this.lock.liveHolders();
   }
 
   /** Where the move stands, for the gauges. */

@@ -12,6 +12,12 @@ export interface RunGaugeState {
 }
 
 /** Read-only queries over runs and their items for reports, listings and gauges; never a secret in them. */
+/** Which items of a run to list: by status (outcome), by reported reason. */
+export interface ItemFilter {
+  statuses?: ItemStatus[];
+  reason?: string;
+}
+
 @Injectable()
 export class RunReportsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -22,9 +28,11 @@ export class RunReportsRepository {
   }
 
   /** A run's items (only those with one of `statuses`, if given) in id order, by limit and offset, with their total. */
-  itemsPage(runId: string, limit: number, offset: number, statuses?: ItemStatus[]): Promise<[MigrationItemEntity[], number]> {
+  itemsPage(runId: string, limit: number, offset: number, filter: ItemFilter = {}): Promise<[MigrationItemEntity[], number]> {
     const query = this.ofRun(runId);
-    if (statuses) query.andWhere('i.status IN (:...statuses)', { statuses });
+    if (filter.statuses) query.andWhere('i.status IN (:...statuses)', { statuses: filter.statuses });
+    // The reason as reported: a failure's error code, else the plan's reason.
+    if (filter.reason) query.andWhere('coalesce(i.error_code, i.reason) = :reason', { reason: filter.reason });
     return query.orderBy('i.id', 'ASC').take(limit).skip(offset).getManyAndCount();
   }
 

@@ -7,7 +7,7 @@ import {
   type PlannedAction,
 } from './migration-item.entity.js';
 import { InvitationsService } from '../invitations/invitations.service.js';
-import { RunReportsRepository, type RunGaugeState } from './run-reports.repository.js';
+import { RunReportsRepository, type ItemFilter, type RunGaugeState } from './run-reports.repository.js';
 
 /** One user in a run, as reported: what was planned, how it ended and when; never a hash or a secret. */
 export interface RunItemView {
@@ -48,8 +48,13 @@ export class RunReports {
     private readonly invitations: InvitationsService,
   ) {}
 
-  async page(runId: string, limit: number, offset: number, problemsOnly = false): Promise<RunItemsPage> {
-    const [items, total] = await this.reports.itemsPage(runId, limit, offset, problemsOnly ? [...PROBLEM_STATUSES] : undefined);
+  async page(runId: string, limit: number, offset: number, filter: ItemFilter | 'problems' = {}): Promise<RunItemsPage> {
+    const [items, total] = await this.reports.itemsPage(
+      runId,
+      limit,
+      offset,
+      filter === 'problems' ? { statuses: [...PROBLEM_STATUSES] } : filter,
+    );
     return { items: await this.views(runId, items), total, limit, offset };
   }
 

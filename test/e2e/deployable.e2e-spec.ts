@@ -63,9 +63,10 @@ function packagesReachedFrom(entry: string): Set<string> {
 }
 
 describe('what production installs and runs', () => {
-  it('holds the service alone: no demo, emulator or benchmark in dist/', async () => {
+  it('holds the service alone, with its console bundle: no demo, emulator or benchmark in dist/', async () => {
     await buildOnce();
-    expect(readdirSync(join(ROOT, 'dist')).filter((name) => !name.startsWith('.'))).toEqual(['src']);
+    expect(readdirSync(join(ROOT, 'dist')).filter((name) => !name.startsWith('.'))).toEqual(['console', 'src']);
+    expect(readdirSync(join(ROOT, 'dist/console')).sort()).toEqual(['console.css', 'console.js']);
     expect(existsSync(join(ROOT, 'dist-tools/tools/demo/demo.js'))).toBe(true);
   });
 
@@ -136,10 +137,10 @@ describe('npm run cli', () => {
       at('src/users/users.spec.ts', 3000);
       expect(staleness('service', undefined, root)).toBeUndefined();
       at('src/users/users.service.ts', 3000);
-      expect(staleness('service', undefined, root)).toMatch(/src\/ changed/);
+      expect(staleness('service', undefined, root)).toBe('src/, web/ changed since dist/ was built');
       at('src/users/users.service.ts', 1000);
       at('src/users', 3000);
-      expect(staleness('service', undefined, root)).toMatch(/src\/ changed/);
+      expect(staleness('service', undefined, root)).toBe('src/, web/ changed since dist/ was built');
       at('src/users', 1000);
       at('tsconfig.build.json', 3000);
       expect(staleness('service', undefined, root)).toMatch(/changed/);

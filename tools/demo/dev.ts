@@ -46,11 +46,14 @@ async function main(): Promise<void> {
   const { url } = describeListenAddress(app.getHttpServer());
   const admin = world.users.find((u) => u.role === 'admin' && u.password)!;
   const person = world.users.find((u) => u.email === 'test@example.com')!;
+  const consoleLink = await signedInConsoleLink(url, admin.email, admin.password!);
   process.stdout.write(
     [
       '',
       `API            ${url}`,
       `OpenAPI docs   ${url}/docs`,
+      `Console        ${consoleLink}`,
+      '               (signed in as the demo admin for 15 minutes; after that, sign in on the page with the admin below)',
       `Clerk emulator ${world.clerk.url}  (controls under /__emulator)`,
       // The password of the embedded server is a fixed local-only one: printing it lets the line be pasted.
       `Database       ${world.databaseUrl}`,
@@ -65,6 +68,21 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+}
+
+/**
+ * The console, signed in as the demo admin: a legacy token from the API's own login, in the link's
+ * fragment (never sent to the server, and taken out of the address bar by the page at once).
+ */
+async function signedInConsoleLink(url: string, email: string, password: string): Promise<string> {
+  const response = await fetch(`${url}/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (!response.ok) return `${url}/console`;
+  const { accessToken } = (await response.json()) as { accessToken: string };
+  return `${url}/console#token=${accessToken}`;
 }
 
 main().catch(exitOnFailure('dev'));

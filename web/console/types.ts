@@ -1,0 +1,83 @@
+// The shapes of the REST answers the page reads (see the OpenAPI document at /docs).
+export interface Stats {
+  total: number;
+  withClerk: number;
+  withoutClerk: number;
+  withPassword: number;
+  signedInThroughClerk: number;
+  byPasswordFormat?: Record<string, number>;
+  /** Present once Clerk-native sync has landed. */
+  deletedAtClerk?: number;
+  /** Present once the invitation outbox has landed. */
+  invitations?: { queued: number; sent: number; failed: number; revoked: number };
+}
+
+export interface Run {
+  id: string;
+  kind: string;
+  strategy: string;
+  dryRun: boolean;
+  startedBy: string;
+  status: string;
+  counts: Record<string, number | undefined>;
+  options: Record<string, unknown>;
+  warnings: { code?: string; message?: string }[];
+  errorCode: string | null;
+  errorMessage: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface RunItem {
+  userId: string;
+  email: string;
+  action: string;
+  outcome: string;
+  reason: string | null;
+  message: string | null;
+  clerkUserId: string | null;
+  createdInClerk: boolean;
+  invitationStatus: string | null;
+  attempts: number;
+  updatedAt: string;
+  rolledBackAt: string | null;
+}
+
+export interface DryRunReport {
+  runId: string;
+  total: number;
+  byAction: Record<string, number>;
+  byPasswordFormat: Record<string, number>;
+  warnings: { code?: string; message?: string }[];
+  users: { userId: string; email: string; action: string; reason: string; clerkUserId?: string }[];
+  truncated: boolean;
+}
+
+export interface RollbackReport {
+  runId: string;
+  dryRun: boolean;
+  unlinked: number;
+  deletedFromClerk: number;
+  leftAlone: number;
+  signedInSince: number;
+  keptWithoutPassword: number;
+  invitationsRevoked: number;
+  notDeletedUnmarked: number;
+  failed: { userId: string; error: string }[];
+}
+
+export interface CleanupReport {
+  dryRun: boolean;
+  removed: number;
+  waitingForClerkSignIn: number;
+  notOnClerk: number;
+}
+
+export const LIVE_STATUSES = ['open', 'running'];
