@@ -159,11 +159,12 @@ export class ClerkUserSync {
     return { outcome: 'sign_in_recorded' };
   }
 
-  /** `applyUser` in a transaction of its own, the `external_id` update started once it commits. */
-  async applyUserNow(user: ClerkUser, source: string): Promise<Applied> {
-    const applied = await this.dataSource.transaction((manager) => this.applyUser(user, source, manager));
-    if (applied.provisionedUserId) this.externalIds.startSoon(applied.provisionedUserId);
-    return applied;
+  /**
+   * `applyUser` in a transaction of its own. The `external_id` update of a provisioned person stays
+   * owed: `sync` sends the owed ones itself before it ends (a CLI process must not exit mid-call).
+   */
+  applyUserNow(user: ClerkUser, source: string): Promise<Applied> {
+    return this.dataSource.transaction((manager) => this.applyUser(user, source, manager));
   }
 
   applyDeletionNow(clerkUserId: string, atMs: number, source: string): Promise<Applied> {
