@@ -21,13 +21,30 @@ export class ClerkWebhooksController {
       'The signature is checked on the raw body (5-minute tolerance); the event is stored once per svix-id and applied ' +
       'asynchronously, in order per account (an event older than the last applied is ignored). Other event types are ' +
       'answered 200 and ignored. Needs no token: the signature is the authentication.',
+    security: [],
   })
-  @ApiHeader({ name: 'svix-id', required: true, description: 'The delivery id; a repeated one is applied once' })
-  @ApiHeader({ name: 'svix-timestamp', required: true, description: 'Seconds since the epoch; more than 5 minutes off is refused' })
+  // Listed bottom-up: Swagger's decorators apply in reverse, so the document reads id, timestamp, signature.
   @ApiHeader({ name: 'svix-signature', required: true, description: 'v1,<base64 HMAC-SHA256> (space-separated when several)' })
+  @ApiHeader({ name: 'svix-timestamp', required: true, description: 'Seconds since the epoch; more than 5 minutes off is refused' })
+  @ApiHeader({ name: 'svix-id', required: true, description: 'The delivery id; a repeated one is applied once' })
   @ApiBody({
-    description: "Clerk's event envelope: { data, object: 'event', type, timestamp, instance_id, event_attributes }",
-    schema: { type: 'object', additionalProperties: true, required: ['data', 'type'] },
+    description: "Clerk's event envelope, exactly as Clerk signed it (the raw bytes are verified, so no other content type applies)",
+    schema: {
+      type: 'object',
+      required: ['data', 'type'],
+      properties: {
+        data: {
+          type: 'object',
+          additionalProperties: true,
+          description: "The user (user.*) or session (session.created), in Clerk's JSON",
+        },
+        object: { type: 'string', enum: ['event'] },
+        type: { type: 'string', example: 'user.created' },
+        timestamp: { type: 'integer', description: 'When Clerk emitted the event, in milliseconds' },
+        instance_id: { type: 'string' },
+        event_attributes: { type: 'object', additionalProperties: true },
+      },
+    },
   })
   @ApiOkResponse({ type: WebhookReceiptDto, description: 'Stored (or already stored): Clerk stops retrying' })
   @ApiErrors(

@@ -164,6 +164,21 @@ describe('POST /webhooks/clerk', () => {
     expect(await rowOf(account.id)).toBeUndefined();
   });
 
+  it('is described in the OpenAPI document: public, signed, its answers', async () => {
+    const docs = await world.http().get('/docs-json').expect(200);
+    const operation = docs.body.paths['/webhooks/clerk'].post;
+    expect(operation.security).toEqual([]);
+    expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['200', '400', '503']));
+    expect(operation.parameters.map((parameter: { name: string }) => parameter.name)).toEqual([
+      'svix-id',
+      'svix-timestamp',
+      'svix-signature',
+    ]);
+    expect(docs.body.components.schemas.ErrorCode.enum).toEqual(
+      expect.arrayContaining(['webhooks_not_configured', 'invalid_webhook_signature']),
+    );
+  });
+
   it('answers any other event type 200 and ignores it', async () => {
     const id = await send('organization.created', { id: 'org_1', object: 'organization' });
     expect(await applied(id)).toEqual({ outcome: 'ignored:event_type' });
