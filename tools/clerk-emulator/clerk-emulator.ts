@@ -2,15 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backendApiRoutes, type ApiRoute } from './emulator-api.routes.js';
-import {
-  handleAdmin,
-  inspectUser,
-  mintToken,
-  seedUser,
-  signIn,
-  type EmulatorInternals,
-  type SignInResult,
-} from './emulator-admin.routes.js';
+import { inspectUser, mintToken, seedUser, signIn, type EmulatorInternals, type SignInResult } from './emulator-admin.routes.js';
 import { clerkErrors, EmulatorHttpError } from './emulator-errors.js';
 import { FaultInjector, type FaultConfigInput, type FaultSettings } from './emulator-faults.js';
 import { traceId } from './emulator-ids.js';
@@ -18,6 +10,9 @@ import { CLERK_RATE_LIMITS, EmulatorRateLimiter } from './emulator-rate-limiter.
 import type { SessionTokenOptions } from './emulator-sessions.js';
 import { createSigningKey, jwksJson } from './emulator-signing-keys.js';
 import { EmulatorStore } from './emulator-store.js';
+import { handleEmulatorAdmin } from './emulator-webhook-admin.routes.js';
+import { ClerkEmulatorWebhookControls } from './emulator-webhook-controls.js';
+import { EmulatorWebhooks, type WebhookSettings } from './emulator-webhooks.js';
 import type { FaultKind, KeyType, RateLimitSettings } from './emulator.types.js';
 
 export const DEFAULT_TEST_SECRET_KEY = 'sk_test_emulatorDevelopmentInstanceKey000000000';
@@ -35,12 +30,14 @@ export interface ClerkEmulatorOptions {
   faults?: Partial<FaultSettings>;
   /** `iss` of minted session tokens (Clerk's Frontend API URL). */
   issuer?: string;
+  /** Where Clerk's webhooks go; unset: nowhere (nothing is sent or recorded). */
+  webhooks?: WebhookSettings;
 }
 
 type Internals = EmulatorInternals & { counts: Map<string, Map<string, number>> };
 
 /** A running emulator: the base URL for `CLERK_API_URL`, its keys, and the test-side controls. */
-export class ClerkEmulator {
+export class ClerkEmulator extends ClerkEmulatorWebhookControls {
   readonly secretKey: string;
   private readonly routes: ApiRoute[];
   /** When each Backend API request (JWKS aside) arrived, for `busiestWindow`. */
@@ -52,6 +49,7 @@ export class ClerkEmulator {
     private readonly internals: Internals,
     private readonly server: Server,
   ) {
+    super(internals);
     this.secretKey = secretKeys[0];
     this.routes = backendApiRoutes(internals.store);
   }
@@ -148,13 +146,17 @@ export class ClerkEmulator {
     this.internals.limiter.configure(settings === false ? NO_RATE_LIMIT : settings);
   }
 
-  /** Forgets users, invitations, counts, faults and the rate-limit window; keeps keys and limits. */
+  /**
+   * Forgets users, invitations, counts, faults, webhook deliveries and the rate-limit window; keeps
+   * keys, limits and where webhooks go.
+   */
   reset(): void {
     this.arrivals = [];
     this.internals.reset();
   }
 
   async stop(): Promise<void> {
+    this.internals.webhooks.stop();
     this.server.closeAllConnections();
     await new Promise<void>((resolve, reject) => this.server.close((err) => (err ? reject(err) : resolve())));
   }
@@ -167,7 +169,8 @@ export class ClerkEmulator {
     try {
       const body = await readJson(req);
       if (this.internals.faults.latencyMs > 0) await sleep(this.internals.faults.latencyMs);
-      if (url.pathname.startsWith('/__emulator/')) return send(res, 200, handleAdmin(this.internals, method, url.pathname, body));
+      if (url.pathname.startsWith('/__emulator/'))
+        return send(res, 200, await handleEmulatorAdmin(this.internals, req, url.pathname, body));
       if (!(method === 'GET' && url.pathname === '/v1/jwks')) this.arrivals.push(arrivedAt);
       await this.handleBackendApi(req, res, method, url, body);
     } catch (err) {
@@ -192,6 +195,7 @@ export class ClerkEmulator {
       if (fault?.kind === 'rate_limit') throw clerkErrors.rateLimited(fault.retryAfterSeconds ?? 1);
       if (fault?.kind === 'stale_read' && method === 'GET') return send(res, ...staleAnswer(match.route.template), count);
       const result = match.route.handle({ params: match.params, query: url.searchParams, body });
+      this.internals.webhooks.afterBackendApi(method, match.route.template, result, req);
       if (fault?.kind === 'lost_response') return drop(req, count, 'lost_response');
       send(res, 200, result, count);
     } catch (err) {
@@ -268,6 +272,7 @@ export async function startClerkEmulator(options: ClerkEmulatorOptions = {}): Pr
   const limiter = new EmulatorRateLimiter(options.rateLimit === false ? NO_RATE_LIMIT : (options.rateLimit ?? CLERK_RATE_LIMITS));
   const faults = new FaultInjector(options.faults);
   const counts = new Map<string, Map<string, number>>();
+  const webhooks = new EmulatorWebhooks(options.webhooks);
   const internals: Internals = {
     store,
     limiter,
@@ -275,12 +280,14 @@ export async function startClerkEmulator(options: ClerkEmulatorOptions = {}): Pr
     counts,
     keys: { instance, foreign },
     issuer: options.issuer ?? 'https://clerk-emulator.clerk.accounts.dev',
+    webhooks,
     requestCounts: () => Object.fromEntries([...counts].map(([route, byStatus]) => [route, Object.fromEntries(byStatus)])),
     reset: () => {
       store.clear();
       counts.clear();
       faults.reset();
       limiter.reset();
+      webhooks.reset();
     },
   };
   const server = createServer();

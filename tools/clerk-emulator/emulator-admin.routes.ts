@@ -6,6 +6,7 @@ import { invitationJson, userJson } from './emulator-serializers.js';
 import { mintSessionToken, type SessionTokenOptions } from './emulator-sessions.js';
 import type { SigningKey } from './emulator-signing-keys.js';
 import type { EmulatorStore } from './emulator-store.js';
+import type { EmulatorWebhooks } from './emulator-webhooks.js';
 import type { RateLimitSettings, StoredUser } from './emulator.types.js';
 import {
   asBody,
@@ -25,6 +26,7 @@ export interface EmulatorInternals {
   faults: FaultInjector;
   keys: { instance: SigningKey; foreign: SigningKey };
   issuer: string;
+  webhooks: EmulatorWebhooks;
   requestCounts(): Record<string, Record<string, number>>;
   reset(): void;
 }
@@ -43,7 +45,7 @@ export function inspectUser(user: StoredUser) {
 /** Creates a user directly, bypassing Backend API rules a test wants to break (e.g. an unverified email). */
 export function seedUser(internals: EmulatorInternals, body: Body): StoredUser {
   const plain = optionalString(body, 'password');
-  return internals.store.createUser({
+  const user = internals.store.createUser({
     emails: emailList(body, 'email_address'),
     verified: optionalBoolean(body, 'verified', true),
     externalId: optionalString(body, 'external_id'),
@@ -51,6 +53,8 @@ export function seedUser(internals: EmulatorInternals, body: Body): StoredUser {
     lastName: optionalName(body, 'last_name'),
     password: typeof plain === 'string' ? plainPassword(plain) : passwordDigest(body),
   });
+  internals.webhooks.userCreated(user);
+  return user;
 }
 
 /** Hashers Clerk calls insecure: it replaces their digest with bcrypt at the first successful sign-in. */
@@ -74,6 +78,7 @@ export function signIn(internals: EmulatorInternals, email: string, password: st
     ...(rehash && { passwordDigest: rehash.digest, passwordHasher: rehash.hasher }),
   });
   const { token, sessionId } = mintSessionToken(internals.keys, internals.issuer, { sub: user.id, azp }, Date.now());
+  internals.webhooks.sessionCreated(user, sessionId);
   return { userId: user.id, sessionId, token };
 }
 

@@ -33,4 +33,24 @@ describe('EmulatorStore', () => {
     expect(store.list({ emails: ['A@example.com', 'b@example.com'], externalIds: [], userIds: [] })).toEqual([a, b]);
     expect(store.list({ emails: ['a@example.com', 'b@example.com'], externalIds: ['xb'], userIds: [] })).toEqual([b]);
   });
+
+  it('moves updated_at strictly forward with every change, even within one millisecond', () => {
+    const store = new EmulatorStore(() => 5000);
+    const user = store.createUser({ emails: ['d@example.com'] });
+    const seen = [user.updatedAt];
+    for (let i = 0; i < 3; i += 1) seen.push(store.update(user.id, { firstName: `D${i}` }).updatedAt);
+    seen.push(store.replaceEmail(user.id, 'd2@example.com').updatedAt);
+    expect(seen).toEqual([5000, 5001, 5002, 5003, 5004]);
+  });
+
+  it('replaces the addresses with a new verified primary one, freeing the old one', () => {
+    const store = new EmulatorStore();
+    const user = store.createUser({ emails: ['old@example.com'], verified: false });
+    store.createUser({ emails: ['taken@example.com'] });
+    expect(codeOf(() => store.replaceEmail(user.id, 'Taken@example.com'))).toBe('form_identifier_exists:email_address');
+    const changed = store.replaceEmail(user.id, 'New@example.com');
+    expect(changed.emails).toEqual([expect.objectContaining({ address: 'new@example.com', verified: true, id: changed.primaryEmailId })]);
+    expect(store.findByEmail('old@example.com')).toBeUndefined();
+    expect(store.findByEmail('new@example.com')?.id).toBe(user.id);
+  });
 });

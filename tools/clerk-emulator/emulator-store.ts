@@ -58,7 +58,12 @@ export class EmulatorStore {
 
   update(
     id: string,
-    patch: Partial<Pick<StoredUser, 'externalId' | 'firstName' | 'lastName' | 'passwordDigest' | 'passwordHasher' | 'lastSignInAt'>>,
+    patch: Partial<
+      Pick<
+        StoredUser,
+        'externalId' | 'firstName' | 'lastName' | 'passwordDigest' | 'passwordHasher' | 'lastSignInAt' | 'publicMetadata' | 'unsafeMetadata'
+      >
+    >,
   ) {
     const user = this.get(id);
     if (patch.externalId !== undefined && patch.externalId !== user.externalId) {
@@ -70,8 +75,32 @@ export class EmulatorStore {
     for (const [key, value] of Object.entries(patch)) {
       if (value !== undefined) Object.assign(user, { [key]: value });
     }
-    user.updatedAt = this.now();
+    this.touch(user);
     return user;
+  }
+
+  /** A new verified address becomes the primary one and replaces the others (a dashboard edit). */
+  replaceEmail(id: string, address: string): StoredUser {
+    const user = this.get(id);
+    const lower = address.toLowerCase();
+    const owner = this.idByEmail.get(lower);
+    if (owner !== undefined && owner !== id) throw clerkErrors.identifierExists('email_address');
+    const at = this.now();
+    const kept = user.emails.find((e) => e.address === lower);
+    const email = kept
+      ? { ...kept, verified: true, updatedAt: at }
+      : { id: clerkId('idn'), address: lower, verified: true, createdAt: at, updatedAt: at };
+    for (const old of user.emails) this.idByEmail.delete(old.address);
+    user.emails = [email];
+    user.primaryEmailId = email.id;
+    this.idByEmail.set(lower, id);
+    this.touch(user);
+    return user;
+  }
+
+  /** `updated_at` strictly increases with every change, even within one millisecond: consumers order events by it. */
+  private touch(user: StoredUser): void {
+    user.updatedAt = Math.max(this.now(), user.updatedAt + 1);
   }
 
   delete(id: string): StoredUser {

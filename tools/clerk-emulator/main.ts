@@ -3,7 +3,8 @@ import { DEFAULT_LIVE_SECRET_KEY, DEFAULT_TEST_SECRET_KEY, startClerkEmulator } 
 /**
  * `npm run clerk:emulator [-- --port 4010 --key sk_test_… --no-rate-limit]`. The emulator is a
  * development tool outside the app, so it reads its own few environment variables here:
- * CLERK_EMULATOR_PORT, CLERK_EMULATOR_SECRET_KEYS (comma-separated), CLERK_EMULATOR_RATE_LIMIT=off.
+ * CLERK_EMULATOR_PORT, CLERK_EMULATOR_SECRET_KEYS (comma-separated), CLERK_EMULATOR_RATE_LIMIT=off,
+ * CLERK_EMULATOR_WEBHOOK_URL and CLERK_EMULATOR_WEBHOOK_SECRET (`--webhook-url`, `--webhook-secret`).
  */
 function flag(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
@@ -22,13 +23,20 @@ async function main(): Promise<void> {
     host: flag('host') ?? '127.0.0.1',
     secretKeys: keys?.length ? keys : [DEFAULT_TEST_SECRET_KEY, DEFAULT_LIVE_SECRET_KEY],
     rateLimit: rateLimitOff ? false : undefined,
+    webhooks: {
+      url: flag('webhook-url') || process.env.CLERK_EMULATOR_WEBHOOK_URL || undefined,
+      secret: flag('webhook-secret') || process.env.CLERK_EMULATOR_WEBHOOK_SECRET || undefined,
+    },
   });
+  const webhookUrl = emulator.webhookSettings().url;
   process.stdout.write(
     `Clerk emulator listening on ${emulator.url}\n` +
       `  CLERK_API_URL=${emulator.url}\n` +
       `  CLERK_SECRET_KEY=${emulator.secretKey}\n` +
       `  accepted keys: ${emulator.secretKeys.join(', ')}\n` +
-      `  test controls: ${emulator.url}/__emulator/{users,requests,reset,faults,rate-limit,sign-in,tokens,keys}\n`,
+      `  test controls: ${emulator.url}/__emulator/{users,requests,reset,faults,rate-limit,sign-in,sign-up,tokens,keys,webhooks}\n` +
+      `  webhooks: ${webhookUrl ?? 'off (--webhook-url to send them)'}\n` +
+      `  CLERK_WEBHOOK_SIGNING_SECRET=${emulator.webhookSecret}\n`,
   );
   const shutdown = () => void emulator.stop().then(() => process.exit(0));
   process.on('SIGINT', shutdown);
