@@ -90,7 +90,7 @@ export class ClerkEventsWorker implements OnModuleInit, OnApplicationShutdown {
         const stored = await this.events.claimNext(manager);
         if (!stored) return null;
         taken = { id: stored.id, type: stored.event.type };
-        const applied = await this.sync.applyEvent(stored.event, manager);
+        const applied = await this.sync.applyEvent(stored.event, manager, stored.receivedAt);
         await this.events.markApplied(stored.id, applied.reason ? `${applied.outcome}:${applied.reason}` : applied.outcome, manager);
         return applied;
       });

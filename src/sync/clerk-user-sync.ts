@@ -36,6 +36,8 @@ export interface Applied {
   provisionedUserId?: string;
 }
 
+/** How long a `session.created` of an account linked to nobody waits for the account's own user.created to be applied. */
+const SIGN_IN_WAIT_MS = 60_000;
 /** How long a `user.deleted` waits for a running rollback to record that the deletion was its own. */
 const ROLLBACK_WAIT_MS = 5_000;
 
@@ -58,13 +60,13 @@ export class ClerkUserSync {
     private readonly audit: AuditService,
   ) {}
 
-  /** One verified webhook event, inside the worker's transaction. */
-  applyEvent(event: ClerkWebhookEvent, manager: EntityManager): Promise<Applied> {
+  /** One verified webhook event, inside the worker's transaction; `receivedAt` bounds how long it may wait. */
+  applyEvent(event: ClerkWebhookEvent, manager: EntityManager, receivedAt = new Date()): Promise<Applied> {
     if ((event.type === 'user.created' || event.type === 'user.updated') && event.user)
       return this.applyUser(event.user, 'webhook', manager);
     if (event.type === 'user.deleted' && event.clerkUserId)
       return this.applyDeletion(event.clerkUserId, event.timestamp, 'webhook', manager);
-    if (event.type === 'session.created' && event.clerkUserId) return this.recordSignIn(event.clerkUserId, manager);
+    if (event.type === 'session.created' && event.clerkUserId) return this.recordSignIn(event.clerkUserId, manager, receivedAt);
     return Promise.resolve({ outcome: 'ignored', reason: 'event_type' });
   }
 
@@ -149,8 +151,10 @@ export class ClerkUserSync {
   }
 
   /** A Clerk sign-in: the record `cleanup-passwords` trusts, as a sign-in through this API makes it. */
-  private async recordSignIn(clerkUserId: string, manager: EntityManager): Promise<Applied> {
+  private async recordSignIn(clerkUserId: string, manager: EntityManager, receivedAt: Date): Promise<Applied> {
     const row = await this.users.findByClerkUserId(clerkUserId, manager);
+    // A sign-up's session.created comes right behind its user.created, which another worker may still be applying.
+    if (!row && Date.now() - receivedAt.getTime() < SIGN_IN_WAIT_MS) throw new PostponeEvent(1_000, 'the account is not linked yet');
     if (!row) return { outcome: 'ignored', reason: 'unknown_account' };
     if (await this.signIns.record(row.userId, clerkUserId)) {
       await this.audit.record(
