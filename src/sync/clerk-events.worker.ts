@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { ClerkWebhookEventsRepository } from './clerk-webhook-events.repository.js';
 import { ClerkUserSync, type Applied } from './clerk-user-sync.js';
 import { ExternalIdUpdates } from './external-id-updates.js';
@@ -35,6 +36,7 @@ export class ClerkEventsWorker implements OnModuleInit, OnApplicationShutdown {
     private readonly events: ClerkWebhookEventsRepository,
     private readonly sync: ClerkUserSync,
     private readonly externalIds: ExternalIdUpdates,
+    private readonly metrics: MetricsService,
   ) {}
 
   onModuleInit(): void {
@@ -83,24 +85,27 @@ export class ClerkEventsWorker implements OnModuleInit, OnApplicationShutdown {
 
   /** One event, in one transaction; false when none was due. */
   private async applyNext(): Promise<boolean> {
-    let taken: { id: string; type: string } | null = null;
+    // Set inside the transaction, read after it: what was taken, so that a failure is put back on that event.
+    const taken: { id?: string; type?: string } = {};
     let result: Applied | null;
     try {
       result = await this.dataSource.transaction(async (manager) => {
         const stored = await this.events.claimNext(manager);
         if (!stored) return null;
-        taken = { id: stored.id, type: stored.event.type };
+        Object.assign(taken, { id: stored.id, type: stored.event.type });
         const applied = await this.sync.applyEvent(stored.event, manager, stored.receivedAt);
         await this.events.markApplied(stored.id, applied.reason ? `${applied.outcome}:${applied.reason}` : applied.outcome, manager);
         return applied;
       });
     } catch (error) {
-      if (!taken) throw error;
-      await this.failed(taken, error);
+      if (!taken.id) throw error;
+      await this.failed({ id: taken.id, type: taken.type ?? 'unknown' }, error);
       return true;
     }
-    if (result?.provisionedUserId) this.externalIds.startSoon(result.provisionedUserId);
-    return result !== null;
+    if (!result) return false;
+    this.metrics.webhookEvent('applied', taken.type ?? 'unknown', result.outcome);
+    if (result.provisionedUserId) this.externalIds.startSoon(result.provisionedUserId);
+    return true;
   }
 
   private async failed(taken: { id: string; type: string }, error: unknown): Promise<void> {

@@ -132,6 +132,9 @@ describe('POST /webhooks/clerk', () => {
       [account.id],
     );
     expect(audit.rows[0].n).toBe(1);
+    const metrics = await world.http().get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/clerk_migrate_webhook_events_total\{stage="received",type="user.created",outcome="duplicate"\} [1-9]/);
+    expect(metrics.text).toMatch(/clerk_migrate_webhook_events_total\{stage="applied",type="user.created",outcome="provisioned"\} [1-9]/);
   });
 
   it('ignores an event older than the last one applied for the account (reordered deliveries)', async () => {
