@@ -46,3 +46,6 @@ export function actorOf(principal: Principal): string {
   if (principal.authMethod === 'm2m_token') return `machine:${principal.machine!.subject}`;
   return principal.userId ?? 'unknown';
 }
+
+/** What an API key or M2M token must carry to change anything (a run, a rollback, a sync; see `RequireScopes`); people need the role only. */
+export const MIGRATION_WRITE_SCOPE = 'migration:write';

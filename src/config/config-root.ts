@@ -8,6 +8,7 @@ import { InvalidConfigError } from './env-reader.js';
 import { invitationsConfig, readInvitationsConfig } from './invitations.config.js';
 import { migrationConfig, readMigrationConfig } from './migration.config.js';
 import { passwordsConfig, readPasswordsConfig } from './passwords.config.js';
+import { readSyncConfig, syncConfig } from './sync.config.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -20,6 +21,7 @@ const READERS = new Map<ConfigFactory, (env: Env) => unknown>([
   [migrationConfig, readMigrationConfig],
   [passwordsConfig, readPasswordsConfig],
   [invitationsConfig, readInvitationsConfig],
+  [syncConfig, readSyncConfig],
 ]);
 
 /** Everything the HTTP service reads. */
@@ -31,6 +33,7 @@ export const SERVICE_CONFIG: ConfigFactory[] = [
   migrationConfig,
   passwordsConfig,
   invitationsConfig,
+  syncConfig,
 ];
 
 /**
@@ -44,6 +47,7 @@ export const MIGRATION_CORE_CONFIG: ConfigFactory[] = [
   migrationConfig,
   passwordsConfig,
   invitationsConfig,
+  syncConfig,
 ];
 
 /** The one place that decides how configuration is loaded (`.env`, cached, global), for every entry point. */

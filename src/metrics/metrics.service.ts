@@ -34,6 +34,13 @@ export class MetricsService implements OnModuleDestroy {
     registers: [this.registry],
   });
 
+  private readonly webhookEvents = new Counter({
+    name: `${PREFIX}webhook_events_total`,
+    help: 'Clerk webhook events, by stage (received: stored, duplicate, invalid_signature, not_configured; applied: provisioned, updated, stale, …) and event type',
+    labelNames: ['stage', 'type', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   private readonly clerkRequests = new Counter({
     name: `${PREFIX}clerk_requests_total`,
     help: 'Clerk Backend API requests, each attempt counted, by operation and status (ok, the HTTP status, or network_error/timeout)',
@@ -160,6 +167,10 @@ export class MetricsService implements OnModuleDestroy {
       },
       ['status'],
     );
+  }
+
+  webhookEvent(stage: 'received' | 'applied', type: string, outcome: string): void {
+    this.webhookEvents.inc({ stage, type, outcome });
   }
 
   login(method: LoginMethod, result: LoginResult): void {

@@ -15,6 +15,11 @@ export class MigrationStatsDto {
   @ApiProperty({ example: 0, description: 'Linked users who have signed in through Clerk since' }) signedInThroughClerk: number;
   @ApiProperty({ type: InvitationCountsDto, description: 'The invitation outbox' }) invitations: InvitationCountsDto;
   @ApiProperty({ type: InvitationPaceDto }) invitationQueue: InvitationPaceDto;
+  @ApiProperty({
+    example: 0,
+    description: 'People whose Clerk account was deleted at Clerk: kept, never migrated again (GET /sync/deleted-at-clerk)',
+  })
+  deletedAtClerk: number;
 }
 
 export class PlannedUserDto {

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } fr
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiAdmin, ApiErrors, ApiJsonBody } from '../common/api-errors.js';
 import { CurrentPrincipal, RequireScopes, Roles } from '../common/auth.decorators.js';
-import { actorOf, ADMIN_ROLE, type Principal } from '../common/principal.js';
+import { actorOf, ADMIN_ROLE, MIGRATION_WRITE_SCOPE, type Principal } from '../common/principal.js';
 import {
   CleanupRequestDto,
   ItemsPageQueryDto,
@@ -30,8 +30,6 @@ const NO_RUN: [number, string] = [404, 'No run with this id (run_not_found)'];
 /** The `:id` of the run routes. */
 const RunIdParam = () => ApiParam({ name: 'id', format: 'uuid', description: 'A run id, as listed by GET /migration/runs' });
 const NO_USER: [number, string] = [404, 'No user with this email (user_not_found)'];
-/** What an API key or M2M token must carry to change anything here (see `RequireScopes`); people need the role only. */
-export const MIGRATION_WRITE_SCOPE = 'migration:write';
 
 @ApiTags('migration')
 @ApiAdmin()

@@ -10,7 +10,15 @@ export interface UserStats {
   withoutClerk: number;
   withPassword: number;
   signedInThroughClerk: number;
+  /** People whose Clerk account was deleted at Clerk (not by this service): kept, never migrated again. */
+  deletedAtClerk: number;
 }
+
+/**
+ * People deleted at Clerk (`clerk_deleted_users`, owned by the sync module; only its shape is known
+ * here) are never legacy users again: no run, sweep or trickle migrates them.
+ */
+const NOT_DELETED_AT_CLERK = 'NOT EXISTS (SELECT 1 FROM clerk_deleted_users d WHERE d.user_id = u.user_id)';
 
 /**
  * Which legacy users a bulk run leaves out. Each test reads the user's latest item of a real run
@@ -31,10 +39,10 @@ export interface LegacyFilter {
 /** A page sample this large misses every page with a hash about once in e^8 (3 in 10,000) draws. */
 const MIN_SAMPLED_PAGES = 8;
 
-const USER_COLUMNS = 'u.user_id, u.clerk_user_id, u.email, u.password_hash, u.name, u.role, u.created_at';
+export const USER_COLUMNS = 'u.user_id, u.clerk_user_id, u.email, u.password_hash, u.name, u.role, u.created_at';
 
 function legacyFilterSql(filter: LegacyFilter): string {
-  const parts = ['true'];
+  const parts = [NOT_DELETED_AT_CLERK];
   const strategy = filter.skipUnchangedInvalidFor;
   // Inlined, so the fragment fits any query: only the two known words ever get here.
   if (strategy === 'password' || strategy === 'invite') {
@@ -67,7 +75,7 @@ export type SignInLink = 'linked' | 'rolled_back' | 'taken';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-interface UserRow {
+export interface UserRow {
   user_id: string;
   clerk_user_id: string | null;
   email: string;
@@ -77,7 +85,7 @@ interface UserRow {
   created_at: Date;
 }
 
-function toEntity(row: UserRow): UserEntity {
+export function toEntity(row: UserRow): UserEntity {
   return Object.assign(new UserEntity(), {
     userId: row.user_id,
     clerkUserId: row.clerk_user_id,
@@ -131,8 +139,31 @@ export class UsersRepository {
       .getOne();
   }
 
-  findByClerkUserId(clerkUserId: string): Promise<UserEntity | null> {
-    return this.repo().findOneBy({ clerkUserId });
+  findByClerkUserId(clerkUserId: string, manager?: EntityManager): Promise<UserEntity | null> {
+    return this.repo(manager).findOneBy({ clerkUserId });
+  }
+
+  /**
+   * The user a legacy login names, and whether Clerk deleted their account: such a login is refused
+   * like a wrong password, after the same password check, so the answer and its timing say nothing.
+   */
+  async findLoginCandidate(email: string): Promise<{ user: UserEntity; deletedAtClerk: boolean } | null> {
+    const rows: (UserRow & { deleted: boolean })[] = await this.dataSource.query(
+      `SELECT ${USER_COLUMNS}, NOT ${NOT_DELETED_AT_CLERK} AS deleted FROM users u
+        WHERE lower(u.email) = lower($1) ORDER BY u.created_at ASC, u.user_id ASC LIMIT 1`,
+      [email],
+    );
+    return rows.length === 0 ? null : { user: toEntity(rows[0]), deletedAtClerk: rows[0].deleted };
+  }
+
+  /** Which of these users were deleted at Clerk (a run that names one, `migrate --email`, skips them). */
+  async deletedAtClerkAmong(userIds: string[]): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const rows: { user_id: string }[] = await this.dataSource.query(
+      'SELECT user_id FROM clerk_deleted_users WHERE user_id = ANY($1::uuid[])',
+      [userIds],
+    );
+    return new Set(rows.map((row) => row.user_id));
   }
 
   /**
@@ -208,7 +239,8 @@ export class UsersRepository {
              count(u.clerk_user_id)::int AS "withClerk",
              (count(*) - count(u.clerk_user_id))::int AS "withoutClerk",
              count(u.password_hash)::int AS "withPassword",
-             count(s.user_id)::int AS "signedInThroughClerk"
+             count(s.user_id)::int AS "signedInThroughClerk",
+             (SELECT count(*)::int FROM clerk_deleted_users) AS "deletedAtClerk"
         FROM users u
         LEFT JOIN clerk_sign_ins s ON s.user_id = u.user_id AND s.clerk_user_id = u.clerk_user_id`);
     return row as UserStats;

@@ -93,6 +93,7 @@ describe('the CLI, as a real process, through the seed’s story', () => {
       withoutClerk: 36,
       withPassword: 36,
       signedInThroughClerk: 0,
+      deletedAtClerk: 0,
       byPasswordFormat: expect.objectContaining({ bcrypt: 36 }),
       invitations: { queued: 0, sent: 0, failed: 0, revoked: 0 },
       invitationQueue: expect.objectContaining({ etaSeconds: 0, emptyBy: null, perHour: 100 }),

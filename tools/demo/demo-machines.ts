@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { MIGRATION_WRITE_SCOPE } from '../../src/migration/migration.controller.js';
+import { MIGRATION_WRITE_SCOPE } from '../../src/common/principal.js';
 import type { DemoWorld } from './demo-world.js';
 
 export interface DemoMachines {

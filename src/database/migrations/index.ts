@@ -7,6 +7,7 @@ import { CreateLoginThrottle1764000000006 } from './1764000000006-create-login-t
 import { IndexItemsByRun1764000000007 } from './1764000000007-index-items-by-run.js';
 import { CreateLockLeases1764000000008 } from './1764000000008-create-lock-leases.js';
 import { PauseClerkBudget1764000000009 } from './1764000000009-pause-clerk-budget.js';
+import { CreateClerkSync1764000000010 } from './1764000000010-create-clerk-sync.js';
 import { ClerkRequestClasses1764000000012 } from './1764000000012-clerk-request-classes.js';
 import { CreateInvitationOutbox1764000000013 } from './1764000000013-create-invitation-outbox.js';
 
@@ -21,6 +22,7 @@ export const schemaMigrations = [
   IndexItemsByRun1764000000007,
   CreateLockLeases1764000000008,
   PauseClerkBudget1764000000009,
+  CreateClerkSync1764000000010,
   ClerkRequestClasses1764000000012,
   CreateInvitationOutbox1764000000013,
 ];
