@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { AuditHttpModule } from './audit/audit-http.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { ClerkSignUps } from './auth/clerk-sign-up.port.js';
 import { TrickleMigration } from './auth/trickle-migration.port.js';
 import { rootConfigModule } from './config/config-root.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -10,6 +11,11 @@ import { MetricsHttpModule } from './metrics/metrics-http.module.js';
 import { LoginMigration } from './migration/login-migration.js';
 import { MigrationHttpModule } from './migration/migration-http.module.js';
 import { MigrationModule } from './migration/migration.module.js';
+import { SweepFollowUp } from './migration/sweep-follow-up.port.js';
+import { ClerkAccountsService } from './sync/clerk-accounts.service.js';
+import { SyncHttpModule } from './sync/sync-http.module.js';
+import { SyncModule } from './sync/sync.module.js';
+import { SyncService } from './sync/sync.service.js';
 import { UsersHttpModule } from './users/users-http.module.js';
 
 /**
@@ -24,6 +30,21 @@ import { UsersHttpModule } from './users/users-http.module.js';
 })
 class TrickleMigrationBinding {}
 
+/**
+ * Auth owns the sign-up port and migration the after-sweep port; sync implements both. They meet
+ * only here, so neither auth nor migration imports sync.
+ */
+@Global()
+@Module({
+  imports: [SyncModule],
+  providers: [
+    { provide: ClerkSignUps, useExisting: ClerkAccountsService },
+    { provide: SweepFollowUp, useExisting: SyncService },
+  ],
+  exports: [ClerkSignUps, SweepFollowUp],
+})
+class SyncBinding {}
+
 @Module({
   imports: [
     rootConfigModule(),
@@ -31,11 +52,13 @@ class TrickleMigrationBinding {}
     DatabaseModule.forRoot('apply'),
     UsersHttpModule,
     TrickleMigrationBinding,
+    SyncBinding,
     AuthModule,
     AuditHttpModule,
     HealthModule,
     MigrationHttpModule,
     MetricsHttpModule,
+    SyncHttpModule,
   ],
 })
 export class AppModule {}

@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
@@ -27,6 +28,9 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   // The product's front end calls from the browser; other origins get no Access-Control-Allow-Origin.
   app.enableCors({ origin: corsOrigins, credentials: true, maxAge: 600 });
+  // Clerk's webhooks are verified on the exact bytes signed, so that route keeps its body raw (a Buffer);
+  // the JSON parser then leaves the request alone.
+  app.useBodyParser('raw', { type: isClerkWebhook, limit: config.bodyLimit });
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.use(bodyParserErrorHandler);
   app.useGlobalPipes(createValidationPipe());
@@ -35,6 +39,11 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   // Built on first request, so a start-up pays nothing for it; off with DOCS_ENABLED=false.
   if (config.docsEnabled) SwaggerModule.setup('docs', app, () => createOpenApiDocument(app));
   return app;
+}
+
+/** The route whose body stays raw: exactly `POST /webhooks/clerk` (a query string aside). */
+function isClerkWebhook(req: IncomingMessage): boolean {
+  return req.method === 'POST' && (req.url === '/webhooks/clerk' || req.url?.startsWith('/webhooks/clerk?') === true);
 }
 
 /** Body-parser errors (413, broken JSON) happen before Nest's filters; answer them in the same shape. */

@@ -6,6 +6,7 @@ import { CommonErrorCode } from './common/app-error.js';
 import { CLERK_FAILURE_CODES } from './common/error-body.js';
 import { MigrationErrorCode } from './migration/migration.error.js';
 import { packageVersion } from './cli/package-version.js';
+import { SyncErrorCode } from './sync/sync.error.js';
 
 /** Every `code` an HTTP error may carry; the feature enums meet here, as the modules meet in AppModule. */
 const ERROR_CODES: string[] = [
@@ -13,6 +14,7 @@ const ERROR_CODES: string[] = [
     ...Object.values(CommonErrorCode),
     ...Object.values(AuthErrorCode),
     ...Object.values(MigrationErrorCode),
+    ...Object.values(SyncErrorCode),
     ...CLERK_FAILURE_CODES,
   ]),
 ].sort();
@@ -21,6 +23,8 @@ const TAGS: [string, string][] = [
   ['auth', 'Legacy email-and-password login, for the transition'],
   ['users', 'The signed-in user, whichever way they signed in'],
   ['migration', 'Plan, run, inspect and undo the move to Clerk (admin)'],
+  ['sync', 'After the move: bring users in step with Clerk, list people deleted at Clerk (admin)'],
+  ['webhooks', "Clerk's Svix-signed webhook deliveries (no token; the signature authenticates)"],
   ['audit', 'Who did what, for each user (admin)'],
   ['health', 'Liveness and readiness probes'],
   ['metrics', 'Prometheus metrics'],

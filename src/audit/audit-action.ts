@@ -18,4 +18,10 @@ export enum AuditAction {
   UserKeptOnRollback = 'migration.user.kept_on_rollback',
   PasswordsCleanedUp = 'migration.passwords.cleaned_up',
   PasswordRemoved = 'migration.password.removed',
+  SyncUserProvisioned = 'sync.user.provisioned',
+  SyncUserLinked = 'sync.user.linked',
+  SyncUserUpdated = 'sync.user.updated',
+  SyncUserDeletedAtClerk = 'sync.user.deleted_at_clerk',
+  SyncConflict = 'sync.conflict',
+  SyncRun = 'sync.run',
 }

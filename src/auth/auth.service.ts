@@ -125,15 +125,17 @@ export class AuthService {
 
   /** The user when the password is theirs, otherwise null; either way metered and audited. */
   private async checkPassword(email: string, password: string, ip: string): Promise<UserEntity | null> {
-    const user = await this.users.findByEmail(email);
+    const candidate = await this.users.findLoginCandidate(email);
+    const user = candidate?.user ?? null;
     const matches = await this.hasher.verify(password, user?.passwordHash ?? null);
-    if (!user || !matches) {
+    // A person deleted at Clerk is refused after the same check, with the same answer as a wrong password.
+    if (!user || !matches || candidate?.deletedAtClerk) {
       this.metrics.login('legacy', 'failure');
       await this.audit.record({
         userId: user?.userId ?? null,
         actor: user?.userId ?? 'anonymous',
         action: AuditAction.LoginFailed,
-        details: { method: 'legacy', reason: failureReason(user), ip },
+        details: { method: 'legacy', reason: candidate?.deletedAtClerk && matches ? 'deleted_at_clerk' : failureReason(user), ip },
       });
       return null;
     }

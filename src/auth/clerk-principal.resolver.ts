@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { AuditAction } from '../audit/audit-action.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -6,12 +6,14 @@ import { ClerkGateway, type ClerkUser } from '../clerk/clerk.gateway.js';
 import { ClerkErrorKind, ClerkGatewayError, SessionTokenError, SessionTokenErrorReason } from '../clerk/clerk-gateway.error.js';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { ClerkAccountOwners } from '../users/clerk-account-owners.js';
 import { ClerkSignInsRepository } from '../users/clerk-sign-ins.repository.js';
 import { UserResponseDto } from '../users/user-response.dto.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { AuthError, AuthErrorCode } from './auth.error.js';
 import type { Principal } from '../common/principal.js';
+import { ClerkSignUps } from './clerk-sign-up.port.js';
 
 /** Users whose sign-in this process has already recorded; bounded, so memory stays flat. */
 const RECORDED_LIMIT = 50_000;
@@ -34,7 +36,9 @@ export class ClerkPrincipalResolver {
     private readonly signIns: ClerkSignInsRepository,
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
+    private readonly owners: ClerkAccountOwners,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
+    @Optional() private readonly signUps?: ClerkSignUps,
   ) {}
 
   async resolve(token: string): Promise<Principal> {
@@ -59,26 +63,36 @@ export class ClerkPrincipalResolver {
 
   /**
    * Links on a first appearance, unless a rollback took this person off Clerk: a rolled-back person
-   * stays on legacy login until an explicit run migrates them again (see README, "Rollback").
+   * stays on legacy login until an explicit run migrates them again (see README, "Rollback"). An
+   * account nobody here owns is a person who signed up at Clerk: `ClerkSignUps` may give them a row.
    */
   private async linkOnFirstSignIn(clerkUserId: string): Promise<UserEntity> {
     if (await this.users.isRolledBackAccount(clerkUserId)) return this.reject(clerkUserId, null, 'rolled_back');
     const clerkUser = await this.clerk.getUser(clerkUserId).catch((error: unknown) => {
       throw toAuthError(error);
     });
-    const candidate = clerkUser ? await this.localOwnerOf(clerkUser) : null;
-    if (!candidate) return this.reject(clerkUserId, null, AuthErrorCode.ClerkUserNotLinked);
-    const outcome = await this.users.linkOnSignIn(candidate.user.userId, clerkUserId);
+    if (!clerkUser) return this.reject(clerkUserId, null, AuthErrorCode.ClerkUserNotLinked);
+    const owner = await this.owners.find(clerkUser, this.config.linkClerkUsersByEmail);
+    if (owner.kind === 'claimed') return this.reject(clerkUserId, null, 'external_id_claimed');
+    if (owner.kind === 'none') return this.signUp(clerkUser);
+    const outcome = await this.users.linkOnSignIn(owner.user.userId, clerkUserId);
     if (outcome !== 'linked') {
-      return this.reject(clerkUserId, candidate.user.userId, outcome === 'rolled_back' ? 'rolled_back' : AuthErrorCode.ClerkUserNotLinked);
+      return this.reject(clerkUserId, owner.user.userId, outcome === 'rolled_back' ? 'rolled_back' : AuthErrorCode.ClerkUserNotLinked);
     }
     await this.audit.record({
-      userId: candidate.user.userId,
-      actor: candidate.user.userId,
+      userId: owner.user.userId,
+      actor: owner.user.userId,
       action: AuditAction.ClerkLinkedOnSignIn,
-      details: { clerkUserId, matchedBy: candidate.matchedBy },
+      details: { clerkUserId, matchedBy: owner.matchedBy },
     });
-    return { ...candidate.user, clerkUserId } as UserEntity;
+    return { ...owner.user, clerkUserId } as UserEntity;
+  }
+
+  private async signUp(clerkUser: ClerkUser): Promise<UserEntity> {
+    if (!this.signUps) return this.reject(clerkUser.id, null, AuthErrorCode.ClerkUserNotLinked);
+    const outcome = await this.signUps.provision(clerkUser);
+    if ('user' in outcome) return outcome.user;
+    return this.reject(clerkUser.id, null, outcome.refused);
   }
 
   /**
@@ -91,19 +105,6 @@ export class ClerkPrincipalResolver {
       await this.audit.record({ userId, actor: 'clerk', action: AuditAction.ClerkSignInRejected, details: { clerkUserId, reason } });
     }
     throw AuthError.unauthorized(AuthErrorCode.ClerkUserNotLinked, 'This Clerk account is not linked to a user of this service');
-  }
-
-  private async localOwnerOf(clerkUser: ClerkUser): Promise<{ user: UserEntity; matchedBy: string } | null> {
-    if (clerkUser.externalId) {
-      const byExternalId = await this.users.findById(clerkUser.externalId).catch(() => null);
-      if (byExternalId && byExternalId.clerkUserId === null) return { user: byExternalId, matchedBy: 'external_id' };
-    }
-    if (this.config.linkClerkUsersByEmail && clerkUser.primaryEmail) {
-      const primary = clerkUser.emails.find((email) => email.address.toLowerCase() === clerkUser.primaryEmail);
-      const byEmail = primary?.verified ? await this.users.findByEmail(clerkUser.primaryEmail) : null;
-      if (byEmail && byEmail.clerkUserId === null) return { user: byEmail, matchedBy: 'verified_email' };
-    }
-    return null;
   }
 
   private async recordSignIn(user: UserEntity): Promise<void> {

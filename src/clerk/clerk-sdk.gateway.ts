@@ -23,6 +23,8 @@ import { SessionTokenVerifier } from './session-token.verifier.js';
 
 /** `getUserList` asks Clerk for the page and, in parallel, for the count: two requests. */
 const LIST_COST = 2;
+/** Clerk's largest page of `GET /v1/users`. */
+const MAX_LIST_PAGE = 500;
 
 /** The adapter over the real `@clerk/backend` client. */
 @Injectable()
@@ -127,6 +129,26 @@ export class ClerkSdkGateway extends ClerkGateway {
       cost: LIST_COST,
     });
     return data.map(toClerkUser);
+  }
+
+  async listUsers(page: { offset: number; limit: number }): Promise<ClerkUser[]> {
+    const client = this.sdk();
+    const { data } = await this.pacer.run(
+      () => client.users.getUserList({ offset: page.offset, limit: Math.min(page.limit, MAX_LIST_PAGE), orderBy: '+created_at' }),
+      { operation: 'users.list', cost: LIST_COST },
+    );
+    return data.map(toClerkUser);
+  }
+
+  /** Clerk limits user updates per user (10 / 10 s); the pacer's `users.update` class carries that budget. */
+  async setExternalId(clerkUserId: string, externalId: string): Promise<ClerkUser | null> {
+    const client = this.sdk();
+    try {
+      return toClerkUser(await this.pacer.run(() => client.users.updateUser(clerkUserId, { externalId }), { operation: 'users.update' }));
+    } catch (err) {
+      if (err instanceof ClerkGatewayError && err.status === 404) return null;
+      throw err;
+    }
   }
 
   async getUser(clerkUserId: string): Promise<ClerkUser | null> {

@@ -11,7 +11,11 @@ export interface ClerkUser {
   lastName: string | null;
   /** Milliseconds since the epoch. */
   createdAt: number;
+  /** Milliseconds since the epoch: the account's version, which orders its webhook events. */
+  updatedAt: number;
   lastSignInAt: number | null;
+  /** Writable only with the secret key (or Clerk's dashboard), so it may carry a role; `unsafe_metadata` is never read. */
+  publicMetadata: Record<string, unknown>;
   /** Readable only with the secret key; the migrator keeps its ownership marker here. */
   privateMetadata: Record<string, unknown>;
 }
@@ -75,6 +79,10 @@ export abstract class ClerkGateway {
   abstract getUser(clerkUserId: string): Promise<ClerkUser | null>;
   /** How many users the instance holds. */
   abstract countUsers(): Promise<number>;
+  /** A page of every user, oldest first (offset paging, so a sign-up during the walk lands at the end). */
+  abstract listUsers(page: { offset: number; limit: number }): Promise<ClerkUser[]>;
+  /** Sets the account's `external_id`; null when Clerk has no such user. */
+  abstract setExternalId(clerkUserId: string, externalId: string): Promise<ClerkUser | null>;
   /** True when deleted, false when Clerk had no such user. */
   abstract deleteUser(clerkUserId: string): Promise<boolean>;
   abstract createInvitation(input: CreateClerkInvitationInput): Promise<ClerkInvitation>;

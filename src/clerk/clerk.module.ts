@@ -5,12 +5,14 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { ClerkGateway } from './clerk.gateway.js';
 import { ClerkRequestObserver } from './clerk-request.observer.js';
 import { ClerkSdkGateway } from './clerk-sdk.gateway.js';
+import { ClerkSdkWebhookVerifier, ClerkWebhookVerifier } from './clerk-webhook.verifier.js';
 
 /** Reads the `clerk` namespace, which the app registers with `ConfigModule.forRoot({ load: [clerkConfig] })`. */
 @Module({
   imports: [ConfigModule, MetricsModule],
   providers: [
     { provide: ClerkGateway, useClass: ClerkSdkGateway },
+    { provide: ClerkWebhookVerifier, useClass: ClerkSdkWebhookVerifier },
     {
       provide: ClerkRequestObserver,
       inject: [MetricsService],
@@ -19,6 +21,6 @@ import { ClerkSdkGateway } from './clerk-sdk.gateway.js';
       }),
     },
   ],
-  exports: [ClerkGateway],
+  exports: [ClerkGateway, ClerkWebhookVerifier],
 })
 export class ClerkModule {}

@@ -1,6 +1,7 @@
 import { Injectable, type INestApplicationContext, type OnApplicationShutdown, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MigrationService } from '../migration/migration.service.js';
+import type { SyncService } from '../sync/sync.service.js';
 import { cliLogger } from './cli-logger.js';
 
 // Loaded on first use: TypeORM, pg and the Clerk SDK take a while to import, and `--help` needs none of them.
@@ -19,6 +20,11 @@ export class CliCoreContext implements OnApplicationShutdown {
   async migration(): Promise<MigrationService> {
     const { CliCoreModule, MigrationService } = await core();
     return (await this.open(CliCoreModule)).get(MigrationService);
+  }
+
+  async sync(): Promise<SyncService> {
+    const { CliCoreModule, SyncService } = await core();
+    return (await this.open(CliCoreModule)).get(SyncService, { strict: false });
   }
 
   /** The database the core is on, as `DatabaseServer.describe` says it. */

@@ -3,10 +3,12 @@ import { CliCoreContext } from './cli-core.context.js';
 import { CliProgram } from './cli-program.js';
 import { CleanupPasswordsCommand } from './cleanup-passwords.command.js';
 import { DbMigrateCommand } from './db-migrate.command.js';
+import { DeletedAtClerkCommand } from './deleted-at-clerk.command.js';
 import { MigrateCommand } from './migrate.command.js';
 import { RollbackCommand } from './rollback.command.js';
 import { RunsCommand } from './runs.command.js';
 import { StatsCommand } from './stats.command.js';
+import { SyncCommand } from './sync.command.js';
 import { VerifyCommand } from './verify.command.js';
 
 /**
@@ -23,6 +25,8 @@ import { VerifyCommand } from './verify.command.js';
     RollbackCommand,
     CleanupPasswordsCommand,
     VerifyCommand,
+    SyncCommand,
+    DeletedAtClerkCommand,
     DbMigrateCommand,
   ],
 })

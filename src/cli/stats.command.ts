@@ -28,6 +28,7 @@ export class StatsCommand extends CliCommand {
       ['not on Clerk', stats.withoutClerk],
       ['with password hash', stats.withPassword],
       ['signed in through Clerk', stats.signedInThroughClerk],
+      ['deleted at Clerk (kept)', stats.deletedAtClerk],
       // Those not yet on Clerk, by the format of their password hash; only the formats present.
       ...Object.entries(stats.byPasswordFormat)
         .filter(([, count]) => count > 0)

@@ -6,6 +6,7 @@ import { clerkConfig, readClerkConfig } from './clerk.config.js';
 import { databaseConfig, readDatabaseConfig } from './database.config.js';
 import { InvalidConfigError } from './env-reader.js';
 import { migrationConfig, readMigrationConfig } from './migration.config.js';
+import { readSyncConfig, syncConfig } from './sync.config.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -16,16 +17,17 @@ const READERS = new Map<ConfigFactory, (env: Env) => unknown>([
   [clerkConfig, readClerkConfig],
   [authConfig, readAuthConfig],
   [migrationConfig, readMigrationConfig],
+  [syncConfig, readSyncConfig],
 ]);
 
 /** Everything the HTTP service reads. */
-export const SERVICE_CONFIG: ConfigFactory[] = [appConfig, databaseConfig, clerkConfig, authConfig, migrationConfig];
+export const SERVICE_CONFIG: ConfigFactory[] = [appConfig, databaseConfig, clerkConfig, authConfig, migrationConfig, syncConfig];
 
 /**
  * What the migration core needs without HTTP: the same namespaces minus `auth`, so that operators
  * running the CLI are not asked for LEGACY_JWT_SECRET, which only the HTTP service uses.
  */
-export const MIGRATION_CORE_CONFIG: ConfigFactory[] = [appConfig, databaseConfig, clerkConfig, migrationConfig];
+export const MIGRATION_CORE_CONFIG: ConfigFactory[] = [appConfig, databaseConfig, clerkConfig, migrationConfig, syncConfig];
 
 /** The one place that decides how configuration is loaded (`.env`, cached, global), for every entry point. */
 export async function rootConfigModule(load: ConfigFactory[] = SERVICE_CONFIG): Promise<DynamicModule> {

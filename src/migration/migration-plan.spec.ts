@@ -14,7 +14,9 @@ function clerkUser(overrides: Partial<ClerkUser> & { email?: string; verified?: 
     firstName: null,
     lastName: null,
     createdAt: 0,
+    updatedAt: 0,
     lastSignInAt: null,
+    publicMetadata: {},
     privateMetadata: {},
     ...rest,
   };

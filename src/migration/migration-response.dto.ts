@@ -12,6 +12,11 @@ export class MigrationStatsDto {
   @ApiProperty({ example: 36, description: 'Legacy users, not yet on Clerk' }) withoutClerk: number;
   @ApiProperty({ example: 36, description: 'Users who still have a password hash (never the hash)' }) withPassword: number;
   @ApiProperty({ example: 0, description: 'Linked users who have signed in through Clerk since' }) signedInThroughClerk: number;
+  @ApiProperty({
+    example: 0,
+    description: 'People whose Clerk account was deleted at Clerk: kept, never migrated again (GET /sync/deleted-at-clerk)',
+  })
+  deletedAtClerk: number;
 }
 
 export class PlannedUserDto {

@@ -1,10 +1,11 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob, type CronTime } from 'cron';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { migrationConfig, type MigrationConfig } from '../config/migration.config.js';
 import { MigrationError, MigrationErrorCode } from './migration.error.js';
 import { MigrationService } from './migration.service.js';
+import { SweepFollowUp } from './sweep-follow-up.port.js';
 
 /** While an operator's run holds the lock, the sweep asks again this often, for up to `SWEEP_PATIENCE_MS`. */
 const SWEEP_RETRY_MS = 60_000;
@@ -28,6 +29,7 @@ export class MigrationScheduler implements OnModuleInit, OnApplicationShutdown {
     private readonly migration: MigrationService,
     private readonly registry: SchedulerRegistry,
     @Inject(migrationConfig.KEY) private readonly config: MigrationConfig,
+    @Optional() private readonly followUp?: SweepFollowUp,
   ) {}
 
   onModuleInit(): void {
@@ -56,6 +58,8 @@ export class MigrationScheduler implements OnModuleInit, OnApplicationShutdown {
       try {
         const run = await this.migration.migrate({ actor: 'scheduler', kind: 'sweep', sweepSlot: slot });
         this.logger.log(`sweep ${run.id} ended ${run.status}: ${JSON.stringify(run.counts)}`);
+        // Then what webhooks missed since the last pass (its own lock; it never fails the sweep).
+        await this.followUp?.afterSweep();
         return;
       } catch (error) {
         if (error instanceof MigrationError && error.code === MigrationErrorCode.SweepAlreadyDone) {

@@ -3,11 +3,12 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { UserEntity } from './user.entity.js';
 import { UsersRepository } from './users.repository.js';
 import { ClerkSignInsRepository } from './clerk-sign-ins.repository.js';
+import { ClerkAccountOwners } from './clerk-account-owners.js';
 
 /** The users table and the record of Clerk sign-ins; no HTTP here (see `UsersHttpModule`), so the CLI can import it too. */
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity])],
-  providers: [UsersRepository, ClerkSignInsRepository],
-  exports: [UsersRepository, ClerkSignInsRepository],
+  providers: [UsersRepository, ClerkSignInsRepository, ClerkAccountOwners],
+  exports: [UsersRepository, ClerkSignInsRepository, ClerkAccountOwners],
 })
 export class UsersModule {}

@@ -11,7 +11,31 @@ export interface UserStats {
   withoutClerk: number;
   withPassword: number;
   signedInThroughClerk: number;
+  /** People whose Clerk account was deleted at Clerk (not by this service): kept, never migrated again. */
+  deletedAtClerk: number;
 }
+
+/** A provisioned person's row: someone who signed up at Clerk and was never a legacy user. */
+export interface NewClerkUserRow {
+  clerkUserId: string;
+  email: string;
+  name: string;
+  role: string;
+  createdAt: Date;
+}
+
+/** What follows Clerk on a linked row. */
+export interface ProfileChanges {
+  email?: string;
+  name?: string;
+  role?: string;
+}
+
+/**
+ * People deleted at Clerk (`clerk_deleted_users`, owned by the sync module; only its shape is known
+ * here) are never legacy users again: no run, sweep or trickle migrates them.
+ */
+const NOT_DELETED_AT_CLERK = 'NOT EXISTS (SELECT 1 FROM clerk_deleted_users d WHERE d.user_id = u.user_id)';
 
 /**
  * Which legacy users a bulk run leaves out. Each test reads the user's latest item of a real run
@@ -35,7 +59,7 @@ const MIN_SAMPLED_PAGES = 8;
 const USER_COLUMNS = 'u.user_id, u.clerk_user_id, u.email, u.password_hash, u.name, u.role, u.created_at';
 
 function legacyFilterSql(filter: LegacyFilter): string {
-  const parts = ['true'];
+  const parts = [NOT_DELETED_AT_CLERK];
   const strategy = filter.skipUnchangedInvalidFor;
   // Inlined, so the fragment fits any query: only the two known words ever get here.
   if (strategy === 'password' || strategy === 'invite') {
@@ -132,8 +156,67 @@ export class UsersRepository {
       .getOne();
   }
 
-  findByClerkUserId(clerkUserId: string): Promise<UserEntity | null> {
-    return this.repo().findOneBy({ clerkUserId });
+  findByClerkUserId(clerkUserId: string, manager?: EntityManager): Promise<UserEntity | null> {
+    return this.repo(manager).findOneBy({ clerkUserId });
+  }
+
+  /**
+   * The user a legacy login names, and whether Clerk deleted their account: such a login is refused
+   * like a wrong password, after the same password check, so the answer and its timing say nothing.
+   */
+  async findLoginCandidate(email: string): Promise<{ user: UserEntity; deletedAtClerk: boolean } | null> {
+    const rows: (UserRow & { deleted: boolean })[] = await this.dataSource.query(
+      `SELECT ${USER_COLUMNS}, NOT ${NOT_DELETED_AT_CLERK} AS deleted FROM users u
+        WHERE lower(u.email) = lower($1) ORDER BY u.created_at ASC, u.user_id ASC LIMIT 1`,
+      [email],
+    );
+    return rows.length === 0 ? null : { user: toEntity(rows[0]), deletedAtClerk: rows[0].deleted };
+  }
+
+  /** The linked users of these Clerk accounts, by account. */
+  async findByClerkUserIds(clerkUserIds: string[]): Promise<Map<string, UserEntity>> {
+    if (clerkUserIds.length === 0) return new Map();
+    const rows: UserRow[] = await this.dataSource.query(`SELECT ${USER_COLUMNS} FROM users u WHERE u.clerk_user_id = ANY($1)`, [
+      clerkUserIds,
+    ]);
+    return new Map(rows.map((row) => [row.clerk_user_id!, toEntity(row)]));
+  }
+
+  /** Another user holding `email` (ignoring case), if any: an email is one person's. */
+  async findEmailHolder(email: string, exceptUserId: string | null, manager?: EntityManager): Promise<UserEntity | null> {
+    const rows: UserRow[] = await (manager ?? this.dataSource.manager).query(
+      `SELECT ${USER_COLUMNS} FROM users u WHERE lower(u.email) = lower($1) AND ($2::uuid IS NULL OR u.user_id <> $2) LIMIT 1`,
+      [email, exceptUserId],
+    );
+    return rows.length === 0 ? null : toEntity(rows[0]);
+  }
+
+  /**
+   * Inserts a provisioned person's row unless one exists for the account (or the email is taken),
+   * and reads back the row the account has: one row however many instances race. Null when the
+   * insert lost to another row holding the email.
+   */
+  async insertClerkUser(row: NewClerkUserRow, manager?: EntityManager): Promise<{ user: UserEntity; inserted: boolean } | null> {
+    const db = manager ?? this.dataSource.manager;
+    const inserted: { user_id: string }[] = await db.query(
+      `INSERT INTO users (user_id, clerk_user_id, email, password_hash, name, role, created_at)
+       VALUES (gen_random_uuid(), $1, $2, NULL, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING user_id`,
+      [row.clerkUserId, row.email, row.name, row.role, row.createdAt],
+    );
+    const user = await this.findByClerkUserId(row.clerkUserId, manager);
+    return user ? { user, inserted: inserted.length === 1 } : null;
+  }
+
+  /** Writes what changed on a linked row (compare-and-set on the link, so a row unlinked meanwhile is left alone). */
+  async updateProfile(userId: string, clerkUserId: string, changes: ProfileChanges, manager?: EntityManager): Promise<boolean> {
+    if (Object.keys(changes).length === 0) return false;
+    const result = await this.repo(manager)
+      .createQueryBuilder()
+      .update()
+      .set(changes)
+      .where('user_id = :userId AND clerk_user_id = :clerkUserId', { userId, clerkUserId })
+      .execute();
+    return (result.affected ?? 0) === 1;
   }
 
   /**
@@ -209,7 +292,8 @@ export class UsersRepository {
              count(u.clerk_user_id)::int AS "withClerk",
              (count(*) - count(u.clerk_user_id))::int AS "withoutClerk",
              count(u.password_hash)::int AS "withPassword",
-             count(s.user_id)::int AS "signedInThroughClerk"
+             count(s.user_id)::int AS "signedInThroughClerk",
+             (SELECT count(*)::int FROM clerk_deleted_users) AS "deletedAtClerk"
         FROM users u
         LEFT JOIN clerk_sign_ins s ON s.user_id = u.user_id AND s.clerk_user_id = u.clerk_user_id`);
     return row as UserStats;

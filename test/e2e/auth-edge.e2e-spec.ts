@@ -128,7 +128,8 @@ describe('the auth edge, facing the open internet', () => {
 
   describe('no amplification', () => {
     it('costs Clerk and the database once per token of a Clerk account linked to nobody, with one audit row', async () => {
-      const stranger = clerk.seedUser({ email: `stranger-${Date.now()}@example.com` });
+      // Unverified: a verified sign-up would be provisioned (CLERK_SIGN_UPS=provision), not refused.
+      const stranger = clerk.seedUser({ email: `stranger-${Date.now()}@example.com`, verified: false });
       const lookups = () => clerk.requestCounts()['GET /v1/users/{user_id}']?.['200'] ?? 0;
       const before = lookups();
       const first = clerk.mintSessionToken({ sub: stranger.id, azp: ORIGIN });

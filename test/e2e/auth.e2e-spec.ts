@@ -146,8 +146,8 @@ describe('authentication during the transition', () => {
       refused(clerk.mintSessionToken({ sub: valid.clerkId, azp: ORIGIN, kid: 'ins_unknown' }), 'invalid_token'));
     it('a token from another Clerk instance', () =>
       refused(clerk.mintSessionToken({ sub: valid.clerkId, azp: ORIGIN, foreign: true }), 'invalid_token'));
-    it('a Clerk token for an unlinked user with no matching external_id', async () => {
-      const stranger = clerk.seedUser({ email: `stranger-${Date.now()}@example.com` });
+    it('a Clerk token for an unlinked user with no matching external_id and no verified email to be provisioned with', async () => {
+      const stranger = clerk.seedUser({ email: `stranger-${Date.now()}@example.com`, verified: false });
       await refused(clerk.mintSessionToken({ sub: stranger.id, azp: ORIGIN }), 'clerk_user_not_linked');
     });
     it('a legacy token with a wrong issuer, or our issuer and a wrong audience, even when signed with our secret', async () => {

@@ -7,6 +7,7 @@ import { CreateLoginThrottle1764000000006 } from './1764000000006-create-login-t
 import { IndexItemsByRun1764000000007 } from './1764000000007-index-items-by-run.js';
 import { CreateLockLeases1764000000008 } from './1764000000008-create-lock-leases.js';
 import { PauseClerkBudget1764000000009 } from './1764000000009-pause-clerk-budget.js';
+import { CreateClerkSync1764000000010 } from './1764000000010-create-clerk-sync.js';
 
 /** Every schema migration, in order. Listed explicitly: no file globbing at run time. */
 export const schemaMigrations = [
@@ -19,4 +20,5 @@ export const schemaMigrations = [
   IndexItemsByRun1764000000007,
   CreateLockLeases1764000000008,
   PauseClerkBudget1764000000009,
+  CreateClerkSync1764000000010,
 ];

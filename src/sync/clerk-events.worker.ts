@@ -1,0 +1,106 @@
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ClerkWebhookEventsRepository } from './clerk-webhook-events.repository.js';
+import { ClerkUserSync, type Applied } from './clerk-user-sync.js';
+import { ExternalIdUpdates } from './external-id-updates.js';
+import { PostponeEvent } from './sync.error.js';
+
+/** Every instance looks for events this often besides being woken by its own deliveries (another instance's, a retry). */
+const POLL_MS = 2_000;
+/** Owed `external_id` updates are retried this often by each instance (each update claimed by one). */
+const EXTERNAL_ID_RETRY_MS = 60_000;
+/** Loops applying at once per instance; each holds one connection while it applies. */
+const DRAINERS = 2;
+/** A failing event waits 1 s, 2 s, 4 s, … up to 5 minutes between attempts. */
+const MAX_RETRY_DELAY_MS = 5 * 60_000;
+
+/**
+ * Applies stored webhook events, in every instance: each takes the oldest due event with
+ * `FOR UPDATE SKIP LOCKED` and applies it in that same transaction, so an event is applied once
+ * whoever takes it and whenever a worker dies. Woken in-process right after a delivery is stored.
+ */
+@Injectable()
+export class ClerkEventsWorker implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(ClerkEventsWorker.name);
+  private running = 0;
+  private again = false;
+  private stopped = false;
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: ClerkWebhookEventsRepository,
+    private readonly sync: ClerkUserSync,
+    private readonly externalIds: ExternalIdUpdates,
+  ) {}
+
+  onModuleInit(): void {
+    const poll = setInterval(() => this.wake(), POLL_MS);
+    const retry = setInterval(() => void this.externalIds.retryDue(100).catch(() => 0), EXTERNAL_ID_RETRY_MS);
+    for (const timer of [poll, retry]) timer.unref();
+    this.timers = [poll, retry];
+  }
+
+  onApplicationShutdown(): void {
+    this.stopped = true;
+    for (const timer of this.timers) clearInterval(timer);
+  }
+
+  /** Starts draining unless enough loops already are; a loop running tries once more before it stops. */
+  wake(): void {
+    if (this.stopped) return;
+    this.again = true;
+    while (this.running < DRAINERS) {
+      this.running += 1;
+      void this.drain().finally(() => (this.running -= 1));
+    }
+  }
+
+  /** Applies due events until none is left. Resolves when this loop found nothing more to do. */
+  async drain(): Promise<void> {
+    for (;;) {
+      this.again = false;
+      let applied: boolean;
+      try {
+        applied = await this.applyNext();
+      } catch (error) {
+        this.logger.warn(`webhook worker: ${error instanceof Error ? error.message : String(error)}`);
+        return;
+      }
+      if (!applied && !this.again) return;
+      if (this.stopped) return;
+    }
+  }
+
+  /** One event, in one transaction; false when none was due. */
+  private async applyNext(): Promise<boolean> {
+    let taken: { id: string; type: string } | null = null;
+    let result: Applied | null;
+    try {
+      result = await this.dataSource.transaction(async (manager) => {
+        const stored = await this.events.claimNext(manager);
+        if (!stored) return null;
+        taken = { id: stored.id, type: stored.event.type };
+        const applied = await this.sync.applyEvent(stored.event, manager);
+        await this.events.markApplied(stored.id, applied.reason ? `${applied.outcome}:${applied.reason}` : applied.outcome, manager);
+        return applied;
+      });
+    } catch (error) {
+      if (!taken) throw error;
+      await this.failed(taken, error);
+      return true;
+    }
+    if (result?.provisionedUserId) this.externalIds.startSoon(result.provisionedUserId);
+    return result !== null;
+  }
+
+  private async failed(taken: { id: string; type: string }, error: unknown): Promise<void> {
+    if (error instanceof PostponeEvent) return this.events.retryLater(taken.id, error.delayMs, null);
+    const attempts = await this.events.attemptsOf(taken.id);
+    const delay = Math.min(MAX_RETRY_DELAY_MS, 1000 * 2 ** Math.min(attempts, 16));
+    const message = error instanceof Error ? error.message.slice(0, 500) : String(error);
+    this.logger.warn(`webhook event ${taken.id} (${taken.type}) failed, retried in ${delay} ms: ${message}`);
+    await this.events.retryLater(taken.id, delay, message);
+  }
+}
