@@ -33,6 +33,8 @@ export interface PlanContext {
   emailCounts: Map<string, number>;
   /** Clerk ids that some local user is already linked to. */
   clerkIdsLinkedLocally: Set<string>;
+  /** Users whose Clerk account was deleted at Clerk: never migrated again (the sync module's record). */
+  deletedAtClerk?: Set<string>;
 }
 
 // Deliberately plain: one @, no spaces, a dot in the domain, within RFC 5321's 254 characters.
@@ -54,6 +56,7 @@ export function planBatch(users: PlanInput[], context: PlanContext): PlannedUser
 
 function planUser(user: PlanInput, context: PlanContext, ours: ClerkUser | undefined, sameEmail: ClerkUser | undefined): PlannedUser {
   const base = { userId: user.userId, email: user.email };
+  if (context.deletedAtClerk?.has(user.userId)) return { ...base, action: 'skip', reason: 'deleted_at_clerk' };
   if (!isPlausibleEmail(user.email)) return { ...base, action: 'invalid', reason: 'invalid_email' };
   if ((context.emailCounts.get(user.email.toLowerCase()) ?? 1) > 1) return { ...base, action: 'invalid', reason: 'duplicate_email' };
   // A Clerk account that carries our user_id is this person's, whatever its email says now, unless

@@ -26,15 +26,16 @@ export class MigrationPlanner {
   async plan(batch: UserEntity[], options: PlanOptions): Promise<PlannedUser[]> {
     const emails = [...new Set(batch.map((u) => u.email.toLowerCase()).filter(isPlausibleEmail))];
     const userIds = batch.map((u) => u.userId);
-    const [byEmail, emailCounts, mayExist] = await Promise.all([
+    const [byEmail, emailCounts, mayExist, deletedAtClerk] = await Promise.all([
       this.inChunks(emails, (chunk) => this.clerk.findUsersByEmails(chunk)),
       this.users.countByLowerEmail(emails),
       this.runs.usersWithPossibleClerkAccount(userIds),
+      this.users.deletedAtClerkAmong(userIds),
     ]);
     const byExternalId = await this.inChunks([...mayExist], (chunk) => this.clerk.findUsersByExternalIds(chunk));
     const clerkUsers = [...byEmail, ...byExternalId];
     const clerkIdsLinkedLocally = await this.users.linkedClerkIds(clerkUsers.map((u) => u.id));
-    return planBatch(batch, { ...options, clerkUsers, emailCounts, clerkIdsLinkedLocally });
+    return planBatch(batch, { ...options, clerkUsers, emailCounts, clerkIdsLinkedLocally, deletedAtClerk });
   }
 
   /**
@@ -45,8 +46,11 @@ export class MigrationPlanner {
   async planWithoutLookups(batch: UserEntity[], options: PlanOptions): Promise<PlannedUser[]> {
     const mayExist = await this.runs.usersWithPossibleClerkAccount(batch.map((u) => u.userId));
     if (mayExist.size > 0) return this.plan(batch, options);
-    const emailCounts = await this.users.countByLowerEmail([...new Set(batch.map((u) => u.email.toLowerCase()))]);
-    return planBatch(batch, { ...options, clerkUsers: [], emailCounts, clerkIdsLinkedLocally: new Set() });
+    const [emailCounts, deletedAtClerk] = await Promise.all([
+      this.users.countByLowerEmail([...new Set(batch.map((u) => u.email.toLowerCase()))]),
+      this.users.deletedAtClerkAmong(batch.map((u) => u.userId)),
+    ]);
+    return planBatch(batch, { ...options, clerkUsers: [], emailCounts, clerkIdsLinkedLocally: new Set(), deletedAtClerk });
   }
 
   private async inChunks(values: string[], lookUp: (chunk: string[]) => Promise<ClerkUser[]>): Promise<ClerkUser[]> {

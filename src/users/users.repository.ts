@@ -173,6 +173,16 @@ export class UsersRepository {
     return rows.length === 0 ? null : { user: toEntity(rows[0]), deletedAtClerk: rows[0].deleted };
   }
 
+  /** Which of these users were deleted at Clerk (a run that names one, `migrate --email`, skips them). */
+  async deletedAtClerkAmong(userIds: string[]): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const rows: { user_id: string }[] = await this.dataSource.query(
+      'SELECT user_id FROM clerk_deleted_users WHERE user_id = ANY($1::uuid[])',
+      [userIds],
+    );
+    return new Set(rows.map((row) => row.user_id));
+  }
+
   /** The linked users of these Clerk accounts, by account. */
   async findByClerkUserIds(clerkUserIds: string[]): Promise<Map<string, UserEntity>> {
     if (clerkUserIds.length === 0) return new Map();

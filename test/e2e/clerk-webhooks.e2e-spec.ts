@@ -209,6 +209,14 @@ describe('POST /webhooks/clerk', () => {
       local.userId,
     ]);
     expect(planned.rows).toEqual([]);
+    // Named explicitly, they are skipped, not migrated.
+    const single = await world.app.get(MigrationService).migrate({ actor: 'test', email: local.email });
+    const item = await world.db.pool.query('SELECT action, reason FROM migration_items WHERE run_id = $1 AND user_id = $2', [
+      single.id,
+      local.userId,
+    ]);
+    expect(item.rows).toEqual([{ action: 'skip', reason: 'deleted_at_clerk' }]);
+    expect((await rowById(local.userId)).clerk_user_id).toBeNull();
 
     const refused = await post('/auth/login').send({ email: local.email, password: local.password }).expect(401);
     const wrong = await post('/auth/login').send({ email: local.email, password: 'not-the-password' }).expect(401);
