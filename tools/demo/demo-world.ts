@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { migrateDatabase } from '../../src/database/data-source.js';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 import { startClerkEmulator, type ClerkEmulator } from '../clerk-emulator/index.js';
 import { claimDemoDatabase, withDatabase } from './demo-database.js';
@@ -53,6 +54,8 @@ async function fillDemoWorld(clerk: ClerkEmulator, owner: string): Promise<DemoW
   } finally {
     await db.end();
   }
+  // As `db:migrate` would on the legacy database: the CLI's commands require the schema and never write it.
+  await migrateDatabase(databaseUrl);
   return {
     databaseUrl,
     clerk,
