@@ -8,7 +8,8 @@ import type { ClerkUser } from '../clerk/clerk.gateway.js';
 import { syncConfig, type SyncConfig } from '../config/sync.config.js';
 import { ClerkAccountOwners, verifiedPrimaryEmail } from '../users/clerk-account-owners.js';
 import type { UserEntity } from '../users/user.entity.js';
-import { UsersRepository, type NewClerkUserRow } from '../users/users.repository.js';
+import { ClerkProfilesRepository, type NewClerkUserRow } from '../users/clerk-profiles.repository.js';
+import { UsersRepository } from '../users/users.repository.js';
 import { ExternalIdUpdates } from './external-id-updates.js';
 import { clerkName, clerkRole } from './profile-drift.js';
 
@@ -37,6 +38,7 @@ export class ClerkAccountsService extends ClerkSignUps {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UsersRepository,
+    private readonly profiles: ClerkProfilesRepository,
     private readonly owners: ClerkAccountOwners,
     private readonly audit: AuditService,
     private readonly externalIds: ExternalIdUpdates,
@@ -97,7 +99,7 @@ export class ClerkAccountsService extends ClerkSignUps {
     if (this.config.signUps === 'refuse') return { kind: 'ignored', reason: 'sign_ups_refused' };
     const email = verifiedPrimaryEmail(clerkUser);
     if (!email) return { kind: 'ignored', reason: 'no_verified_email' };
-    const holder = await this.users.findEmailHolder(email, null);
+    const holder = await this.profiles.findEmailHolder(email, null);
     // The account's own row, written by a concurrent first request: the insert below reads it back.
     if (holder && holder.clerkUserId !== clerkUser.id) return { kind: 'conflict', email, holderId: holder.userId };
     const row = {
@@ -112,9 +114,9 @@ export class ClerkAccountsService extends ClerkSignUps {
 
   /** One row however many instances race; the loser of an email race is a recorded conflict. */
   private async insert(row: NewClerkUserRow, source: string, manager: EntityManager): Promise<AdoptionResult> {
-    const written = await this.users.insertClerkUser(row, manager);
+    const written = await this.profiles.insertClerkUser(row, manager);
     if (!written) {
-      const holder = await this.users.findEmailHolder(row.email, null, manager);
+      const holder = await this.profiles.findEmailHolder(row.email, null, manager);
       await this.recordConflict(row.clerkUserId, { email: row.email, holderId: holder?.userId ?? null }, manager);
       return { outcome: 'conflict', reason: 'email_taken' };
     }

@@ -10,6 +10,8 @@ import { PostponeEvent } from './sync.error.js';
 const POLL_MS = 2_000;
 /** Owed `external_id` updates are retried this often by each instance (each update claimed by one). */
 const EXTERNAL_ID_RETRY_MS = 60_000;
+/** Applied events are kept this long (for the operator, and so that a late repeat is still known), then pruned. */
+const KEEP_APPLIED_DAYS = 30;
 /** Loops applying at once per instance; each holds one connection while it applies. */
 const DRAINERS = 2;
 /** A failing event waits 1 s, 2 s, 4 s, … up to 5 minutes between attempts. */
@@ -37,7 +39,7 @@ export class ClerkEventsWorker implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     const poll = setInterval(() => this.wake(), POLL_MS);
-    const retry = setInterval(() => void this.externalIds.retryDue(100).catch(() => 0), EXTERNAL_ID_RETRY_MS);
+    const retry = setInterval(() => void this.housekeeping(), EXTERNAL_ID_RETRY_MS);
     for (const timer of [poll, retry]) timer.unref();
     this.timers = [poll, retry];
   }
@@ -45,6 +47,12 @@ export class ClerkEventsWorker implements OnModuleInit, OnApplicationShutdown {
   onApplicationShutdown(): void {
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
+  }
+
+  /** Owed external_id updates sent, old applied events pruned; failures wait for the next round. */
+  private async housekeeping(): Promise<void> {
+    await this.externalIds.retryDue(100).catch(() => 0);
+    await this.events.prune(KEEP_APPLIED_DAYS, 10_000).catch(() => undefined);
   }
 
   /** Starts draining unless enough loops already are; a loop running tries once more before it stops. */

@@ -7,7 +7,8 @@ import type { ClerkUser } from '../clerk/clerk.gateway.js';
 import type { ClerkWebhookEvent } from '../clerk/clerk-webhook.verifier.js';
 import { ClerkSignInsRepository } from '../users/clerk-sign-ins.repository.js';
 import type { UserEntity } from '../users/user.entity.js';
-import { UsersRepository, type ProfileChanges } from '../users/users.repository.js';
+import { ClerkProfilesRepository, type ProfileChanges } from '../users/clerk-profiles.repository.js';
+import { UsersRepository } from '../users/users.repository.js';
 import { ClerkAccountsService } from './clerk-accounts.service.js';
 import { ExternalIdUpdates } from './external-id-updates.js';
 import { driftOf } from './profile-drift.js';
@@ -49,6 +50,7 @@ export class ClerkUserSync {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UsersRepository,
+    private readonly profiles: ClerkProfilesRepository,
     private readonly accounts: ClerkAccountsService,
     private readonly state: SyncStateRepository,
     private readonly signIns: ClerkSignInsRepository,
@@ -88,7 +90,7 @@ export class ClerkUserSync {
       return { outcome, ...(plan.kind === 'ignored' && { reason: plan.reason }) };
     }
     const changes = driftOf(row, user);
-    const conflict = changes.email ? await this.users.findEmailHolder(changes.email, row.userId) : null;
+    const conflict = changes.email ? await this.profiles.findEmailHolder(changes.email, row.userId) : null;
     if (conflict) delete changes.email;
     return { outcome: outcomeOf(Object.keys(changes).length > 0, conflict !== null) };
   }
@@ -96,13 +98,13 @@ export class ClerkUserSync {
   private async follow(row: UserEntity, user: ClerkUser, source: string, manager: EntityManager): Promise<Applied> {
     const changes = driftOf(row, user);
     let conflict = false;
-    const holder = changes.email ? await this.users.findEmailHolder(changes.email, row.userId, manager) : null;
+    const holder = changes.email ? await this.profiles.findEmailHolder(changes.email, row.userId, manager) : null;
     if (changes.email && holder) {
       await this.accounts.recordConflict(user.id, { email: changes.email, holderId: holder.userId }, manager);
       delete changes.email;
       conflict = true;
     }
-    const changed = await this.users.updateProfile(row.userId, user.id, changes, manager);
+    const changed = await this.profiles.updateProfile(row.userId, user.id, changes, manager);
     if (changed) {
       await this.audit.record(
         {

@@ -56,6 +56,18 @@ export class ClerkWebhookEventsRepository {
     );
   }
 
+  /**
+   * Forgets applied events older than `days` (their svix-ids with them): Svix stops retrying a
+   * delivery after about three days, so a repeat can no longer arrive. At most `limit` per call.
+   */
+  async prune(days: number, limit: number): Promise<void> {
+    await this.dataSource.query(
+      `DELETE FROM clerk_webhook_events WHERE id IN (
+         SELECT id FROM clerk_webhook_events WHERE applied_at < now() - make_interval(days => $1) ORDER BY id LIMIT $2)`,
+      [days, limit],
+    );
+  }
+
   async attemptsOf(id: string): Promise<number> {
     const rows: { attempts: number }[] = await this.dataSource.query('SELECT attempts FROM clerk_webhook_events WHERE id = $1', [id]);
     return rows[0]?.attempts ?? 0;

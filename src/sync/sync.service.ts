@@ -30,6 +30,9 @@ export interface SyncRequest {
   dryRun?: boolean;
 }
 
+/** Plans that write nothing when applied. */
+const NOTHING_TO_WRITE = new Set<Applied['outcome']>(['unchanged', 'stale', 'ignored']);
+
 /** Clerk's largest page of users. */
 const PAGE = 500;
 /** Linked rows read per page when looking for accounts gone at Clerk. */
@@ -96,8 +99,11 @@ export class SyncService {
     return report;
   }
 
-  private applyOne(user: ClerkUser, dryRun: boolean): Promise<Applied> {
-    return dryRun ? this.sync.planUser(user) : this.sync.applyUserNow(user, 'sync');
+  /** Read first: most accounts need nothing, and then nothing is written (not even their version). */
+  private async applyOne(user: ClerkUser, dryRun: boolean): Promise<Applied> {
+    const plan = await this.sync.planUser(user);
+    if (dryRun || NOTHING_TO_WRITE.has(plan.outcome)) return plan;
+    return this.sync.applyUserNow(user, 'sync');
   }
 
   /** Linked rows whose account was not in the listing: gone only if a look-up says so (it may be newer than the walk). */

@@ -15,22 +15,6 @@ export interface UserStats {
   deletedAtClerk: number;
 }
 
-/** A provisioned person's row: someone who signed up at Clerk and was never a legacy user. */
-export interface NewClerkUserRow {
-  clerkUserId: string;
-  email: string;
-  name: string;
-  role: string;
-  createdAt: Date;
-}
-
-/** What follows Clerk on a linked row. */
-export interface ProfileChanges {
-  email?: string;
-  name?: string;
-  role?: string;
-}
-
 /**
  * People deleted at Clerk (`clerk_deleted_users`, owned by the sync module; only its shape is known
  * here) are never legacy users again: no run, sweep or trickle migrates them.
@@ -56,7 +40,7 @@ export interface LegacyFilter {
 /** A page sample this large misses every page with a hash about once in e^8 (3 in 10,000) draws. */
 const MIN_SAMPLED_PAGES = 8;
 
-const USER_COLUMNS = 'u.user_id, u.clerk_user_id, u.email, u.password_hash, u.name, u.role, u.created_at';
+export const USER_COLUMNS = 'u.user_id, u.clerk_user_id, u.email, u.password_hash, u.name, u.role, u.created_at';
 
 function legacyFilterSql(filter: LegacyFilter): string {
   const parts = [NOT_DELETED_AT_CLERK];
@@ -92,7 +76,7 @@ export type SignInLink = 'linked' | 'rolled_back' | 'taken';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-interface UserRow {
+export interface UserRow {
   user_id: string;
   clerk_user_id: string | null;
   email: string;
@@ -102,7 +86,7 @@ interface UserRow {
   created_at: Date;
 }
 
-function toEntity(row: UserRow): UserEntity {
+export function toEntity(row: UserRow): UserEntity {
   return Object.assign(new UserEntity(), {
     userId: row.user_id,
     clerkUserId: row.clerk_user_id,
@@ -181,52 +165,6 @@ export class UsersRepository {
       [userIds],
     );
     return new Set(rows.map((row) => row.user_id));
-  }
-
-  /** The linked users of these Clerk accounts, by account. */
-  async findByClerkUserIds(clerkUserIds: string[]): Promise<Map<string, UserEntity>> {
-    if (clerkUserIds.length === 0) return new Map();
-    const rows: UserRow[] = await this.dataSource.query(`SELECT ${USER_COLUMNS} FROM users u WHERE u.clerk_user_id = ANY($1)`, [
-      clerkUserIds,
-    ]);
-    return new Map(rows.map((row) => [row.clerk_user_id!, toEntity(row)]));
-  }
-
-  /** Another user holding `email` (ignoring case), if any: an email is one person's. */
-  async findEmailHolder(email: string, exceptUserId: string | null, manager?: EntityManager): Promise<UserEntity | null> {
-    const rows: UserRow[] = await (manager ?? this.dataSource.manager).query(
-      `SELECT ${USER_COLUMNS} FROM users u WHERE lower(u.email) = lower($1) AND ($2::uuid IS NULL OR u.user_id <> $2) LIMIT 1`,
-      [email, exceptUserId],
-    );
-    return rows.length === 0 ? null : toEntity(rows[0]);
-  }
-
-  /**
-   * Inserts a provisioned person's row unless one exists for the account (or the email is taken),
-   * and reads back the row the account has: one row however many instances race. Null when the
-   * insert lost to another row holding the email.
-   */
-  async insertClerkUser(row: NewClerkUserRow, manager?: EntityManager): Promise<{ user: UserEntity; inserted: boolean } | null> {
-    const db = manager ?? this.dataSource.manager;
-    const inserted: { user_id: string }[] = await db.query(
-      `INSERT INTO users (user_id, clerk_user_id, email, password_hash, name, role, created_at)
-       VALUES (gen_random_uuid(), $1, $2, NULL, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING user_id`,
-      [row.clerkUserId, row.email, row.name, row.role, row.createdAt],
-    );
-    const user = await this.findByClerkUserId(row.clerkUserId, manager);
-    return user ? { user, inserted: inserted.length === 1 } : null;
-  }
-
-  /** Writes what changed on a linked row (compare-and-set on the link, so a row unlinked meanwhile is left alone). */
-  async updateProfile(userId: string, clerkUserId: string, changes: ProfileChanges, manager?: EntityManager): Promise<boolean> {
-    if (Object.keys(changes).length === 0) return false;
-    const result = await this.repo(manager)
-      .createQueryBuilder()
-      .update()
-      .set(changes)
-      .where('user_id = :userId AND clerk_user_id = :clerkUserId', { userId, clerkUserId })
-      .execute();
-    return (result.affected ?? 0) === 1;
   }
 
   /**

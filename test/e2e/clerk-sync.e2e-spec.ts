@@ -179,6 +179,42 @@ describe('sync: what webhooks missed', () => {
     const again = await migration.migrate({ actor: 'test', email: legacy.email });
     expect(again.counts).toMatchObject({ created: 1 });
   });
+
+  it('a user.deleted that arrives while a rollback is still recording its own deletion waits for the record', async () => {
+    const legacy = await insertUser(world.db.pool);
+    const migration = world.app.get(MigrationService);
+    await migration.migrate({ actor: 'test', email: legacy.email });
+    const clerkId = (await world.db.pool.query('SELECT clerk_user_id FROM users WHERE user_id = $1', [legacy.userId])).rows[0]
+      .clerk_user_id as string;
+    // The moment between a rollback's delete at Clerk and its record of it: its lease is live, the item not yet marked.
+    const lease = await world.db.pool.query(
+      `INSERT INTO migration_lock_leases (activity, acquired_at, heartbeat_at, heartbeat_pid)
+       VALUES ('rollback of run test', now(), now() + interval '1 minute', pg_backend_pid()) RETURNING holder`,
+    );
+    try {
+      const { headers, body, id } = signedDelivery(secret, { type: 'user.deleted', data: { id: clerkId, object: 'user', deleted: true } });
+      await world.http().post('/webhooks/clerk').set(headers).send(body).expect(200);
+      const waiting = async () =>
+        (await world.db.pool.query('SELECT applied_at, available_at > now() AS later FROM clerk_webhook_events WHERE svix_id = $1', [id]))
+          .rows[0];
+      expect(await eventually(waiting, (row) => row.later === true)).toMatchObject({ applied_at: null, later: true });
+      await world.db.pool.query('UPDATE migration_items SET clerk_deleted_at = now() WHERE user_id = $1 AND clerk_user_id = $2', [
+        legacy.userId,
+        clerkId,
+      ]);
+      const outcome = await eventually(
+        async () =>
+          (await world.db.pool.query('SELECT outcome FROM clerk_webhook_events WHERE svix_id = $1 AND applied_at IS NOT NULL', [id]))
+            .rows[0],
+        (row) => row !== undefined,
+        15_000,
+      );
+      expect(outcome).toEqual({ outcome: 'own_deletion' });
+      expect((await world.db.pool.query('SELECT 1 FROM clerk_deleted_users WHERE user_id = $1', [legacy.userId])).rows).toEqual([]);
+    } finally {
+      await world.db.pool.query('DELETE FROM migration_lock_leases WHERE holder = $1', [lease.rows[0].holder]);
+    }
+  });
 });
 
 describe('clerk-migrate sync', () => {

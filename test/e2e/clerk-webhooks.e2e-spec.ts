@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { MigrationService } from '../../src/migration/migration.service.js';
+import { ClerkWebhookEventsRepository } from '../../src/sync/clerk-webhook-events.repository.js';
 import { insertUser } from '../factories/user.factory.js';
 import { ORIGIN, startAuthWorld, type AuthWorld } from '../utils/auth-world.js';
 import { deliver, eventually, newWebhookSecret, signedDelivery, userData } from '../utils/clerk-webhooks.js';
@@ -177,6 +178,15 @@ describe('POST /webhooks/clerk', () => {
     expect(docs.body.components.schemas.ErrorCode.enum).toEqual(
       expect.arrayContaining(['webhooks_not_configured', 'invalid_webhook_signature']),
     );
+  });
+
+  it('forgets applied events after 30 days, keeping newer ones', async () => {
+    const old = await send('organization.updated', { id: 'org_old', object: 'organization' });
+    const recent = await send('organization.updated', { id: 'org_new', object: 'organization' });
+    await world.db.pool.query(`UPDATE clerk_webhook_events SET applied_at = now() - interval '31 days' WHERE svix_id = $1`, [old]);
+    await world.app.get(ClerkWebhookEventsRepository).prune(30, 1000);
+    const left = await world.db.pool.query('SELECT svix_id FROM clerk_webhook_events WHERE svix_id = ANY($1)', [[old, recent]]);
+    expect(left.rows).toEqual([{ svix_id: recent }]);
   });
 
   it('answers any other event type 200 and ignores it', async () => {

@@ -93,6 +93,7 @@ describe('the CLI, as a real process, through the seed’s story', () => {
       withoutClerk: 36,
       withPassword: 36,
       signedInThroughClerk: 0,
+      deletedAtClerk: 0,
       byPasswordFormat: expect.objectContaining({ bcrypt: 36 }),
     });
     const human = await cli('stats');

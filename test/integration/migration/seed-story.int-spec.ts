@@ -28,6 +28,7 @@ describe('the seed’s migration, end to end', () => {
       withoutClerk: 36,
       withPassword: 36,
       signedInThroughClerk: 0,
+      deletedAtClerk: 0,
       byPasswordFormat: expect.objectContaining({ bcrypt: 36, none: 0, unsupported: 0, argon2id: 0 }),
     });
   });

@@ -99,6 +99,7 @@ describe('UsersRepository on PostgreSQL', () => {
         withoutClerk: 23,
         withPassword: 28,
         signedInThroughClerk: 0,
+        deletedAtClerk: 0,
       });
     } finally {
       await local.close();
