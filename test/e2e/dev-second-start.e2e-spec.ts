@@ -35,6 +35,7 @@ interface FirstDev {
   /** The printed Clerk API key of the admin, and M2M token of the CI machine. */
   apiKey: string;
   m2mToken: string;
+  banner: string;
 }
 
 async function startFirstDev(env: Record<string, string>): Promise<FirstDev> {
@@ -53,6 +54,7 @@ async function startFirstDev(env: Record<string, string>): Promise<FirstDev> {
     admin: { email: admin[1], password: admin[2] },
     apiKey: /Bearer (ak_\S+)'/.exec(banner)![1],
     m2mToken: /Bearer (mt_\S+)'/.exec(banner)![1],
+    banner,
   };
 }
 
@@ -142,5 +144,22 @@ describe('a second npm run dev that cannot start leaves the running one alone', 
       second,
       new RegExp(`^dev: the demo database ${DEMO_DATABASE} is in use by another npm run dev \\(pid ${first.child.pid}\\)`),
     );
+  });
+
+  // Last: it adds a person to the first dev's world, which the tests above compare with its start.
+  it('wires the emulator’s webhooks to its API: the printed sign-up gives a new person a row through user.created', async () => {
+    expect(first.banner).toContain(`Webhooks       the emulator sends Clerk's webhooks to ${first.api}/webhooks/clerk`);
+    const curl = /curl -s -X POST (\S+\/__emulator\/sign-up) .* -d '([^']+)'/.exec(first.banner)!;
+    const signedUp = await fetch(curl[1], { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: curl[2] });
+    const { user_id: clerkUserId } = (await signedUp.json()) as { user_id: string };
+    const email = (JSON.parse(curl[2]) as { email: string }).email;
+    let rows: { user_id: string; clerk_user_id: string; password_hash: string | null }[] = [];
+    for (let attempt = 0; attempt < 100 && rows.length === 0; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      rows = await queryOnce(demoUrl(), `SELECT user_id, clerk_user_id, password_hash FROM users WHERE email = '${email}'`);
+    }
+
+    expect(signedUp.status).toBe(200);
+    expect(rows).toEqual([{ user_id: expect.any(String), clerk_user_id: clerkUserId, password_hash: null }]);
   });
 });

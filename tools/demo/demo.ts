@@ -5,8 +5,10 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/configure-app.js';
+import { describeListenAddress } from '../../src/listen-address.js';
 import { runCli, stopCli } from './demo-cli.js';
 import { exitOnFailure, onStopSignal, signalExitCode } from './demo-process.js';
+import { newPersonArrives } from './demo-front-door.js';
 import { createDemoWorld, type DemoWorld } from './demo-world.js';
 import { DemoReport, type Stats } from './demo-report.js';
 import type { LegacyWorldUser } from './legacy-world.js';
@@ -28,6 +30,8 @@ async function main(): Promise<void> {
     DATABASE_URL: world.databaseUrl,
     CLERK_SECRET_KEY: world.clerk.secretKey,
     CLERK_API_URL: world.clerk.url,
+    // The emulator signs its webhooks with this secret; the API verifies them with it (step 7).
+    CLERK_WEBHOOK_SIGNING_SECRET: world.clerk.webhookSecret,
     LEGACY_JWT_SECRET: randomBytes(32).toString('hex'),
     MIGRATION_SCHEDULE_ENABLED: 'false',
     // Quiet by default so the report stays readable; LOG_LEVEL=info shows every process's logs on stderr.
@@ -77,27 +81,42 @@ async function walkTheGuide(world: DemoWorld, env: Record<string, string>, repor
   );
 
   const person = world.users.find((u) => u.email === 'test@example.com')!;
-  const signedIn = await report.step('Step 6  sign in through Clerk with the old password, call GET /users/me', () =>
-    signInWithOldPassword(world, env, person),
-  );
-  report.check(`${person.email} signed in at Clerk with the old password; /users/me returned the old user_id`, signedIn);
+  await withApi(world, env, async (apiUrl) => {
+    const signedIn = await report.step('Step 6  sign in through Clerk with the old password, call GET /users/me', () =>
+      signInWithOldPassword(world, apiUrl, person),
+    );
+    report.check(`${person.email} signed in at Clerk with the old password; /users/me returned the old user_id`, signedIn);
+    await newPersonArrives(world.clerk, apiUrl, world.databaseUrl, report, new Set(world.users.map((u) => u.userId)));
+  });
   report.table(before, after);
 }
 
-/** The proof that matters to a person: their old password still works, and they still see their data. */
-async function signInWithOldPassword(world: DemoWorld, env: Record<string, string>, person: LegacyWorldUser): Promise<boolean> {
+/**
+ * The API in this process, with the emulator's webhooks pointed at it, for the steps a person takes
+ * after the move. Closed once every webhook has been delivered.
+ */
+async function withApi(world: DemoWorld, env: Record<string, string>, work: (apiUrl: string) => Promise<void>): Promise<void> {
   Object.assign(process.env, env);
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, logger: false });
   configureApp(app);
   await app.listen(0, '127.0.0.1');
+  const apiUrl = describeListenAddress(app.getHttpServer()).url;
+  world.clerk.configureWebhooks({ url: `${apiUrl}/webhooks/clerk` });
   try {
-    const session = await world.clerk.signIn(person.email, person.password!);
-    const response = await fetch(`${await app.getUrl()}/users/me`, { headers: { Authorization: `Bearer ${session.token}` } });
-    const me = (await response.json()) as { userId?: string };
-    return response.status === 200 && me.userId === person.userId;
+    await work(apiUrl);
+    await world.clerk.webhooksIdle().catch(() => undefined);
   } finally {
+    world.clerk.configureWebhooks({ url: null });
     await app.close();
   }
+}
+
+/** The proof that matters to a person: their old password still works, and they still see their data. */
+async function signInWithOldPassword(world: DemoWorld, apiUrl: string, person: LegacyWorldUser): Promise<boolean> {
+  const session = await world.clerk.signIn(person.email, person.password!);
+  const response = await fetch(`${apiUrl}/users/me`, { headers: { Authorization: `Bearer ${session.token}` } });
+  const me = (await response.json()) as { userId?: string };
+  return response.status === 200 && me.userId === person.userId;
 }
 
 function countsOf(json: any): Record<string, number> {

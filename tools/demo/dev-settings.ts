@@ -3,17 +3,22 @@ import { createServer } from 'node:net';
 import { readAppConfig } from '../../src/config/app.config.js';
 import { SERVICE_CONFIG, validateAll } from '../../src/config/config-root.js';
 import { EnvReader, InvalidConfigError } from '../../src/config/env-reader.js';
-import { DEFAULT_TEST_SECRET_KEY } from '../clerk-emulator/index.js';
+import { DEFAULT_TEST_SECRET_KEY, generateWebhookSecret } from '../clerk-emulator/index.js';
 import { DEMO_DATABASE } from './demo-world.js';
 
 type Env = Record<string, string | undefined>;
 
 /** What `npm run dev` gives the API on top of the caller's environment, once its world runs. */
-export function apiEnvironment(env: Env, world: { databaseUrl: string; clerk: { url: string; secretKey: string } }): Env {
+export function apiEnvironment(
+  env: Env,
+  world: { databaseUrl: string; clerk: { url: string; secretKey: string; webhookSecret: string } },
+): Env {
   return {
     DATABASE_URL: world.databaseUrl,
     CLERK_SECRET_KEY: world.clerk.secretKey,
     CLERK_API_URL: world.clerk.url,
+    // The emulator signs the webhooks it sends the API with this secret.
+    CLERK_WEBHOOK_SIGNING_SECRET: world.clerk.webhookSecret,
     LEGACY_JWT_SECRET: env.LEGACY_JWT_SECRET ?? randomBytes(32).toString('hex'),
     MIGRATION_SCHEDULE_ENABLED: env.MIGRATION_SCHEDULE_ENABLED ?? 'false',
   };
@@ -32,7 +37,7 @@ export function devSettings(env: Env): { apiPort: number; emulatorPort: number }
   });
   const standIn = {
     databaseUrl: env.DATABASE_URL?.trim() || `postgres://127.0.0.1/${DEMO_DATABASE}`,
-    clerk: { url: `http://127.0.0.1:${emulatorPort ?? 4010}`, secretKey: DEFAULT_TEST_SECRET_KEY },
+    clerk: { url: `http://127.0.0.1:${emulatorPort ?? 4010}`, secretKey: DEFAULT_TEST_SECRET_KEY, webhookSecret: generateWebhookSecret() },
   };
   const apiEnv = { ...env, ...apiEnvironment(env, standIn) };
   collectProblems(problems, () => validateAll(SERVICE_CONFIG, apiEnv));

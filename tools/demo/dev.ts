@@ -44,6 +44,7 @@ async function main(): Promise<void> {
   configureApp(app);
   await app.listen(apiPort, app.get(ConfigService).getOrThrow<AppConfig>('app', { infer: true }).host);
   const { url } = describeListenAddress(app.getHttpServer());
+  world.clerk.configureWebhooks({ url: `${url}/webhooks/clerk` });
   const admin = world.users.find((u) => u.role === 'admin' && u.password)!;
   const person = world.users.find((u) => u.email === 'test@example.com')!;
   const consoleLink = await signedInConsoleLink(url, admin.email, admin.password!);
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
       `Console        ${consoleLink}`,
       '               (signed in as the demo admin for 15 minutes; after that, sign in on the page with the admin below)',
       `Clerk emulator ${world.clerk.url}  (controls under /__emulator)`,
+      `Webhooks       the emulator sends Clerk's webhooks to ${url}/webhooks/clerk, signed with the API's CLERK_WEBHOOK_SIGNING_SECRET`,
       // The password of the embedded server is a fixed local-only one: printing it lets the line be pasted.
       `Database       ${world.databaseUrl}`,
       '',
@@ -63,6 +65,7 @@ async function main(): Promise<void> {
       `  curl -s ${url}/migration/runs -H 'Authorization: Bearer ${machines.adminApiKey}'   # the admin's Clerk API key (scope migration:write)`,
       `  curl -s ${url}/migration/stats -H 'Authorization: Bearer ${machines.m2mToken}'   # a CI machine's M2M token, an operator through CLERK_ADMIN_MACHINES`,
       `  curl -s -X POST ${world.clerk.url}/__emulator/sign-in -H 'Content-Type: application/json' -d '{"email":"${person.email}","password":"${person.password}"}'   # after migrating`,
+      `  curl -s -X POST ${world.clerk.url}/__emulator/sign-up -H 'Content-Type: application/json' -d '{"email":"new.person@example.com","first_name":"New","last_name":"Person"}'   # a new person signs up at Clerk: user.created gives them a row; their token works on /users/me`,
       `  export DATABASE_URL='${world.databaseUrl}' CLERK_API_URL=${world.clerk.url} CLERK_SECRET_KEY=${world.clerk.secretKey}`,
       '  npm run -s cli -- migrate --dry-run   # the CLI on this world',
       '',
