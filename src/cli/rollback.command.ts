@@ -81,15 +81,15 @@ function renderRollback(report: RollbackReport): string {
   if (report.kept.length > 0)
     sections.push(
       renderTable(
-        ['kept user', 'clerk user'],
-        report.kept.map((k) => [k.userId, k.clerkUserId]),
+        ['kept user', 'user id', 'clerk user'],
+        report.kept.map((k) => [k.email, k.userId, k.clerkUserId]),
       ),
     );
   if (report.failed.length > 0)
     sections.push(
       renderTable(
-        ['user', 'clerk user', 'error'],
-        report.failed.map((f) => [f.userId, f.clerkUserId, f.error]),
+        ['user', 'user id', 'clerk user', 'error'],
+        report.failed.map((f) => [f.email, f.userId, f.clerkUserId, f.error]),
       ),
     );
   return sections.join('\n\n');

@@ -5,8 +5,15 @@ import { DataSource } from 'typeorm';
 export type DependentRowCounts = Record<string, number>;
 
 /**
- * Rows of every table whose foreign key points at `users.user_id`, found through the catalog so
- * that a product table nobody told us about is counted too.
+ * The service's own tables that carry a `user_id` (its runs' items, sign-ins, outbox, sync state):
+ * bookkeeping about people, not the product's data about them.
+ */
+const SERVICE_TABLE_PREFIXES = ['migration_', 'clerk_', 'invitation_', 'login_throttle'];
+
+/**
+ * Rows of every product table that points at `users.user_id`: by a foreign key, or by a column named
+ * `user_id` without one (the seed's tables are known by that column alone; many products never
+ * declared the key). Found through the catalog, so a table nobody told us about is counted too.
  */
 @Injectable()
 export class DependentRows {
@@ -14,10 +21,17 @@ export class DependentRows {
 
   async count(): Promise<DependentRowCounts> {
     const tables: { name: string }[] = await this.dataSource.query(
-      `SELECT DISTINCT c.conrelid::regclass::text AS name
+      `SELECT c.conrelid::regclass::text AS name
          FROM pg_constraint c
         WHERE c.contype = 'f' AND c.confrelid = 'users'::regclass
-        ORDER BY 1`,
+       UNION
+       SELECT a.attrelid::regclass::text
+         FROM pg_attribute a JOIN pg_class t ON t.oid = a.attrelid
+        WHERE a.attname = 'user_id' AND NOT a.attisdropped AND t.relkind IN ('r', 'p')
+          AND t.relnamespace = current_schema()::regnamespace AND t.oid <> 'users'::regclass
+          AND NOT t.relname LIKE ANY ($1)
+       ORDER BY 1`,
+      [SERVICE_TABLE_PREFIXES.map((prefix) => `${prefix}%`)],
     );
     const counts: DependentRowCounts = {};
     for (const { name } of tables) {

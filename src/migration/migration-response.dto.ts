@@ -85,12 +85,14 @@ export class RunItemsPageDto {
 
 export class RollbackFailureDto {
   @ApiProperty({ format: 'uuid' }) userId: string;
+  @ApiProperty({ description: 'Their email as the run recorded it: what an operator knows them by' }) email: string;
   @ApiProperty({ nullable: true, type: String }) clerkUserId: string | null;
   @ApiProperty() error: string;
 }
 
 export class RollbackKeptDto {
   @ApiProperty({ format: 'uuid' }) userId: string;
+  @ApiProperty({ description: 'Their email as the run recorded it: what an operator knows them by' }) email: string;
   @ApiProperty() clerkUserId: string;
 }
 

@@ -266,6 +266,11 @@ export class MigrationService {
   async getRun(runId: string): Promise<MigrationRunEntity> {
     const run = await this.runs.findRun(runId);
     if (!run) throw new MigrationError(404, MigrationErrorCode.RunNotFound, `No migration run with id ${runId}`);
+    return this.withLiveCounts(run);
+  }
+
+  /** A run still going keeps no counts of its own until it ends: they come from its items. */
+  private async withLiveCounts(run: MigrationRunEntity): Promise<MigrationRunEntity> {
     if (run.status === 'running' || run.status === 'open') run.counts = { ...(await this.runs.countItems(run.id)) };
     return run;
   }
@@ -324,8 +329,11 @@ export class MigrationService {
     return { usersOnClerk: users.onClerk, usersLegacy: users.legacy, runsInProgress: runs.inProgress, lastRun: runs.lastRun, invitations };
   }
 
-  listRuns(limit = 20, offset = 0): Promise<[MigrationRunEntity[], number]> {
-    return this.runs.listRuns(limit, offset);
+  /** Runs still going (a run, today's trickle run) are counted from their items, as `getRun` counts them. */
+  async listRuns(limit = 20, offset = 0): Promise<[MigrationRunEntity[], number]> {
+    const [runs, total] = await this.runs.listRuns(limit, offset);
+    for (const run of runs) await this.withLiveCounts(run);
+    return [runs, total];
   }
 
   /** Marks runs whose process is gone `interrupted` and releases their unstarted users; needs no lock. */

@@ -41,9 +41,9 @@ export interface RollbackReport {
   /** Accounts the run's records call created that carry no marker of this run: never deleted. */
   notDeletedUnmarked: number;
   /** The people kept, up to `KEPT_SAMPLE` (the audit log has every one). */
-  kept: { userId: string; clerkUserId: string }[];
+  kept: { userId: string; email: string; clerkUserId: string }[];
   /** Clerk calls that failed; re-run the rollback to retry them. */
-  failed: { userId: string; clerkUserId: string | null; error: string }[];
+  failed: { userId: string; email: string; clerkUserId: string | null; error: string }[];
 }
 
 type Undo = Omit<Extract<RollbackDecision, { kind: 'undo' }>, 'kind'>;
@@ -162,7 +162,8 @@ export class RunRollback {
 
   private async keep(subject: PendingUndo, request: RollbackRequest, report: RollbackReport): Promise<void> {
     report.keptWithoutPassword += 1;
-    if (report.kept.length < KEPT_SAMPLE) report.kept.push({ userId: subject.item.userId, clerkUserId: subject.clerkUserId });
+    if (report.kept.length < KEPT_SAMPLE)
+      report.kept.push({ userId: subject.item.userId, email: subject.item.email, clerkUserId: subject.clerkUserId });
     if (request.dryRun) return;
     await this.audit.record({
       userId: subject.item.userId,
@@ -216,7 +217,7 @@ export class RunRollback {
     } catch (error) {
       if (!(error instanceof ClerkGatewayError)) throw error;
       const failure = `invitation not revoked: ${error.message}`;
-      report.failed.push({ userId: subject.item.userId, clerkUserId: subject.clerkUserId, error: failure });
+      report.failed.push({ userId: subject.item.userId, email: subject.item.email, clerkUserId: subject.clerkUserId, error: failure });
       return false;
     }
   }
@@ -230,7 +231,12 @@ export class RunRollback {
       return true;
     } catch (error) {
       if (!(error instanceof ClerkGatewayError)) throw error;
-      report.failed.push({ userId: subject.item.userId, clerkUserId: subject.clerkUserId, error: error.message });
+      report.failed.push({
+        userId: subject.item.userId,
+        email: subject.item.email,
+        clerkUserId: subject.clerkUserId,
+        error: error.message,
+      });
       return false;
     }
   }

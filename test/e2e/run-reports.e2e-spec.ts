@@ -117,6 +117,16 @@ describe('run reports: every item of a run, paged over REST and streamed by the 
     expect(last.body.items[0]).toMatchObject({ userId: odd.userId, outcome: 'failed', reason: 'form_param_format_invalid' });
   });
 
+  it('counts a run still open from its items in the list too, as the run itself is counted', async () => {
+    const openRun = await insertRun(db.pool, { kind: 'login', status: 'open', finishedAt: null });
+    await insertItems(db.pool, openRun, 10);
+    const listed = await http().get('/migration/runs').query({ limit: 100 }).set(admin).expect(200);
+    const inList = listed.body.items.find((run: { id: string }) => run.id === openRun);
+    const alone = await http().get(`/migration/runs/${openRun}`).set(admin).expect(200);
+    expect(inList.counts).toEqual({ total: 10, created: 9, failed: 1 });
+    expect(alone.body.counts).toEqual(inList.counts);
+  });
+
   it('refuses bad paging, unknown runs and callers who are not admins', async () => {
     await http().get(`/migration/runs/${runId}/items`).query({ limit: 1001 }).set(admin).expect(400);
     await http().get(`/migration/runs/${runId}/items`).query({ offset: -1 }).set(admin).expect(400);
