@@ -158,7 +158,12 @@ export class ClerkSdkGateway extends ClerkGateway {
   async setExternalId(clerkUserId: string, externalId: string): Promise<ClerkUser | null> {
     const client = this.sdk();
     try {
-      return toClerkUser(await this.pacer.run(() => client.users.updateUser(clerkUserId, { externalId }), { operation: 'users.update' }));
+      return toClerkUser(
+        await this.pacer.run(() => client.users.updateUser(clerkUserId, { externalId }), {
+          operation: 'users.update',
+          subject: clerkUserId,
+        }),
+      );
     } catch (err) {
       if (err instanceof ClerkGatewayError && err.status === 404) return null;
       throw err;

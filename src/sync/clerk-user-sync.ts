@@ -130,8 +130,10 @@ export class ClerkUserSync {
     const row = await this.users.findByClerkUserId(clerkUserId, manager);
     if (!row) return { outcome: 'unchanged', reason: 'unknown_account' };
     if (await this.state.deletedByRollback(clerkUserId, manager)) return { outcome: 'own_deletion' };
-    if (source === 'webhook' && (await this.state.rollbackMayOwnDeletion(clerkUserId, manager))) {
-      throw new PostponeEvent(ROLLBACK_WAIT_MS, 'a rollback in progress may have made this deletion');
+    if (await this.state.rollbackMayOwnDeletion(clerkUserId, manager)) {
+      // A webhook waits for the rollback to record its own deletion; a sync pass leaves the person for its next turn.
+      if (source === 'webhook') throw new PostponeEvent(ROLLBACK_WAIT_MS, 'a rollback in progress may have made this deletion');
+      return { outcome: 'unchanged', reason: 'rollback_in_progress' };
     }
     if (!(await this.users.unlinkClerkUser(row.userId, clerkUserId, manager))) return { outcome: 'unchanged' };
     await this.state.markDeletedAtClerk(row.userId, clerkUserId, new Date(atMs), source, manager);

@@ -82,6 +82,7 @@ describe('GET /console over HTTP', () => {
       withoutClerk: rows[0].n,
       withPassword: rows[0].n,
       signedInThroughClerk: 0,
+      deletedAtClerk: 0,
     });
 
     await expect(request(server).get('/console/api/lock').set(auth).expect(200)).resolves.toMatchObject({ body: { holders: [] } });

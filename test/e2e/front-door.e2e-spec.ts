@@ -99,7 +99,7 @@ describe('Clerk as the front door, through the emulator’s real webhooks', () =
     ]);
     expect(first).toMatchObject({ clerk_user_id: session.userId });
 
-    world.clerk.signIn(email, 'a-clerk-native-password');
+    await world.clerk.signIn(email, 'a-clerk-native-password');
     await settled();
     const [later] = await query('SELECT last_signed_in_at FROM clerk_sign_ins WHERE user_id = $1', [row.user_id]);
     expect((later.last_signed_in_at as Date).getTime()).toBeGreaterThan((first.last_signed_in_at as Date).getTime());

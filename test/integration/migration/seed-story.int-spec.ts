@@ -30,6 +30,8 @@ describe('the seed’s migration, end to end', () => {
       signedInThroughClerk: 0,
       deletedAtClerk: 0,
       byPasswordFormat: expect.objectContaining({ bcrypt: 36, none: 0, unsupported: 0, argon2id: 0 }),
+      invitations: { queued: 0, sent: 0, failed: 0, revoked: 0 },
+      invitationQueue: expect.objectContaining({ etaSeconds: 0 }),
     });
   });
 
