@@ -46,6 +46,11 @@ export interface CreateClerkInvitationInput {
   maxWaitMs?: number;
 }
 
+export interface InvitationPace {
+  requests: number;
+  windowSeconds: number;
+}
+
 export interface ClerkInvitation {
   id: string;
   email: string;
@@ -102,6 +107,14 @@ export abstract class ClerkGateway {
    * an answer that was lost (`transient`) with `findInvitationsByEmail` rather than sending twice.
    */
   abstract createInvitation(input: CreateClerkInvitationInput): Promise<ClerkInvitation>;
+  /**
+   * The pace `createInvitation` is held to for the whole fleet: `requests` per `windowSeconds`
+   * (`CLERK_INVITATIONS_PER_HOUR` less our margin at Clerk's figure, the window divided by
+   * `CLERK_LIMITS_TIME_SCALE`); a burst up to `requests`, then one as each old send leaves the window.
+   */
+  abstract invitationPace(): InvitationPace;
+  /** Seconds until `count` more invitations could all have gone, none before `notBeforeMs` from now: the window as it stands, then its pace. */
+  abstract invitationBacklogSeconds(count: number, notBeforeMs?: number): Promise<number>;
   /** The instance's invitations (revoked ones aside, as Clerk lists them) for exactly this email. */
   abstract findInvitationsByEmail(email: string): Promise<ClerkInvitation[]>;
   /** True when revoked now; false when it was no longer pending (accepted, revoked, expired) or is unknown. */

@@ -26,6 +26,11 @@ export interface ClerkConfig {
   bulkInvitationsPerHour?: number;
   /** `PATCH /v1/users/{id}` and the metadata routes per 10 s for one user (Clerk: 10). */
   userUpdatesPer10s?: number;
+  /**
+   * Divides the windows of the classes above, as the emulator's `timeScale` does its own: only for
+   * rehearsals and tests against `npm run clerk:emulator -- --time-scale N` (the same N). 1: Clerk's hours.
+   */
+  limitsTimeScale?: number;
   requestTimeoutMs: number;
   /** Attempts per request for transient failures (5xx, network, timeout), the first included. */
   maxAttempts: number;
@@ -50,6 +55,11 @@ export function readClerkConfig(env: Record<string, string | undefined>): ClerkC
   if (secretKey !== undefined && !/^sk_(live|test)_\S+$/.test(secretKey)) {
     read.problem('CLERK_SECRET_KEY', 'must start with sk_live_ or sk_test_');
   }
+  const limitsTimeScale = read.number('CLERK_LIMITS_TIME_SCALE', 1, { min: 1, max: 1_000_000 });
+  if (limitsTimeScale !== 1 && read.optional('NODE_ENV') === 'production') {
+    // Against the real Clerk a scaled hour sends a window's worth every few seconds, each met by an hour-long 429.
+    read.problem('CLERK_LIMITS_TIME_SCALE', 'must be 1 when NODE_ENV=production (a scale is for rehearsals against the emulator)');
+  }
   const jwtKey = read.optional('CLERK_JWT_KEY')?.replace(/\\n/g, '\n');
   if (jwtKey !== undefined && !jwtKey.includes('BEGIN PUBLIC KEY')) {
     read.problem('CLERK_JWT_KEY', 'must be a PEM public key (-----BEGIN PUBLIC KEY-----)');
@@ -66,6 +76,7 @@ export function readClerkConfig(env: Record<string, string | undefined>): ClerkC
       max: CLERK_BULK_INVITATIONS_PER_HOUR,
     }),
     userUpdatesPer10s: read.int('CLERK_USER_UPDATES_PER_10S', CLERK_USER_UPDATES_PER_10S, { min: 1, max: CLERK_USER_UPDATES_PER_10S }),
+    limitsTimeScale,
     requestTimeoutMs: read.int('CLERK_REQUEST_TIMEOUT_MS', 10000, { min: 100, max: 120000 }),
     maxAttempts: read.int('CLERK_MAX_ATTEMPTS', 5, { min: 1, max: 20 }),
     retryBaseDelayMs: read.int('CLERK_RETRY_BASE_DELAY_MS', 200, { min: 0, max: 60000 }),
