@@ -41,7 +41,8 @@ export interface CreateClerkInvitationInput {
   publicMetadata?: Record<string, unknown>;
   /**
    * The longest the call may wait for the invitations class (a full hour's window, a 429's pause);
-   * longer, nothing is sent and it throws `class_paused` with `retryAfterSeconds`. Unset: it waits.
+   * longer, nothing is sent and it throws `class_paused` with `retryAfterSeconds` (and `retryAfterMs`,
+   * exact under `CLERK_LIMITS_TIME_SCALE`). Unset: it waits.
    */
   maxWaitMs?: number;
 }
@@ -102,8 +103,8 @@ export abstract class ClerkGateway {
   /** True when deleted, false when Clerk had no such user. */
   abstract deleteUser(clerkUserId: string): Promise<boolean>;
   /**
-   * Sent once, never retried, and a 429 is reported at once (`rate_limited`, with `retryAfterSeconds`)
-   * without pausing any other call: the invitation outbox decides when to try again, and reconciles
+   * Sent once, never retried, and a 429 is reported at once (`rate_limited`, with `retryAfterSeconds`),
+   * pausing the `invitations` class and no other call: the invitation outbox decides when to try again, and reconciles
    * an answer that was lost (`transient`) with `findInvitationsByEmail` rather than sending twice.
    */
   abstract createInvitation(input: CreateClerkInvitationInput): Promise<ClerkInvitation>;

@@ -3,12 +3,14 @@ import request from 'supertest';
 import { MigrationService } from '../../../src/migration/migration.service.js';
 import { startClerkEmulator, type ClerkEmulator } from '../../../tools/clerk-emulator/index.js';
 import { CLERK_ENDPOINT_LIMITS } from '../../../tools/clerk-emulator/emulator-endpoint-limits.js';
-import { scaledInvitations, TEST_TIME_SCALE } from '../../utils/invitations.js';
+import { scaledInvitations } from '../../utils/invitations.js';
 import { UNTHROTTLED_LOGINS } from '../../utils/test-app.js';
 import { seedWorld, type SeedWorld } from '../../utils/seed-world.js';
 
+/** The emulator's `timeScale` and the service's `CLERK_LIMITS_TIME_SCALE`, equal: an hour lasts 1.8 s. */
+const SCALE = 2000;
 /** A scaled hour, in real milliseconds: the emulator's and the service's windows agree. */
-const HOUR_MS = 3_600_000 / TEST_TIME_SCALE;
+const HOUR_MS = 3_600_000 / SCALE;
 
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, ms: number): Promise<T> {
   const deadline = Date.now() + ms;
@@ -39,17 +41,17 @@ describe('an invite run against Clerk’s per-endpoint limits, on a scaled hour'
     (await world.db.pool.query<{ clerk_user_id: string | null }>('SELECT clerk_user_id FROM users WHERE user_id = $1', [userId])).rows[0];
 
   beforeAll(async () => {
-    clerk = await startClerkEmulator({ rateLimit: false, timeScale: TEST_TIME_SCALE, developmentUserCap: false });
+    clerk = await startClerkEmulator({ rateLimit: false, timeScale: SCALE, developmentUserCap: false });
   });
   afterEach(async () => {
     await world?.close();
-    clerk.setEndpointLimits(CLERK_ENDPOINT_LIMITS, TEST_TIME_SCALE);
+    clerk.setEndpointLimits(CLERK_ENDPOINT_LIMITS, SCALE);
     clerk.reset();
   });
   afterAll(async () => clerk.stop());
 
   it('creates 600 at full speed, drains their invitations at the window’s rate, and migrates a login meanwhile', async () => {
-    const env = { ...scaledInvitations(TEST_TIME_SCALE), MIGRATION_ON_LOGIN: 'true', ...UNTHROTTLED_LOGINS };
+    const env = { ...scaledInvitations(SCALE), MIGRATION_ON_LOGIN: 'true', ...UNTHROTTLED_LOGINS };
     world = await seedWorld(clerk, env, { legacyUsers: 601 });
     const run = await migration().migrate({ actor: 'test', strategy: 'invite', limit: 600 });
 
@@ -88,7 +90,7 @@ describe('an invite run against Clerk’s per-endpoint limits, on a scaled hour'
   }, 90_000);
 
   it('a 429 on invitations pauses only them: creates and a login go on', async () => {
-    const env = { ...scaledInvitations(TEST_TIME_SCALE), MIGRATION_ON_LOGIN: 'true', ...UNTHROTTLED_LOGINS };
+    const env = { ...scaledInvitations(SCALE), MIGRATION_ON_LOGIN: 'true', ...UNTHROTTLED_LOGINS };
     world = await seedWorld(clerk, env, { legacyUsers: 31 });
     // Clerk's real hour at the emulator, and a limit below ours: the 6th invitation meets an hour-long 429.
     clerk.setEndpointLimits({ ...CLERK_ENDPOINT_LIMITS, 'POST /v1/invitations': { requests: 5, windowMs: 3_600_000 } }, 1);
