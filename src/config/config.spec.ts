@@ -4,6 +4,7 @@ import { readAuthConfig } from './auth.config.js';
 import { readClerkConfig } from './clerk.config.js';
 import { readDatabaseConfig } from './database.config.js';
 import { InvalidConfigError } from './env-reader.js';
+import { readInvitationsConfig } from './invitations.config.js';
 import { SERVICE_CONFIG, validateAll } from './config-root.js';
 
 function problemsOf(read: () => unknown): string[] {
@@ -146,6 +147,12 @@ describe('auth configuration', () => {
       expect.stringMatching(
         /^LOGIN_MAX_ATTEMPTS_PER_EMAIL is no longer read; use LOGIN_MAX_FAILURES_PER_IP_EMAIL and LOGIN_MAX_FAILURES_PER_EMAIL /,
       ),
+    ]);
+  });
+
+  it('refuses the retired invitation pace: the invitations class limit is the one figure', () => {
+    expect(problemsOf(() => readInvitationsConfig({ INVITATIONS_PER_HOUR: '100' }))).toEqual([
+      expect.stringMatching(/^INVITATIONS_PER_HOUR is no longer read; use CLERK_INVITATIONS_PER_HOUR /),
     ]);
   });
 });
