@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ClerkAPIResponseError } from '@clerk/backend/errors';
 import { LocalClassBudget } from './class-budget.js';
-import { CLERK_CLASS_LIMITS, classOfOperation, effectiveRequests, type ClassLimits } from './clerk-request.classes.js';
+import { CLERK_CLASS_LIMITS, classLimitsOf, classOfOperation, effectiveRequests, type ClassLimits } from './clerk-request.classes.js';
 import { ClerkErrorKind } from './clerk-gateway.error.js';
 import { ClerkRequestPacer } from './clerk-request.pacer.js';
 import type { Clock } from './clock.js';
@@ -36,6 +36,36 @@ describe('Clerk request classes', () => {
     expect(effectiveRequests('user_updates', CLERK_CLASS_LIMITS)).toBe(9);
     const lower: ClassLimits = { ...CLERK_CLASS_LIMITS, invitations: { ...CLERK_CLASS_LIMITS.invitations, requests: 40 } };
     expect(effectiveRequests('invitations', lower)).toBe(40);
+  });
+
+  it('divides every window by CLERK_LIMITS_TIME_SCALE, as the emulator does its own', () => {
+    const scaled = classLimitsOf({ limitsTimeScale: 1000 });
+    expect(scaled.invitations).toMatchObject({ requests: 100, windowSeconds: 3.6 });
+    expect(scaled.user_updates).toMatchObject({ requests: 10, windowSeconds: 0.01 });
+    expect(classLimitsOf({}).invitations.windowSeconds).toBe(3600);
+  });
+});
+
+describe('a class backlog (what an ETA is made of)', () => {
+  it('lets the room left in the window go at once, then one window per window’s worth', async () => {
+    const clock = fakeClock();
+    const budget = new LocalClassBudget(CLERK_CLASS_LIMITS, clock);
+    expect(await budget.backlogMs('invitations', 0)).toBe(0);
+    expect(await budget.backlogMs('invitations', 98)).toBe(0);
+    // Our window is Clerk's hour and a second.
+    expect(await budget.backlogMs('invitations', 99)).toBe(3_601_000);
+    expect(await budget.backlogMs('invitations', 1000)).toBe(10 * 3_601_000);
+    for (let i = 0; i < 90; i += 1) await budget.take('invitations', undefined);
+    expect(await budget.backlogMs('invitations', 8)).toBe(0);
+    expect(await budget.backlogMs('invitations', 9)).toBe(3_601_000);
+  });
+
+  it('starts after a pause, the class’s or the caller’s', async () => {
+    const clock = fakeClock();
+    const budget = new LocalClassBudget(CLERK_CLASS_LIMITS, clock);
+    await budget.pauseUntil('invitations', undefined, clock.now() + 60_000);
+    expect(await budget.backlogMs('invitations', 1)).toBe(60_000);
+    expect(await budget.backlogMs('invitations', 1, 120_000)).toBe(120_000);
   });
 });
 

@@ -15,9 +15,15 @@ export interface ClassBudget {
   take(requestClass: LimitedRequestClass, subject: string | undefined, maxWaitMs?: number): Promise<void>;
   /** Nobody sharing the budget sends a request of this class (and subject) before `untilMs`: a 429's Retry-After. */
   pauseUntil(requestClass: LimitedRequestClass, subject: string | undefined, untilMs: number): Promise<void>;
+  /**
+   * Milliseconds from now until `count` more requests of `requestClass` (no subject) could all have
+   * been sent, none before `notBeforeMs` from now: the window's sends and pause as they stand, then a
+   * send each time one leaves it. What an ETA is made of.
+   */
+  backlogMs(requestClass: LimitedRequestClass, count: number, notBeforeMs?: number): Promise<number>;
 }
 
-interface Window {
+export interface Window {
   /** Send times reserved, sorted; only the last `requests` matter. */
   sends: number[];
   pausedUntil: number;
@@ -58,6 +64,13 @@ export class LocalClassBudget implements ClassBudget {
     return Promise.resolve();
   }
 
+  backlogMs(requestClass: LimitedRequestClass, count: number, notBeforeMs = 0): Promise<number> {
+    const window = this.windows.get(classKey(requestClass, undefined, this.limits)) ?? { sends: [], pausedUntil: 0 };
+    const now = this.clock.now();
+    const limit = effectiveRequests(requestClass, this.limits);
+    return Promise.resolve(scheduleEnd(window, now, limit, windowMs(requestClass, this.limits), count, now + notBeforeMs) - now);
+  }
+
   /** Per-user windows would pile up, one per user ever updated: dropped once nothing in them counts. */
   private forgetIdle(now: number): void {
     if (this.windows.size < 1000) return;
@@ -74,4 +87,18 @@ export function nextSendTime(window: Window, now: number, limit: number, span: n
   let at = Math.max(now, window.pausedUntil);
   if (live.length >= limit) at = Math.max(at, live[live.length - limit] + span);
   return at;
+}
+
+/**
+ * When the last of `count` more sends would go, each at `nextSendTime` after those before it and none
+ * before `notBefore`: the burst the window still has room for, then one as each old send leaves it.
+ */
+export function scheduleEnd(window: Window, now: number, limit: number, span: number, count: number, notBefore = now): number {
+  const sends = window.sends.filter((t) => t > now - span).sort((a, b) => a - b);
+  let at = Math.max(now, notBefore, window.pausedUntil);
+  for (let i = 0; i < count; i += 1) {
+    if (sends.length >= limit) at = Math.max(at, sends[sends.length - limit] + span);
+    sends.push(at);
+  }
+  return count === 0 ? now : at;
 }

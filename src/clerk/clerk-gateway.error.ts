@@ -28,6 +28,8 @@ export class ClerkGatewayError extends Error {
   readonly paramName: string | undefined;
   readonly traceId: string | undefined;
   readonly retryAfterSeconds: number | undefined;
+  /** A `class_paused` wait to the millisecond: under a time scale (rehearsals) a window's gaps are far below a second. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(init: {
     kind: ClerkErrorKind;
@@ -37,6 +39,7 @@ export class ClerkGatewayError extends Error {
     paramName?: string;
     traceId?: string;
     retryAfterSeconds?: number;
+    retryAfterMs?: number;
   }) {
     super(init.message);
     this.name = 'ClerkGatewayError';
@@ -46,6 +49,7 @@ export class ClerkGatewayError extends Error {
     this.paramName = init.paramName;
     this.traceId = init.traceId || undefined;
     this.retryAfterSeconds = init.retryAfterSeconds;
+    this.retryAfterMs = init.retryAfterMs ?? (init.retryAfterSeconds !== undefined ? init.retryAfterSeconds * 1000 : undefined);
   }
 
   /** `requestClass` cannot send for `waitMs`, longer than its caller allows. */
@@ -56,6 +60,7 @@ export class ClerkGatewayError extends Error {
       clerkCode: 'class_paused',
       message: `Clerk's ${requestClass} requests cannot be sent for another ${retryAfterSeconds} s`,
       retryAfterSeconds,
+      retryAfterMs: Math.max(0, waitMs),
     });
   }
 

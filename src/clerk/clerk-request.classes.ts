@@ -27,15 +27,20 @@ export const CLERK_CLASS_LIMITS: ClassLimits = {
   user_updates: { requests: 10, windowSeconds: 10, perSubject: true },
 };
 
-/** The configured figures (`CLERK_INVITATIONS_PER_HOUR`, …), each at most Clerk's; Clerk's where unset. */
+/**
+ * The configured figures (`CLERK_INVITATIONS_PER_HOUR`, …), each at most Clerk's; Clerk's where unset.
+ * `limitsTimeScale` (`CLERK_LIMITS_TIME_SCALE`, rehearsals only) divides every window, as the emulator's `timeScale` does.
+ */
 export function classLimitsOf(config: {
   invitationsPerHour?: number;
   bulkInvitationsPerHour?: number;
   userUpdatesPer10s?: number;
+  limitsTimeScale?: number;
 }): ClassLimits {
+  const scale = config.limitsTimeScale ?? 1;
   const limit = (requestClass: LimitedRequestClass, configured: number | undefined): ClassLimit => {
     const clerks = CLERK_CLASS_LIMITS[requestClass];
-    return { ...clerks, requests: Math.min(configured ?? clerks.requests, clerks.requests) };
+    return { ...clerks, requests: Math.min(configured ?? clerks.requests, clerks.requests), windowSeconds: clerks.windowSeconds / scale };
   };
   return {
     invitations: limit('invitations', config.invitationsPerHour),

@@ -1,7 +1,7 @@
 import { backoffDelayMs } from './backoff.policy.js';
 import { LocalClassBudget, type ClassBudget } from './class-budget.js';
 import { systemClock, type Clock } from './clock.js';
-import { CLERK_CLASS_LIMITS, classOfOperation } from './clerk-request.classes.js';
+import { CLERK_CLASS_LIMITS, classOfOperation, type LimitedRequestClass } from './clerk-request.classes.js';
 import { classifyClerkError } from './clerk-error.classifier.js';
 import { ClerkErrorKind, ClerkGatewayError } from './clerk-gateway.error.js';
 import type { RequestBudget } from './request-budget.js';
@@ -118,6 +118,11 @@ export class ClerkRequestPacer {
         await this.clock.sleep(backoffDelayMs(attempt, this.options.retryBaseDelayMs, this.options.retryMaxDelayMs, this.options.random));
       }
     }
+  }
+
+  /** Milliseconds until `count` more requests of a limited class could all have gone (`ClassBudget.backlogMs`). */
+  classBacklogMs(requestClass: LimitedRequestClass, count: number, notBeforeMs?: number): Promise<number> {
+    return this.classes.backlogMs(requestClass, count, notBeforeMs);
   }
 
   /**

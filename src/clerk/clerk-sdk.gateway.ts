@@ -11,6 +11,7 @@ import {
   type ClerkUser,
   type CreateClerkInvitationInput,
   type CreateClerkUserInput,
+  type InvitationPace,
   type VerifiedMachineToken,
   type VerifiedSession,
 } from './clerk.gateway.js';
@@ -18,7 +19,7 @@ import { ClerkErrorKind, ClerkGatewayError } from './clerk-gateway.error.js';
 import { ClerkRequestObserver } from './clerk-request.observer.js';
 import { ClerkRequestPacer, type PacerOptions } from './clerk-request.pacer.js';
 import { LocalClassBudget } from './class-budget.js';
-import { classLimitsOf } from './clerk-request.classes.js';
+import { classLimitsOf, effectiveRequests, type ClassLimits } from './clerk-request.classes.js';
 import { PostgresClassBudget } from './postgres-class-budget.js';
 import { PostgresRequestBudget } from './postgres-request-budget.js';
 import { pacingBucket } from './token-bucket.js';
@@ -37,6 +38,7 @@ export class ClerkSdkGateway extends ClerkGateway {
   private readonly client: ClerkClient | undefined;
   private readonly pacer: ClerkRequestPacer;
   private readonly verifier: SessionTokenVerifier;
+  private readonly limits: ClassLimits;
 
   /** With a database (the app, the CLI), the rate is one budget for every process on it. */
   constructor(
@@ -48,6 +50,7 @@ export class ClerkSdkGateway extends ClerkGateway {
     const config = configService.getOrThrow<ClerkConfig>('clerk', { infer: true });
     const rate = config.rateLimitPerSecond;
     const limits = classLimitsOf(config);
+    this.limits = limits;
     [this.client, this.pacer, this.verifier] = ClerkSdkGateway.parts(config, {
       ...(observer ? { observe: (outcome) => observer.observe(outcome) } : {}),
       ...(dataSource
@@ -63,7 +66,7 @@ export class ClerkSdkGateway extends ClerkGateway {
   static fromConfig(config: ClerkConfig, pacing: Partial<PacerOptions> = {}): ClerkSdkGateway {
     const gateway = Object.create(ClerkSdkGateway.prototype) as ClerkSdkGateway;
     const [client, pacer, verifier] = ClerkSdkGateway.parts(config, pacing);
-    Object.assign(gateway, { client, pacer, verifier });
+    Object.assign(gateway, { client, pacer, verifier, limits: classLimitsOf(config) });
     return gateway;
   }
 
@@ -210,6 +213,15 @@ export class ClerkSdkGateway extends ClerkGateway {
       { operation: 'invitations.create', maxWaitMs: input.maxWaitMs, maxAttempts: 1, maxRateLimitWaits: 0 },
     );
     return toClerkInvitation(invitation);
+  }
+
+  invitationPace(): InvitationPace {
+    return { requests: effectiveRequests('invitations', this.limits), windowSeconds: this.limits.invitations.windowSeconds };
+  }
+
+  async invitationBacklogSeconds(count: number, notBeforeMs = 0): Promise<number> {
+    if (count <= 0) return 0;
+    return Math.ceil((await this.pacer.classBacklogMs('invitations', count, notBeforeMs)) / 1000);
   }
 
   async findInvitationsByEmail(email: string): Promise<ClerkInvitation[]> {

@@ -45,9 +45,15 @@ export interface CreateClerkInvitationInput {
   publicMetadata?: Record<string, unknown>;
   /**
    * The longest the call may wait for the invitations class (a full hour's window, a 429's pause);
-   * longer, nothing is sent and it throws `class_paused` with `retryAfterSeconds`. Unset: it waits.
+   * longer, nothing is sent and it throws `class_paused` with `retryAfterSeconds` (and `retryAfterMs`,
+   * exact under `CLERK_LIMITS_TIME_SCALE`). Unset: it waits.
    */
   maxWaitMs?: number;
+}
+
+export interface InvitationPace {
+  requests: number;
+  windowSeconds: number;
 }
 
 export interface ClerkInvitation {
@@ -105,11 +111,19 @@ export abstract class ClerkGateway {
   /** True when deleted, false when Clerk had no such user. */
   abstract deleteUser(clerkUserId: string): Promise<boolean>;
   /**
-   * Sent once, never retried, and a 429 is reported at once (`rate_limited`, with `retryAfterSeconds`)
-   * without pausing any other call: the invitation outbox decides when to try again, and reconciles
+   * Sent once, never retried, and a 429 is reported at once (`rate_limited`, with `retryAfterSeconds`),
+   * pausing the `invitations` class and no other call: the invitation outbox decides when to try again, and reconciles
    * an answer that was lost (`transient`) with `findInvitationsByEmail` rather than sending twice.
    */
   abstract createInvitation(input: CreateClerkInvitationInput): Promise<ClerkInvitation>;
+  /**
+   * The pace `createInvitation` is held to for the whole fleet: `requests` per `windowSeconds`
+   * (`CLERK_INVITATIONS_PER_HOUR` less our margin at Clerk's figure, the window divided by
+   * `CLERK_LIMITS_TIME_SCALE`); a burst up to `requests`, then one as each old send leaves the window.
+   */
+  abstract invitationPace(): InvitationPace;
+  /** Seconds until `count` more invitations could all have gone, none before `notBeforeMs` from now: the window as it stands, then its pace. */
+  abstract invitationBacklogSeconds(count: number, notBeforeMs?: number): Promise<number>;
   /** The instance's invitations (revoked ones aside, as Clerk lists them) for exactly this email. */
   abstract findInvitationsByEmail(email: string): Promise<ClerkInvitation[]>;
   /** True when revoked now; false when it was no longer pending (accepted, revoked, expired) or is unknown. */

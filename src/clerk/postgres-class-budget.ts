@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { ClassBudget } from './class-budget.js';
+import { scheduleEnd, type ClassBudget } from './class-budget.js';
 import { classKey, effectiveRequests, windowMs, type ClassLimits, type LimitedRequestClass } from './clerk-request.classes.js';
 import { ClerkGatewayError } from './clerk-gateway.error.js';
 import { systemClock, type Clock } from './clock.js';
@@ -9,6 +9,12 @@ interface ReserveRow {
   wait_ms: number;
   reserved: boolean;
   paused_until_ms: number | null;
+}
+
+interface WindowRow {
+  now_ms: number;
+  sends: number[];
+  paused_until_ms: number;
 }
 
 interface PauseRow {
@@ -71,6 +77,28 @@ export class PostgresClassBudget implements ClassBudget {
         [classKey(requestClass, subject, this.limits), fromNowMs],
       )
       .catch((error: unknown) => this.fellBack(error));
+  }
+
+  async backlogMs(requestClass: LimitedRequestClass, count: number, notBeforeMs = 0): Promise<number> {
+    let row: WindowRow | undefined;
+    try {
+      [row] = rowsOf<WindowRow>(
+        await this.db.query(
+          `SELECT (extract(epoch FROM n.t) * 1000)::float8 AS now_ms,
+                  ARRAY(SELECT (extract(epoch FROM s) * 1000)::float8 FROM unnest(coalesce(b.window_sends, '{}')) AS s) AS sends,
+                  coalesce((extract(epoch FROM b.paused_until) * 1000)::float8, 0) AS paused_until_ms
+             FROM (SELECT clock_timestamp() AS t) AS n LEFT JOIN clerk_request_budget b ON b.name = $1`,
+          [classKey(requestClass, undefined, this.limits)],
+        ),
+      );
+    } catch (error) {
+      this.fellBack(error);
+      return this.fallback.backlogMs(requestClass, count, notBeforeMs);
+    }
+    const now = row?.now_ms ?? this.clock.now();
+    const window = { sends: row?.sends ?? [], pausedUntil: row?.paused_until_ms ?? 0 };
+    const limit = effectiveRequests(requestClass, this.limits);
+    return scheduleEnd(window, now, limit, windowMs(requestClass, this.limits), count, now + notBeforeMs) - now;
   }
 
   private async reserve(requestClass: LimitedRequestClass, key: string, maxWaitMs: number | undefined): Promise<ReserveRow> {

@@ -4,6 +4,7 @@ import { readAuthConfig } from './auth.config.js';
 import { readClerkConfig } from './clerk.config.js';
 import { readDatabaseConfig } from './database.config.js';
 import { InvalidConfigError } from './env-reader.js';
+import { readInvitationsConfig } from './invitations.config.js';
 import { SERVICE_CONFIG, validateAll } from './config-root.js';
 
 function problemsOf(read: () => unknown): string[] {
@@ -31,6 +32,12 @@ describe('configuration', () => {
 
   it("takes Clerk's per-endpoint limits by default, lower ones if set, and refuses higher ones by name", () => {
     expect(readClerkConfig({})).toMatchObject({ invitationsPerHour: 100, bulkInvitationsPerHour: 25, userUpdatesPer10s: 10 });
+    expect(readClerkConfig({}).limitsTimeScale).toBe(1);
+    expect(problemsOf(() => readClerkConfig({ CLERK_LIMITS_TIME_SCALE: '1000' }))).toEqual([
+      "CLERK_LIMITS_TIME_SCALE must be 1 against Clerk's own API (a scale is for rehearsals against the emulator)",
+    ]);
+    const emulator = { CLERK_LIMITS_TIME_SCALE: '1000', CLERK_API_URL: 'http://127.0.0.1:4010', NODE_ENV: 'production' };
+    expect(readClerkConfig(emulator).limitsTimeScale).toBe(1000);
     expect(readClerkConfig({ CLERK_INVITATIONS_PER_HOUR: '40' }).invitationsPerHour).toBe(40);
     const problems = problemsOf(() =>
       readClerkConfig({ CLERK_INVITATIONS_PER_HOUR: '101', CLERK_BULK_INVITATIONS_PER_HOUR: '50', CLERK_USER_UPDATES_PER_10S: '11' }),
@@ -140,6 +147,12 @@ describe('auth configuration', () => {
       expect.stringMatching(
         /^LOGIN_MAX_ATTEMPTS_PER_EMAIL is no longer read; use LOGIN_MAX_FAILURES_PER_IP_EMAIL and LOGIN_MAX_FAILURES_PER_EMAIL /,
       ),
+    ]);
+  });
+
+  it('refuses the retired invitation pace: the invitations class limit is the one figure', () => {
+    expect(problemsOf(() => readInvitationsConfig({ INVITATIONS_PER_HOUR: '100' }))).toEqual([
+      expect.stringMatching(/^INVITATIONS_PER_HOUR is no longer read; use CLERK_INVITATIONS_PER_HOUR /),
     ]);
   });
 });

@@ -14,7 +14,11 @@ export class InvitationPaceDto {
   etaSeconds: number;
   @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When that is; null when none is queued' })
   emptyBy: string | null;
-  @ApiProperty({ example: 100, description: 'Invitations per hour for the whole fleet (INVITATIONS_PER_HOUR)' }) perHour: number;
+  @ApiProperty({
+    example: 100,
+    description: 'Invitations per hour for the whole fleet: the invitations class limit (CLERK_INVITATIONS_PER_HOUR) less its margin',
+  })
+  perHour: number;
   @ApiProperty({ description: 'An app instance is sending now; the CLI never sends, it leaves invitations queued for the service' })
   senderRunning: boolean;
   @ApiProperty({ nullable: true, type: String, description: 'Why sending is held (a 429 from Clerk, a refused key); null when it is not' })

@@ -21,8 +21,9 @@ const UNAUTHORIZED_PAUSE_MS = 60_000;
 
 /**
  * The fleet's one invitation sender. Every app instance runs one; the one holding the lease
- * (`invitation_sender`) sends, one invitation per slot of the pace, the others wait to take over
- * when its lease runs out. A send whose answer was lost is never repeated blindly: the next try asks
+ * (`invitation_sender`) sends the next invitation due as soon as the `invitations` class's window has
+ * room (a small batch goes at once, a large one drains at the window's rate), the others wait to take
+ * over when its lease runs out. A send whose answer was lost is never repeated blindly: the next try asks
  * Clerk for invitations to that email first.
  */
 @Injectable()
@@ -61,7 +62,6 @@ export class InvitationSender implements OnApplicationBootstrap, OnApplicationSh
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.turn = this.sendDue()
-        .then((sent) => (sent ? 0 : this.untilNextSlot()))
         .catch((error: unknown) => {
           this.logger.warn(`invitation sender: ${error instanceof Error ? error.message : String(error)}`);
           return this.config.pollMs;
@@ -71,34 +71,45 @@ export class InvitationSender implements OnApplicationBootstrap, OnApplicationSh
     this.timer.unref();
   }
 
-  /** Sleeps until the next slot of the pace when it comes before the next poll, so the pace is kept, not rounded up to polls. */
-  private async untilNextSlot(): Promise<number> {
+  private get leaseMs(): number {
+    return Math.max(15_000, 5 * this.config.pollMs);
+  }
+
+  private holdLease(): Promise<boolean> {
+    return this.outbox.holdSender(this.holder, this.leaseMs);
+  }
+
+  /**
+   * One turn: the next invitation due, if this instance is the sender and nothing pauses it. Returns
+   * how long to wait before the next turn: none after a send, the window's wait when the `invitations`
+   * class is full, else until the next poll (or the end of a pause, if sooner).
+   */
+  async sendDue(): Promise<number> {
+    if (!(await this.holdLease())) return this.config.pollMs;
+    const row = await this.outbox.claimNext(this.holder, ROW_LEASE_MS);
+    if (!row) return this.untilDue();
+    return this.deliver(row);
+  }
+
+  private async untilDue(): Promise<number> {
     const state = await this.outbox.senderState();
     const dueInMs = state.nextSendAt.getTime() - state.dbNow.getTime();
     return dueInMs > 0 ? Math.min(this.config.pollMs, dueInMs) : this.config.pollMs;
   }
 
-  private holdLease(): Promise<boolean> {
-    return this.outbox.holdSender(this.holder, Math.max(15_000, 5 * this.config.pollMs));
-  }
-
-  /** One turn: the next invitation due, if this instance is the sender and the pace allows it now. */
-  async sendDue(): Promise<boolean> {
-    if (!(await this.holdLease())) return false;
-    const row = await this.outbox.claimNext(this.holder, 3_600_000 / this.config.perHour, ROW_LEASE_MS);
-    if (!row) return false;
-    await this.deliver(row);
-    return true;
-  }
-
-  private async deliver(row: OutboxRow): Promise<void> {
+  private async deliver(row: OutboxRow): Promise<number> {
     try {
       // An earlier try may have landed with its answer lost: Clerk's list says, not a second send.
       const landed = row.attempts > 0 ? await this.landedBefore(row) : undefined;
       await this.sent(row, landed ?? (await this.send(row)));
+      return 0;
     } catch (error) {
       if (!(error instanceof ClerkGatewayError)) throw error;
-      await this.failed(row, error);
+      if (error.kind !== ClerkErrorKind.ClassPaused) return this.failed(row, error);
+      // The window is full (or a 429 paused the class): not sent, nothing to record; back when room comes.
+      // The sleep is bounded by the lease, which the beat renews meanwhile.
+      await this.outbox.release(row.id, this.holder);
+      return Math.min(this.leaseMs, Math.max(this.config.pollMs, error.retryAfterMs ?? this.config.pollMs) - this.config.pollMs);
     }
   }
 
@@ -107,8 +118,10 @@ export class InvitationSender implements OnApplicationBootstrap, OnApplicationSh
     return found.find((invitation) => invitation.status === 'pending' || invitation.status === 'accepted');
   }
 
+  /** Waits for room in the class's window no longer than a poll; longer, `class_paused` says how long. */
   private send(row: OutboxRow): Promise<ClerkInvitation> {
     return this.clerk.createInvitation({
+      maxWaitMs: this.config.pollMs,
       email: row.email,
       notify: true,
       ignoreExisting: true,
@@ -129,29 +142,30 @@ export class InvitationSender implements OnApplicationBootstrap, OnApplicationSh
     await this.audit.record({ userId: row.userId, actor: SENDER_ACTOR, action: AuditAction.InvitationSent, details });
   }
 
-  private async failed(row: OutboxRow, error: ClerkGatewayError): Promise<void> {
+  private async failed(row: OutboxRow, error: ClerkGatewayError): Promise<number> {
     const errorCode = error.clerkCode ?? error.kind;
     switch (error.kind) {
       case ClerkErrorKind.RateLimited:
         // Not sent: back in the queue, and only the sender waits; every other Clerk call goes on.
         await this.outbox.settle(row.id, this.holder, { status: 'queued', errorCode, notSent: true });
         await this.outbox.pauseSender(Date.now() + (error.retryAfterSeconds ?? 60) * 1000, `Clerk answered 429 (${errorCode})`);
-        return;
+        return 0;
       case ClerkErrorKind.Unauthorized:
       case ClerkErrorKind.NotConfigured:
         await this.outbox.settle(row.id, this.holder, { status: 'queued', errorCode, notSent: true });
         await this.outbox.pauseSender(Date.now() + UNAUTHORIZED_PAUSE_MS, 'Clerk refused the secret key (CLERK_SECRET_KEY)');
-        return;
+        return 0;
       case ClerkErrorKind.Transient:
         // Maybe sent: the next try asks Clerk first.
         if (row.attempts + 1 < MAX_UNCERTAIN_TRIES) {
           await this.outbox.settle(row.id, this.holder, { status: 'queued', errorCode, errorMessage: error.message });
-          return;
+          return 0;
         }
     }
     if (await this.outbox.settle(row.id, this.holder, { status: 'failed', errorCode, errorMessage: error.message })) {
       const details = { runId: row.runId ?? undefined, code: errorCode };
       await this.audit.record({ userId: row.userId, actor: SENDER_ACTOR, action: AuditAction.InvitationFailed, details });
     }
+    return 0;
   }
 }

@@ -74,11 +74,11 @@ export class InvitationsRepository {
   }
 
   /**
-   * The next invitation due, claimed for `holder`, when `holder` holds the sender and the pace allows
-   * one now; the pace moves on by `intervalMs` in the same transaction, so a crash after the claim
-   * still counts the slot as used. A row left `sending` by a dead sender is due once its lease ends.
+   * The next invitation due, claimed for `holder`, when `holder` holds the sender and no pause holds it
+   * (a 429, a refused key). The pace is not kept here but by the `invitations` class's window, shared
+   * by the fleet in `clerk_request_budget`. A row left `sending` by a dead sender is due once its lease ends.
    */
-  async claimNext(holder: string, intervalMs: number, rowLeaseMs: number): Promise<OutboxRow | null> {
+  async claimNext(holder: string, rowLeaseMs: number): Promise<OutboxRow | null> {
     return this.dataSource.transaction(async (manager) => {
       const sender: unknown[] = await manager.query(
         `SELECT 1 FROM invitation_sender WHERE id = 1 AND holder = $1 AND lease_until > now() AND next_send_at <= now() FOR UPDATE`,
@@ -95,15 +95,20 @@ export class InvitationsRepository {
         [holder, rowLeaseMs],
       );
       if (rows.length === 0) return null;
-      // One slot from this claim: never two sends closer than a slot, whatever came before (a send's own
-      // time, a few milliseconds, only slows the pace a little: 0.1% at Clerk's 36 s slots).
-      await manager.query(
-        `UPDATE invitation_sender SET next_send_at = now() + $1 * interval '1 millisecond', paused_reason = NULL WHERE id = 1`,
-        [intervalMs],
-      );
+      await manager.query(`UPDATE invitation_sender SET paused_reason = NULL WHERE id = 1 AND paused_reason IS NOT NULL`);
       // `attempts` as it was before this claim: the caller asks Clerk first when an earlier try may have landed.
       return { ...rows[0], attempts: rows[0].attempts - 1 };
     });
+  }
+
+  /** Puts a claimed row back as it was before the claim, nothing sent and nothing to record: its class's window was full. */
+  async release(id: string, holder: string): Promise<boolean> {
+    const [, affected]: [unknown, number] = await this.dataSource.query(
+      `UPDATE invitation_outbox SET status = 'queued', attempts = attempts - 1, claimed_by = NULL, lease_until = NULL, updated_at = now()
+        WHERE id = $1 AND status = 'sending' AND claimed_by = $2`,
+      [id, holder],
+    );
+    return affected === 1;
   }
 
   /** The send's outcome, written only while `holder` still has the claim; false when it lost it (a rollback withdrew the row). */

@@ -1,8 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ClerkGateway } from '../clerk/clerk.gateway.js';
-import { invitationsConfig, type InvitationsConfig } from '../config/invitations.config.js';
-import { InvitationsRepository, type NewInvitation } from './invitations.repository.js';
+import { InvitationsRepository, type NewInvitation, type SenderState } from './invitations.repository.js';
 
 /** `stats --json`'s `invitations`, the key DESIGN fixes: `queued` counts those being sent too. */
 export interface InvitationCounts {
@@ -18,7 +17,10 @@ export interface InvitationQueue extends InvitationCounts {
   etaSeconds: number;
   /** When that is, ISO 8601; null when none is queued. */
   emptyBy: string | null;
-  /** The pace: invitations per hour for the whole fleet. */
+  /**
+   * The pace, invitations per hour for the whole fleet: the `invitations` class's limit less its
+   * margin (98 at Clerk's 100); per real hour, so a rehearsal's `CLERK_LIMITS_TIME_SCALE` multiplies it.
+   */
   perHour: number;
   /** Whether an app instance is sending now; the CLI never sends, it leaves invitations for the service. */
   senderRunning: boolean;
@@ -52,12 +54,12 @@ export class InvitationsService {
   constructor(
     private readonly outbox: InvitationsRepository,
     private readonly clerk: ClerkGateway,
-    @Inject(invitationsConfig.KEY) private readonly config: InvitationsConfig,
   ) {}
 
-  /** The fleet's pace, invitations per hour. */
+  /** The fleet's pace, invitations per hour: the `invitations` class's (`CLERK_INVITATIONS_PER_HOUR`). */
   get perHour(): number {
-    return this.config.perHour;
+    const pace = this.clerk.invitationPace();
+    return Math.round(((pace.requests * 3600) / pace.windowSeconds) * 100) / 100;
   }
 
   /** Queues invitations in the caller's transaction (the item's): both are written, or neither. */
@@ -85,7 +87,7 @@ export class InvitationsService {
     ]);
     const own = toCounts(counts);
     const waiting = own.queued === 0 ? 0 : (ahead ?? own.queued);
-    const etaSeconds = this.secondsFor(waiting, sender.nextSendAt.getTime() - sender.dbNow.getTime());
+    const etaSeconds = await this.secondsFor(waiting, sender);
     return {
       ...own,
       etaSeconds,
@@ -100,7 +102,7 @@ export class InvitationsService {
   async secondsToSend(more: number): Promise<number> {
     if (more === 0) return 0;
     const [counts, sender] = await Promise.all([this.outbox.counts(), this.outbox.senderState()]);
-    return this.secondsFor(counts.queued + counts.sending + more, sender.nextSendAt.getTime() - sender.dbNow.getTime());
+    return this.secondsFor(counts.queued + counts.sending + more, sender);
   }
 
   /** Where each person's invitation of `runId` stands, as a run's items report it: `pending` until sent. */
@@ -140,10 +142,10 @@ export class InvitationsService {
     return revoked ? 'revoked' : 'none';
   }
 
-  private secondsFor(count: number, firstWaitMs: number): number {
-    if (count === 0) return 0;
-    const intervalMs = 3_600_000 / this.config.perHour;
-    return Math.ceil((Math.max(0, firstWaitMs) + (count - 1) * intervalMs) / 1000);
+  /** The class's window as it stands (its sends, a 429's pause), then its pace; none before the sender's own pause ends. */
+  private secondsFor(count: number, sender: SenderState): Promise<number> {
+    if (count === 0) return Promise.resolve(0);
+    return this.clerk.invitationBacklogSeconds(count, Math.max(0, sender.nextSendAt.getTime() - sender.dbNow.getTime()));
   }
 }
 

@@ -96,7 +96,7 @@ describe('the CLI, as a real process, through the seed’s story', () => {
       deletedAtClerk: 0,
       byPasswordFormat: expect.objectContaining({ bcrypt: 36 }),
       invitations: { queued: 0, sent: 0, failed: 0, revoked: 0 },
-      invitationQueue: expect.objectContaining({ etaSeconds: 0, emptyBy: null, perHour: 100 }),
+      invitationQueue: expect.objectContaining({ etaSeconds: 0, emptyBy: null, perHour: 98 }),
     });
     const human = await cli('stats');
     expect(human.stdout).toMatch(/total\s+44/);

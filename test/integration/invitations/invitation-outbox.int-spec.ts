@@ -6,11 +6,12 @@ import { startClerkEmulator, type ClerkEmulator } from '../../../tools/clerk-emu
 import { signedInAdmin } from '../../utils/auth.js';
 import { createTestApp, UNTHROTTLED_LOGINS } from '../../utils/test-app.js';
 import { seedWorld, type SeedWorld } from '../../utils/seed-world.js';
+import { scaledInvitations, TEST_TIME_SCALE } from '../../utils/invitations.js';
 
-/** A pace fast enough for a test: one invitation every 50 ms. (Every test sets all three: the app's env outlives it.) */
-const FAST = { INVITATIONS_PER_HOUR: String(3600 * 20), INVITATION_SENDER_POLL_MS: '20', INVITATION_SENDER_ENABLED: 'true' };
-/** The sender off: the invitations stay queued. */
-const NO_SENDER = { INVITATIONS_PER_HOUR: '100', INVITATION_SENDER_POLL_MS: '20', INVITATION_SENDER_ENABLED: 'false' };
+/** Clerk's hour divided by 1000, here and at the emulator. (Every test sets all four: the app's env outlives it.) */
+const FAST = scaledInvitations(TEST_TIME_SCALE);
+/** The sender off, at Clerk's own hour: the invitations stay queued. */
+const NO_SENDER = { ...scaledInvitations(1), INVITATION_SENDER_ENABLED: 'false' };
 
 /** Polls `read` until `done` holds of its value, for at most `ms`; returns the last value read. */
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 15_000): Promise<T> {
@@ -33,7 +34,7 @@ describe('the invitation outbox', () => {
   const stats = () => migration().stats();
 
   beforeAll(async () => {
-    clerk = await startClerkEmulator({ rateLimit: false });
+    clerk = await startClerkEmulator({ rateLimit: false, timeScale: TEST_TIME_SCALE });
   });
   afterEach(async () => {
     for (const app of extraApps.splice(0)) await app.close();
@@ -61,15 +62,19 @@ describe('the invitation outbox', () => {
     expect((await stats()).withoutClerk).toBe(0);
     expect(invitationsAt()).toHaveLength(0);
     expect((await outbox()).map((row) => row.status)).toEqual(Array(12).fill('queued'));
+    // The invitations window as another sender left it: full (98, Clerk's 100 less our margin) since ten minutes.
+    await world.db.pool.query(
+      `INSERT INTO clerk_request_budget (name, window_sends) VALUES ('invitations', array_fill(now() - interval '600 seconds', ARRAY[98]))`,
+    );
     const queue = await migration().runInvitations(run.id);
-    // 12 at 100 an hour: the first at once, the last 11 slots of 36 s later.
-    expect(queue).toMatchObject({ queued: 12, sent: 0, failed: 0, revoked: 0, perHour: 100, senderRunning: false, etaSeconds: 396 });
+    // Room comes when those 98 leave the hour (and our extra second), then all 12 go at once.
+    expect(queue).toMatchObject({ queued: 12, sent: 0, failed: 0, revoked: 0, perHour: 98, senderRunning: false, etaSeconds: 3001 });
     expect((await stats()).invitations).toEqual({ queued: 12, sent: 0, failed: 0, revoked: 0 });
 
     const { auth } = await signedInAdmin(world.app, world.db.pool);
     const http = () => request(world.app.getHttpServer());
     const ofRun = await http().get(`/migration/runs/${run.id}/invitations`).set(auth).expect(200);
-    expect(ofRun.body).toMatchObject({ queued: 12, etaSeconds: 396, perHour: 100, senderRunning: false });
+    expect(ofRun.body).toMatchObject({ queued: 12, etaSeconds: 3001, perHour: 98, senderRunning: false });
     expect((await http().get('/migration/invitations').set(auth).expect(200)).body).toMatchObject({ queued: 12 });
     expect((await http().get('/migration/stats').set(auth).expect(200)).body.invitations).toEqual({
       queued: 12,
@@ -79,21 +84,31 @@ describe('the invitation outbox', () => {
     });
   });
 
-  it('says in the dry run how long the invitations will take', async () => {
+  it('says in the dry run how long the invitations will take, from the invitations window', async () => {
     world = await seedWorld(clerk, NO_SENDER, { legacyUsers: 5 });
-    const plan = await migration().dryRun({ actor: 'test', strategy: 'invite' });
-    expect(plan.invitations).toEqual({ planned: 5, etaSeconds: 144, perHour: 100 });
+    // An empty window: five go at once.
+    expect((await migration().dryRun({ actor: 'test', strategy: 'invite' })).invitations).toEqual({
+      planned: 5,
+      etaSeconds: 0,
+      perHour: 98,
+    });
+    // 95 sent a minute ago: 3 go at once, the other 2 when the first of those leave the hour.
+    await world.db.pool.query(
+      `INSERT INTO clerk_request_budget (name, window_sends) VALUES ('invitations', array_fill(now() - interval '60 seconds', ARRAY[95]))`,
+    );
+    expect((await migration().dryRun({ actor: 'test', strategy: 'invite' })).invitations).toEqual({
+      planned: 5,
+      etaSeconds: 3541,
+      perHour: 98,
+    });
   });
 
-  it('drains the queue at the pace, each person invited once, and shows it in /metrics', async () => {
+  it('sends a small batch at once, each person invited once, and shows it in /metrics', async () => {
     world = await seedWorld(clerk, FAST, { legacyUsers: 10 });
     await migration().migrate({ actor: 'test', strategy: 'invite' });
     const drained = await eventually(stats, (s) => s.invitations.sent === 10);
     expect(drained.invitations).toEqual({ queued: 0, sent: 10, failed: 0, revoked: 0 });
     await expectEachInvitedOnce(10);
-    // The pace is a floor: ten invitations take at least nine slots of 50 ms (one allowed for network jitter).
-    const times = invitationsAt().map((i) => i.createdAt);
-    expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(8 * 50);
     const metrics = await request(world.app.getHttpServer()).get('/metrics');
     expect(metrics.text).toMatch(/clerk_migrate_invitations\{state="sent"\} 10/);
   });
@@ -169,8 +184,8 @@ describe('the invitation outbox', () => {
   });
 
   it('rolls back mid-drain: revokes the invitations sent, removes those still queued', async () => {
-    // One an hour: the first goes at once, the others wait for their slot.
-    world = await seedWorld(clerk, { ...FAST, INVITATIONS_PER_HOUR: '1' }, { legacyUsers: 4 });
+    // One an hour, at Clerk's own hour: the first goes at once, the others wait for room in the window.
+    world = await seedWorld(clerk, { ...FAST, CLERK_LIMITS_TIME_SCALE: '1', CLERK_INVITATIONS_PER_HOUR: '1' }, { legacyUsers: 4 });
     const run = await migration().migrate({ actor: 'test', strategy: 'invite' });
     await eventually(stats, (s) => s.invitations.sent === 1);
 

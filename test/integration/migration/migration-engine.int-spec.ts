@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { MigrationService } from '../../../src/migration/migration.service.js';
 import { startClerkEmulator, type ClerkEmulator } from '../../../tools/clerk-emulator/index.js';
-import { drainedOutbox, FAST_INVITATIONS } from '../../utils/invitations.js';
+import { drainedOutbox, scaledInvitations } from '../../utils/invitations.js';
 import { seedWorld, type SeedWorld } from '../../utils/seed-world.js';
 
 /** Every Clerk account is linked to exactly one local user, and no external id appears twice. */
@@ -142,7 +142,7 @@ describe('the migration engine', () => {
   });
 
   it('creates and links first under the invite strategy; a failed invitation is recorded and re-sent', async () => {
-    world = await seedWorld(clerk, FAST_INVITATIONS, { legacyUsers: 2 });
+    world = await seedWorld(clerk, scaledInvitations(), { legacyUsers: 2 });
     // Five answers lost in a row: the sender gives that invitation up as failed.
     clerk.injectFault('error_5xx', 5, 'POST /v1/invitations');
     const run = await migration().migrate({ actor: 'test', strategy: 'invite' });

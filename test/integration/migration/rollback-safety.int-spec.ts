@@ -5,7 +5,7 @@ import { MigrationService } from '../../../src/migration/migration.service.js';
 import type { RollbackRequest } from '../../../src/migration/run-rollback.js';
 import type { LegacyWorldUser } from '../../../tools/demo/legacy-world.js';
 import { startClerkEmulator, type ClerkEmulator } from '../../../tools/clerk-emulator/index.js';
-import { drainedOutbox, FAST_INVITATIONS } from '../../utils/invitations.js';
+import { drainedOutbox, scaledInvitations } from '../../utils/invitations.js';
 import { seedWorld, type SeedWorld } from '../../utils/seed-world.js';
 
 describe('undo that never strands a person nor quietly undoes itself', () => {
@@ -104,7 +104,7 @@ describe('undo that never strands a person nor quietly undoes itself', () => {
   });
 
   it('revokes the pending invitations the run sent, keeping the one of a person without a password', async () => {
-    world = await seedWorld(clerk, FAST_INVITATIONS, { legacyUsers: 3 });
+    world = await seedWorld(clerk, scaledInvitations(), { legacyUsers: 3 });
     const [, , passwordless] = world.legacy;
     await world.db.pool.query('UPDATE users SET password_hash = NULL WHERE user_id = $1', [passwordless.userId]);
     const run = await migration().migrate({ actor: 'test', strategy: 'invite' });

@@ -18,7 +18,7 @@ import {
   NO_VECTOR_ENV,
 } from '../../factories/password-vectors.js';
 import { insertUsers, makeUser, type TestUser } from '../../factories/user.factory.js';
-import { drainedOutbox, FAST_INVITATIONS } from '../../utils/invitations.js';
+import { drainedOutbox, scaledInvitations } from '../../utils/invitations.js';
 import { createTestApp } from '../../utils/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../../utils/test-database.js';
 
@@ -66,7 +66,7 @@ describe('every password format, imported into Clerk and signed in with the old 
       CLERK_RATE_LIMIT: '1000',
       LEGACY_DUMMY_HASH_COST: '4',
       ...NO_VECTOR_ENV,
-      ...FAST_INVITATIONS,
+      ...scaledInvitations(),
       ...env,
     });
   };
