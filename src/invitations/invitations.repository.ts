@@ -233,12 +233,17 @@ export class InvitationsRepository {
     ]);
   }
 
-  /** Puts every failed invitation back in the queue (unless its person has a live one meanwhile); how many. */
+  /**
+   * Puts every failed invitation back in the queue, unless its person has a live one meanwhile or is no
+   * longer linked to Clerk (a rollback took them off: an invitation now would be to an account they no
+   * longer have); how many.
+   */
   async requeueFailed(): Promise<number> {
     const [, affected]: [unknown, number] = await this.dataSource.query(
       `UPDATE invitation_outbox o SET status = 'queued', error_code = NULL, error_message = NULL, queued_at = now(), updated_at = now()
         WHERE o.id IN (SELECT DISTINCT ON (user_id) id FROM invitation_outbox WHERE status = 'failed' ORDER BY user_id, id DESC)
-          AND NOT EXISTS (SELECT 1 FROM invitation_outbox l WHERE l.user_id = o.user_id AND l.status IN ('queued', 'sending', 'sent'))`,
+          AND NOT EXISTS (SELECT 1 FROM invitation_outbox l WHERE l.user_id = o.user_id AND l.status IN ('queued', 'sending', 'sent'))
+          AND EXISTS (SELECT 1 FROM users u WHERE u.user_id = o.user_id AND u.clerk_user_id IS NOT NULL)`,
     );
     return affected;
   }

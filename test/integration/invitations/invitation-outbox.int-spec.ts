@@ -183,6 +183,18 @@ describe('the invitation outbox', () => {
     await expectEachInvitedOnce(1);
   });
 
+  it('never queues again the failed invitation of a person a rollback took off Clerk', async () => {
+    world = await seedWorld(clerk, FAST, { legacyUsers: 1 });
+    clerk.injectFault('error_5xx', 5, 'POST /v1/invitations');
+    const run = await migration().migrate({ actor: 'test', strategy: 'invite' });
+    await eventually(stats, (s) => s.invitations.failed === 1);
+    await migration().rollback({ runId: run.id, actor: 'test', deleteClerkUsers: true, dryRun: false, confirm: true });
+
+    expect(await migration().resendInvitations('test')).toMatchObject({ requeued: 0 });
+    expect((await stats()).invitations.queued).toBe(0);
+    expect(invitationsAt()).toEqual([]);
+  });
+
   it('rolls back mid-drain: revokes the invitations sent, removes those still queued', async () => {
     // One an hour, at Clerk's own hour: the first goes at once, the others wait for room in the window.
     world = await seedWorld(clerk, { ...FAST, CLERK_LIMITS_TIME_SCALE: '1', CLERK_INVITATIONS_PER_HOUR: '1' }, { legacyUsers: 4 });
