@@ -65,9 +65,18 @@ function toEvent(type: string, timestamp: unknown, data: Record<string, unknown>
   const event: ClerkWebhookEvent = { type, timestamp: at, clerkUserId: null, user: null };
   if (!data || typeof data !== 'object') return event;
   if (type === 'user.created' || type === 'user.updated') {
-    return { ...event, clerkUserId: String(data.id), user: clerkUserFromJson(data as unknown as UserJSON) };
+    const user = clerkUserFromJson(data as unknown as UserJSON);
+    // Events are stored until applied (and a while after): of the private metadata, only the migrator's
+    // ownership marker is ever read, so nothing else the product keeps there is written down here.
+    return { ...event, clerkUserId: String(data.id), user: { ...user, privateMetadata: markerOnly(user.privateMetadata) } };
   }
   if (type === 'user.deleted') return { ...event, clerkUserId: typeof data.id === 'string' ? data.id : null };
   if (type === 'session.created') return { ...event, clerkUserId: typeof data.user_id === 'string' ? data.user_id : null };
   return event;
+}
+
+/** The two keys of the migrator's ownership marker (`migratedBy`, `runId`), nothing else. */
+function markerOnly(privateMetadata: Record<string, unknown>): Record<string, unknown> {
+  const { migratedBy, runId } = privateMetadata;
+  return { ...(migratedBy !== undefined && { migratedBy }), ...(runId !== undefined && { runId }) };
 }

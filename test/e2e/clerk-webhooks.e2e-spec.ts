@@ -63,6 +63,16 @@ describe('POST /webhooks/clerk', () => {
     expect(externalId).toBe(row.user_id);
   });
 
+  it('stores of an event’s private metadata only the migrator’s ownership marker', async () => {
+    const account = world.clerk.seedUser({ email: newEmail() });
+    const privateMetadata = { migratedBy: 'someone-else', stripeCustomerSecret: 'cus_secret_value' };
+    const id = await send('user.created', userData(world.clerk, account.id, { private_metadata: privateMetadata }));
+    const { rows } = await world.db.pool.query('SELECT event::text AS event FROM clerk_webhook_events WHERE svix_id = $1', [id]);
+    expect(rows[0].event).toContain('someone-else');
+    expect(rows[0].event).not.toContain('cus_secret_value');
+    expect(rows[0].event).not.toContain('stripeCustomerSecret');
+  });
+
   it('the user.updated our own external_id update causes changes nothing', async () => {
     const account = world.clerk.seedUser({ email: newEmail() });
     await send('user.created', userData(world.clerk, account.id));
