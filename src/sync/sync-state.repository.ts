@@ -89,11 +89,15 @@ export class SyncStateRepository {
 
   /** People deleted at Clerk, newest first, with what the product needs to apply its retention policy. */
   async listDeletedAtClerk(page: { limit: number; offset: number }): Promise<{ total: number; items: DeletedAtClerkRow[] }> {
-    const [{ total }]: { total: number }[] = await this.dataSource.query('SELECT count(*)::int AS total FROM clerk_deleted_users');
+    // Only people still without an account: one linked again since (a new sign-up with their email) is back.
+    const [{ total }]: { total: number }[] = await this.dataSource.query(
+      'SELECT count(*)::int AS total FROM clerk_deleted_users d JOIN users u ON u.user_id = d.user_id WHERE u.clerk_user_id IS NULL',
+    );
     const rows: DeletedAtClerkRow[] = await this.dataSource.query(
       `SELECT d.user_id AS "userId", d.clerk_user_id AS "clerkUserId", u.email, u.name, d.deleted_at AS "deletedAt",
               d.recorded_at AS "recordedAt", d.source
          FROM clerk_deleted_users d JOIN users u ON u.user_id = d.user_id
+        WHERE u.clerk_user_id IS NULL
         ORDER BY d.recorded_at DESC, d.user_id LIMIT $1 OFFSET $2`,
       [page.limit, page.offset],
     );

@@ -240,9 +240,11 @@ export class UsersRepository {
              (count(*) - count(u.clerk_user_id))::int AS "withoutClerk",
              count(u.password_hash)::int AS "withPassword",
              count(s.user_id)::int AS "signedInThroughClerk",
-             (SELECT count(*)::int FROM clerk_deleted_users) AS "deletedAtClerk"
+             -- A person linked again since (a new account with their verified email) is no longer gone.
+             (count(d.user_id) FILTER (WHERE u.clerk_user_id IS NULL))::int AS "deletedAtClerk"
         FROM users u
-        LEFT JOIN clerk_sign_ins s ON s.user_id = u.user_id AND s.clerk_user_id = u.clerk_user_id`);
+        LEFT JOIN clerk_sign_ins s ON s.user_id = u.user_id AND s.clerk_user_id = u.clerk_user_id
+        LEFT JOIN clerk_deleted_users d ON d.user_id = u.user_id`);
     return row as UserStats;
   }
 

@@ -254,6 +254,15 @@ describe('POST /webhooks/clerk', () => {
     expect(page.body.items).toEqual(
       expect.arrayContaining([expect.objectContaining({ userId: local.userId, clerkUserId: clerkId, email: local.email })]),
     );
+
+    // Back on Clerk with a new account (a sign-up with their verified email linked them): no longer listed nor counted.
+    const counted = async () =>
+      (await world.http().get('/migration/stats').set('Authorization', `Bearer ${admin.token}`)).body.deletedAtClerk;
+    const before = await counted();
+    await world.db.pool.query('UPDATE users SET clerk_user_id = $1 WHERE user_id = $2', [`user_again_${local.userId}`, local.userId]);
+    const again = await world.http().get('/sync/deleted-at-clerk?limit=500').set('Authorization', `Bearer ${admin.token}`).expect(200);
+    expect(again.body.items.map((item: { userId: string }) => item.userId)).not.toContain(local.userId);
+    expect(await counted()).toBe(before - 1);
   });
 });
 
