@@ -19,7 +19,7 @@ import { ClerkErrorKind, ClerkGatewayError } from './clerk-gateway.error.js';
 import { ClerkRequestObserver } from './clerk-request.observer.js';
 import { ClerkRequestPacer, type PacerOptions } from './clerk-request.pacer.js';
 import { LocalClassBudget } from './class-budget.js';
-import { classLimitsOf, effectiveRequests, type ClassLimits } from './clerk-request.classes.js';
+import { classLimitsOf, effectiveRequests, type ClassLimits, MAX_BULK_INVITATIONS } from './clerk-request.classes.js';
 import { PostgresClassBudget } from './postgres-class-budget.js';
 import { PostgresRequestBudget } from './postgres-request-budget.js';
 import { pacingBucket } from './token-bucket.js';
@@ -213,6 +213,34 @@ export class ClerkSdkGateway extends ClerkGateway {
       { operation: 'invitations.create', maxWaitMs: input.maxWaitMs, maxAttempts: 1, maxRateLimitWaits: 0 },
     );
     return toClerkInvitation(invitation);
+  }
+
+  async createInvitationsInBulk(inputs: CreateClerkInvitationInput[]): Promise<ClerkInvitation[]> {
+    if (inputs.length === 0) return [];
+    if (inputs.length > MAX_BULK_INVITATIONS) {
+      throw new RangeError(`Clerk takes at most ${MAX_BULK_INVITATIONS} invitations per bulk request, got ${inputs.length}`);
+    }
+    const client = this.sdk();
+    const maxWaitMs = Math.min(...inputs.map((input) => input.maxWaitMs ?? Number.POSITIVE_INFINITY));
+    const invitations = await this.pacer.run(
+      () =>
+        client.invitations.createInvitationBulk(
+          inputs.map((input) => ({
+            emailAddress: input.email,
+            redirectUrl: input.redirectUrl,
+            notify: input.notify,
+            ignoreExisting: input.ignoreExisting,
+            publicMetadata: input.publicMetadata,
+          })),
+        ),
+      {
+        operation: 'invitations.bulk_create',
+        ...(Number.isFinite(maxWaitMs) && { maxWaitMs }),
+        maxAttempts: 1,
+        maxRateLimitWaits: 0,
+      },
+    );
+    return invitations.map(toClerkInvitation);
   }
 
   invitationPace(): InvitationPace {

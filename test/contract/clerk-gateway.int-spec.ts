@@ -151,6 +151,25 @@ describe('ClerkSdkGateway operations', () => {
     expect(await gateway.findInvitationsByEmail(email)).toEqual([]);
   });
 
+  it('sends up to ten invitations in one bulk request, and refuses a batch naming an existing user whole', async () => {
+    const gateway = ClerkSdkGateway.fromConfig(config());
+    const emails = Array.from({ length: 10 }, () => newEmail());
+    const sent = await gateway.createInvitationsInBulk(emails.map((email) => ({ email, notify: false, ignoreExisting: false })));
+    expect(sent.map((invitation) => invitation.email).sort()).toEqual([...emails].sort());
+    expect(emulator.requestCounts()['POST /v1/invitations/bulk']).toEqual({ '200': 1 });
+
+    const tooMany = [...emails, newEmail()].map((email) => ({ email, notify: false, ignoreExisting: false }));
+    await expect(gateway.createInvitationsInBulk(tooMany)).rejects.toThrow(RangeError);
+    const existing = emulator.seedUser({ email: newEmail() });
+    const refused = await failure(
+      gateway.createInvitationsInBulk(
+        [newEmail(), existing.email_addresses[0].email_address].map((email) => ({ email, notify: false, ignoreExisting: false })),
+      ),
+    );
+    expect(refused.kind).not.toBe(ClerkErrorKind.Transient);
+    expect(emulator.invitations()).toHaveLength(10);
+  });
+
   it('keeps the private metadata of a created user, readable with the secret key', async () => {
     const gateway = ClerkSdkGateway.fromConfig(config());
     const externalId = randomUUID();
