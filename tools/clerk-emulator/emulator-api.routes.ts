@@ -1,7 +1,7 @@
 import type { ClerkPasswordImport } from '../../src/passwords/password-formats.js';
 import { clerkErrors } from './emulator-errors.js';
 import { deletedUserJson, invitationJson, userJson } from './emulator-serializers.js';
-import { invitationAndMetadataRoutes } from './emulator-invitation.routes.js';
+import { INVITATION_PARAMS, invitationAndMetadataRoutes } from './emulator-invitation.routes.js';
 import type { EmulatorStore } from './emulator-store.js';
 import {
   asBody,
@@ -59,15 +59,6 @@ const UPDATE_USER_PARAMS = [
   'password_hasher',
   'skip_password_checks',
   'sign_out_of_other_sessions',
-] as const;
-const INVITATION_PARAMS = [
-  'email_address',
-  'public_metadata',
-  'redirect_url',
-  'notify',
-  'ignore_existing',
-  'expires_in_days',
-  'template_slug',
 ] as const;
 const MAX_FILTER_VALUES = 100;
 

@@ -1,3 +1,4 @@
+import type { ApiRequest } from './emulator-api.routes.js';
 import { clerkErrors } from './emulator-errors.js';
 import { invitationJson, userJson } from './emulator-serializers.js';
 import type { EmulatorStore } from './emulator-store.js';
@@ -6,7 +7,8 @@ import { asBody, assertEmail, optionalBoolean, optionalObject, optionalString, r
 
 /** `POST /v1/invitations/bulk` takes at most this many invitations (the spec's `maxItems`). */
 export const MAX_BULK_INVITATIONS = 10;
-const BULK_ITEM_PARAMS = [
+/** The fields of one invitation, alone (`POST /v1/invitations`) or as an item of a bulk request. */
+export const INVITATION_PARAMS = [
   'email_address',
   'public_metadata',
   'redirect_url',
@@ -14,18 +16,12 @@ const BULK_ITEM_PARAMS = [
   'ignore_existing',
   'expires_in_days',
   'template_slug',
-];
+] as const;
 const METADATA_PARAMS = ['public_metadata', 'private_metadata', 'unsafe_metadata'] as const;
 const INVITATION_STATUSES = ['pending', 'accepted', 'revoked', 'expired'];
 const INVITATION_ORDER = ['created_at', 'email_address', 'expires_at'] as const;
 
-interface Request {
-  params: Record<string, string>;
-  query: URLSearchParams;
-  body: unknown;
-}
-
-type Route = [method: string, template: string, handle: (request: Request) => unknown];
+type Route = [method: string, template: string, handle: (request: ApiRequest) => unknown];
 
 function expiresInDays(body: Body): number | null {
   const days = body.expires_in_days;
@@ -56,7 +52,7 @@ function createBulk(store: EmulatorStore, raw: unknown, now: () => number) {
   }
   const items = raw.map((value) => {
     const body = asBody(value);
-    rejectUnknown(body, BULK_ITEM_PARAMS);
+    rejectUnknown(body, INVITATION_PARAMS);
     templateSlug(body);
     const days = expiresInDays(body);
     return {

@@ -113,17 +113,11 @@ export class EmulatorMachineAuth {
   }
 
   revokeApiKey(id: string, reason: string | null): StoredApiKey {
-    const key = this.apiKeys.get(id);
-    if (!key) throw clerkErrors.notFound();
-    Object.assign(key, { revoked: true, revocationReason: reason, updatedAt: this.now() });
-    return key;
+    return this.revoke(this.apiKeys.get(id), reason);
   }
 
   verifyApiKey(secret: string): StoredApiKey {
-    const key = [...this.apiKeys.values()].find((candidate) => candidate.secret === secret);
-    if (!key || !this.isLive(key)) throw clerkErrors.notFound();
-    key.lastUsedAt = this.now();
-    return key;
+    return this.used([...this.apiKeys.values()].find((candidate) => candidate.secret === secret));
   }
 
   createM2mToken(input: NewM2mToken = {}): StoredM2mToken & { format: 'opaque' | 'jwt' } {
@@ -170,17 +164,24 @@ export class EmulatorMachineAuth {
   }
 
   revokeM2mToken(id: string, reason: string | null): StoredM2mToken {
-    const token = this.m2mTokens.get(id);
-    if (!token) throw clerkErrors.notFound();
-    Object.assign(token, { revoked: true, revocationReason: reason, updatedAt: this.now() });
-    return token;
+    return this.revoke(this.m2mTokens.get(id), reason);
   }
 
   verifyM2mToken(secret: string): StoredM2mToken {
-    const token = [...this.m2mTokens.values()].find((candidate) => candidate.token === secret);
-    if (!token || !this.isLive(token)) throw clerkErrors.notFound();
-    token.lastUsedAt = this.now();
-    return token;
+    return this.used([...this.m2mTokens.values()].find((candidate) => candidate.token === secret));
+  }
+
+  /** Keys and tokens are revoked alike: an unknown id is 404, a revoked one stays revoked. */
+  private revoke<T extends StoredApiKey | StoredM2mToken>(record: T | undefined, reason: string | null): T {
+    if (!record) throw clerkErrors.notFound();
+    return Object.assign(record, { revoked: true, revocationReason: reason, updatedAt: this.now() });
+  }
+
+  /** A verification of a live key or token stamps its use; anything else is 404, as Clerk answers. */
+  private used<T extends StoredApiKey | StoredM2mToken>(record: T | undefined): T {
+    if (!record || !this.isLive(record)) throw clerkErrors.notFound();
+    record.lastUsedAt = this.now();
+    return record;
   }
 
   clear(): void {
