@@ -4,17 +4,9 @@ import request from 'supertest';
 import { insertUser } from '../factories/user.factory.js';
 import { ORIGIN, startAuthWorld, type AuthWorld } from '../utils/auth-world.js';
 import { createTestApp } from '../utils/test-app.js';
+import { eventually } from '../utils/eventually.js';
 
 /** Bounded polling: up to five seconds. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  let value = await read();
-  for (let attempt = 0; attempt < 100 && !done(value); attempt += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    value = await read();
-  }
-  return value;
-}
-
 let sequence = 0;
 function newEmail(): string {
   sequence += 1;

@@ -56,13 +56,4 @@ export function userData(clerk: ClerkEmulator, clerkUserId: string, overrides: R
   return { ...data, ...overrides };
 }
 
-/** Bounded polling: up to `timeoutMs`, every 50 ms. */
-export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let value = await read();
-  while (!done(value) && Date.now() < until) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    value = await read();
-  }
-  return value;
-}
+export { eventually } from './eventually.js';

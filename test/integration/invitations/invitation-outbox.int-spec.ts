@@ -7,6 +7,7 @@ import { signedInAdmin } from '../../utils/auth.js';
 import { createTestApp, UNTHROTTLED_LOGINS } from '../../utils/test-app.js';
 import { seedWorld, type SeedWorld } from '../../utils/seed-world.js';
 import { scaledInvitations, TEST_TIME_SCALE } from '../../utils/invitations.js';
+import { eventually } from '../../utils/eventually.js';
 
 /** Clerk's hour divided by 1000, here and at the emulator. (Every test sets all four: the app's env outlives it.) */
 const FAST = scaledInvitations(TEST_TIME_SCALE);
@@ -14,15 +15,6 @@ const FAST = scaledInvitations(TEST_TIME_SCALE);
 const NO_SENDER = { ...scaledInvitations(1), INVITATION_SENDER_ENABLED: 'false' };
 
 /** Polls `read` until `done` holds of its value, for at most `ms`; returns the last value read. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 describe('the invitation outbox', () => {
   let clerk: ClerkEmulator;
   let world: SeedWorld;

@@ -6,20 +6,12 @@ import { CLERK_ENDPOINT_LIMITS } from '../../../tools/clerk-emulator/emulator-en
 import { scaledInvitations } from '../../utils/invitations.js';
 import { UNTHROTTLED_LOGINS } from '../../utils/test-app.js';
 import { seedWorld, type SeedWorld } from '../../utils/seed-world.js';
+import { eventually } from '../../utils/eventually.js';
 
 /** The emulator's `timeScale` and the service's `CLERK_LIMITS_TIME_SCALE`, equal: an hour lasts 1.8 s. */
 const SCALE = 2000;
 /** A scaled hour, in real milliseconds: the emulator's and the service's windows agree. */
 const HOUR_MS = 3_600_000 / SCALE;
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** The most requests any window of `spanMs` holds, by their times. */
 function busiestWindow(times: number[], spanMs: number): number {
