@@ -10,7 +10,6 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { PasswordFormats } from '../passwords/password-formats.js';
 import { UserResponseDto } from '../users/user-response.dto.js';
 import type { UserEntity } from '../users/user.entity.js';
-import { UsersRepository } from '../users/users.repository.js';
 import { AuthError, AuthErrorCode } from './auth.error.js';
 import { ClerkPrincipalResolver } from './clerk-principal.resolver.js';
 import { MachinePrincipalResolver } from './machine-principal.resolver.js';
@@ -20,6 +19,7 @@ import { LoginThrottle, type LoginOutcome } from './login-throttle.js';
 import { PasswordHasher } from './password-hasher.js';
 import type { Principal } from '../common/principal.js';
 import { TrickleMigration } from './trickle-migration.port.js';
+import { UsersService } from '../users/users.service.js';
 
 export interface LegacyLoginResult {
   accessToken: string;
@@ -60,7 +60,7 @@ export class AuthService {
   private readonly verdicts = new VerifiedTokenCache<TokenVerdict>(MAX_CACHED_PRINCIPALS);
 
   constructor(
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
     private readonly legacyTokens: LegacyTokenService,
     private readonly clerkPrincipals: ClerkPrincipalResolver,

@@ -6,14 +6,12 @@ import { ClerkGateway, type ClerkUser } from '../clerk/clerk.gateway.js';
 import { ClerkErrorKind, ClerkGatewayError, SessionTokenError, SessionTokenErrorReason } from '../clerk/clerk-gateway.error.js';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { ClerkAccountOwners } from '../users/clerk-account-owners.js';
-import { ClerkSignInsRepository } from '../users/clerk-sign-ins.repository.js';
 import { UserResponseDto } from '../users/user-response.dto.js';
 import type { UserEntity } from '../users/user.entity.js';
-import { UsersRepository } from '../users/users.repository.js';
 import { AuthError, AuthErrorCode } from './auth.error.js';
 import type { Principal } from '../common/principal.js';
 import { ClerkSignUps } from './clerk-sign-up.port.js';
+import { UsersService } from '../users/users.service.js';
 
 /** Users whose sign-in this process has already recorded; bounded, so memory stays flat. */
 const RECORDED_LIMIT = 50_000;
@@ -32,11 +30,9 @@ export class ClerkPrincipalResolver {
 
   constructor(
     private readonly clerk: ClerkGateway,
-    private readonly users: UsersRepository,
-    private readonly signIns: ClerkSignInsRepository,
+    private readonly users: UsersService,
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
-    private readonly owners: ClerkAccountOwners,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
     @Optional() private readonly signUps?: ClerkSignUps,
   ) {}
@@ -72,7 +68,7 @@ export class ClerkPrincipalResolver {
       throw toAuthError(error);
     });
     if (!clerkUser) return this.reject(clerkUserId, null, AuthErrorCode.ClerkUserNotLinked);
-    const owner = await this.owners.find(clerkUser, this.config.linkClerkUsersByEmail);
+    const owner = await this.users.findAccountOwner(clerkUser, this.config.linkClerkUsersByEmail);
     if (owner.kind === 'claimed') return this.reject(clerkUserId, null, 'external_id_claimed');
     if (owner.kind === 'none') return this.signUp(clerkUser);
     const outcome = await this.users.linkOnSignIn(owner.user.userId, clerkUserId);
@@ -109,7 +105,7 @@ export class ClerkPrincipalResolver {
 
   private async recordSignIn(user: UserEntity): Promise<void> {
     if (this.recorded.has(user.userId)) return;
-    const first = await this.signIns.record(user.userId, user.clerkUserId!);
+    const first = await this.users.recordClerkSignIn(user.userId, user.clerkUserId!);
     this.recorded.set(user.userId, true);
     if (first) {
       await this.audit.record({ userId: user.userId, actor: user.userId, action: AuditAction.ClerkFirstSignIn, details: {} });

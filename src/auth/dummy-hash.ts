@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { hash as bcryptHash } from '@node-rs/bcrypt';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
 import { PasswordFormats } from '../passwords/password-formats.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
 
 /** Enough hashes to see the typical cost class; the read stays small on any table. */
 const SAMPLE_SIZE = 500;
@@ -43,7 +43,7 @@ export class DummyHash implements OnApplicationBootstrap {
   private sampling?: Promise<void>;
 
   constructor(
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
     private readonly formats: PasswordFormats,
   ) {}

@@ -8,9 +8,9 @@ import { ADMIN_ROLE, MACHINE_ROLE, type MachineCaller, type Principal } from '..
 import { VerifiedTokenCache } from '../common/verified-token-cache.js';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { UsersRepository } from '../users/users.repository.js';
 import { AuthError, AuthErrorCode } from './auth.error.js';
 import { MachineTokenThrottle } from './machine-token-throttle.js';
+import { UsersService } from '../users/users.service.js';
 
 /** Enough for every script and service of a large product; refusals of a flood evict the oldest first. */
 const MAX_VERDICTS = 10_000;
@@ -36,7 +36,7 @@ export class MachinePrincipalResolver {
 
   constructor(
     private readonly clerk: ClerkGateway,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly throttle: MachineTokenThrottle,
     private readonly metrics: MetricsService,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,

@@ -3,12 +3,12 @@ import { Semaphore } from '../common/semaphore.js';
 import { migrationConfig, type MigrationConfig } from '../config/migration.config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import type { UserEntity } from '../users/user.entity.js';
-import { UsersRepository } from '../users/users.repository.js';
 import type { ItemStatus } from './migration-item.entity.js';
 import { MigrationPlanner } from './migration-planner.js';
 import type { MigrationRunEntity } from './migration-run.entity.js';
 import { MigrationRunsRepository } from './migration-runs.repository.js';
 import { profileOf, UserMigrator, type RunContext, type WorkItem } from './user-migrator.js';
+import { UsersService } from '../users/users.service.js';
 
 /** Trickle migrations one instance works on at once; the shared Clerk budget sets the pace anyway. */
 const TRICKLE_CONCURRENCY = 8;
@@ -44,7 +44,7 @@ export class LoginMigration implements BeforeApplicationShutdown {
     private readonly planner: MigrationPlanner,
     private readonly migrator: UserMigrator,
     private readonly runs: MigrationRunsRepository,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly metrics: MetricsService,
     @Inject(migrationConfig.KEY) private readonly config: MigrationConfig,
   ) {}

@@ -3,9 +3,9 @@ import { ClerkGateway, MAX_LOOKUP_BATCH, type ClerkUser } from '../clerk/clerk.g
 import type { MigrationStrategy, OnExistingPolicy } from '../config/migration.config.js';
 import { PasswordFormats } from '../passwords/password-formats.js';
 import type { UserEntity } from '../users/user.entity.js';
-import { UsersRepository } from '../users/users.repository.js';
 import { isPlausibleEmail, planBatch, type PlannedUser } from './migration-plan.js';
 import { MigrationRunsRepository } from './migration-runs.repository.js';
+import { UsersService } from '../users/users.service.js';
 
 export interface PlanOptions {
   strategy: MigrationStrategy;
@@ -20,7 +20,7 @@ export interface PlanOptions {
 export class MigrationPlanner {
   constructor(
     private readonly clerk: ClerkGateway,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly runs: MigrationRunsRepository,
     private readonly passwords: PasswordFormats,
   ) {}

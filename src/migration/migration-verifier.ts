@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ClerkGateway, MAX_LOOKUP_BATCH } from '../clerk/clerk.gateway.js';
-import { UsersRepository } from '../users/users.repository.js';
 import { DependentRows, type DependentRowCounts } from './dependent-rows.js';
+import { UsersService } from '../users/users.service.js';
 
 export type VerifyProblemKind = 'missing_in_clerk' | 'external_id_mismatch' | 'linked_elsewhere';
 
@@ -32,7 +32,7 @@ const MAX_REPORTED_PROBLEMS = 1000;
 export class MigrationVerifier {
   constructor(
     private readonly clerk: ClerkGateway,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly dependents: DependentRows,
   ) {}
 

@@ -6,7 +6,6 @@ import { ClerkGatewayError } from '../clerk/clerk-gateway.error.js';
 import { migrationConfig, type MigrationConfig, type MigrationStrategy } from '../config/migration.config.js';
 import { PasswordFormats, type PasswordFormatLabel } from '../passwords/password-formats.js';
 import type { UserEntity } from '../users/user.entity.js';
-import { UsersRepository, type LegacyFilter, type UserStats } from '../users/users.repository.js';
 import type { MoveState } from '../metrics/metrics.service.js';
 import { InvitationsService, type InvitationQueue, type InvitationStats, type ResendReport } from '../invitations/invitations.service.js';
 import { DevelopmentInstanceCap, type MigrationWarning } from './development-instance-cap.js';
@@ -23,6 +22,7 @@ import { MigrationVerifier, type VerifyReport } from './migration-verifier.js';
 import { PasswordCleanup, type CleanupReport, type CleanupRequest } from './password-cleanup.js';
 import { RunReports, type RunItemView, type RunItemsPage } from './run-reports.js';
 import { RunRollback, type RollbackReport, type RollbackRequest } from './run-rollback.js';
+import { UsersService, type LegacyFilter, type UserStats } from '../users/users.service.js';
 
 export interface MigrateRequest {
   actor: string;
@@ -94,7 +94,7 @@ const WAIT_FOR_STOPPING_HOLDER_MS = 30_000;
 @Injectable()
 export class MigrationService {
   constructor(
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly runs: MigrationRunsRepository,
     private readonly planner: MigrationPlanner,
     private readonly runner: MigrationRunner,

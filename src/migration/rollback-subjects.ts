@@ -2,13 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { ClerkGateway, type ClerkUser } from '../clerk/clerk.gateway.js';
 import { ClerkGatewayError } from '../clerk/clerk-gateway.error.js';
 import { InvitationsService } from '../invitations/invitations.service.js';
-import { ClerkSignInsRepository } from '../users/clerk-sign-ins.repository.js';
-import { UsersRepository } from '../users/users.repository.js';
 import type { MigrationItemEntity } from './migration-item.entity.js';
 import type { MigrationRunEntity } from './migration-run.entity.js';
 import { MigrationError, MigrationErrorCode } from './migration.error.js';
 import { creatorRunOf } from './ownership-marker.js';
 import type { RollbackSubject } from './rollback-decision.js';
+import { UsersService } from '../users/users.service.js';
 
 /** One person a rollback weighs, with the item that ties them to the run. */
 export interface PendingUndo extends RollbackSubject {
@@ -37,8 +36,7 @@ interface Found {
 export class RollbackSubjects {
   constructor(
     private readonly clerk: ClerkGateway,
-    private readonly users: UsersRepository,
-    private readonly signIns: ClerkSignInsRepository,
+    private readonly users: UsersService,
     private readonly invitations: InvitationsService,
   ) {}
 
@@ -69,7 +67,7 @@ export class RollbackSubjects {
 
   private async weigh(run: MigrationRunEntity, found: Found[]): Promise<PendingUndo[]> {
     const users = await this.users.findByIds(found.map((f) => f.item.userId));
-    const signedIn = await this.signIns.signedInSince(
+    const signedIn = await this.users.signedInThroughClerkSince(
       found.map((f) => ({ userId: f.item.userId, clerkUserId: f.clerkUserId })),
       run.startedAt,
     );

@@ -4,7 +4,6 @@ import { AuditService } from '../audit/audit.service.js';
 import { ClerkGateway } from '../clerk/clerk.gateway.js';
 import { ClerkGatewayError } from '../clerk/clerk-gateway.error.js';
 import { InvitationsService } from '../invitations/invitations.service.js';
-import { UsersRepository } from '../users/users.repository.js';
 import type { MigrationItemEntity } from './migration-item.entity.js';
 import { assertLockHeld, type HeldLock } from './migration-lock.js';
 import type { MigrationRunEntity } from './migration-run.entity.js';
@@ -12,6 +11,7 @@ import { MigrationRunsRepository } from './migration-runs.repository.js';
 import { MigrationError, MigrationErrorCode } from './migration.error.js';
 import { decideRollback, isUnmarkedCreation, type RollbackDecision } from './rollback-decision.js';
 import { RollbackSubjects, type PendingUndo } from './rollback-subjects.js';
+import { UsersService } from '../users/users.service.js';
 
 export interface RollbackRequest {
   runId: string;
@@ -60,7 +60,7 @@ const KEPT_SAMPLE = 1000;
 export class RunRollback {
   constructor(
     private readonly clerk: ClerkGateway,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly runs: MigrationRunsRepository,
     private readonly subjects: RollbackSubjects,
     private readonly audit: AuditService,

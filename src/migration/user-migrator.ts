@@ -7,12 +7,12 @@ import { ClerkErrorKind, ClerkGatewayError } from '../clerk/clerk-gateway.error.
 import { splitName } from '../clerk/name-splitter.js';
 import { InvitationsService } from '../invitations/invitations.service.js';
 import type { UserEntity } from '../users/user.entity.js';
-import { UsersRepository } from '../users/users.repository.js';
 import type { ItemStatus, MigrationItemEntity } from './migration-item.entity.js';
 import type { PlannedUser } from './migration-plan.js';
 import { MigrationRunsRepository } from './migration-runs.repository.js';
 import { MigrationError, MigrationErrorCode } from './migration.error.js';
 import { MIGRATED_BY, ownershipMarker } from './ownership-marker.js';
+import { UsersService } from '../users/users.service.js';
 
 export interface WorkItem extends PlannedUser {
   itemId: string;
@@ -61,7 +61,7 @@ export class UserMigrator {
 
   constructor(
     private readonly clerk: ClerkGateway,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly runs: MigrationRunsRepository,
     private readonly audit: AuditService,
     private readonly invitations: InvitationsService,

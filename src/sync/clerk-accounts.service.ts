@@ -6,12 +6,11 @@ import { AuditService } from '../audit/audit.service.js';
 import { ClerkSignUps, type SignUpOutcome } from '../auth/clerk-sign-up.port.js';
 import type { ClerkUser } from '../clerk/clerk.gateway.js';
 import { syncConfig, type SyncConfig } from '../config/sync.config.js';
-import { ClerkAccountOwners, verifiedPrimaryEmail } from '../users/clerk-account-owners.js';
+import { verifiedPrimaryEmail } from '../users/clerk-account-owners.js';
 import type { UserEntity } from '../users/user.entity.js';
-import { ClerkProfilesRepository, type NewClerkUserRow } from '../users/clerk-profiles.repository.js';
-import { UsersRepository } from '../users/users.repository.js';
 import { ExternalIdUpdates } from './external-id-updates.js';
 import { clerkName, clerkRole } from './profile-drift.js';
+import { UsersService, type NewClerkUserRow } from '../users/users.service.js';
 
 /**
  * The migrator's mark in `private_metadata` of the accounts it creates (see `src/migration/ownership-marker.ts`):
@@ -37,9 +36,7 @@ export type AdoptionResult = { outcome: 'linked' | 'provisioned'; user: UserEnti
 export class ClerkAccountsService extends ClerkSignUps {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly users: UsersRepository,
-    private readonly profiles: ClerkProfilesRepository,
-    private readonly owners: ClerkAccountOwners,
+    private readonly users: UsersService,
     private readonly audit: AuditService,
     private readonly externalIds: ExternalIdUpdates,
     @Inject(syncConfig.KEY) private readonly config: SyncConfig,
@@ -63,7 +60,7 @@ export class ClerkAccountsService extends ClerkSignUps {
   async plan(clerkUser: ClerkUser): Promise<Adoption> {
     if (clerkUser.privateMetadata.migratedBy === MIGRATOR_MARK) return { kind: 'ignored', reason: 'created_by_migrator' };
     if (await this.users.isRolledBackAccount(clerkUser.id)) return { kind: 'ignored', reason: 'rolled_back' };
-    const owner = await this.owners.find(clerkUser, this.config.linkByVerifiedEmail);
+    const owner = await this.users.findAccountOwner(clerkUser, this.config.linkByVerifiedEmail);
     if (owner.kind === 'match') return { kind: 'link', user: owner.user, matchedBy: owner.matchedBy };
     if (owner.kind === 'claimed') return { kind: 'ignored', reason: 'external_id_claimed' };
     return this.provisionPlan(clerkUser);
@@ -99,7 +96,7 @@ export class ClerkAccountsService extends ClerkSignUps {
     if (this.config.signUps === 'refuse') return { kind: 'ignored', reason: 'sign_ups_refused' };
     const email = verifiedPrimaryEmail(clerkUser);
     if (!email) return { kind: 'ignored', reason: 'no_verified_email' };
-    const holder = await this.profiles.findEmailHolder(email, null);
+    const holder = await this.users.findEmailHolder(email, null);
     // The account's own row, written by a concurrent first request: the insert below reads it back.
     if (holder && holder.clerkUserId !== clerkUser.id) return { kind: 'conflict', email, holderId: holder.userId };
     const row = {
@@ -114,9 +111,9 @@ export class ClerkAccountsService extends ClerkSignUps {
 
   /** One row however many instances race; the loser of an email race is a recorded conflict. */
   private async insert(row: NewClerkUserRow, source: string, manager: EntityManager): Promise<AdoptionResult> {
-    const written = await this.profiles.insertClerkUser(row, manager);
+    const written = await this.users.insertClerkUser(row, manager);
     if (!written) {
-      const holder = await this.profiles.findEmailHolder(row.email, null, manager);
+      const holder = await this.users.findEmailHolder(row.email, null, manager);
       await this.recordConflict(row.clerkUserId, { email: row.email, holderId: holder?.userId ?? null }, manager);
       return { outcome: 'conflict', reason: 'email_taken' };
     }

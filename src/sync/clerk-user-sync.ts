@@ -5,15 +5,13 @@ import { AuditAction } from '../audit/audit-action.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { ClerkUser } from '../clerk/clerk.gateway.js';
 import type { ClerkWebhookEvent } from '../clerk/clerk-webhook.verifier.js';
-import { ClerkSignInsRepository } from '../users/clerk-sign-ins.repository.js';
 import type { UserEntity } from '../users/user.entity.js';
-import { ClerkProfilesRepository, type ProfileChanges } from '../users/clerk-profiles.repository.js';
-import { UsersRepository } from '../users/users.repository.js';
 import { ClerkAccountsService } from './clerk-accounts.service.js';
 import { ExternalIdUpdates } from './external-id-updates.js';
 import { driftOf } from './profile-drift.js';
 import { PostponeEvent } from './sync.error.js';
 import { SyncStateRepository } from './sync-state.repository.js';
+import { UsersService, type ProfileChanges } from '../users/users.service.js';
 
 export type SyncOutcome =
   | 'provisioned'
@@ -51,11 +49,9 @@ const ROLLBACK_WAIT_MS = 5_000;
 export class ClerkUserSync {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly users: UsersRepository,
-    private readonly profiles: ClerkProfilesRepository,
+    private readonly users: UsersService,
     private readonly accounts: ClerkAccountsService,
     private readonly state: SyncStateRepository,
-    private readonly signIns: ClerkSignInsRepository,
     private readonly externalIds: ExternalIdUpdates,
     private readonly audit: AuditService,
   ) {}
@@ -92,7 +88,7 @@ export class ClerkUserSync {
       return { outcome, ...(plan.kind === 'ignored' && { reason: plan.reason }) };
     }
     const changes = driftOf(row, user);
-    const conflict = changes.email ? await this.profiles.findEmailHolder(changes.email, row.userId) : null;
+    const conflict = changes.email ? await this.users.findEmailHolder(changes.email, row.userId) : null;
     if (conflict) delete changes.email;
     return { outcome: outcomeOf(Object.keys(changes).length > 0, conflict !== null) };
   }
@@ -100,13 +96,13 @@ export class ClerkUserSync {
   private async follow(row: UserEntity, user: ClerkUser, source: string, manager: EntityManager): Promise<Applied> {
     const changes = driftOf(row, user);
     let conflict = false;
-    const holder = changes.email ? await this.profiles.findEmailHolder(changes.email, row.userId, manager) : null;
+    const holder = changes.email ? await this.users.findEmailHolder(changes.email, row.userId, manager) : null;
     if (changes.email && holder) {
       await this.accounts.recordConflict(user.id, { email: changes.email, holderId: holder.userId }, manager);
       delete changes.email;
       conflict = true;
     }
-    const changed = await this.profiles.updateProfile(row.userId, user.id, changes, manager);
+    const changed = await this.users.updateProfile(row.userId, user.id, changes, manager);
     if (changed) {
       await this.audit.record(
         {
@@ -158,7 +154,7 @@ export class ClerkUserSync {
     // A sign-up's session.created comes right behind its user.created, which another worker may still be applying.
     if (!row && Date.now() - receivedAt.getTime() < SIGN_IN_WAIT_MS) throw new PostponeEvent(1_000, 'the account is not linked yet');
     if (!row) return { outcome: 'ignored', reason: 'unknown_account' };
-    if (await this.signIns.record(row.userId, clerkUserId)) {
+    if (await this.users.recordClerkSignIn(row.userId, clerkUserId)) {
       await this.audit.record(
         { userId: row.userId, actor: row.userId, action: AuditAction.ClerkFirstSignIn, details: { source: 'webhook' } },
         manager,

@@ -1,7 +1,7 @@
 import type { ClerkUser } from '../clerk/clerk.gateway.js';
 import { splitName } from '../clerk/name-splitter.js';
 import type { UserEntity } from '../users/user.entity.js';
-import type { ProfileChanges } from '../users/clerk-profiles.repository.js';
+import type { ProfileChanges } from '../users/users.service.js';
 
 /** The role Clerk gives: `public_metadata.role` when a non-empty string. `unsafe_metadata` is the user's own, never read. */
 export function clerkRole(user: ClerkUser): string | null {

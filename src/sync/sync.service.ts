@@ -3,7 +3,7 @@ import { AuditAction } from '../audit/audit-action.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ClerkGateway, type ClerkUser } from '../clerk/clerk.gateway.js';
 import { ClerkGatewayError } from '../clerk/clerk-gateway.error.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
 import { ClerkUserSync, type Applied } from './clerk-user-sync.js';
 import { ExternalIdUpdates } from './external-id-updates.js';
 import { SyncError, SyncErrorCode } from './sync.error.js';
@@ -50,7 +50,7 @@ export class SyncService {
 
   constructor(
     private readonly clerk: ClerkGateway,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly sync: ClerkUserSync,
     private readonly state: SyncStateRepository,
     private readonly externalIds: ExternalIdUpdates,
