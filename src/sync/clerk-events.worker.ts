@@ -17,6 +17,12 @@ const KEEP_APPLIED_DAYS = 30;
 const DRAINERS = 2;
 /** A failing event waits 1 s, 2 s, 4 s, … up to 5 minutes between attempts. */
 const MAX_RETRY_DELAY_MS = 5 * 60_000;
+/**
+ * After this many failures (about an hour and a half of retries) an event is given up: kept with its
+ * error and outcome `gave_up` for the operator, and left to the nightly `sync`, which reads the
+ * account from Clerk itself, rather than retried every five minutes for ever.
+ */
+export const MAX_EVENT_ATTEMPTS = 25;
 
 /**
  * Applies stored webhook events, in every instance: each takes the oldest due event with
@@ -111,8 +117,15 @@ export class ClerkEventsWorker implements OnModuleInit, OnApplicationShutdown {
   private async failed(taken: { id: string; type: string }, error: unknown): Promise<void> {
     if (error instanceof PostponeEvent) return this.events.retryLater(taken.id, error.delayMs, null);
     const attempts = await this.events.attemptsOf(taken.id);
-    const delay = Math.min(MAX_RETRY_DELAY_MS, 1000 * 2 ** Math.min(attempts, 16));
     const message = error instanceof Error ? error.message.slice(0, 500) : String(error);
+    if (attempts + 1 >= MAX_EVENT_ATTEMPTS) {
+      this.logger.error(
+        `webhook event ${taken.id} (${taken.type}) failed ${attempts + 1} times, given up (sync repairs the account): ${message}`,
+      );
+      this.metrics.webhookEvent('applied', taken.type, 'gave_up');
+      return this.events.giveUp(taken.id, message);
+    }
+    const delay = Math.min(MAX_RETRY_DELAY_MS, 1000 * 2 ** Math.min(attempts, 16));
     this.logger.warn(`webhook event ${taken.id} (${taken.type}) failed, retried in ${delay} ms: ${message}`);
     await this.events.retryLater(taken.id, delay, message);
   }

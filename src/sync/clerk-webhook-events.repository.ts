@@ -56,6 +56,14 @@ export class ClerkWebhookEventsRepository {
     );
   }
 
+  /** Stops retrying an event that keeps failing: settled as `gave_up`, its last error kept (and pruned like any settled event). */
+  async giveUp(id: string, error: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE clerk_webhook_events SET applied_at = now(), outcome = 'gave_up', attempts = attempts + 1, last_error = $2 WHERE id = $1`,
+      [id, error],
+    );
+  }
+
   /**
    * Forgets applied events older than `days` (their svix-ids with them): Svix stops retrying a
    * delivery after about three days, so a repeat can no longer arrive. At most `limit` per call.
