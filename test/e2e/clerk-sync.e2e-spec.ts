@@ -6,7 +6,8 @@ import { SyncService } from '../../src/sync/sync.service.js';
 import { insertUser } from '../factories/user.factory.js';
 import { ORIGIN, startAuthWorld, type AuthWorld } from '../utils/auth-world.js';
 import { buildOnce, runCli } from '../utils/cli.js';
-import { eventually, newWebhookSecret, signedDelivery } from '../utils/clerk-webhooks.js';
+import { newWebhookSecret, signedDelivery } from '../utils/clerk-webhooks.js';
+import { eventually } from '../utils/eventually.js';
 
 let sequence = 0;
 function newEmail(): string {
