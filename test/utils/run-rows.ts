@@ -2,6 +2,8 @@ import type pg from 'pg';
 
 export interface RunRow {
   kind?: string;
+  /** `password` unless given. */
+  strategy?: string;
   status?: string;
   dryRun?: boolean;
   startedAt?: Date;
@@ -16,9 +18,10 @@ export interface RunRow {
 export async function insertRun(pool: pg.Pool, run: RunRow = {}): Promise<string> {
   const { rows } = await pool.query(
     `INSERT INTO migration_runs (kind, strategy, dry_run, started_by, status, counts, started_at, finished_at)
-     VALUES ($1, 'password', $2, 'cli', $3, $4, $5, $6) RETURNING id`,
+     VALUES ($1, $2, $3, 'cli', $4, $5, $6, $7) RETURNING id`,
     [
       run.kind ?? 'all',
+      run.strategy ?? 'password',
       run.dryRun ?? false,
       run.status ?? 'completed',
       JSON.stringify(run.counts ?? {}),
