@@ -7,6 +7,7 @@ import { MigrationService } from '../../../src/migration/migration.service.js';
 import { startClerkEmulator, type ClerkEmulator } from '../../../tools/clerk-emulator/index.js';
 import { insertUser, insertUsers, makeUser } from '../../factories/user.factory.js';
 import { ROW_FINGERPRINT } from '../../../src/users/row-fingerprint.js';
+import { eventually } from '../../utils/eventually.js';
 import { createTestApp } from '../../utils/test-app.js';
 import { insertRun } from '../../utils/run-rows.js';
 import { createTestDatabase, type TestDatabase } from '../../utils/test-database.js';
@@ -205,8 +206,12 @@ describe('several instances on one database', () => {
       expect(leases.rows).toEqual([{ holder: lock.holder, activity: 'test' }]);
 
       await db.pool.query('DELETE FROM migration_lock_leases WHERE holder = $1', [lock.holder]);
-      for (let polls = 0; polls < 100 && !lock.lost.aborted; polls += 1) await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(lock.lost.aborted).toBe(true);
+      const lost = await eventually(
+        async () => lock.lost.aborted,
+        (aborted) => aborted,
+        { timeoutMs: 5_000, intervalMs: 50 },
+      );
+      expect(lost).toBe(true);
     } finally {
       await lock.release();
     }
