@@ -223,17 +223,14 @@ describe('several instances on one database', () => {
    */
   async function abandonedTrickleCreate(standingKey: string) {
     const user = await insertUser(db.pool);
-    const { rows } = await db.pool.query(
-      `INSERT INTO migration_runs (kind, strategy, started_by, status, standing_key) VALUES ('login', 'password', 'login', 'open', $1) RETURNING id`,
-      [standingKey],
-    );
+    const runId = await insertRun(db.pool, { kind: 'login', startedBy: 'login', status: 'open', standingKey, finishedAt: null });
     await db.pool.query(
       `INSERT INTO migration_items (run_id, user_id, email, action, status, attempts, updated_at)
        VALUES ($1, $2, $3, 'create', 'creating', 1, now() - interval '1 hour')`,
-      [rows[0].id, user.userId, user.email],
+      [runId, user.userId, user.email],
     );
     const account = clerk.seedUser({ email: user.email, externalId: user.userId });
-    return { user, runId: rows[0].id as string, account };
+    return { user, runId, account };
   }
 
   it('closes a past day’s trickle run and settles the creates it left uncertain, from any instance', async () => {
