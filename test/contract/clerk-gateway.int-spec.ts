@@ -6,6 +6,7 @@ import { ClerkErrorKind, ClerkGatewayError } from '../../src/clerk/clerk-gateway
 import { ClerkSdkGateway } from '../../src/clerk/clerk-sdk.gateway.js';
 import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
 import { emulatorClerkConfig } from '../utils/clerk-config.js';
+import { rejectionOf } from '../utils/rejection.js';
 
 let emulator: ClerkEmulator;
 const digest = hashSync('s3cret-password', 4);
@@ -15,14 +16,8 @@ function config(env: Record<string, string | undefined> = {}): ClerkConfig {
   return emulatorClerkConfig(emulator, env);
 }
 
-async function failure(promise: Promise<unknown>): Promise<ClerkGatewayError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof ClerkGatewayError)) throw new Error(`expected a ClerkGatewayError, got ${String(err)}`);
-  return err;
-}
+const failure = (promise: Promise<unknown>) =>
+  rejectionOf(promise, (error): error is ClerkGatewayError => error instanceof ClerkGatewayError, 'ClerkGatewayError');
 
 beforeAll(async () => {
   emulator = await startClerkEmulator({ rateLimit: false });

@@ -3,6 +3,7 @@ import { SessionTokenError, SessionTokenErrorReason as Reason } from '../../src/
 import { ClerkSdkGateway } from '../../src/clerk/clerk-sdk.gateway.js';
 import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
 import { emulatorClerkConfig } from '../utils/clerk-config.js';
+import { rejectionOf } from '../utils/rejection.js';
 
 let emulator: ClerkEmulator;
 let userId: string;
@@ -16,12 +17,8 @@ function gateway(mode: 'jwks' | 'pem') {
 }
 
 async function reason(promise: Promise<unknown>): Promise<Reason> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof SessionTokenError)) throw new Error(`expected a SessionTokenError, got ${String(err)}`);
-  return err.reason;
+  return (await rejectionOf(promise, (error): error is SessionTokenError => error instanceof SessionTokenError, 'SessionTokenError'))
+    .reason;
 }
 
 beforeAll(async () => {
