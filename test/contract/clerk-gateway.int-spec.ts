@@ -5,38 +5,19 @@ import type { ClerkConfig } from '../../src/config/clerk.config.js';
 import { ClerkErrorKind, ClerkGatewayError } from '../../src/clerk/clerk-gateway.error.js';
 import { ClerkSdkGateway } from '../../src/clerk/clerk-sdk.gateway.js';
 import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
+import { emulatorClerkConfig } from '../utils/clerk-config.js';
+import { rejectionOf } from '../utils/rejection.js';
 
 let emulator: ClerkEmulator;
 const digest = hashSync('s3cret-password', 4);
 const newEmail = () => `gw-${randomUUID()}@example.com`;
 
-function config(overrides: Partial<ClerkConfig> = {}): ClerkConfig {
-  return {
-    secretKey: emulator.secretKey,
-    apiUrl: emulator.url,
-    jwtKey: undefined,
-    authorizedParties: [],
-    rateLimitPerSecond: 1000,
-    invitationsPerHour: 100,
-    bulkInvitationsPerHour: 25,
-    userUpdatesPer10s: 10,
-    requestTimeoutMs: 2000,
-    maxAttempts: 3,
-    retryBaseDelayMs: 10,
-    retryMaxDelayMs: 50,
-    clockSkewMs: 5000,
-    ...overrides,
-  };
+function config(env: Record<string, string | undefined> = {}): ClerkConfig {
+  return emulatorClerkConfig(emulator, env);
 }
 
-async function failure(promise: Promise<unknown>): Promise<ClerkGatewayError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof ClerkGatewayError)) throw new Error(`expected a ClerkGatewayError, got ${String(err)}`);
-  return err;
-}
+const failure = (promise: Promise<unknown>) =>
+  rejectionOf(promise, (error): error is ClerkGatewayError => error instanceof ClerkGatewayError, 'ClerkGatewayError');
 
 beforeAll(async () => {
   emulator = await startClerkEmulator({ rateLimit: false });
@@ -227,7 +208,7 @@ describe('ClerkSdkGateway errors and retries', () => {
 
   it('reports transient after the last attempt', async () => {
     emulator.injectFault('error_5xx', 3, 'GET /v1/users/{user_id}');
-    const err = await failure(ClerkSdkGateway.fromConfig(config({ maxAttempts: 3 })).getUser('user_x'));
+    const err = await failure(ClerkSdkGateway.fromConfig(config({ CLERK_MAX_ATTEMPTS: '3' })).getUser('user_x'));
     expect(err).toMatchObject({ kind: ClerkErrorKind.Transient, status: 500, clerkCode: 'internal_clerk_error' });
   });
 
@@ -253,9 +234,9 @@ describe('ClerkSdkGateway errors and retries', () => {
   });
 
   it('reports a wrong secret key as unauthorized, and a missing one as not configured', async () => {
-    const wrong = await failure(ClerkSdkGateway.fromConfig(config({ secretKey: 'sk_test_nope' })).getUser('user_x'));
+    const wrong = await failure(ClerkSdkGateway.fromConfig(config({ CLERK_SECRET_KEY: 'sk_test_nope' })).getUser('user_x'));
     expect(wrong).toMatchObject({ kind: ClerkErrorKind.Unauthorized, status: 401, clerkCode: 'authentication_invalid' });
-    const missing = await failure(ClerkSdkGateway.fromConfig(config({ secretKey: undefined })).findUsersByEmails(['a@example.com']));
+    const missing = await failure(ClerkSdkGateway.fromConfig(config({ CLERK_SECRET_KEY: undefined })).findUsersByEmails(['a@example.com']));
     expect(missing.kind).toBe(ClerkErrorKind.NotConfigured);
     expect(missing.message).toContain('CLERK_SECRET_KEY');
   });
@@ -264,7 +245,7 @@ describe('ClerkSdkGateway errors and retries', () => {
 describe('pacing against a rate-limited emulator', () => {
   it('holds the configured rate over a burst, so the emulator never answers 429', async () => {
     emulator.setRateLimit({ test: { requests: 12, windowMs: 1000 }, live: null });
-    const gateway = ClerkSdkGateway.fromConfig(config({ rateLimitPerSecond: 10 }));
+    const gateway = ClerkSdkGateway.fromConfig(config({ CLERK_RATE_LIMIT: '10' }));
     const started = Date.now();
     await Promise.all(Array.from({ length: 25 }, (_, i) => gateway.getUser(`user_${i}`)));
     const elapsed = Date.now() - started;

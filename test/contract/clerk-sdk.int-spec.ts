@@ -4,6 +4,7 @@ import { isClerkAPIResponseError, type ClerkAPIResponseError } from '@clerk/back
 import { hashSync } from '@node-rs/bcrypt';
 import { randomUUID } from 'node:crypto';
 import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
+import { rejectionOf } from '../utils/rejection.js';
 
 /** The real `@clerk/backend` client against the emulator: every operation we use and every error class. */
 let emulator: ClerkEmulator;
@@ -11,14 +12,8 @@ let clerk: ClerkClient;
 const digest = hashSync('correct horse battery staple', 4);
 const email = () => `sdk-${randomUUID()}@Example.com`;
 
-async function failure(promise: Promise<unknown>): Promise<ClerkAPIResponseError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isClerkAPIResponseError(err)) throw new Error(`expected a ClerkAPIResponseError, got ${String(err)}`);
-  return err;
-}
+const failure = (promise: Promise<unknown>) =>
+  rejectionOf<ClerkAPIResponseError>(promise, isClerkAPIResponseError, 'ClerkAPIResponseError');
 
 beforeAll(async () => {
   emulator = await startClerkEmulator({ rateLimit: false });

@@ -3,6 +3,7 @@ import { createClerkClient, type ClerkClient } from '@clerk/backend';
 import { isClerkAPIResponseError, type ClerkAPIResponseError } from '@clerk/backend/errors';
 import { randomUUID } from 'node:crypto';
 import { CLERK_ENDPOINT_LIMITS, DEVELOPMENT_USER_CAP, startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
+import { rejectionOf } from '../utils/rejection.js';
 
 /** The emulator's per-endpoint limits, bulk invitations, the invitation list and the development user cap, through the real SDK. */
 let emulator: ClerkEmulator;
@@ -10,14 +11,8 @@ let clerk: ClerkClient;
 let live: ClerkClient;
 const email = () => `limits-${randomUUID()}@example.com`;
 
-async function failure(promise: Promise<unknown>): Promise<ClerkAPIResponseError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isClerkAPIResponseError(err)) throw new Error(`expected a ClerkAPIResponseError, got ${String(err)}`);
-  return err;
-}
+const failure = (promise: Promise<unknown>) =>
+  rejectionOf<ClerkAPIResponseError>(promise, isClerkAPIResponseError, 'ClerkAPIResponseError');
 
 beforeAll(async () => {
   // An hour lasts 3.6 s; the instance-wide limit is off so that only the per-endpoint ones speak.

@@ -8,6 +8,7 @@ import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulat
 import { DOCUMENTED_QUERY_PARAMS } from '../../tools/clerk-emulator/emulator-query-params.js';
 import type { SpecExtract } from '../../tools/clerk-spec/clerk-spec.types.js';
 import { bodyFieldNames, shapeProblems } from '../../tools/clerk-spec/shape-check.js';
+import { emulatorClerkConfig } from '../utils/clerk-config.js';
 import { startRecordingProxy, type Exchange } from './support/recording-proxy.js';
 
 /**
@@ -46,21 +47,16 @@ afterAll(async () => {
 });
 
 async function exerciseEveryOperation(): Promise<void> {
-  const gateway = ClerkSdkGateway.fromConfig({
-    secretKey: emulator.secretKey,
-    apiUrl: proxy.url,
-    jwtKey: undefined,
-    authorizedParties: [APP],
-    rateLimitPerSecond: 1000,
-    invitationsPerHour: 100,
-    bulkInvitationsPerHour: 25,
-    userUpdatesPer10s: 10,
-    requestTimeoutMs: 5000,
-    maxAttempts: 1,
-    retryBaseDelayMs: 0,
-    retryMaxDelayMs: 0,
-    clockSkewMs: 5000,
-  });
+  const gateway = ClerkSdkGateway.fromConfig(
+    emulatorClerkConfig(emulator, {
+      CLERK_API_URL: proxy.url,
+      CLERK_AUTHORIZED_PARTIES: APP,
+      CLERK_REQUEST_TIMEOUT_MS: '5000',
+      CLERK_MAX_ATTEMPTS: '1',
+      CLERK_RETRY_BASE_DELAY_MS: '0',
+      CLERK_RETRY_MAX_DELAY_MS: '0',
+    }),
+  );
   const email = `spec-${randomUUID()}@example.com`;
   const user = await gateway.createUser({
     externalId: randomUUID(),

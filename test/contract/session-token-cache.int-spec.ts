@@ -5,13 +5,14 @@ import { SessionTokenVerifier } from '../../src/clerk/session-token.verifier.js'
 import type { VerifiedSession } from '../../src/clerk/clerk.gateway.js';
 import { VerifiedTokenCache } from '../../src/common/verified-token-cache.js';
 import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
+import { emulatorClerkConfig } from '../utils/clerk-config.js';
 import { tamperSignature } from '../utils/jwt.js';
 
 let emulator: ClerkEmulator;
 let userId: string;
 
 function verifier(cache: VerifiedTokenCache<VerifiedSession>, jwtKey = emulator.publicKeyPem) {
-  return new SessionTokenVerifier({ secretKey: undefined, apiUrl: emulator.url, jwtKey, authorizedParties: [], clockSkewMs: 5000 }, cache);
+  return new SessionTokenVerifier(emulatorClerkConfig(emulator, { CLERK_SECRET_KEY: undefined, CLERK_JWT_KEY: jwtKey }), cache);
 }
 
 beforeAll(async () => {

@@ -1,39 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { ClerkConfig } from '../../src/config/clerk.config.js';
 import { SessionTokenError, SessionTokenErrorReason as Reason } from '../../src/clerk/clerk-gateway.error.js';
 import { ClerkSdkGateway } from '../../src/clerk/clerk-sdk.gateway.js';
 import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
+import { emulatorClerkConfig } from '../utils/clerk-config.js';
+import { rejectionOf } from '../utils/rejection.js';
 
 let emulator: ClerkEmulator;
 let userId: string;
 const APP = 'http://localhost:3000';
 
-function gateway(mode: 'jwks' | 'pem', overrides: Partial<ClerkConfig> = {}) {
-  return ClerkSdkGateway.fromConfig({
-    secretKey: emulator.secretKey,
-    apiUrl: emulator.url,
-    jwtKey: mode === 'pem' ? emulator.publicKeyPem : undefined,
-    authorizedParties: [APP],
-    rateLimitPerSecond: 1000,
-    invitationsPerHour: 100,
-    bulkInvitationsPerHour: 25,
-    userUpdatesPer10s: 10,
-    requestTimeoutMs: 2000,
-    maxAttempts: 1,
-    retryBaseDelayMs: 0,
-    retryMaxDelayMs: 0,
-    clockSkewMs: 5000,
-    ...overrides,
-  });
+function gateway(mode: 'jwks' | 'pem') {
+  const env = { CLERK_JWT_KEY: mode === 'pem' ? emulator.publicKeyPem : undefined, CLERK_AUTHORIZED_PARTIES: APP };
+  return ClerkSdkGateway.fromConfig(
+    emulatorClerkConfig(emulator, { ...env, CLERK_MAX_ATTEMPTS: '1', CLERK_RETRY_BASE_DELAY_MS: '0', CLERK_RETRY_MAX_DELAY_MS: '0' }),
+  );
 }
 
 async function reason(promise: Promise<unknown>): Promise<Reason> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof SessionTokenError)) throw new Error(`expected a SessionTokenError, got ${String(err)}`);
-  return err.reason;
+  return (await rejectionOf(promise, (error): error is SessionTokenError => error instanceof SessionTokenError, 'SessionTokenError'))
+    .reason;
 }
 
 beforeAll(async () => {

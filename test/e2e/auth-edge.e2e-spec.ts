@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import request from 'supertest';
 import type { ClerkEmulator } from '../../tools/clerk-emulator/index.js';
 import { bcryptHash, insertUser } from '../factories/user.factory.js';
 import { signedInUser } from '../utils/auth.js';
-import { buildOnce, cliEnvironment, collect } from '../utils/cli.js';
+import { MAIN_PATH } from '../utils/app-process.js';
+import { buildOnce, collect, startNode } from '../utils/cli.js';
 import { hs256Jwt } from '../utils/jwt.js';
 import { createTestApp, TEST_ENV, UNTHROTTLED_LOGINS } from '../utils/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../utils/test-database.js';
@@ -213,11 +212,8 @@ describe('bounded password checks', () => {
 
 /** `node dist/src/main.js` until it exits, or until it prints `ready` (then it is stopped). */
 async function runMain(env: Record<string, string>, ready: string) {
-  const child = spawn(process.execPath, [resolve(process.cwd(), 'dist/src/main.js')], {
-    env: cliEnvironment(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout.on('data', (chunk: Buffer) => {
+  const child = startNode(MAIN_PATH, [], env);
+  child.stdout!.on('data', (chunk: Buffer) => {
     if (chunk.toString('utf8').includes(ready)) child.kill('SIGTERM');
   });
   return collect(child, ['main.js'], 30_000);

@@ -4,16 +4,8 @@ import request from 'supertest';
 import type { ClerkEmulator } from '../../tools/clerk-emulator/index.js';
 import { insertUser } from '../factories/user.factory.js';
 import { startAuthWorld, type AuthWorld } from '../utils/auth-world.js';
+import { eventually } from '../utils/eventually.js';
 import type { TestDatabase } from '../utils/test-database.js';
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  let value = await read();
-  for (let attempt = 0; attempt < 100 && !done(value); attempt += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    value = await read();
-  }
-  return value;
-}
 
 describe('the transition', () => {
   let world: AuthWorld;
@@ -38,6 +30,7 @@ describe('the transition', () => {
       async () =>
         (await db.pool.query('SELECT clerk_user_id FROM users WHERE user_id = $1', [user.userId])).rows[0].clerk_user_id as string | null,
       (value) => value !== null,
+      { timeoutMs: 5_000, intervalMs: 50 },
     );
     expect(linked).toMatch(/^user_/);
     // Recorded as an item of the day's standing trickle run, which stays open for the day's other logins.

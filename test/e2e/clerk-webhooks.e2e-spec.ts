@@ -4,7 +4,8 @@ import { MigrationService } from '../../src/migration/migration.service.js';
 import { ClerkWebhookEventsRepository } from '../../src/sync/clerk-webhook-events.repository.js';
 import { insertUser } from '../factories/user.factory.js';
 import { ORIGIN, startAuthWorld, type AuthWorld } from '../utils/auth-world.js';
-import { deliver, eventually, newWebhookSecret, signedDelivery, userData } from '../utils/clerk-webhooks.js';
+import { deliver, newWebhookSecret, signedDelivery, userData } from '../utils/clerk-webhooks.js';
+import { eventually } from '../utils/eventually.js';
 import { createTestApp, UNTHROTTLED_LOGINS } from '../utils/test-app.js';
 
 let sequence = 0;

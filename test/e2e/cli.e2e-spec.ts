@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,7 +6,7 @@ import { findFreePort } from '../../src/database/embedded-postgres.js';
 import { MIGRATION_LOCK_KEY } from '../../src/migration/migration-lock.js';
 import { SERVER_URL_ENV } from '../setup/test-server.js';
 import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
-import { buildOnce, cliEnvironment, collect, runCli, type CliResult } from '../utils/cli.js';
+import { buildOnce, runCli, type CliResult } from '../utils/cli.js';
 import { seedWorld, type SeedWorld } from '../utils/seed-world.js';
 import { createTestDatabase } from '../utils/test-database.js';
 
@@ -51,12 +50,7 @@ describe('the CLI, as a real process, through the seed’s story', () => {
 
   it('refuses `npm run cli migrate --dry-run` without `--` (npm keeps the option) before anything runs', async () => {
     const runsBefore = await world.db.pool.query('SELECT count(*)::int AS n FROM migration_runs');
-    const child = spawn('npm', ['run', '-s', 'cli', 'migrate', '--dry-run'], {
-      cwd: process.cwd(),
-      env: cliEnvironment(env),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const result = await collect(child, ['npm run cli migrate --dry-run'], 60_000);
+    const result = await runCli(['migrate', '--dry-run'], env, { throughNpm: true });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error: npm took --dry-run for itself .*npm run cli -- migrate --dry-run .*\(invalid_argument\)\n$/);
     const runsAfter = await world.db.pool.query('SELECT count(*)::int AS n FROM migration_runs');

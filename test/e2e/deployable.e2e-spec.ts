@@ -1,12 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { promisify } from 'node:util';
 import { STAMP, staleness } from '../../scripts/build.js';
-import { buildOnce } from '../utils/cli.js';
+import { buildOnce, collect, startNode } from '../utils/cli.js';
 
 const ROOT = process.cwd();
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
@@ -102,9 +100,8 @@ describe('npm run cli', () => {
 
   it('runs the compiled CLI at once when the build is up to date: no compiler, nothing on stderr', async () => {
     await buildOnce();
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['scripts/run.js', 'dist/src/cli.js', '--version'], {
-      cwd: ROOT,
-    });
+    const { code, stdout, stderr } = await collect(startNode('scripts/run.js', ['dist/src/cli.js', '--version']), ['--version'], 60_000);
+    expect(code).toBe(0);
     expect(stdout.trim()).toBe(manifest.version);
     expect(stderr).toBe('');
   });

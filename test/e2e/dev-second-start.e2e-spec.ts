@@ -1,16 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { databaseUrl, SERVER_URL_ENV, withServerClient } from '../setup/test-server.js';
 import { findFreePort } from '../../src/database/embedded-postgres.js';
-import { buildOnce, cliEnvironment, collect, type CliResult } from '../utils/cli.js';
+import { buildOnce, collect, startNode, type CliResult } from '../utils/cli.js';
 import { queryOnce } from '../utils/embedded.js';
+import { eventually } from '../utils/eventually.js';
 
 const DEV = resolve(process.cwd(), 'dist-tools/tools/demo/dev.js');
 const DEMO_DATABASE = `clerk_migrate_test_dev_${process.pid}`;
 
 function spawnDev(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [DEV], { env: cliEnvironment({ LOG_LEVEL: 'warn', ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
+  return startNode(DEV, [], { LOG_LEVEL: 'warn', ...env });
 }
 
 /** Calls `printed` with everything the process wrote on stdout so far, at each chunk. */
@@ -153,11 +154,12 @@ describe('a second npm run dev that cannot start leaves the running one alone', 
     const signedUp = await fetch(curl[1], { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: curl[2] });
     const { user_id: clerkUserId } = (await signedUp.json()) as { user_id: string };
     const email = (JSON.parse(curl[2]) as { email: string }).email;
-    let rows: { user_id: string; clerk_user_id: string; password_hash: string | null }[] = [];
-    for (let attempt = 0; attempt < 100 && rows.length === 0; attempt += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      rows = await queryOnce(demoUrl(), `SELECT user_id, clerk_user_id, password_hash FROM users WHERE email = '${email}'`);
-    }
+    const rowsOf = () =>
+      queryOnce<{ user_id: string; clerk_user_id: string; password_hash: string | null }>(
+        demoUrl(),
+        `SELECT user_id, clerk_user_id, password_hash FROM users WHERE email = '${email}'`,
+      );
+    const rows = await eventually(rowsOf, (found) => found.length > 0, { timeoutMs: 10_000, intervalMs: 100 });
 
     expect(signedUp.status).toBe(200);
     expect(rows).toEqual([{ user_id: expect.any(String), clerk_user_id: clerkUserId, password_hash: null }]);

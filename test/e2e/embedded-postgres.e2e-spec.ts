@@ -1,18 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn, type SpawnOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { migrateDatabase } from '../../src/database/data-source.js';
 import { clusterPaths, startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
 import { insertBulkUsers } from '../reliability/support/bulk-users.js';
 import { clerkEnv } from '../reliability/support/reliability-app.js';
-import { buildOnce, CLI_PATH, cliEnvironment, collect, runCli } from '../utils/cli.js';
+import { buildOnce, collect, runCli, startCli } from '../utils/cli.js';
 import { embeddedServerUrl, postgresProcessesOf, queryOnce } from '../utils/embedded.js';
+import { waitFor } from '../utils/eventually.js';
 import { TEST_ENV } from '../utils/test-app.js';
 import { assertionPool } from '../utils/test-database.js';
 
@@ -51,8 +50,7 @@ describe('the CLI on the embedded PostgreSQL (no DATABASE_URL)', () => {
   /** `migrate --json` with no DATABASE_URL, in a process group of its own, as a shell runs a command. */
   function startMigrate() {
     const env = { ...TEST_ENV, ...clerkEnv(clerk), EMBEDDED_POSTGRES_DIR: dataDir, MIGRATION_CONCURRENCY: '2' };
-    const options: SpawnOptions = { env: cliEnvironment(env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] };
-    const child = spawn(process.execPath, [CLI_PATH, 'migrate', '--json'], options);
+    const child = startCli(['migrate', '--json'], env, { detached: true });
     return { child, ended: collect(child, ['migrate', '--json'], 120_000) };
   }
 
@@ -69,7 +67,7 @@ describe('the CLI on the embedded PostgreSQL (no DATABASE_URL)', () => {
       const url = await embeddedServerUrl(cluster.dataDir, SERVICE_DATABASE);
       const linked = async () => (await queryOnce<{ n: number }>(url, 'SELECT count(clerk_user_id)::int AS n FROM users'))[0].n;
       const before = await linked();
-      while ((await linked()) < before + 10) await sleep(50);
+      await waitFor('ten more users linked', async () => (await linked()) >= before + 10, { timeoutMs: 120_000, intervalMs: 50 });
 
       send(child.pid!);
       const { stderr } = await ended;

@@ -4,6 +4,7 @@ import { LOG_DESTINATION } from '../../src/logging/logging.module.js';
 import { MigrationService } from '../../src/migration/migration.service.js';
 import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
 import { signedInAdmin } from '../utils/auth.js';
+import { waitFor } from '../utils/eventually.js';
 import { seedWorld, type SeedWorld } from '../utils/seed-world.js';
 import { TEST_ENV } from '../utils/test-app.js';
 
@@ -49,7 +50,8 @@ describe('logs', () => {
       .expect(200);
     const admin = await signedInAdmin(world.app, world.db.pool);
     await http().post('/migration/runs').set(admin.auth).send({}).expect(202);
-    await waitUntilMigrated();
+    const migrated = async () => (await world.app.get(MigrationService).stats()).withoutClerk === 0;
+    await waitFor('the migration to finish', migrated, { timeoutMs: 5_000, intervalMs: 50 });
     const session = await clerk.signIn(person.email, person.password!);
     await http()
       .get('/users/me')
@@ -79,14 +81,6 @@ describe('logs', () => {
     secrets.push(key.secret, machine.token, madeUp);
     secrets.push(login.body.accessToken, admin.token, admin.user.password!, session.token);
     for (const user of world.legacy) secrets.push(user.password!);
-  }
-
-  async function waitUntilMigrated(): Promise<void> {
-    for (let i = 0; i < 100; i += 1) {
-      if ((await world.app.get(MigrationService).stats()).withoutClerk === 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error('the migration did not finish');
   }
 
   it('are JSON lines with a request id, the caller’s own when it sent one', () => {

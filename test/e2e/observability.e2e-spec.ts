@@ -4,6 +4,7 @@ import request from 'supertest';
 import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
 import { insertUser } from '../factories/user.factory.js';
 import { signedInAdmin } from '../utils/auth.js';
+import { waitFor } from '../utils/eventually.js';
 import { createTestApp } from '../utils/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../utils/test-database.js';
 
@@ -90,7 +91,8 @@ describe('operators’ view: metrics, request ids, OpenAPI', () => {
     const { auth } = await signedInAdmin(app, db.pool);
     clerk.injectFault('rate_limit', 1, 'POST /v1/users', 0);
     const run = await http().post('/migration/runs').set(auth).send({}).expect(202);
-    await waitForRun(run.body.runId, auth);
+    const finished = async () => (await http().get(`/migration/runs/${run.body.runId}`).set(auth).expect(200)).body.status !== 'running';
+    await waitFor(`run ${run.body.runId} to finish`, finished, { timeoutMs: 5_000, intervalMs: 50 });
     const text = await metrics();
     expect(sample(text, 'clerk_migrate_migration_users_total', { outcome: 'created' })).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'clerk_migrate_clerk_requests_total', { operation: 'users.create', status: 'ok' })).toBeGreaterThanOrEqual(1);
@@ -100,15 +102,6 @@ describe('operators’ view: metrics, request ids, OpenAPI', () => {
     // Each attempt timed, the refused one included.
     expect(sample(text, 'clerk_migrate_clerk_request_duration_seconds_count', { operation: 'users.create' })).toBeGreaterThanOrEqual(2);
   });
-
-  async function waitForRun(runId: string, auth: Record<string, string>): Promise<void> {
-    for (let i = 0; i < 100; i += 1) {
-      const run = await http().get(`/migration/runs/${runId}`).set(auth).expect(200);
-      if (run.body.status !== 'running') return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`run ${runId} did not finish`);
-  }
 
   it('keeps the counts of each app to itself', async () => {
     const other = await createTestApp(db.url, { CLERK_SECRET_KEY: clerk.secretKey, CLERK_API_URL: clerk.url });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { eventually } from '../utils/eventually.js';
 import { createTestApp } from '../utils/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../utils/test-database.js';
 import { TcpProxy, throughProxy } from '../utils/tcp-proxy.js';
@@ -32,11 +33,7 @@ describe('readiness follows the database', () => {
     await request(app.getHttpServer()).get('/health/live').expect(200);
 
     proxy.restore();
-    let status = 0;
-    for (let attempt = 0; attempt < 20 && status !== 200; attempt += 1) {
-      status = (await request(app.getHttpServer()).get('/health/ready')).status;
-      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    expect(status).toBe(200);
+    const ready = async () => (await request(app.getHttpServer()).get('/health/ready')).status;
+    expect(await eventually(ready, (status) => status === 200, { timeoutMs: 5_000, intervalMs: 250 })).toBe(200);
   });
 });

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { MigrationService } from '../../src/migration/migration.service.js';
-import type { MigrationRunEntity } from '../../src/migration/migration-run.entity.js';
 import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
+import { eventually } from '../utils/eventually.js';
 import { TcpProxy, throughProxy } from '../utils/tcp-proxy.js';
 import { createTestDatabase, type TestDatabase } from '../utils/test-database.js';
 import { BULK_HASH, BULK_PASSWORD, insertBulkUsers } from './support/bulk-users.js';
@@ -67,8 +67,13 @@ describe('the database going away in the middle of a run', () => {
     expect(linkedAtCut).toBeGreaterThanOrEqual(100);
     expect(linkedAtCut).toBeLessThan(USERS);
 
-    const next = await waitForDatabase(() => migration().migrate({ actor: 'reliability' }));
-    expect(next.status).toBe('completed');
+    // The app's pool reconnects on demand; the first attempts after a restore may still meet a dead connection.
+    const attempt = () =>
+      migration()
+        .migrate({ actor: 'reliability' })
+        .catch((error: unknown) => error);
+    const next = await eventually(attempt, (outcome) => !(outcome instanceof Error), { timeoutMs: 2_000, intervalMs: 200 });
+    expect(next).toMatchObject({ status: 'completed' });
     await expectLinkedExactlyOnce(db.pool, clerk);
     expect(clerk.users()).toHaveLength(USERS);
     // The failed run could not record its own end while the database was gone; the next one did.
@@ -105,17 +110,3 @@ describe('the database going away in the middle of a run', () => {
     expect(unexplained).toEqual([]);
   }
 });
-
-/** The app's pool reconnects on demand; the first attempts after a restore may still meet a dead connection. */
-async function waitForDatabase(start: () => Promise<MigrationRunEntity>): Promise<MigrationRunEntity> {
-  let last: unknown;
-  for (let attempt = 0; attempt < 10; attempt += 1) {
-    try {
-      return await start();
-    } catch (error) {
-      last = error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-  throw last;
-}

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
 import { startAppProcess, type AppProcess } from '../utils/app-process.js';
 import { buildOnce, runCli } from '../utils/cli.js';
+import { eventually } from '../utils/eventually.js';
 import { TEST_ENV } from '../utils/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../utils/test-database.js';
 import { BULK_PASSWORD, insertBulkUsers } from './support/bulk-users.js';
@@ -78,7 +79,11 @@ describe('a fleet of three instances and a CLI run on one database', () => {
       status: 'completed',
       error: null,
     });
-    for (let i = 0; i < 300 && (await linkedCount(db, userIds)) < USERS; i += 1) await sleep(100);
+    await eventually(
+      () => linkedCount(db, userIds),
+      (linked) => linked >= USERS,
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
     await expectLinkedExactlyOnce(db.pool, clerk);
     expect(clerk.requestCounts()['POST /v1/users']).toEqual({ '200': USERS });
 

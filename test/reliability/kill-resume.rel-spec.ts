@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
 import { buildOnce, collect, startCli } from '../utils/cli.js';
+import { eventually, waitFor } from '../utils/eventually.js';
 import { TEST_ENV } from '../utils/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../utils/test-database.js';
 import { insertBulkUsers } from './support/bulk-users.js';
@@ -20,31 +21,33 @@ function startMigrate(db: TestDatabase, clerk: ClerkEmulator) {
 
 /** The id of the run a new process started, once it holds the lock and has recorded it. */
 async function newRunId(db: TestDatabase, known: string[]): Promise<string> {
-  for (let i = 0; i < 400; i += 1) {
-    const { rows } = await db.pool.query(`SELECT id FROM migration_runs WHERE status = 'running' AND NOT (id = ANY($1))`, [known]);
-    if (rows.length > 0) return rows[0].id;
-    await sleep(25);
-  }
-  throw new Error('the migrate process never started a run');
+  const newRun = async () =>
+    (await db.pool.query(`SELECT id FROM migration_runs WHERE status = 'running' AND NOT (id = ANY($1))`, [known])).rows[0]?.id as
+      string | undefined;
+  return (await eventually(newRun, (id) => id !== undefined, { timeoutMs: 10_000, what: 'the migrate process to start a run' }))!;
 }
 
 /** A SIGKILLed process's session, and with it the migration lock, goes as soon as PostgreSQL notices. */
 async function waitForLockRelease(db: TestDatabase): Promise<void> {
-  for (let i = 0; i < 100; i += 1) {
+  const released = async () => {
     const { rows } = await db.pool.query(
       `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE l.locktype = 'advisory' AND d.datname = current_database()`,
     );
-    if (rows[0].n === 0) return;
-    await sleep(50);
-  }
-  throw new Error('the migration lock of a killed process was never released');
+    return rows[0].n === 0;
+  };
+  await waitFor('the migration lock of a killed process to be released', released, { timeoutMs: 5_000, intervalMs: 50 });
 }
 
 const linkedUsers = async (db: TestDatabase): Promise<number> =>
   (await db.pool.query('SELECT count(clerk_user_id)::int AS n FROM users')).rows[0].n;
 
+/** No failure past the bound: the kill then lands where it lands, and the assertions after the kills judge. */
 async function waitForMoreLinked(db: TestDatabase, than: number): Promise<void> {
-  for (let i = 0; i < 600 && (await linkedUsers(db)) <= than; i += 1) await sleep(50);
+  await eventually(
+    () => linkedUsers(db),
+    (linked) => linked > than,
+    { timeoutMs: 30_000, intervalMs: 50 },
+  );
 }
 
 describe('a CLI migration killed with SIGKILL at random moments', () => {

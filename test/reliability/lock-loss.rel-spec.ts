@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
 import { buildOnce, collect, startCli, type CliResult } from '../utils/cli.js';
+import { waitFor } from '../utils/eventually.js';
 import { TEST_ENV } from '../utils/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../utils/test-database.js';
 import { insertBulkUsers } from './support/bulk-users.js';
@@ -21,14 +21,6 @@ function migrate(db: TestDatabase, clerk: ClerkEmulator): Promise<CliResult> {
 
 async function linked(db: TestDatabase): Promise<number> {
   return (await db.pool.query('SELECT count(clerk_user_id)::int AS n FROM users')).rows[0].n;
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 600; i += 1) {
-    if (await check()) return;
-    await sleep(25);
-  }
-  throw new Error(`never happened: ${what}`);
 }
 
 /** The session holding the migration lock (another process's), as a proxy restart would cut it. */
@@ -79,7 +71,7 @@ describe('a CLI run that loses its lock while a second one starts', () => {
 
   it('stops and records itself interrupted when only its lock session is cut', async () => {
     const first = migrate(db, clerk);
-    await waitFor(async () => (await linked(db)) >= 20, 'the first run linking users');
+    await waitFor('the first run linking users', async () => (await linked(db)) >= 20);
     const pid = await lockHolder(db);
     expect(pid).toBeDefined();
     await db.pool.query('SELECT pg_terminate_backend($1)', [pid]);
@@ -95,7 +87,7 @@ describe('a CLI run that loses its lock while a second one starts', () => {
 
   it('stops when every session of its process is cut, and the second run never crosses it', async () => {
     const first = migrate(db, clerk);
-    await waitFor(async () => (await linked(db)) >= 20, 'the first run linking users');
+    await waitFor('the first run linking users', async () => (await linked(db)) >= 20);
     await db.pool.query(
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
     );
@@ -142,7 +134,7 @@ describe('a CLI rollback that loses its lock while a run starts', () => {
     const child = startCommand(db, clerk, args);
     const rollback = collect(child, args, 110_000);
     const undone = `SELECT count(*)::int AS n FROM migration_items WHERE run_id = $1 AND status = 'rolled_back'`;
-    await waitFor(async () => (await db.pool.query(undone, [firstRunId])).rows[0].n >= 5, 'the rollback undoing users');
+    await waitFor('the rollback undoing users', async () => (await db.pool.query(undone, [firstRunId])).rows[0].n >= 5);
     return { child, rollback };
   }
 

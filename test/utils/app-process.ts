@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { findFreePort } from '../../src/database/embedded-postgres.js';
 import { cliEnvironment } from './cli.js';
+import { eventually } from './eventually.js';
 
 /** The compiled service, as `npm start` runs it. */
 export const MAIN_PATH = resolve(process.cwd(), 'dist/src/main.js');
@@ -29,16 +29,15 @@ export async function startAppProcess(env: Record<string, string | undefined>): 
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  for (let attempt = 0; ; attempt += 1) {
+  const live = async () => {
     if (child.exitCode !== null) throw new Error(`the app process exited with ${child.exitCode}: ${stderr}`);
-    const live = await fetch(`${url}/health/live`).then(
+    return fetch(`${url}/health/live`).then(
       (r) => r.ok,
       () => false,
     );
-    if (live) break;
-    if (attempt > 300) throw new Error(`the app process never answered on ${url}: ${stderr}`);
-    await sleep(100);
-  }
+  };
+  if (!(await eventually(live, (ok) => ok, { timeoutMs: 30_000, intervalMs: 100 })))
+    throw new Error(`the app process never answered on ${url}: ${stderr}`);
   return {
     url,
     child,

@@ -55,5 +55,3 @@ export function userData(clerk: ClerkEmulator, clerkUserId: string, overrides: R
   const { password_digest: _digest, password_hasher: _hasher, ...data } = user as Record<string, unknown>;
   return { ...data, ...overrides };
 }
-
-export { eventually } from './eventually.js';

@@ -47,19 +47,43 @@ export function cliEnvironment(env: Record<string, string | undefined>): NodeJS.
   return Object.fromEntries(Object.entries({ ...base, ...env }).filter(([, value]) => value !== undefined));
 }
 
+export interface StartOptions {
+  /** In a process group of its own, as a shell runs a command: a test may then signal the whole group (Ctrl-C). */
+  detached?: boolean;
+}
+
+export interface CliOptions extends StartOptions {
+  /** As `npm run -s cli <args>` (the args given to npm as they are, no `--`), rather than `node dist/src/cli.js`. */
+  throughNpm?: boolean;
+}
+
+/** Starts `node <script> <args>` from the repository root with only `env` (plus PATH and HOME), its output piped. */
+export function startNode(
+  script: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  options: StartOptions = {},
+): ChildProcess {
+  return spawnPiped(process.execPath, [script, ...args], env, options);
+}
+
 /** Starts `node dist/src/cli.js <args>` as a real process; for tests that signal or kill it mid-run. */
-export function startCli(args: string[], env: Record<string, string | undefined> = {}): ChildProcess {
-  return spawn(process.execPath, [CLI_PATH, ...args], { cwd: ROOT, env: cliEnvironment(env), stdio: ['ignore', 'pipe', 'pipe'] });
+export function startCli(args: string[], env: Record<string, string | undefined> = {}, options: CliOptions = {}): ChildProcess {
+  return options.throughNpm ? spawnPiped('npm', ['run', '-s', 'cli', ...args], env, options) : startNode(CLI_PATH, args, env, options);
 }
 
 /** Runs the CLI to its end and collects what it printed. Rejects only if it outlives `timeoutMs`. */
 export function runCli(
   args: string[],
   env: Record<string, string | undefined> = {},
-  options: { timeoutMs?: number } = {},
+  options: CliOptions & { timeoutMs?: number } = {},
 ): Promise<CliResult> {
-  const child = startCli(args, env);
+  const child = startCli(args, env, options);
   return collect(child, args, options.timeoutMs ?? 60_000);
+}
+
+function spawnPiped(command: string, args: string[], env: Record<string, string | undefined>, options: StartOptions): ChildProcess {
+  return spawn(command, args, { cwd: ROOT, env: cliEnvironment(env), detached: options.detached, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 export function collect(child: ChildProcess, args: string[], timeoutMs: number): Promise<CliResult> {

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { eventually } from './eventually.js';
 
 /** PostgreSQL servers running on `dataDir` (their `postgres -D <dataDir>` command lines). */
 export async function postgresProcessesOf(dataDir: string): Promise<string[]> {
@@ -13,20 +13,19 @@ export async function postgresProcessesOf(dataDir: string): Promise<string[]> {
 
 /** The port of the embedded server another process runs on `dataDir`, once it accepts connections. */
 export async function embeddedServerUrl(dataDir: string, database: string): Promise<string> {
-  for (let attempt = 0; attempt < 1200; attempt += 1) {
+  const answering = async () => {
     const port = (await readFile(join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[3];
     const url = `postgres://postgres:embedded@127.0.0.1:${port}/${database}`;
-    if (
+    const answers =
       port &&
       (await queryOnce(url, 'SELECT 1').then(
         () => true,
         () => false,
-      ))
-    )
-      return url;
-    await sleep(100);
-  }
-  throw new Error(`no embedded server came up on ${dataDir}`);
+      ));
+    return answers ? url : undefined;
+  };
+  const what = `an embedded server to come up on ${dataDir}`;
+  return (await eventually(answering, (url) => url !== undefined, { timeoutMs: 120_000, intervalMs: 100, what }))!;
 }
 
 /**

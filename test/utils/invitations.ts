@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { eventually } from './eventually.js';
 
 /** The emulator's `timeScale` and the service's `CLERK_LIMITS_TIME_SCALE` in the tests: an hour lasts 3.6 s. */
 export const TEST_TIME_SCALE = 1000;
@@ -18,13 +19,11 @@ export function scaledInvitations(timeScale = TEST_TIME_SCALE): Record<string, s
 
 /** Waits (at most `ms`) until the outbox holds no invitation queued or being sent; returns its rows by status. */
 export async function drainedOutbox(pool: pg.Pool, ms = 15_000): Promise<Record<string, number>> {
-  const deadline = Date.now() + ms;
-  for (;;) {
+  const byStatus = async () => {
     const { rows } = await pool.query<{ status: string; n: number }>(
       'SELECT status, count(*)::int AS n FROM invitation_outbox GROUP BY status',
     );
-    const counts = Object.fromEntries(rows.map((row) => [row.status, row.n]));
-    if ((!counts.queued && !counts.sending) || Date.now() > deadline) return counts;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+    return Object.fromEntries(rows.map((row) => [row.status, row.n]));
+  };
+  return eventually(byStatus, (counts) => !counts.queued && !counts.sending, ms);
 }

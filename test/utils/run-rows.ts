@@ -2,7 +2,13 @@ import type pg from 'pg';
 
 export interface RunRow {
   kind?: string;
+  /** `password` unless given. */
+  strategy?: string;
   status?: string;
+  /** `cli` unless given (`login` for a trickle run). */
+  startedBy?: string;
+  /** The day's key of a standing (trickle) run, `login:<date>`; none unless given. */
+  standingKey?: string;
   dryRun?: boolean;
   startedAt?: Date;
   finishedAt?: Date | null;
@@ -15,15 +21,18 @@ export interface RunRow {
  */
 export async function insertRun(pool: pg.Pool, run: RunRow = {}): Promise<string> {
   const { rows } = await pool.query(
-    `INSERT INTO migration_runs (kind, strategy, dry_run, started_by, status, counts, started_at, finished_at)
-     VALUES ($1, 'password', $2, 'cli', $3, $4, $5, $6) RETURNING id`,
+    `INSERT INTO migration_runs (kind, strategy, dry_run, started_by, status, counts, started_at, finished_at, standing_key)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
     [
       run.kind ?? 'all',
+      run.strategy ?? 'password',
       run.dryRun ?? false,
+      run.startedBy ?? 'cli',
       run.status ?? 'completed',
       JSON.stringify(run.counts ?? {}),
       run.startedAt ?? new Date(),
       run.finishedAt === undefined ? new Date() : run.finishedAt,
+      run.standingKey ?? null,
     ],
   );
   return rows[0].id;

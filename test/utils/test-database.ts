@@ -8,6 +8,7 @@ import {
   databaseUrl,
   withServerClient,
 } from '../setup/test-server.js';
+import { eventually } from './eventually.js';
 
 /**
  * A pool for arranging and asserting. `pool.end()` resolves before its sessions have closed, and some
@@ -60,11 +61,10 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
  * would kill a connection the client is still closing, and it would report that as an error.
  */
 async function waitForDisconnects(client: pg.Client, database: string): Promise<void> {
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const { rows } = await client.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [database]);
-    if (rows[0].n === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  const sessions = async () =>
+    (await client.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [database])).rows[0].n as number;
+  // Bounded, and no failure past it: the forced drop that follows ends whatever is left.
+  await eventually(sessions, (n) => n === 0, { timeoutMs: 1_000, intervalMs: 20 });
 }
 
 function required(name: string): string {

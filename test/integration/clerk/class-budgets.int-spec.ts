@@ -10,6 +10,7 @@ import { PostgresClassBudget } from '../../../src/clerk/postgres-class-budget.js
 import { PostgresRequestBudget } from '../../../src/clerk/postgres-request-budget.js';
 import { TokenBucket } from '../../../src/clerk/token-bucket.js';
 import { startClerkEmulator } from '../../../tools/clerk-emulator/index.js';
+import { emulatorClerkConfig } from '../../utils/clerk-config.js';
 import { assertionPool, createTestDatabase, type TestDatabase } from '../../utils/test-database.js';
 
 /** Sleeps are recorded and do not pass: the test reads the send times PostgreSQL hands out. */
@@ -122,27 +123,10 @@ describe('Clerk request classes shared through PostgreSQL', () => {
     const emulator = await startClerkEmulator({ rateLimit: false });
     try {
       const gateways = pools.map((pool) =>
-        ClerkSdkGateway.fromConfig(
-          {
-            secretKey: emulator.secretKey,
-            apiUrl: emulator.url,
-            jwtKey: undefined,
-            authorizedParties: [],
-            rateLimitPerSecond: 100,
-            invitationsPerHour: 100,
-            bulkInvitationsPerHour: 25,
-            userUpdatesPer10s: 10,
-            requestTimeoutMs: 2000,
-            maxAttempts: 3,
-            retryBaseDelayMs: 10,
-            retryMaxDelayMs: 50,
-            clockSkewMs: 5000,
-          },
-          {
-            budget: new PostgresRequestBudget(pool, 100, new TokenBucket(100), 'invitation-429-test'),
-            classes: new PostgresClassBudget(pool, CLERK_CLASS_LIMITS, new LocalClassBudget(CLERK_CLASS_LIMITS)),
-          },
-        ),
+        ClerkSdkGateway.fromConfig(emulatorClerkConfig(emulator, { CLERK_RATE_LIMIT: '100' }), {
+          budget: new PostgresRequestBudget(pool, 100, new TokenBucket(100), 'invitation-429-test'),
+          classes: new PostgresClassBudget(pool, CLERK_CLASS_LIMITS, new LocalClassBudget(CLERK_CLASS_LIMITS)),
+        }),
       );
       emulator.injectFault('rate_limit', 1, 'POST /v1/invitations', 3600);
       const invite = (gateway: ClerkSdkGateway, email: string) =>

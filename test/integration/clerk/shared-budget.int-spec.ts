@@ -5,6 +5,7 @@ import { systemClock, type Clock } from '../../../src/clerk/clock.js';
 import { PostgresRequestBudget, type BudgetDatabase } from '../../../src/clerk/postgres-request-budget.js';
 import { pacingBucket, TokenBucket } from '../../../src/clerk/token-bucket.js';
 import { startClerkEmulator } from '../../../tools/clerk-emulator/index.js';
+import { emulatorClerkConfig } from '../../utils/clerk-config.js';
 import { assertionPool, createTestDatabase, type TestDatabase } from '../../utils/test-database.js';
 
 /** Slots of the budget at `rate` requests per second are this far apart. */
@@ -110,30 +111,13 @@ describe('the Clerk request budget shared through PostgreSQL', () => {
       const rate = 5;
       const attempts: { process: number; status: string; sentAt: number; answeredAt: number }[] = [];
       const gateways = pools.map((pool, process) =>
-        ClerkSdkGateway.fromConfig(
-          {
-            secretKey: emulator.secretKey,
-            apiUrl: emulator.url,
-            jwtKey: undefined,
-            authorizedParties: [],
-            rateLimitPerSecond: rate,
-            invitationsPerHour: 100,
-            bulkInvitationsPerHour: 25,
-            userUpdatesPer10s: 10,
-            requestTimeoutMs: 2000,
-            maxAttempts: 3,
-            retryBaseDelayMs: 10,
-            retryMaxDelayMs: 50,
-            clockSkewMs: 5000,
+        ClerkSdkGateway.fromConfig(emulatorClerkConfig(emulator, { CLERK_RATE_LIMIT: String(rate) }), {
+          budget: new PostgresRequestBudget(pool, rate, pacingBucket(rate), 'emulator-pause-test'),
+          // An attempt starts just before its request leaves: the emulator cannot have it earlier.
+          observe: ({ status, seconds }) => {
+            attempts.push({ process, status, sentAt: Date.now() - seconds * 1000, answeredAt: Date.now() });
           },
-          {
-            budget: new PostgresRequestBudget(pool, rate, pacingBucket(rate), 'emulator-pause-test'),
-            // An attempt starts just before its request leaves: the emulator cannot have it earlier.
-            observe: ({ status, seconds }) => {
-              attempts.push({ process, status, sentAt: Date.now() - seconds * 1000, answeredAt: Date.now() });
-            },
-          },
-        ),
+        }),
       );
       // Whichever process reserves the first slot meets the 429; the other has reserved the next.
       emulator.injectFault('rate_limit', 1, undefined, 1);

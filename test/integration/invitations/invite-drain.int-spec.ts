@@ -3,6 +3,7 @@ import request from 'supertest';
 import { MigrationService } from '../../../src/migration/migration.service.js';
 import { startClerkEmulator, type ClerkEmulator } from '../../../tools/clerk-emulator/index.js';
 import { CLERK_ENDPOINT_LIMITS } from '../../../tools/clerk-emulator/emulator-endpoint-limits.js';
+import type { LegacyWorldUser } from '../../../tools/demo/legacy-world.js';
 import { scaledInvitations } from '../../utils/invitations.js';
 import { UNTHROTTLED_LOGINS } from '../../utils/test-app.js';
 import { seedWorld, type SeedWorld } from '../../utils/seed-world.js';
@@ -31,6 +32,17 @@ describe('an invite run against Clerk’s per-endpoint limits, on a scaled hour'
   const stats = () => migration().stats();
   const linkOf = async (userId: string) =>
     (await world.db.pool.query<{ clerk_user_id: string | null }>('SELECT clerk_user_id FROM users WHERE user_id = $1', [userId])).rows[0];
+  /** A legacy login moves the person to Clerk at once (trickle), whatever the invitations are doing. */
+  async function expectLoginMovesThem(user: LegacyWorldUser): Promise<void> {
+    const login = await request(world.app.getHttpServer()).post('/auth/login').send({ email: user.email, password: user.password });
+    expect(login.status).toBe(200);
+    const linked = await eventually(
+      () => linkOf(user.userId),
+      (row) => row.clerk_user_id !== null,
+      5_000,
+    );
+    expect(linked.clerk_user_id).toMatch(/^user_/);
+  }
 
   beforeAll(async () => {
     clerk = await startClerkEmulator({ rateLimit: false, timeScale: SCALE, developmentUserCap: false });
@@ -53,18 +65,7 @@ describe('an invite run against Clerk’s per-endpoint limits, on a scaled hour'
     expect(atEnd.invitations.queued).toBeGreaterThan(98);
     expect(atEnd.invitationQueue.etaSeconds).toBeGreaterThan(0);
 
-    const late = world.legacy[600];
-    const login = await request(world.app.getHttpServer()).post('/auth/login').send({ email: late.email, password: late.password });
-    expect(login.status).toBe(200);
-    expect(
-      (
-        await eventually(
-          () => linkOf(late.userId),
-          (row) => row.clerk_user_id !== null,
-          5_000,
-        )
-      ).clerk_user_id,
-    ).toMatch(/^user_/);
+    await expectLoginMovesThem(world.legacy[600]);
     expect((await stats()).invitations.queued).toBeGreaterThan(0);
 
     const drained = await eventually(stats, (s) => s.invitations.sent === 600, 45_000);
@@ -95,18 +96,7 @@ describe('an invite run against Clerk’s per-endpoint limits, on a scaled hour'
 
     const more = await migration().migrate({ actor: 'test', strategy: 'password', limit: 20 });
     expect(more.counts).toMatchObject({ total: 20, created: 20 });
-    const late = world.legacy[30];
-    const login = await request(world.app.getHttpServer()).post('/auth/login').send({ email: late.email, password: late.password });
-    expect(login.status).toBe(200);
-    expect(
-      (
-        await eventually(
-          () => linkOf(late.userId),
-          (row) => row.clerk_user_id !== null,
-          5_000,
-        )
-      ).clerk_user_id,
-    ).toMatch(/^user_/);
+    await expectLoginMovesThem(world.legacy[30]);
     expect(clerk.requestCounts()['POST /v1/invitations']).toEqual({ 200: 5, 429: 1 });
     expect(Object.keys(clerk.requestCounts()['POST /v1/users'])).toEqual(['200']);
   }, 60_000);

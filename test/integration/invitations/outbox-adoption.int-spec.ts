@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { QueryRunner } from 'typeorm';
 import { CreateInvitationOutbox1764000000013 } from '../../../src/database/migrations/1764000000013-create-invitation-outbox.js';
 import { insertUsers, makeUser } from '../../factories/user.factory.js';
+import { insertRun } from '../../utils/run-rows.js';
 import { createTestDatabase, type TestDatabase } from '../../utils/test-database.js';
 
 /** A database upgraded from before the outbox: the invitations its items recorded are carried into it. */
@@ -15,14 +16,12 @@ describe('the outbox migration on a database that already invited people', () =>
 
   it('keeps sent invitations revocable and leaves failed or unsent ones for --resend-invites', async () => {
     const [sent, failed, unsent, notInvited] = await insertUsers(db.pool, [makeUser(), makeUser(), makeUser(), makeUser()]);
-    const run = await db.pool.query(
-      `INSERT INTO migration_runs (kind, strategy, started_by, status) VALUES ('all', 'invite', 'cli', 'completed') RETURNING id`,
-    );
+    const runId = await insertRun(db.pool, { strategy: 'invite' });
     const item = (user: { userId: string; email: string }, invitationStatus: string | null, invitationId: string | null) =>
       db.pool.query(
         `INSERT INTO migration_items (run_id, user_id, email, action, status, attempts, created_in_clerk, invitation_status, invitation_id)
          VALUES ($1, $2, $3, 'invite', 'created', 1, true, $4, $5)`,
-        [run.rows[0].id, user.userId, user.email, invitationStatus, invitationId],
+        [runId, user.userId, user.email, invitationStatus, invitationId],
       );
     await item(sent, 'sent', 'inv_sent');
     await item(failed, 'failed', null);

@@ -7,6 +7,7 @@ import { MigrationService } from '../../../src/migration/migration.service.js';
 import { startClerkEmulator, type ClerkEmulator } from '../../../tools/clerk-emulator/index.js';
 import { insertUser, insertUsers, makeUser } from '../../factories/user.factory.js';
 import { ROW_FINGERPRINT } from '../../../src/users/row-fingerprint.js';
+import { eventually } from '../../utils/eventually.js';
 import { createTestApp } from '../../utils/test-app.js';
 import { insertRun } from '../../utils/run-rows.js';
 import { createTestDatabase, type TestDatabase } from '../../utils/test-database.js';
@@ -205,8 +206,12 @@ describe('several instances on one database', () => {
       expect(leases.rows).toEqual([{ holder: lock.holder, activity: 'test' }]);
 
       await db.pool.query('DELETE FROM migration_lock_leases WHERE holder = $1', [lock.holder]);
-      for (let polls = 0; polls < 100 && !lock.lost.aborted; polls += 1) await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(lock.lost.aborted).toBe(true);
+      const lost = await eventually(
+        async () => lock.lost.aborted,
+        (aborted) => aborted,
+        { timeoutMs: 5_000, intervalMs: 50 },
+      );
+      expect(lost).toBe(true);
     } finally {
       await lock.release();
     }
@@ -218,17 +223,14 @@ describe('several instances on one database', () => {
    */
   async function abandonedTrickleCreate(standingKey: string) {
     const user = await insertUser(db.pool);
-    const { rows } = await db.pool.query(
-      `INSERT INTO migration_runs (kind, strategy, started_by, status, standing_key) VALUES ('login', 'password', 'login', 'open', $1) RETURNING id`,
-      [standingKey],
-    );
+    const runId = await insertRun(db.pool, { kind: 'login', startedBy: 'login', status: 'open', standingKey, finishedAt: null });
     await db.pool.query(
       `INSERT INTO migration_items (run_id, user_id, email, action, status, attempts, updated_at)
        VALUES ($1, $2, $3, 'create', 'creating', 1, now() - interval '1 hour')`,
-      [rows[0].id, user.userId, user.email],
+      [runId, user.userId, user.email],
     );
     const account = clerk.seedUser({ email: user.email, externalId: user.userId });
-    return { user, runId: rows[0].id as string, account };
+    return { user, runId, account };
   }
 
   it('closes a past day’s trickle run and settles the creates it left uncertain, from any instance', async () => {

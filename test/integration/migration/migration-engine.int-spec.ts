@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { MigrationService } from '../../../src/migration/migration.service.js';
 import { startClerkEmulator, type ClerkEmulator } from '../../../tools/clerk-emulator/index.js';
 import { drainedOutbox, scaledInvitations } from '../../utils/invitations.js';
+import { insertRun } from '../../utils/run-rows.js';
 import { seedWorld, type SeedWorld } from '../../utils/seed-world.js';
 
 /** Every Clerk account is linked to exactly one local user, and no external id appears twice. */
@@ -42,10 +43,7 @@ describe('the migration engine', () => {
   it('recovers after a crash between the Clerk call and the write, crediting the run that created the account', async () => {
     world = await seedWorld(clerk, {}, { legacyUsers: 4 });
     const [landed, lost] = world.legacy;
-    const crashed = await world.db.pool.query(
-      `INSERT INTO migration_runs (kind, strategy, started_by, status) VALUES ('all', 'password', 'cli', 'running') RETURNING id`,
-    );
-    const crashedRunId = crashed.rows[0].id;
+    const crashedRunId = await insertRun(world.db.pool, { status: 'running', finishedAt: null });
     for (const user of [landed, lost]) {
       await world.db.pool.query(
         `INSERT INTO migration_items (run_id, user_id, email, action, status, attempts) VALUES ($1, $2, $3, 'create', 'creating', 1)`,

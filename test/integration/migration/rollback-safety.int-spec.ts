@@ -5,6 +5,7 @@ import { MigrationService } from '../../../src/migration/migration.service.js';
 import type { RollbackRequest } from '../../../src/migration/run-rollback.js';
 import type { LegacyWorldUser } from '../../../tools/demo/legacy-world.js';
 import { startClerkEmulator, type ClerkEmulator } from '../../../tools/clerk-emulator/index.js';
+import { waitFor } from '../../utils/eventually.js';
 import { drainedOutbox, scaledInvitations } from '../../utils/invitations.js';
 import { seedWorld, type SeedWorld } from '../../utils/seed-world.js';
 
@@ -171,7 +172,7 @@ describe('undo that never strands a person nor quietly undoes itself', () => {
     const rolling = rollback(run.id, { deleteClerkUsers: true });
     const undoneSoFar = `SELECT count(*)::int AS n FROM migration_items WHERE run_id = $1 AND status = 'rolled_back'`;
     const started = async () => (await world.db.pool.query(undoneSoFar, [run.id])).rows[0].n > 0;
-    for (let polls = 0; polls < 1000 && !(await started()); polls += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitFor('the rollback to undo a first user', started, { timeoutMs: 20_000, intervalMs: 20 });
     const cleanup = () => migration().cleanupPasswords({ actor: 'test', confirm: true, dryRun: false });
     await expect(cleanup()).rejects.toMatchObject({ status: 409, code: 'run_in_progress' });
     expect(await rolling).toMatchObject({ unlinked: 6, deletedFromClerk: 6 });

@@ -4,6 +4,7 @@ import { UsersRepository } from '../../../src/users/users.repository.js';
 import { UserResponseDto } from '../../../src/users/user-response.dto.js';
 import { insertUser, insertUsers, makeUser } from '../../factories/user.factory.js';
 import { createTestApp } from '../../utils/test-app.js';
+import { insertRun } from '../../utils/run-rows.js';
 import { createTestDatabase, type TestDatabase } from '../../utils/test-database.js';
 
 describe('UsersRepository on PostgreSQL', () => {
@@ -32,13 +33,10 @@ describe('UsersRepository on PostgreSQL', () => {
   it('links on a first sign-in unless the user’s latest migration item was rolled back', async () => {
     /** An item of a run of its own (a run holds one item per user). */
     const item = async (userId: string, status: string) => {
-      const run = await db.pool.query(
-        `INSERT INTO migration_runs (kind, strategy, started_by, status) VALUES ('all', 'password', 'cli', 'completed') RETURNING id`,
-      );
       await db.pool.query(
         `INSERT INTO migration_items (run_id, user_id, email, action, status, clerk_user_id)
          VALUES ($1, $2, 'x@example.com', 'create', $3, 'user_rb')`,
-        [run.rows[0].id, userId, status],
+        [await insertRun(db.pool), userId, status],
       );
     };
     const [fresh, rolledBack, taken] = await insertUsers(db.pool, [makeUser(), makeUser(), makeUser({ clerkUserId: 'user_taken' })]);
