@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ApiErrors, ApiJsonBody } from '../common/api-errors.js';
 import { Public } from '../common/public.decorator.js';
-import { UserResponseDto } from '../users/user-response.dto.js';
+import { UserResponseDto } from '../common/user-response.dto.js';
 import { AuthService } from './auth.service.js';
 import { LegacyLoginDto, LegacyLoginResponseDto } from './legacy-login.dto.js';
 

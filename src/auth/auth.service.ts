@@ -8,7 +8,7 @@ import { authConfig, type AuthConfig } from '../config/auth.config.js';
 import { migrationConfig, type MigrationConfig } from '../config/migration.config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { PasswordFormats } from '../passwords/password-formats.js';
-import { UserResponseDto } from '../users/user-response.dto.js';
+import { UserResponseDto } from '../common/user-response.dto.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { AuthError, AuthErrorCode } from './auth.error.js';
 import { ClerkPrincipalResolver } from './clerk-principal.resolver.js';

@@ -6,7 +6,7 @@ import { ClerkGateway, type ClerkUser } from '../clerk/clerk.gateway.js';
 import { ClerkErrorKind, ClerkGatewayError, SessionTokenError, SessionTokenErrorReason } from '../clerk/clerk-gateway.error.js';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { UserResponseDto } from '../users/user-response.dto.js';
+import { UserResponseDto } from '../common/user-response.dto.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { AuthError, AuthErrorCode } from './auth.error.js';
 import type { Principal } from '../common/principal.js';

@@ -17,7 +17,19 @@ describe('throttleAddress', () => {
     expect(throttleAddress('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
   });
 
-  it('keeps what is not an address as it is', () => {
-    expect(throttleAddress('unknown')).toBe('unknown');
+  it('counts an IPv4-mapped address written in hex as its IPv4 address', () => {
+    expect(throttleAddress('::ffff:cb00:7107')).toBe('203.0.113.7');
+  });
+
+  it.each(['unknown', '', '1:2:3:4:5:6:7:8:9', '::ffff:999.1.1.1', '2001:db8:::1', '127.1'])(
+    'keeps %j, not an address, as it is',
+    (input) => {
+      expect(throttleAddress(input)).toBe(input);
+    },
+  );
+
+  it('keeps a long malformed value as it is, without throwing', () => {
+    const long = `${'1:'.repeat(5_000)}1`;
+    expect(throttleAddress(long)).toBe(long);
   });
 });

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
-import { UserResponseDto } from '../users/user-response.dto.js';
+import { UserResponseDto } from '../common/user-response.dto.js';
 
 export class LegacyLoginDto {
   @ApiProperty({ example: 'test@example.com', maxLength: 320 })

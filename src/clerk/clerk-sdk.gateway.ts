@@ -297,11 +297,9 @@ export class ClerkSdkGateway extends ClerkGateway {
   }
 }
 
-/** A digest goes with its hasher or not at all: a digest sent under a wrong hasher would lock its owner out. */
-function passwordParams(input: CreateClerkUserInput) {
-  if (!input.passwordDigest) return { skipPasswordRequirement: true };
-  if (!input.passwordHasher) throw new TypeError('A password digest needs its password hasher');
-  return { passwordDigest: input.passwordDigest, passwordHasher: input.passwordHasher, skipPasswordChecks: true };
+function passwordParams({ password }: CreateClerkUserInput) {
+  if (!password) return { skipPasswordRequirement: true };
+  return { passwordDigest: password.digest, passwordHasher: password.hasher, skipPasswordChecks: true };
 }
 
 /** `Clerk at <url> (CLERK_API_URL), sk_live_ key`: where requests go and with what kind of key, never the key itself. */

@@ -1,4 +1,4 @@
-import type { ClerkPasswordHasher } from '../passwords/password-formats.js';
+import type { ClerkPasswordImport } from '../passwords/password-formats.js';
 
 /** A Clerk user in our terms; nothing of the SDK leaks past the gateway. */
 export interface ClerkUser {
@@ -26,10 +26,8 @@ export interface CreateClerkUserInput {
   email: string;
   firstName?: string | null;
   lastName?: string | null;
-  /** A password digest, imported so the person keeps their password; it needs its `passwordHasher`. */
-  passwordDigest?: string | null;
-  /** Clerk's name for the digest's algorithm (`bcrypt`, `argon2id`, `phpass`, …). */
-  passwordHasher?: ClerkPasswordHasher | null;
+  /** The digest and its hasher (`bcrypt`, `argon2id`, `phpass`, …), imported so the person keeps their password. */
+  password?: ClerkPasswordImport | null;
   publicMetadata?: Record<string, unknown>;
   /** Never shown to the user; it proves which tool and run made the account. */
   privateMetadata?: Record<string, unknown>;

@@ -2,10 +2,9 @@ import { AppError, CommonErrorCode } from '../common/app-error.js';
 import { asClerkFailure } from '../common/error-body.js';
 import { cliLogLevel, showsStacks } from '../config/app.config.js';
 import { InvalidConfigError } from '../config/env-reader.js';
-import { EmbeddedPostgresError } from '../database/embedded-postgres.error.js';
 import { DatabaseUnavailableError } from '../database/database-connection.error.js';
-import { SchemaNotReadyError } from '../database/schema-not-ready.error.js';
 import { MigrationErrorCode } from '../migration/migration.error.js';
+import { isSetupFailure } from '../setup-failure.js';
 import { CliErrorCode, CliUsageError, ExitCode } from './cli-usage.error.js';
 
 export interface CliFailure {
@@ -96,16 +95,8 @@ export class CliOutput {
 }
 
 function exitCodeOf(thrown: unknown): number {
-  // An embedded PostgreSQL that cannot start is a set-up problem, like bad input: the fix is the operator's.
-  if (
-    thrown instanceof CliUsageError ||
-    thrown instanceof InvalidConfigError ||
-    thrown instanceof EmbeddedPostgresError ||
-    thrown instanceof SchemaNotReadyError
-  )
-    return ExitCode.Usage;
-  // No CLERK_SECRET_KEY is a missing setting, not a failed migration.
-  if (asClerkFailure(thrown)?.code === 'clerk_not_configured') return ExitCode.Usage;
+  // A set-up problem is like bad input: the fix is the operator's.
+  if (thrown instanceof CliUsageError || isSetupFailure(thrown)) return ExitCode.Usage;
   if (thrown instanceof DatabaseUnavailableError) return ExitCode.DatabaseUnavailable;
   // Nothing was done and nothing is wrong: a script may wait and try again.
   if (thrown instanceof AppError && thrown.code === MigrationErrorCode.RunInProgress) return ExitCode.Busy;

@@ -1,4 +1,5 @@
 import { AppError } from '../common/app-error.js';
+import { SETUP_FAILURE_EXIT_CODE } from '../setup-failure.js';
 
 export enum CliErrorCode {
   InvalidArgument = 'invalid_argument',
@@ -14,7 +15,7 @@ export class CliUsageError extends AppError {
 }
 
 /** The CLI's exit codes; `clerk-migrate --help` explains them (see `EXIT_CODES_HELP`). */
-export const ExitCode = { Ok: 0, Failed: 1, Usage: 2, DatabaseUnavailable: 3, Busy: 4 } as const;
+export const ExitCode = { Ok: 0, Failed: 1, Usage: SETUP_FAILURE_EXIT_CODE, DatabaseUnavailable: 3, Busy: 4 } as const;
 
 export const EXIT_CODES_HELP = `
 Exit codes:

@@ -1,18 +1,6 @@
-export type AuthMethod = 'clerk' | 'legacy' | 'api_key' | 'm2m_token';
+import type { UserResponseDto } from './user-response.dto.js';
 
-/**
- * The caller's own record as it stood when their token was resolved, never with the hash; it is
- * remembered with the principal (under the same 30-second rule), so `GET /users/me` needs no query.
- */
-export interface PrincipalProfile {
-  userId: string;
-  clerkUserId: string | null;
-  email: string;
-  name: string;
-  role: string;
-  hasPassword: boolean;
-  createdAt: string;
-}
+export type AuthMethod = 'clerk' | 'legacy' | 'api_key' | 'm2m_token';
 
 /** A script or service calling with a Clerk API key or M2M token: which token, and whom it belongs to. */
 export interface MachineCaller {
@@ -31,8 +19,11 @@ export interface Principal {
   userId: string | null;
   role: string;
   authMethod: AuthMethod;
-  /** A person's own record; null for machines, which never reach `GET /users/me` as a person. */
-  profile: PrincipalProfile | null;
+  /**
+   * A person's own record as it stood when their token was resolved, remembered with the principal
+   * (under the same 30-second rule); null for machines, which never reach `GET /users/me` as a person.
+   */
+  profile: UserResponseDto | null;
   machine?: MachineCaller;
 }
 

@@ -34,6 +34,28 @@ describe('VerifiedTokenCache', () => {
     expect(cache.size).toBe(0);
   });
 
+  it('gives each entry its own expiry', () => {
+    const time = clock();
+    const cache = new VerifiedTokenCache<Session>(10, time.now);
+    cache.set('short', session('user_a'), time.now() + 1);
+    cache.set('long', session('user_b'), time.now() + 60_000);
+    time.advance(1);
+    expect(cache.get('short')).toBeUndefined();
+    expect(cache.get('long')).toEqual(session('user_b'));
+    time.advance(59_998);
+    expect(cache.get('long')).toEqual(session('user_b'));
+    time.advance(1);
+    expect(cache.get('long')).toBeUndefined();
+  });
+
+  it('forgets an entry on the real clock', async () => {
+    const cache = new VerifiedTokenCache<Session>(10);
+    cache.set('token-a', session('user_a'), Date.now() + 20);
+    expect(cache.get('token-a')).toEqual(session('user_a'));
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(cache.get('token-a')).toBeUndefined();
+  });
+
   it('does not keep a token that has no expiry or is already past it', () => {
     const time = clock();
     const cache = new VerifiedTokenCache<Session>(10, time.now);

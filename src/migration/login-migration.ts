@@ -114,7 +114,10 @@ export class LoginMigration implements BeforeApplicationShutdown {
     return this.migrator.execute(context, { ...plan, itemId: item.itemId, ...profileOf(user) });
   }
 
-  /** Today's standing run, opened by whichever instance needs it first; yesterday's is closed then. */
+  /**
+   * Today's standing run, opened by whichever instance needs it first. Past days' runs are closed in
+   * one place, `MigrationService.settleAbandonedRuns`, which every instance calls every 30 seconds.
+   */
   private standingRun(): Promise<MigrationRunEntity> {
     const key = trickleRunKey();
     if (this.standing?.key !== key) {
@@ -127,11 +130,9 @@ export class LoginMigration implements BeforeApplicationShutdown {
         standingKey: key,
       });
       this.standing = { key, run };
-      void run
-        .then(() => this.runs.closeStandingRuns(TRICKLE_RUN_PREFIX, key))
-        .catch(() => {
-          if (this.standing?.run === run) this.standing = undefined;
-        });
+      void run.catch(() => {
+        if (this.standing?.run === run) this.standing = undefined;
+      });
     }
     return this.standing.run;
   }

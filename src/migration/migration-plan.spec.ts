@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ClerkUser } from '../clerk/clerk.gateway.js';
 import { PasswordFormats } from '../passwords/password-formats.js';
-import { planBatch, type PlanContext, type PlanInput } from './migration-plan.js';
+import { planBatch, plannedUserView, type PlanContext, type PlanInput } from './migration-plan.js';
 
 const HASH = '$2b$10$' + 'a'.repeat(53);
 
@@ -45,7 +45,7 @@ const planOne = (input: PlanInput, ctx = context()) => planBatch([input], ctx)[0
 
 describe('planBatch', () => {
   it('creates a user with a supported bcrypt digest, importing it', () => {
-    expect(planOne(user())).toMatchObject({ action: 'create', reason: 'bcrypt_digest', passwordDigest: HASH });
+    expect(planOne(user())).toMatchObject({ action: 'create', reason: 'bcrypt_digest', password: { digest: HASH, hasher: 'bcrypt' } });
     for (const prefix of ['$2a$', '$2y$']) expect(planOne(user({ passwordHash: prefix + HASH.slice(4) })).action).toBe('create');
   });
 
@@ -61,18 +61,16 @@ describe('planBatch', () => {
     ['md5', '5f4dcc3b5aa765d61d8327deb882cf99'],
   ])('creates a user with a %s hash, importing it under that hasher', (hasher, passwordHash) => {
     expect(planOne(user({ passwordHash }))).toEqual(
-      expect.objectContaining({ action: 'create', reason: `${hasher}_digest`, passwordDigest: passwordHash, passwordHasher: hasher }),
+      expect.objectContaining({ action: 'create', reason: `${hasher}_digest`, password: { digest: passwordHash, hasher } }),
     );
   });
 
   it('hands Clerk the digest in the form it documents: $P$ for phpBB’s $H$, lower-case hex', () => {
     expect(planOne(user({ passwordHash: '$H$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0' }))).toMatchObject({
-      passwordDigest: '$P$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0',
-      passwordHasher: 'phpass',
+      password: { digest: '$P$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0', hasher: 'phpass' },
     });
     expect(planOne(user({ passwordHash: '5F4DCC3B5AA765D61D8327DEB882CF99' }))).toMatchObject({
-      passwordDigest: '5f4dcc3b5aa765d61d8327deb882cf99',
-      passwordHasher: 'md5',
+      password: { digest: '5f4dcc3b5aa765d61d8327deb882cf99', hasher: 'md5' },
     });
   });
 
@@ -85,13 +83,13 @@ describe('planBatch', () => {
   ])('refuses a %s hash as invalid, and never sends it under another hasher', (_label, passwordHash) => {
     const planned = planOne(user({ passwordHash }));
     expect(planned).toMatchObject({ action: 'invalid', reason: 'unsupported_hash' });
-    expect(planned.passwordDigest).toBeUndefined();
+    expect(planned.password).toBeUndefined();
   });
 
   it('invites a user whose hash Clerk cannot import under the invite strategy, saying why', () => {
     const planned = planOne(user({ passwordHash: 'sha1$$22e6217f026c7a395f0840c1ffbdb163072419e7' }), context({ strategy: 'invite' }));
     expect(planned).toMatchObject({ action: 'invite', reason: 'unsupported_hash' });
-    expect(planned).not.toHaveProperty('passwordDigest');
+    expect(planned).not.toHaveProperty('password');
   });
 
   it.each(['not-an-email', 'two@@example.com', 'spa ce@example.com', `${'x'.repeat(250)}@example.com`, ''])(
@@ -151,5 +149,18 @@ describe('planBatch with accounts already held locally', () => {
       reason: 'clerk_account_linked_to_another_user',
       clerkUserId: 'user_ours',
     });
+  });
+});
+
+describe('plannedUserView', () => {
+  it('shows the hasher of a create and never its digest', () => {
+    const view = plannedUserView(planOne(user()));
+    expect(view).toMatchObject({ action: 'create', passwordHasher: 'bcrypt' });
+    expect(view).not.toHaveProperty('password');
+    expect(JSON.stringify(view)).not.toContain(HASH);
+  });
+
+  it('adds no hasher to a user with nothing to import', () => {
+    expect(plannedUserView(planOne(user({ passwordHash: null })))).not.toHaveProperty('passwordHasher');
   });
 });

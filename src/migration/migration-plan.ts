@@ -1,6 +1,6 @@
 import type { ClerkUser } from '../clerk/clerk.gateway.js';
 import type { MigrationStrategy, OnExistingPolicy } from '../config/migration.config.js';
-import type { ClerkPasswordHasher, PasswordFormats } from '../passwords/password-formats.js';
+import type { ClerkPasswordHasher, ClerkPasswordImport, PasswordFormats } from '../passwords/password-formats.js';
 import type { PlannedAction } from './migration-item.entity.js';
 
 export interface PlanInput {
@@ -17,10 +17,15 @@ export interface PlannedUser {
   reason: string;
   /** The existing Clerk account to link, for `link`. */
   clerkUserId?: string;
-  /** The digest to import, for `create`, in the form Clerk documents for `passwordHasher`. */
-  passwordDigest?: string;
-  /** Clerk's name for the digest's algorithm, recognised from the hash's shape. */
-  passwordHasher?: ClerkPasswordHasher;
+  /** For `create`: the digest to import, in the form Clerk documents for its hasher, recognised from the hash's shape. */
+  password?: ClerkPasswordImport;
+}
+
+/** A planned user as reported: the digest to import stays inside the process; its hasher is shown. */
+export type PlannedUserView = Omit<PlannedUser, 'password'> & { passwordHasher?: ClerkPasswordHasher };
+
+export function plannedUserView({ password, ...view }: PlannedUser): PlannedUserView {
+  return password ? { ...view, passwordHasher: password.hasher } : view;
 }
 
 /** What Clerk and our own tables said about a batch, gathered before planning it. */
@@ -75,13 +80,7 @@ function planUser(user: PlanInput, context: PlanContext, ours: ClerkUser | undef
   const problem = imported ? undefined : (context.passwords.problem(user.passwordHash) ?? 'unsupported_hash');
   if (context.strategy === 'invite') return { ...base, action: 'invite', reason: problem ?? 'strategy_invite' };
   if (!imported) return { ...base, action: 'invalid', reason: problem! };
-  return {
-    ...base,
-    action: 'create',
-    reason: `${imported.hasher}_digest`,
-    passwordDigest: imported.digest,
-    passwordHasher: imported.hasher,
-  };
+  return { ...base, action: 'create', reason: `${imported.hasher}_digest`, password: imported };
 }
 
 /** The seed's "Email already exists in Clerk": link it when that is safe, never create a second one. */

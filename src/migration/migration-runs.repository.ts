@@ -90,7 +90,7 @@ export class MigrationRunsRepository {
     return (await this.dataSource.getRepository(MigrationRunEntity).findOneBy({ standingKey: run.standingKey }))!;
   }
 
-  /** Closes open standing runs of this prefix other than `keepKey` (yesterday's trickle run). */
+  /** Closes open standing runs of this prefix other than `keepKey` (a past day's trickle run), each counted once. */
   async closeStandingRuns(prefix: string, keepKey: string): Promise<void> {
     const rows: { id: string }[] = await this.dataSource.query(
       `SELECT id FROM migration_runs WHERE status = 'open' AND standing_key LIKE $1 AND standing_key <> $2`,
@@ -98,7 +98,7 @@ export class MigrationRunsRepository {
     );
     for (const { id } of rows) {
       const counts = await this.countItems(id);
-      await this.finishRun(id, (counts.failed ?? 0) > 0 ? 'completed_with_errors' : 'completed');
+      await this.recordFinish(id, (counts.failed ?? 0) > 0 ? 'completed_with_errors' : 'completed', counts);
     }
   }
 
@@ -132,7 +132,11 @@ export class MigrationRunsRepository {
   }
 
   async finishRun(id: string, status: RunStatus, error?: { code: string; message: string }): Promise<MigrationRunEntity> {
-    const counts = await this.countItems(id);
+    await this.recordFinish(id, status, await this.countItems(id), error);
+    return (await this.findRun(id))!;
+  }
+
+  private async recordFinish(id: string, status: RunStatus, counts: RunCounts, error?: { code: string; message: string }): Promise<void> {
     await this.dataSource.getRepository(MigrationRunEntity).update(id, {
       status,
       counts: { ...counts } as JsonObject,
@@ -140,7 +144,6 @@ export class MigrationRunsRepository {
       errorCode: error?.code ?? null,
       errorMessage: error?.message ?? null,
     });
-    return (await this.findRun(id))!;
   }
 
   async updateRun(id: string, changes: Partial<Pick<MigrationRunEntity, 'status' | 'options' | 'counts'>>): Promise<void> {

@@ -12,7 +12,7 @@ import { DevelopmentInstanceCap, type MigrationWarning } from './development-ins
 import { TRICKLE_RUN_PREFIX, trickleRunKey } from './login-migration.js';
 import { MigrationLock, type HeldLock } from './migration-lock.js';
 import { MigrationPlanner } from './migration-planner.js';
-import type { PlannedUser } from './migration-plan.js';
+import { plannedUserView, type PlannedUserView } from './migration-plan.js';
 import type { ItemStatus } from './migration-item.entity.js';
 import type { MigrationRunEntity, RunKind } from './migration-run.entity.js';
 import { MigrationRunsRepository } from './migration-runs.repository.js';
@@ -42,9 +42,6 @@ export interface StartedRun {
   /** Settles when the run ends; it never rejects. */
   finished: Promise<MigrationRunEntity>;
 }
-
-/** A planned user as reported: the digest to import stays inside the process. */
-export type PlannedUserView = Omit<PlannedUser, 'passwordDigest'>;
 
 export interface DryRunReport {
   runId: string;
@@ -181,7 +178,7 @@ export class MigrationService {
       const planned = await this.planner.plan(batch, options);
       remaining -= planned.length;
       await this.runs.insertItems(runId, planned, 'planned');
-      sample.push(...planned.slice(0, PLAN_SAMPLE - sample.length).map(({ passwordDigest: _digest, ...view }) => view));
+      sample.push(...planned.slice(0, PLAN_SAMPLE - sample.length).map(plannedUserView));
     }
   }
 

@@ -88,7 +88,7 @@ export class UserMigrator {
         externalId: item.userId,
         email: item.email,
         ...splitName(item.name),
-        ...(item.action === 'create' && { passwordDigest: item.passwordDigest, passwordHasher: item.passwordHasher }),
+        ...(item.action === 'create' && { password: item.password }),
         publicMetadata: { migratedBy: MIGRATED_BY, role: item.role },
         privateMetadata: ownershipMarker(run.runId),
         createdAt: item.createdAt,

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAnyBearer, ApiErrors } from '../common/api-errors.js';
 import { CurrentPrincipal } from '../common/auth.decorators.js';
 import type { Principal } from '../common/principal.js';
-import { UserResponseDto } from './user-response.dto.js';
+import { UserResponseDto } from '../common/user-response.dto.js';
 import { UsersService } from './users.service.js';
 
 @ApiTags('users')

@@ -3,11 +3,11 @@ import type { EntityManager } from 'typeorm';
 import type { ClerkUser } from '../clerk/clerk.gateway.js';
 import { AppError, CommonErrorCode } from '../common/app-error.js';
 import type { Principal } from '../common/principal.js';
+import type { UserResponseDto } from '../common/user-response.dto.js';
 import { ClerkAccountOwners, type AccountOwner } from './clerk-account-owners.js';
 import { ClerkProfilesRepository, type NewClerkUserRow, type ProfileChanges } from './clerk-profiles.repository.js';
 import { ClerkSignInsRepository } from './clerk-sign-ins.repository.js';
 import type { UserEntity } from './user.entity.js';
-import { UserResponseDto } from './user-response.dto.js';
 import { UsersRepository, type LegacyFilter, type SignInLink, type UserStats } from './users.repository.js';
 
 export type { AccountOwner, LegacyFilter, NewClerkUserRow, ProfileChanges, SignInLink, UserStats };
@@ -40,7 +40,7 @@ export class UsersService {
         'An API key or M2M token has no profile of its own; /users/me is for people signed in',
       );
     }
-    return UserResponseDto.fromProfile(principal.profile);
+    return principal.profile;
   }
 
   // One person, found by what the caller knows of them.

@@ -51,6 +51,29 @@ describe('users', () => {
     expect((await emulator.signIn(address, 'correct horse battery staple')).userId).toBe(user.id);
   });
 
+  it('updates a password as digest and hasher together, and leaves it alone when the update names none', async () => {
+    const address = email();
+    const user = await clerk.users.createUser({
+      emailAddress: [address],
+      passwordDigest: digest,
+      passwordHasher: 'bcrypt',
+      skipPasswordChecks: true,
+    });
+    await clerk.users.updateUser(user.id, { firstName: 'Ada' });
+    expect(emulator.users()[0]).toMatchObject({ first_name: 'Ada', password_digest: digest, password_hasher: 'bcrypt' });
+
+    await clerk.users.updateUser(user.id, {
+      passwordDigest: '5f4dcc3b5aa765d61d8327deb882cf99',
+      passwordHasher: 'md5',
+      skipPasswordChecks: true,
+    });
+    expect(emulator.users()[0]).toMatchObject({ password_digest: '5f4dcc3b5aa765d61d8327deb882cf99', password_hasher: 'md5' });
+    expect((await emulator.signIn(address, 'password')).userId).toBe(user.id);
+    // md5 is rehashed at the first sign-in, digest and hasher together.
+    expect(emulator.users()[0]).toMatchObject({ password_hasher: 'bcrypt' });
+    expect((await emulator.signIn(address, 'password')).userId).toBe(user.id);
+  });
+
   it('lists by repeated email, external id and user id filters, case-insensitively, with the count', async () => {
     const [a, b, c] = [email(), email(), email()];
     const ua = await clerk.users.createUser({ emailAddress: [a], externalId: 'ext-a', skipPasswordRequirement: true });

@@ -105,7 +105,7 @@ describe('the auth edge, facing the open internet', () => {
         .expect(200);
     });
 
-    it('refuses to start with NODE_ENV=production and no CLERK_AUTHORIZED_PARTIES, naming it', async () => {
+    it('refuses to start with NODE_ENV=production and no CLERK_AUTHORIZED_PARTIES, naming it, with the set-up exit code 2', async () => {
       await buildOnce();
       const env = {
         NODE_ENV: 'production',
@@ -117,7 +117,7 @@ describe('the auth edge, facing the open internet', () => {
         PORT: '0',
       };
       const refused = await runMain(env, 'never');
-      expect(refused.code).toBe(1);
+      expect(refused.code).toBe(2);
       expect(refused.stderr).toMatch(/CLERK_AUTHORIZED_PARTIES is required when NODE_ENV=production/);
       // The control: the same environment with the variable set starts and listens.
       const started = await runMain({ ...env, CLERK_AUTHORIZED_PARTIES: ORIGIN }, 'clerk-migrate listening');

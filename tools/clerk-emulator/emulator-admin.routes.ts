@@ -39,7 +39,7 @@ export interface SignInResult {
 
 /** A user as the test sees it: Clerk's JSON plus the stored digest and its hasher, which Clerk never returns. */
 export function inspectUser(user: StoredUser) {
-  return { ...userJson(user), password_digest: user.passwordDigest, password_hasher: user.passwordHasher };
+  return { ...userJson(user), password_digest: user.password?.digest ?? null, password_hasher: user.password?.hasher ?? null };
 }
 
 /** Creates a user directly, bypassing Backend API rules a test wants to break (e.g. an unverified email). */
@@ -65,15 +65,12 @@ export async function signIn(internals: EmulatorInternals, email: string, passwo
   const user = internals.store.findByEmail(email);
   if (!user) throw clerkErrors.identifierNotFound();
   const address = user.emails.find((e) => e.address === email.toLowerCase());
-  const { passwordDigest: digest, passwordHasher: hasher } = user;
-  if (!address?.verified || digest === null || hasher === null || !(await checkClerkPassword(hasher, digest, password))) {
+  const stored = user.password;
+  if (!address?.verified || stored === null || !(await checkClerkPassword(stored.hasher, stored.digest, password))) {
     throw clerkErrors.passwordIncorrect();
   }
-  const rehash = isInsecureHasher(hasher) ? plainPassword(password) : undefined;
-  internals.store.update(user.id, {
-    lastSignInAt: Date.now(),
-    ...(rehash && { passwordDigest: rehash.digest, passwordHasher: rehash.hasher }),
-  });
+  const rehash = isInsecureHasher(stored.hasher) ? plainPassword(password) : undefined;
+  internals.store.update(user.id, { lastSignInAt: Date.now(), password: rehash });
   const { token, sessionId } = mintSessionToken(internals.keys, internals.issuer, { sub: user.id, azp }, Date.now());
   internals.webhooks.sessionCreated(user, sessionId);
   return { userId: user.id, sessionId, token };

@@ -103,12 +103,11 @@ function updateUser(store: EmulatorStore, id: string, raw: unknown) {
   const body = asBody(raw);
   store.get(id);
   rejectUnknown(body, UPDATE_USER_PARAMS);
-  const password = passwordFrom(body);
   const user = store.update(id, {
     externalId: optionalString(body, 'external_id'),
     firstName: optionalName(body, 'first_name'),
     lastName: optionalName(body, 'last_name'),
-    ...(password !== undefined && { passwordDigest: password.digest, passwordHasher: password.hasher }),
+    password: passwordFrom(body),
   });
   return userJson(user);
 }

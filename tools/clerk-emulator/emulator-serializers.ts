@@ -44,7 +44,7 @@ export function userJson(user: StoredUser) {
     external_accounts: [],
     saml_accounts: [],
     enterprise_accounts: [],
-    password_enabled: user.passwordDigest !== null,
+    password_enabled: user.password !== null,
     two_factor_enabled: false,
     totp_enabled: false,
     backup_code_enabled: false,

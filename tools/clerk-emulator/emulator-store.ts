@@ -32,8 +32,7 @@ export class EmulatorStore {
       lastName: data.lastName ?? null,
       emails,
       primaryEmailId: emails[0]?.id ?? null,
-      passwordDigest: data.password?.digest ?? null,
-      passwordHasher: data.password?.hasher ?? null,
+      password: data.password ?? null,
       publicMetadata: data.publicMetadata ?? {},
       privateMetadata: data.privateMetadata ?? {},
       unsafeMetadata: data.unsafeMetadata ?? {},
@@ -59,10 +58,7 @@ export class EmulatorStore {
   update(
     id: string,
     patch: Partial<
-      Pick<
-        StoredUser,
-        'externalId' | 'firstName' | 'lastName' | 'passwordDigest' | 'passwordHasher' | 'lastSignInAt' | 'publicMetadata' | 'unsafeMetadata'
-      >
+      Pick<StoredUser, 'externalId' | 'firstName' | 'lastName' | 'password' | 'lastSignInAt' | 'publicMetadata' | 'unsafeMetadata'>
     >,
   ) {
     const user = this.get(id);

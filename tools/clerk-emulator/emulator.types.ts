@@ -1,4 +1,4 @@
-import type { ClerkPasswordHasher, ClerkPasswordImport } from '../../src/passwords/password-formats.js';
+import type { ClerkPasswordImport } from '../../src/passwords/password-formats.js';
 
 export type KeyType = 'live' | 'test';
 
@@ -44,9 +44,8 @@ export interface StoredUser {
   lastName: string | null;
   emails: StoredEmail[];
   primaryEmailId: string | null;
-  passwordDigest: string | null;
-  /** The `password_hasher` that `passwordDigest` was imported with (`bcrypt` for a plain password). */
-  passwordHasher: ClerkPasswordHasher | null;
+  /** The digest and the `password_hasher` it was imported with (`bcrypt` for a plain password). */
+  password: ClerkPasswordImport | null;
   publicMetadata: Record<string, unknown>;
   privateMetadata: Record<string, unknown>;
   unsafeMetadata: Record<string, unknown>;

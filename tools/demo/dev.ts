@@ -1,12 +1,6 @@
 import 'reflect-metadata';
-import { ConfigService } from '@nestjs/config';
-import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AppModule } from '../../src/app.module.js';
-import { startupLogLevel, type AppConfig } from '../../src/config/app.config.js';
-import { configureApp } from '../../src/configure-app.js';
-import { describeListenAddress } from '../../src/listen-address.js';
-import { StderrLogger } from '../../src/logging/stderr-logger.js';
+import { createHttpApp, listenHttpApp } from '../../src/http-app.js';
 import { exitOnFailure, onStopSignal } from './demo-process.js';
 import { createDemoMachines } from './demo-machines.js';
 import { createDemoWorld, type DemoWorld } from './demo-world.js';
@@ -33,17 +27,10 @@ async function main(): Promise<void> {
   running.world = world;
   const machines = await createDemoMachines(world);
   Object.assign(process.env, apiEnvironment(process.env, world), { CLERK_ADMIN_MACHINES: machines.machineId });
-  // abortOnError off and the start-up logger of the service: a failed start reaches exitOnFailure as one line.
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
-    bodyParser: false,
-    bufferLogs: true,
-    abortOnError: false,
-    logger: new StderrLogger(startupLogLevel()),
-  });
+  // As the service starts: a failed start reaches exitOnFailure as one line.
+  const app = await createHttpApp();
   running.app = app;
-  configureApp(app);
-  await app.listen(apiPort, app.get(ConfigService).getOrThrow<AppConfig>('app', { infer: true }).host);
-  const { url } = describeListenAddress(app.getHttpServer());
+  const { url } = await listenHttpApp(app, apiPort);
   world.clerk.configureWebhooks({ url: `${url}/webhooks/clerk` });
   const admin = world.users.find((u) => u.role === 'admin' && u.password)!;
   const person = world.users.find((u) => u.email === 'test@example.com')!;

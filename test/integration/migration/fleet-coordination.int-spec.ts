@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { LoginMigration } from '../../../src/migration/login-migration.js';
+import { LoginMigration, trickleRunKey } from '../../../src/migration/login-migration.js';
 import { MigrationScheduler } from '../../../src/migration/migration.scheduler.js';
 import { MigrationService } from '../../../src/migration/migration.service.js';
 import { startClerkEmulator, type ClerkEmulator } from '../../../tools/clerk-emulator/index.js';
@@ -9,7 +9,7 @@ import { insertUser, insertUsers, makeUser } from '../../factories/user.factory.
 import { ROW_FINGERPRINT } from '../../../src/users/row-fingerprint.js';
 import { eventually } from '../../utils/eventually.js';
 import { createTestApp } from '../../utils/test-app.js';
-import { insertRun } from '../../utils/run-rows.js';
+import { insertItems, insertRun } from '../../utils/run-rows.js';
 import { createTestDatabase, type TestDatabase } from '../../utils/test-database.js';
 
 /** Two instances of the app on one database, trickle migration on, the sweep driven by the test. */
@@ -241,6 +241,29 @@ describe('several instances on one database', () => {
     expect((await db.pool.query('SELECT status FROM migration_runs WHERE id = $1', [runId])).rows[0].status).toBe('completed');
     expect(await itemsOf(user.userId)).toEqual([{ status: 'created', reason: null }]);
     expect(await linkOf(user.userId)).toBe(account.id);
+  });
+
+  it('closes a past day’s trickle run with failures as completed_with_errors, with its counts, and leaves today’s open', async () => {
+    const openRun = async (standingKey: string) => {
+      await db.pool.query(
+        `INSERT INTO migration_runs (kind, strategy, started_by, status, standing_key) VALUES ('login', 'password', 'login', 'open', $1)
+         ON CONFLICT (standing_key) DO NOTHING`,
+        [standingKey],
+      );
+      return (await db.pool.query('SELECT id FROM migration_runs WHERE standing_key = $1', [standingKey])).rows[0].id as string;
+    };
+    const past = await openRun('login:2020-01-03');
+    const today = await openRun(trickleRunKey());
+    await insertItems(db.pool, past, 10);
+
+    await service(1).settleAbandonedRuns();
+
+    const runs = await db.pool.query('SELECT id, status, counts FROM migration_runs WHERE id = ANY($1)', [[past, today]]);
+    expect(runs.rows.find((r) => r.id === past)).toMatchObject({
+      status: 'completed_with_errors',
+      counts: { total: 10, created: 9, failed: 1 },
+    });
+    expect(runs.rows.find((r) => r.id === today)).toMatchObject({ status: 'open' });
   });
 
   it('leaves abandoned creates to its next turn while a holder that lost the lock is still stopping', async () => {

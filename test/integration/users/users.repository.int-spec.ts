@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { UsersRepository } from '../../../src/users/users.repository.js';
-import { UserResponseDto } from '../../../src/users/user-response.dto.js';
+import { UserResponseDto } from '../../../src/common/user-response.dto.js';
 import { insertUser, insertUsers, makeUser } from '../../factories/user.factory.js';
 import { createTestApp } from '../../utils/test-app.js';
 import { insertRun } from '../../utils/run-rows.js';

@@ -1,9 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { PrincipalProfile } from '../common/principal.js';
-import type { UserEntity } from './user.entity.js';
 
-/** What the API says about a user. Built field by field, so a password hash can never slip out. */
-export class UserResponseDto implements PrincipalProfile {
+/** The `users` columns a response is built from: the users module's entity, structurally (common imports no module). */
+type UserRow = Omit<UserResponseDto, 'hasPassword' | 'createdAt'> & { passwordHash: string | null; createdAt: Date };
+
+/**
+ * What the API says about a user, and the profile a person's principal carries (captured when their
+ * token was resolved, so `GET /users/me` needs no query). Built field by field, so a password hash
+ * can never slip out.
+ */
+export class UserResponseDto {
   @ApiProperty({ format: 'uuid', description: 'The internal id every other table refers to; it never changes.' })
   userId: string;
 
@@ -25,7 +30,7 @@ export class UserResponseDto implements PrincipalProfile {
   @ApiProperty()
   createdAt: string;
 
-  static from(user: UserEntity): UserResponseDto {
+  static from(user: UserRow): UserResponseDto {
     const dto = new UserResponseDto();
     dto.userId = user.userId;
     dto.clerkUserId = user.clerkUserId;
@@ -35,10 +40,5 @@ export class UserResponseDto implements PrincipalProfile {
     dto.hasPassword = user.passwordHash !== null;
     dto.createdAt = user.createdAt.toISOString();
     return dto;
-  }
-
-  /** The same fields, from a profile captured when the caller's token was resolved. */
-  static fromProfile(profile: PrincipalProfile): UserResponseDto {
-    return Object.assign(new UserResponseDto(), profile);
   }
 }
