@@ -172,6 +172,7 @@ function nothingToMigrate(request: { actor: string; strategy?: MigrationStrategy
     strategy: request.strategy ?? null,
     dryRun: false,
     startedBy: request.actor,
+    startedByEmail: null,
     status: 'nothing_to_migrate',
     counts: { total: 0 },
     options: { ...(request.limit && { limit: request.limit }) },
