@@ -25,6 +25,7 @@ import { UserMigrator } from './user-migrator.js';
 import { LoginMigration } from './login-migration.js';
 import { LockLeasesRepository } from './lock-leases.repository.js';
 import { ActorEmails } from './actor-emails.js';
+import { MigrationDryRun } from './migration-dry-run.js';
 import { MigrationOperations } from './operations/migration-operations.js';
 import { MigrationOperationsRepository } from './operations/migration-operations.repository.js';
 
@@ -59,6 +60,7 @@ import { MigrationOperationsRepository } from './operations/migration-operations
     MigrationOperations,
     MigrationOperationsRepository,
     ActorEmails,
+    MigrationDryRun,
   ],
   exports: [MigrationService, MigrationOperations, LoginMigration],
 })

@@ -9,15 +9,14 @@ import type { UserEntity } from '../users/user.entity.js';
 import type { MoveState } from '../metrics/metrics.service.js';
 import { InvitationsService, type InvitationQueue, type InvitationStats, type ResendReport } from '../invitations/invitations.service.js';
 import { ActorEmails } from './actor-emails.js';
-import { DevelopmentInstanceCap, type MigrationWarning } from './development-instance-cap.js';
+import { DevelopmentInstanceCap } from './development-instance-cap.js';
 import { TRICKLE_RUN_PREFIX, trickleRunKey } from './login-migration.js';
 import { MigrationLock, type HeldLock } from './migration-lock.js';
-import { MigrationPlanner } from './migration-planner.js';
-import type { PlannedUser } from './migration-plan.js';
+import { MigrationDryRun, type DryRunReport } from './migration-dry-run.js';
 import type { ItemStatus } from './migration-item.entity.js';
 import type { MigrationRunEntity, RunKind } from './migration-run.entity.js';
 import { MigrationRunsRepository } from './migration-runs.repository.js';
-import { describeFailure, MigrationRunner, type ProgressListener, type RunOptions } from './migration-runner.js';
+import { MigrationRunner, type ProgressListener, type RunOptions } from './migration-runner.js';
 import { assertConfirmed, MigrationError, MigrationErrorCode } from './migration.error.js';
 import { MigrationVerifier, type VerifyReport } from './migration-verifier.js';
 import type { CleanupReport, CleanupRequest } from './password-cleanup.js';
@@ -45,25 +44,7 @@ export interface StartedRun {
   finished: Promise<MigrationRunEntity>;
 }
 
-/** A planned user as reported: the digest to import stays inside the process. */
-export type PlannedUserView = Omit<PlannedUser, 'passwordDigest'>;
-
-export interface DryRunReport {
-  runId: string;
-  total: number;
-  byAction: Record<string, number>;
-  /** The planned users by the format of their password hash (`none`, `bcrypt`, …, `unsupported`). */
-  byPasswordFormat: Record<PasswordFormatLabel, number>;
-  /** E.g. a plan that does not fit in a development instance. */
-  warnings: MigrationWarning[];
-  /** The invitations the plan would queue, and how long the fleet's sender would take to send them (behind the queue). */
-  invitations: { planned: number; etaSeconds: number; perHour: number };
-  /** The plan per user, up to `PLAN_SAMPLE` entries (the run's items hold all of it). */
-  users: PlannedUserView[];
-  truncated: boolean;
-  /** Where the whole plan is, page by page (`runs <id> --items` streams it). */
-  itemsUrl: string;
-}
+export type { DryRunReport, PlannedUserView } from './migration-dry-run.js';
 
 export interface RunProblem {
   userId: string;
@@ -87,8 +68,6 @@ export interface RunWithProblems {
 /** `stats`: the users' counts, and those not yet on Clerk by the format of their password hash. */
 export type MigrationStats = UserStats & { byPasswordFormat: Record<PasswordFormatLabel, number> } & InvitationStats;
 
-const PLAN_SAMPLE = 1000;
-
 /** How long a new holder of the lock waits for one that lost it to notice and stop, before answering 409. */
 const WAIT_FOR_STOPPING_HOLDER_MS = 30_000;
 
@@ -98,7 +77,7 @@ export class MigrationService {
   constructor(
     private readonly users: UsersService,
     private readonly runs: MigrationRunsRepository,
-    private readonly planner: MigrationPlanner,
+    private readonly dryRuns: MigrationDryRun,
     private readonly runner: MigrationRunner,
     private readonly lock: MigrationLock,
     private readonly audit: AuditService,
@@ -139,52 +118,7 @@ export class MigrationService {
     const source = request.email
       ? this.single(await this.legacyUserByEmail(request.email))
       : this.users.legacyUsersInBatches(this.config.batchSize, legacyFilter(request, options.strategy));
-    const run = await this.runs.createRun({
-      kind: 'dry_run',
-      strategy: options.strategy,
-      dryRun: true,
-      startedBy: request.actor,
-      options: { ...options },
-    });
-    const sample: PlannedUserView[] = [];
-    const byPasswordFormat = this.passwords.counts();
-    try {
-      await this.planAll(run.id, source, options, sample, byPasswordFormat);
-    } catch (failure) {
-      // Recorded as failed, so that `runs` never shows a dry run running for ever.
-      await this.runs.finishRun(run.id, 'failed', describeFailure(failure)).catch(() => undefined);
-      throw failure;
-    }
-    const finished = await this.runs.finishRun(run.id, 'completed');
-    const byAction = await this.runs.countPlannedActions(run.id);
-    const truncated = finished.counts.total > sample.length;
-    // Invited users get an account too (created, then invited).
-    const warnings = await this.developmentCap.check((byAction.create ?? 0) + (byAction.invite ?? 0));
-    const itemsUrl = `/migration/runs/${run.id}/items`;
-    const planned = byAction.invite ?? 0;
-    const invitations = { planned, etaSeconds: await this.invitations.secondsToSend(planned), perHour: this.invitations.perHour };
-    const report = { runId: run.id, total: finished.counts.total, byAction, byPasswordFormat, warnings, invitations };
-    return { ...report, users: sample, truncated, itemsUrl };
-  }
-
-  /** A dry run's plan, batch by batch, into its items; the first `PLAN_SAMPLE` users kept for the report. */
-  private async planAll(
-    runId: string,
-    source: AsyncIterable<UserEntity[]>,
-    options: RunOptions,
-    sample: PlannedUserView[],
-    byPasswordFormat: Record<PasswordFormatLabel, number>,
-  ): Promise<void> {
-    let remaining = options.limit ?? Number.POSITIVE_INFINITY;
-    for await (const users of source) {
-      if (remaining <= 0) break;
-      const batch = users.slice(0, remaining);
-      for (const user of batch) byPasswordFormat[this.passwords.label(user.passwordHash)] += 1;
-      const planned = await this.planner.plan(batch, options);
-      remaining -= planned.length;
-      await this.runs.insertItems(runId, planned, 'planned');
-      sample.push(...planned.slice(0, PLAN_SAMPLE - sample.length).map(({ passwordDigest: _digest, ...view }) => view));
-    }
+    return this.dryRuns.plan(request.actor, options, source);
   }
 
   /**
