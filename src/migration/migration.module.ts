@@ -26,8 +26,8 @@ import { LoginMigration } from './login-migration.js';
 import { LockLeasesRepository } from './lock-leases.repository.js';
 import { ActorEmails } from './actor-emails.js';
 import { MigrationDryRun } from './migration-dry-run.js';
-import { MigrationOperations } from './operations/migration-operations.js';
-import { MigrationOperationsRepository } from './operations/migration-operations.repository.js';
+import { MigrationOperations } from './migration-operations.js';
+import { MigrationOperationsRepository } from './migration-operations.repository.js';
 
 /** The migration's core, without HTTP or scheduling: what the CLI, REST and cron share. */
 @Module({

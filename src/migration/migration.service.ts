@@ -20,7 +20,7 @@ import { MigrationRunner, type ProgressListener, type RunOptions } from './migra
 import { assertConfirmed, MigrationError, MigrationErrorCode } from './migration.error.js';
 import { MigrationVerifier, type VerifyReport } from './migration-verifier.js';
 import type { CleanupReport, CleanupRequest } from './password-cleanup.js';
-import { MigrationOperations, type OperationProgressListener, type StartedOperation } from './operations/migration-operations.js';
+import { MigrationOperations, type OperationProgressListener, type StartedOperation } from './migration-operations.js';
 import { RunReports, type RunItemView, type RunItemsPage } from './run-reports.js';
 import type { RollbackReport, RollbackRequest } from './run-rollback.js';
 import { UsersService, type LegacyFilter, type UserStats } from '../users/users.service.js';

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { HeldLock } from '../migration-lock.js';
-import { describeFailure } from '../migration-runner.js';
-import { MigrationError, MigrationErrorCode } from '../migration.error.js';
-import { PasswordCleanup, type CleanupReport, type CleanupRequest } from '../password-cleanup.js';
-import { RunRollback, type RollbackReport, type RollbackRequest } from '../run-rollback.js';
+import type { HeldLock } from './migration-lock.js';
+import { describeFailure } from './migration-runner.js';
+import { MigrationError, MigrationErrorCode } from './migration.error.js';
+import { PasswordCleanup, type CleanupReport, type CleanupRequest } from './password-cleanup.js';
+import { RunRollback, type RollbackReport, type RollbackRequest } from './run-rollback.js';
 import type { MigrationOperation } from './migration-operation.js';
 import { MigrationOperationsRepository, type NewOperation } from './migration-operations.repository.js';
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { actorUserId } from '../actor-emails.js';
-import { LEASE_IS_LIVE } from '../lock-leases.repository.js';
+import { actorUserId } from './actor-emails.js';
+import { LEASE_IS_LIVE } from './lock-leases.repository.js';
 import type { MigrationOperation, OperationKind } from './migration-operation.js';
 
 export interface NewOperation {

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiAdmin, ApiErrors, ApiJsonBody } from '../../common/api-errors.js';
-import { CurrentPrincipal, RequireScopes, Roles } from '../../common/auth.decorators.js';
-import { actorOf, ADMIN_ROLE, MIGRATION_WRITE_SCOPE, type Principal } from '../../common/principal.js';
-import { CleanupReportDto, RollbackReportDto } from '../migration-response.dto.js';
-import { CleanupRequestDto, RollbackRequestDto } from '../migration.dto.js';
-import { MigrationService } from '../migration.service.js';
+import { ApiAdmin, ApiErrors, ApiJsonBody } from '../common/api-errors.js';
+import { CurrentPrincipal, RequireScopes, Roles } from '../common/auth.decorators.js';
+import { actorOf, ADMIN_ROLE, MIGRATION_WRITE_SCOPE, type Principal } from '../common/principal.js';
+import { CleanupReportDto, RollbackReportDto } from './migration-response.dto.js';
+import { CleanupRequestDto, RollbackRequestDto } from './migration.dto.js';
+import { MigrationService } from './migration.service.js';
 import { startedOperationView } from './migration-operation.js';
 import { MigrationOperationDto, StartedOperationDto } from './migration-operation.dto.js';
 import { MigrationOperations, type StartedOperation } from './migration-operations.js';
