@@ -3,8 +3,10 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { MIGRATION_LOCK_KEY } from '../../src/migration/migration-lock.js';
 import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
+import { buildOnce, startCli } from '../utils/cli.js';
 import { eventually } from '../utils/eventually.js';
 import { seedWorld, type SeedWorld } from '../utils/seed-world.js';
+import { TEST_ENV } from '../utils/test-app.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -210,4 +212,37 @@ describe('rollback and clean-up over REST: 202, then an operation to poll', () =
     );
     expect(read).toMatchObject({ status: 'interrupted', errorCode: 'interrupted', finishedAt: expect.any(String), report: null });
   });
+
+  it('shows a rollback the CLI started, and reads it interrupted once that process is killed', async () => {
+    await buildOnce();
+    const [run] = (await http().get('/migration/runs').set(admin).expect(200)).body.items;
+    const env = { ...TEST_ENV, DATABASE_URL: world.db.url, CLERK_SECRET_KEY: clerk.secretKey, CLERK_API_URL: clerk.url };
+    // Writers kept off users: the CLI's rollback records its operation, then waits on its first user.
+    const blocker = await world.db.pool.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE users IN EXCLUSIVE MODE');
+      const child = startCli(['rollback', '--run', run.id, '--yes', '--json'], env);
+      const exited = new Promise((resolve) => child.on('close', resolve));
+      const recorded = await eventually(
+        async () =>
+          (await world.db.pool.query(`SELECT id FROM migration_operations WHERE run_id = $1 AND started_by = 'cli'`, [run.id])).rows,
+        (rows) => rows.length > 0,
+        30_000,
+      );
+      const url = `/migration/operations/${recorded[0].id}`;
+      expect((await http().get(url).set(admin).expect(200)).body).toMatchObject({ kind: 'rollback', runId: run.id, status: 'running' });
+      child.kill('SIGKILL');
+      await exited;
+      const read = await eventually(
+        async () => (await http().get(url).set(admin).expect(200)).body,
+        (body) => body.status !== 'running',
+        30_000,
+      );
+      expect(read).toMatchObject({ status: 'interrupted', startedBy: 'cli', startedByEmail: null });
+    } finally {
+      await blocker.query('COMMIT');
+      blocker.release();
+    }
+  }, 90_000);
 });
