@@ -60,13 +60,16 @@ export class SoakTraffic {
     if (response?.status === 202) this.lastRunId = (response.body as { runId: string }).runId;
   }
 
-  /** Rolls back the last run this traffic started, deleting the accounts it created, so there is always work left. */
+  /**
+   * Rolls back the last run this traffic started, deleting the accounts it created, so there is always
+   * work left: 202 once its checks pass, the work going on in the service (the next run waits for its lock).
+   */
   async rollbackLastRun(): Promise<void> {
     if (!this.lastRunId) return;
     const runId = this.lastRunId;
     const body = { deleteClerkUsers: true, confirm: true };
     const response = await this.call('rollback', 'POST', `/migration/runs/${runId}/rollback`, body, await this.admin());
-    if (response?.status === 200) this.lastRunId = undefined;
+    if (response?.status === 202) this.lastRunId = undefined;
   }
 
   private async login(): Promise<void> {
@@ -112,8 +115,7 @@ export class SoakTraffic {
           ...(token ? { authorization: `Bearer ${token}` } : {}),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        // A rollback deleting hundreds of Clerk accounts through faults answers only when done.
-        signal: AbortSignal.timeout(operation === 'rollback' ? 300_000 : 30_000),
+        signal: AbortSignal.timeout(30_000),
       });
       const parsed = (await response.json().catch(() => undefined)) as { code?: string } | undefined;
       this.tally.add(operation, response.status, response.status >= 300 ? parsed?.code : undefined);

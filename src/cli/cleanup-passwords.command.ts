@@ -3,6 +3,7 @@ import { requireConfirmation } from './cli-arguments.js';
 import { CliCoreContext } from './cli-core.context.js';
 import type { CommandResult } from './cli-output.js';
 import { CLI_ACTOR, ConfirmedCommand, examples, type ConfirmOptions } from './cli.command.js';
+import { withProgress } from './progress-bar.js';
 import { renderPairs } from './text-table.js';
 
 @Command({
@@ -21,9 +22,9 @@ export class CleanupPasswordsCommand extends ConfirmedCommand {
 
   protected async execute(_params: string[], options: ConfirmOptions): Promise<CommandResult> {
     requireConfirmation(options, 'Removing password hashes cannot be undone');
-    const report = await (
-      await this.core.migration()
-    ).cleanupPasswords({ actor: CLI_ACTOR, confirm: Boolean(options.yes), dryRun: Boolean(options.dryRun) });
+    const migration = await this.core.migration();
+    const request = { actor: CLI_ACTOR, confirm: Boolean(options.yes), dryRun: Boolean(options.dryRun) };
+    const report = await withProgress(Boolean(options.json), (onProgress) => migration.cleanupPasswords(request, onProgress));
     const text = renderPairs([
       [report.dryRun ? 'would remove' : 'removed', report.removed],
       ['waiting for a Clerk sign-in', report.waitingForClerkSignIn],

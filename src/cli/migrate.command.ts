@@ -7,6 +7,7 @@ import { duration, invitationCountsLine, invitationQueueLines } from './invitati
 import { parseChoice, parseEmail, parseWholeNumber } from './cli-arguments.js';
 import { migrationRunView } from '../migration/migration-run.view.js';
 import { CliCoreContext } from './cli-core.context.js';
+import { isNothingToMigrate } from '../migration/migration.error.js';
 import type { CommandResult } from './cli-output.js';
 import { CliUsageError } from './cli-usage.error.js';
 import { CLI_ACTOR, CliCommand, examples, type JsonOption } from './cli.command.js';
@@ -91,6 +92,9 @@ export class MigrateCommand extends CliCommand<MigrateOptions> {
     let run: MigrationRunView;
     try {
       run = migrationRunView(await migration.migrate(request, progress.update));
+    } catch (error) {
+      if (isNothingToMigrate(error)) return nothingToMigrate(request, (error as Error).message);
+      throw error;
     } finally {
       progress.finish();
     }
@@ -157,6 +161,32 @@ Everyone is on Clerk or already reported; \`runs\` lists what earlier runs did.`
   }
   if (report.warnings.length > 0) sections.push(renderWarnings(report.warnings));
   return { json: report, text: sections.join('\n\n') };
+}
+
+/** Nobody left: no run was recorded. `--json` keeps a run's keys, with no id and nothing counted. */
+function nothingToMigrate(request: { actor: string; strategy?: MigrationStrategy; limit?: number }, message: string): CommandResult {
+  const json = {
+    id: null,
+    runId: null,
+    kind: 'all',
+    strategy: request.strategy ?? null,
+    dryRun: false,
+    startedBy: request.actor,
+    startedByEmail: null,
+    status: 'nothing_to_migrate',
+    counts: { total: 0 },
+    options: { ...(request.limit && { limit: request.limit }) },
+    warnings: [],
+    errorCode: null,
+    errorMessage: null,
+    startedAt: null,
+    finishedAt: null,
+    message,
+  };
+  return {
+    json,
+    text: `${message}.\n\`runs\` lists what earlier runs did; \`migrate --retry-invalid\` plans again those reported invalid.`,
+  };
 }
 
 /** A finished run: exit 0 only when it completed cleanly. */

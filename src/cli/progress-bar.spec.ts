@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { formatDuration, progressFigures, ProgressReporter, renderBar } from './progress-bar.js';
+import { formatDuration, progressFigures, ProgressReporter, renderBar, withProgress } from './progress-bar.js';
 import { renderTable } from './text-table.js';
 
 describe('progress bar', () => {
@@ -23,7 +23,7 @@ describe('progress bar', () => {
     const reporter = new ProgressReporter(stream, () => now);
     for (let processed = 1; processed <= 9; processed += 1) {
       now += 1000;
-      reporter.update({ runId: 'r', processed, total: 10, counts: {} });
+      reporter.update({ processed, total: 10 });
     }
     reporter.finish();
     expect(lines).toEqual([
@@ -31,6 +31,37 @@ describe('progress bar', () => {
       'progress: 6/10  60%  1.0 users/s  ETA 4s\n',
       'progress: 9/10  90%  1.0 users/s  ETA 1s\n',
     ]);
+  });
+});
+
+describe('progress of a rollback or clean-up', () => {
+  function streams(tty: boolean) {
+    const written: string[] = [];
+    const stream = { isTTY: tty, write: (text: string) => written.push(text) } as unknown as NodeJS.WriteStream;
+    return { streams: { stdout: stream, stderr: stream }, written };
+  }
+  const work = async (onProgress?: (progress: { done: number; total: number }) => void) => {
+    for (const done of [100, 200, 250]) onProgress?.({ done, total: 250 });
+    return 'report';
+  };
+
+  it('draws a bar on a terminal and leaves the cursor on a fresh line', async () => {
+    const { streams: tty, written } = streams(true);
+    await expect(withProgress(false, work, tty)).resolves.toBe('report');
+    expect(written.at(-2)!.startsWith(`\r\x1b[2K[${'#'.repeat(24)}] 250/250  100%`)).toBe(true);
+    expect(written.at(-2)).toContain('users/s');
+    expect(written.at(-1)).toBe('\n');
+  });
+
+  it('writes nothing with --json, or when the output is not a terminal', async () => {
+    for (const [json, tty] of [
+      [true, true],
+      [false, false],
+    ]) {
+      const { streams: quiet, written } = streams(tty);
+      await expect(withProgress(json, work, quiet)).resolves.toBe('report');
+      expect(written).toEqual([]);
+    }
   });
 });
 

@@ -4,6 +4,9 @@ const BAR_WIDTH = 24;
 const TTY_REDRAW_MS = 100;
 const LOG_INTERVAL_MS = 5000;
 
+/** What the bar shows: a run's users, or the users a rollback or clean-up has gone through. */
+export type Progress = Pick<RunProgress, 'processed' | 'total'>;
+
 export interface ProgressFigures {
   processed: number;
   total: number;
@@ -13,7 +16,7 @@ export interface ProgressFigures {
   etaSeconds: number | undefined;
 }
 
-export function progressFigures(progress: Pick<RunProgress, 'processed' | 'total'>, elapsedMs: number): ProgressFigures {
+export function progressFigures(progress: Progress, elapsedMs: number): ProgressFigures {
   const rate = elapsedMs > 0 ? (progress.processed * 1000) / elapsedMs : 0;
   const left = Math.max(progress.total - progress.processed, 0);
   return { processed: progress.processed, total: progress.total, rate, etaSeconds: rate > 0 ? left / rate : undefined };
@@ -41,14 +44,32 @@ export function formatDuration(seconds: number): string {
 }
 
 /**
+ * Runs `work` with a bar on stderr for a person at a terminal, and nothing otherwise: a rollback's
+ * or a clean-up's progress is worth a look only while one waits for it, never in a log or beside `--json`.
+ */
+export async function withProgress<T>(
+  json: boolean,
+  work: (onProgress?: (progress: { done: number; total: number }) => void) => Promise<T>,
+  streams: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream } = process,
+): Promise<T> {
+  if (json || !streams.stdout.isTTY || !streams.stderr.isTTY) return work();
+  const bar = new ProgressReporter(streams.stderr);
+  try {
+    return await work(({ done, total }) => bar.update({ processed: done, total }));
+  } finally {
+    bar.finish();
+  }
+}
+
+/**
  * Shows a run's progress on stderr: a bar redrawn in place on a terminal, otherwise a plain line
  * every few seconds (a log file or CI output should not fill up with carriage returns).
  */
 export class ProgressReporter {
   private readonly started: number;
   private lastDraw = Number.NEGATIVE_INFINITY;
-  private last: RunProgress | undefined;
-  private drawn: RunProgress | undefined;
+  private last: Progress | undefined;
+  private drawn: Progress | undefined;
 
   constructor(
     private readonly stream: NodeJS.WriteStream = process.stderr,
@@ -57,7 +78,7 @@ export class ProgressReporter {
     this.started = now();
   }
 
-  readonly update = (progress: RunProgress): void => {
+  readonly update = (progress: Progress): void => {
     this.last = progress;
     const interval = this.stream.isTTY ? TTY_REDRAW_MS : LOG_INTERVAL_MS;
     if (this.now() - this.lastDraw < interval && progress.processed < progress.total) return;
@@ -71,7 +92,7 @@ export class ProgressReporter {
     if (this.stream.isTTY) this.stream.write('\n');
   }
 
-  private draw(progress: RunProgress): void {
+  private draw(progress: Progress): void {
     this.lastDraw = this.now();
     this.drawn = progress;
     const figures = progressFigures(progress, this.now() - this.started);

@@ -5,6 +5,7 @@ import { CliCoreContext } from './cli-core.context.js';
 import type { CommandResult } from './cli-output.js';
 import { CliUsageError } from './cli-usage.error.js';
 import { CLI_ACTOR, ConfirmedCommand, examples, type ConfirmOptions } from './cli.command.js';
+import { withProgress } from './progress-bar.js';
 import { renderPairs, renderTable } from './text-table.js';
 
 interface RollbackOptions extends ConfirmOptions {
@@ -42,15 +43,15 @@ export class RollbackCommand extends ConfirmedCommand<RollbackOptions> {
   protected async execute(_params: string[], options: RollbackOptions): Promise<CommandResult> {
     if (!options.run) throw new CliUsageError('--run <id> is required: the run to undo (see `runs`)');
     requireConfirmation(options, 'Rollback unlinks users from Clerk');
-    const report = await (
-      await this.core.migration()
-    ).rollback({
+    const migration = await this.core.migration();
+    const request = {
       runId: options.run,
       actor: CLI_ACTOR,
       deleteClerkUsers: Boolean(options.deleteClerkUsers),
       dryRun: Boolean(options.dryRun),
       confirm: Boolean(options.yes),
-    });
+    };
+    const report = await withProgress(Boolean(options.json), (onProgress) => migration.rollback(request, onProgress));
     const error =
       report.failed.length > 0
         ? {

@@ -9,6 +9,7 @@ function run(overrides: Partial<MigrationRunView>): MigrationRunView {
     strategy: 'password',
     dryRun: false,
     startedBy: 'cli',
+    startedByEmail: null,
     status: 'completed',
     counts: { total: 35, created: 35 },
     options: {},
@@ -33,6 +34,12 @@ describe('renderRun', () => {
   it('adds no such note to a run that was not interrupted, or lost nobody', () => {
     expect(renderRun(run({ status: 'completed_with_errors', counts: { total: 35, created: 34, failed: 1 } }))).not.toContain('note');
     expect(renderRun(run({ status: 'interrupted', counts: { total: 35, created: 35 } }))).not.toContain('note');
+  });
+
+  it('names whoever started it by email beside the stored actor, and the CLI as cli', () => {
+    const byAdmin = run({ startedBy: '7d4f8a2e-0000-4000-8000-000000000000', startedByEmail: 'ops@example.com' });
+    expect(renderRun(byAdmin)).toMatch(/^started by +ops@example\.com \(7d4f8a2e-0000-4000-8000-000000000000\)$/m);
+    expect(renderRun(run({}))).toMatch(/^started by +cli$/m);
   });
 
   it('lists the dependent tables by name, whatever order the stored counts come in', () => {

@@ -21,7 +21,7 @@ export function renderRun(run: MigrationRunView): string {
       ['status', run.status],
       ['strategy', run.strategy],
       ['dry run', run.dryRun],
-      ['started by', run.startedBy],
+      ['started by', run.startedByEmail ? `${run.startedByEmail} (${run.startedBy})` : run.startedBy],
       ['started', run.startedAt],
       ['finished', run.finishedAt],
       ['counts', countsLine(run.counts)],
@@ -55,8 +55,8 @@ function dependentRowsTable(value: unknown): string | undefined {
 export function renderRunList(runs: MigrationRunView[], total: number, offset = 0): string {
   if (runs.length === 0) return total === 0 ? 'No migration runs yet.' : `No runs past the first ${total}.`;
   const table = renderTable(
-    ['id', 'kind', 'status', 'started', 'counts'],
-    runs.map((run) => [run.id, run.kind, run.status, run.startedAt, countsLine(run.counts)]),
+    ['id', 'kind', 'status', 'started', 'started by', 'counts'],
+    runs.map((run) => [run.id, run.kind, run.status, run.startedAt, run.startedByEmail ?? run.startedBy, countsLine(run.counts)]),
   );
   if (offset === 0 && total <= runs.length) return table;
   return `${table}\n(runs ${offset + 1}–${offset + runs.length} of ${total}; use --limit and --offset for others)`;

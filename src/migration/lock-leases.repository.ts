@@ -3,8 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { heartbeatIsLive } from './migration-runs.repository.js';
 
-/** SQL that is true when lease `l`'s holder is alive, by the same rule as a run's. */
-const LEASE_IS_LIVE = heartbeatIsLive('l.heartbeat_at', 'l.heartbeat_pid');
+/** SQL that is true when lease `l`'s holder is alive, by the same rule as a run's (an operation's work is judged by it too). */
+export const LEASE_IS_LIVE = heartbeatIsLive('l.heartbeat_at', 'l.heartbeat_pid');
 
 /**
  * One row per holder of the migration lock (a run, a rollback, a clean-up, a resend), from the

@@ -60,6 +60,9 @@ export class MigrationRunEntity {
   @Column({ name: 'heartbeat_pid', type: 'int', nullable: true })
   heartbeatPid: number | null;
 
+  /** Not a column: the email of the admin `startedBy` names, looked up when runs are read for people. */
+  startedByEmail?: string | null;
+
   /** Names a run that must exist once in the fleet: `login:<day>`, `sweep:<slot>`. */
   @Column({ name: 'standing_key', type: 'varchar', nullable: true })
   standingKey: string | null;

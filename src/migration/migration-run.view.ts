@@ -11,6 +11,8 @@ export interface MigrationRunView {
   strategy: string;
   dryRun: boolean;
   startedBy: string;
+  /** The email of the admin `startedBy` names (what an operator knows them by); null for the CLI, the scheduler, a machine. */
+  startedByEmail: string | null;
   status: RunStatus;
   counts: Record<string, unknown>;
   options: Record<string, unknown>;
@@ -29,6 +31,7 @@ export function migrationRunView(run: MigrationRunEntity): MigrationRunView {
     strategy: run.strategy,
     dryRun: run.dryRun,
     startedBy: run.startedBy,
+    startedByEmail: run.startedByEmail ?? null,
     status: run.status,
     counts: run.counts,
     options: run.options,

@@ -52,6 +52,11 @@ const ITEM_IS_LIVE = `EXISTS (SELECT 1 FROM migration_runs r WHERE r.id = i.run_
     ${RUN_IS_LIVE}
     OR (r.kind = 'login' AND i.updated_at > now() - ${TRICKLE_ITEM_STALE_AFTER_MS} * interval '1 millisecond')))`;
 
+/** Item `i` holds the link its run wrote: what a rollback undoes first. */
+const LINKED_ITEM = `i.status IN ('created', 'linked')`;
+/** Item `i`'s create was sent but it did not end linked (an answer lost): its account may exist all the same. */
+const UNSETTLED_CREATE = `i.action IN ('create', 'invite') AND i.status IN ('failed', 'skipped') AND i.attempts > 0 AND i.clerk_deleted_at IS NULL`;
+
 /** The migration's own tables: runs and their per-user items. */
 @Injectable()
 export class MigrationRunsRepository {
@@ -290,7 +295,7 @@ export class MigrationRunsRepository {
       .getRepository(MigrationItemEntity)
       .createQueryBuilder('i')
       .where('i.run_id = :runId', { runId })
-      .andWhere(`i.status IN ('created', 'linked')`)
+      .andWhere(LINKED_ITEM)
       .andWhere('i.id > :afterId', { afterId })
       .orderBy('i.id', 'ASC')
       .limit(limit)
@@ -306,12 +311,20 @@ export class MigrationRunsRepository {
       .getRepository(MigrationItemEntity)
       .createQueryBuilder('i')
       .where('i.run_id = :runId', { runId })
-      .andWhere(`i.action IN ('create', 'invite') AND i.status IN ('failed', 'skipped') AND i.attempts > 0`)
-      .andWhere('i.clerk_deleted_at IS NULL')
+      .andWhere(UNSETTLED_CREATE)
       .andWhere('i.id > :afterId', { afterId })
       .orderBy('i.id', 'ASC')
       .limit(limit)
       .getMany();
+  }
+
+  /** How many items a rollback of the run goes through: those of `findLinkedItems` and `findUnsettledCreates`. */
+  async countRollbackItems(runId: string): Promise<number> {
+    const [row]: { n: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM migration_items i WHERE i.run_id = $1 AND ((${LINKED_ITEM}) OR (${UNSETTLED_CREATE}))`,
+      [runId],
+    );
+    return row.n;
   }
 
   /**

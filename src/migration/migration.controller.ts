@@ -1,29 +1,28 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { ApiAdmin, ApiErrors, ApiJsonBody } from '../common/api-errors.js';
 import { CurrentPrincipal, RequireScopes, Roles } from '../common/auth.decorators.js';
 import { actorOf, ADMIN_ROLE, MIGRATION_WRITE_SCOPE, type Principal } from '../common/principal.js';
 import {
-  CleanupRequestDto,
   ItemsPageQueryDto,
   MigrateRequestDto,
   MigrationRunDto,
+  NothingToMigrateDto,
   PageQueryDto,
-  RollbackRequestDto,
   StartedRunDto,
 } from './migration.dto.js';
 import {
-  CleanupReportDto,
   DryRunReportDto,
   MigrationRunPageDto,
   MigrationStatsDto,
-  RollbackReportDto,
   RunItemsPageDto,
   RunProblemDto,
   VerifyReportDto,
 } from './migration-response.dto.js';
 import { InvitationQueueDto, ResendReportDto } from '../invitations/invitation-queue.dto.js';
 import { MigrationService } from './migration.service.js';
+import { isNothingToMigrate } from './migration.error.js';
 
 const BAD_RUN_ID: [number, string] = [400, 'The id is not a UUID (validation_failed), or a query parameter is out of range'];
 const NO_RUN: [number, string] = [404, 'No run with this id (run_not_found)'];
@@ -60,11 +59,23 @@ export class MigrationController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Start a run (one user with email, or everyone left); it goes on in the background' })
   @ApiAcceptedResponse({ type: StartedRunDto })
+  @ApiOkResponse({ type: NothingToMigrateDto, description: 'Nobody is left to migrate: nothing was done and no run was recorded' })
   @ApiJsonBody()
   @ApiErrors(NO_USER, [409, 'Another run or rollback is in progress (run_in_progress), or the user is already on Clerk (already_on_clerk)'])
-  async startRun(@Body() body: MigrateRequestDto, @CurrentPrincipal() admin: Principal): Promise<StartedRunDto> {
-    const { run } = await this.migration.start({ ...body, actor: actorOf(admin) });
-    return { runId: run.id, status: run.status, progressUrl: `/migration/runs/${run.id}` };
+  async startRun(
+    @Body() body: MigrateRequestDto,
+    @CurrentPrincipal() admin: Principal,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<StartedRunDto | NothingToMigrateDto> {
+    try {
+      const { run } = await this.migration.start({ ...body, actor: actorOf(admin) });
+      return { runId: run.id, status: run.status, progressUrl: `/migration/runs/${run.id}` };
+    } catch (error) {
+      if (!isNothingToMigrate(error)) throw error;
+      response.status(200);
+      const message = (error as Error).message;
+      return { runId: null, status: 'nothing_to_migrate', progressUrl: null, total: 0, message };
+    }
   }
 
   @Get('runs')
@@ -120,31 +131,6 @@ export class MigrationController {
   @ApiErrors(BAD_RUN_ID, NO_RUN)
   listRunItems(@Param('id', new ParseUUIDPipe()) id: string, @Query() page: ItemsPageQueryDto) {
     return this.migration.runItems(id, page.limit, page.offset, { outcome: page.outcome, reason: page.reason });
-  }
-
-  @Post('runs/:id/rollback')
-  @RequireScopes(MIGRATION_WRITE_SCOPE)
-  @HttpCode(200)
-  @ApiOperation({
-    summary: 'Undo a run: clear its links, revoke its invitations, optionally delete the Clerk accounts it created; needs confirm: true',
-  })
-  @ApiOkResponse({ type: RollbackReportDto })
-  @RunIdParam()
-  @ApiJsonBody()
-  @ApiErrors(NO_RUN, [409, 'A run or rollback is going on (run_in_progress), or the run has uncertain users (not_rollbackable)'], 502, 503)
-  rollback(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: RollbackRequestDto, @CurrentPrincipal() admin: Principal) {
-    const { deleteClerkUsers, dryRun, confirm } = body;
-    return this.migration.rollback({ runId: id, actor: actorOf(admin), deleteClerkUsers, dryRun, confirm });
-  }
-
-  @Post('cleanup-passwords')
-  @RequireScopes(MIGRATION_WRITE_SCOPE)
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Remove password hashes of users who have signed in through Clerk; needs confirm: true' })
-  @ApiOkResponse({ type: CleanupReportDto })
-  @ApiJsonBody()
-  cleanupPasswords(@Body() body: CleanupRequestDto, @CurrentPrincipal() admin: Principal) {
-    return this.migration.cleanupPasswords({ actor: actorOf(admin), confirm: body.confirm, dryRun: body.dryRun });
   }
 
   @Post('verify')

@@ -88,6 +88,12 @@ export class MigrationRunDto implements MigrationRunView {
   @ApiProperty() strategy: string;
   @ApiProperty() dryRun: boolean;
   @ApiProperty({ description: 'An admin user id, api_key:<key id>, machine:<machine id>, cli or scheduler' }) startedBy: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The email of the admin startedBy names; null for the CLI, the scheduler, machines',
+  })
+  startedByEmail: string | null;
   @ApiProperty({ enum: RUN_STATUSES }) status: RunStatus;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'Items by status, and dependent rows before and after' })
   counts: Record<string, unknown>;
@@ -112,4 +118,13 @@ export class StartedRunDto {
   @ApiProperty({ format: 'uuid' }) runId: string;
   @ApiProperty({ example: 'running' }) status: string;
   @ApiProperty({ example: '/migration/runs/0b5f…', description: 'Poll this for progress' }) progressUrl: string;
+}
+
+/** `POST /migration/runs` (everyone left) when nobody is left: 200, and no run recorded. */
+export class NothingToMigrateDto {
+  @ApiProperty({ nullable: true, type: String, example: null, description: 'Always null: no run was recorded' }) runId: null;
+  @ApiProperty({ enum: ['nothing_to_migrate'] }) status: 'nothing_to_migrate';
+  @ApiProperty({ nullable: true, type: String, example: null }) progressUrl: null;
+  @ApiProperty({ example: 0 }) total: 0;
+  @ApiProperty({ example: 'Nobody is left to migrate: everyone is on Clerk or already reported; no run was recorded' }) message: string;
 }

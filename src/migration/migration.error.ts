@@ -14,6 +14,8 @@ export enum MigrationErrorCode {
   LockLost = 'lock_lost',
   SweepAlreadyDone = 'sweep_already_done',
   NothingToSweep = 'nothing_to_sweep',
+  NothingToMigrate = 'nothing_to_migrate',
+  OperationNotFound = 'operation_not_found',
 }
 
 export class MigrationError extends AppError {}
@@ -23,4 +25,9 @@ export function assertConfirmed(request: { dryRun?: boolean; confirm?: boolean }
   if (request.dryRun || request.confirm) return;
   const message = `${whatItDoes}: confirm it explicitly (--yes, or "confirm": true)${orElse}`;
   throw new MigrationError(400, MigrationErrorCode.ConfirmationRequired, message);
+}
+
+/** `start` found nobody left: no run was recorded, and that is not a failure. */
+export function isNothingToMigrate(error: unknown): boolean {
+  return error instanceof MigrationError && error.code === MigrationErrorCode.NothingToMigrate;
 }

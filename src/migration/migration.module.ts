@@ -24,6 +24,10 @@ import { RunRollback } from './run-rollback.js';
 import { UserMigrator } from './user-migrator.js';
 import { LoginMigration } from './login-migration.js';
 import { LockLeasesRepository } from './lock-leases.repository.js';
+import { ActorEmails } from './actor-emails.js';
+import { MigrationDryRun } from './migration-dry-run.js';
+import { MigrationOperations } from './migration-operations.js';
+import { MigrationOperationsRepository } from './migration-operations.repository.js';
 
 /** The migration's core, without HTTP or scheduling: what the CLI, REST and cron share. */
 @Module({
@@ -53,7 +57,11 @@ import { LockLeasesRepository } from './lock-leases.repository.js';
     RunReports,
     RunReportsRepository,
     DevelopmentInstanceCap,
+    MigrationOperations,
+    MigrationOperationsRepository,
+    ActorEmails,
+    MigrationDryRun,
   ],
-  exports: [MigrationService, LoginMigration],
+  exports: [MigrationService, MigrationOperations, LoginMigration],
 })
 export class MigrationModule {}

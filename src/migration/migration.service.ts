@@ -8,20 +8,21 @@ import { PasswordFormats, type PasswordFormatLabel } from '../passwords/password
 import type { UserEntity } from '../users/user.entity.js';
 import type { MoveState } from '../metrics/metrics.service.js';
 import { InvitationsService, type InvitationQueue, type InvitationStats, type ResendReport } from '../invitations/invitations.service.js';
-import { DevelopmentInstanceCap, type MigrationWarning } from './development-instance-cap.js';
+import { ActorEmails } from './actor-emails.js';
+import { DevelopmentInstanceCap } from './development-instance-cap.js';
 import { TRICKLE_RUN_PREFIX, trickleRunKey } from './login-migration.js';
 import { MigrationLock, type HeldLock } from './migration-lock.js';
-import { MigrationPlanner } from './migration-planner.js';
-import { plannedUserView, type PlannedUserView } from './migration-plan.js';
+import { MigrationDryRun, type DryRunReport } from './migration-dry-run.js';
 import type { ItemStatus } from './migration-item.entity.js';
 import type { MigrationRunEntity, RunKind } from './migration-run.entity.js';
 import { MigrationRunsRepository } from './migration-runs.repository.js';
-import { describeFailure, MigrationRunner, type ProgressListener, type RunOptions } from './migration-runner.js';
+import { MigrationRunner, type ProgressListener, type RunOptions } from './migration-runner.js';
 import { assertConfirmed, MigrationError, MigrationErrorCode } from './migration.error.js';
 import { MigrationVerifier, type VerifyReport } from './migration-verifier.js';
-import { PasswordCleanup, type CleanupReport, type CleanupRequest } from './password-cleanup.js';
+import type { CleanupReport, CleanupRequest } from './password-cleanup.js';
+import { MigrationOperations, type OperationProgressListener, type StartedOperation } from './migration-operations.js';
 import { RunReports, type RunItemView, type RunItemsPage } from './run-reports.js';
-import { RunRollback, type RollbackReport, type RollbackRequest } from './run-rollback.js';
+import type { RollbackReport, RollbackRequest } from './run-rollback.js';
 import { UsersService, type LegacyFilter, type UserStats } from '../users/users.service.js';
 
 export interface MigrateRequest {
@@ -43,22 +44,7 @@ export interface StartedRun {
   finished: Promise<MigrationRunEntity>;
 }
 
-export interface DryRunReport {
-  runId: string;
-  total: number;
-  byAction: Record<string, number>;
-  /** The planned users by the format of their password hash (`none`, `bcrypt`, …, `unsupported`). */
-  byPasswordFormat: Record<PasswordFormatLabel, number>;
-  /** E.g. a plan that does not fit in a development instance. */
-  warnings: MigrationWarning[];
-  /** The invitations the plan would queue, and how long the fleet's sender would take to send them (behind the queue). */
-  invitations: { planned: number; etaSeconds: number; perHour: number };
-  /** The plan per user, up to `PLAN_SAMPLE` entries (the run's items hold all of it). */
-  users: PlannedUserView[];
-  truncated: boolean;
-  /** Where the whole plan is, page by page (`runs <id> --items` streams it). */
-  itemsUrl: string;
-}
+export type { DryRunReport, PlannedUserView } from './migration-dry-run.js';
 
 export interface RunProblem {
   userId: string;
@@ -82,8 +68,6 @@ export interface RunWithProblems {
 /** `stats`: the users' counts, and those not yet on Clerk by the format of their password hash. */
 export type MigrationStats = UserStats & { byPasswordFormat: Record<PasswordFormatLabel, number> } & InvitationStats;
 
-const PLAN_SAMPLE = 1000;
-
 /** How long a new holder of the lock waits for one that lost it to notice and stop, before answering 409. */
 const WAIT_FOR_STOPPING_HOLDER_MS = 30_000;
 
@@ -93,12 +77,12 @@ export class MigrationService {
   constructor(
     private readonly users: UsersService,
     private readonly runs: MigrationRunsRepository,
-    private readonly planner: MigrationPlanner,
+    private readonly dryRuns: MigrationDryRun,
     private readonly runner: MigrationRunner,
     private readonly lock: MigrationLock,
     private readonly audit: AuditService,
-    private readonly rollbacks: RunRollback,
-    private readonly cleanup: PasswordCleanup,
+    private readonly operations: MigrationOperations,
+    private readonly actorEmails: ActorEmails,
     private readonly verifier: MigrationVerifier,
     private readonly invitations: InvitationsService,
     private readonly reports: RunReports,
@@ -134,52 +118,7 @@ export class MigrationService {
     const source = request.email
       ? this.single(await this.legacyUserByEmail(request.email))
       : this.users.legacyUsersInBatches(this.config.batchSize, legacyFilter(request, options.strategy));
-    const run = await this.runs.createRun({
-      kind: 'dry_run',
-      strategy: options.strategy,
-      dryRun: true,
-      startedBy: request.actor,
-      options: { ...options },
-    });
-    const sample: PlannedUserView[] = [];
-    const byPasswordFormat = this.passwords.counts();
-    try {
-      await this.planAll(run.id, source, options, sample, byPasswordFormat);
-    } catch (failure) {
-      // Recorded as failed, so that `runs` never shows a dry run running for ever.
-      await this.runs.finishRun(run.id, 'failed', describeFailure(failure)).catch(() => undefined);
-      throw failure;
-    }
-    const finished = await this.runs.finishRun(run.id, 'completed');
-    const byAction = await this.runs.countPlannedActions(run.id);
-    const truncated = finished.counts.total > sample.length;
-    // Invited users get an account too (created, then invited).
-    const warnings = await this.developmentCap.check((byAction.create ?? 0) + (byAction.invite ?? 0));
-    const itemsUrl = `/migration/runs/${run.id}/items`;
-    const planned = byAction.invite ?? 0;
-    const invitations = { planned, etaSeconds: await this.invitations.secondsToSend(planned), perHour: this.invitations.perHour };
-    const report = { runId: run.id, total: finished.counts.total, byAction, byPasswordFormat, warnings, invitations };
-    return { ...report, users: sample, truncated, itemsUrl };
-  }
-
-  /** A dry run's plan, batch by batch, into its items; the first `PLAN_SAMPLE` users kept for the report. */
-  private async planAll(
-    runId: string,
-    source: AsyncIterable<UserEntity[]>,
-    options: RunOptions,
-    sample: PlannedUserView[],
-    byPasswordFormat: Record<PasswordFormatLabel, number>,
-  ): Promise<void> {
-    let remaining = options.limit ?? Number.POSITIVE_INFINITY;
-    for await (const users of source) {
-      if (remaining <= 0) break;
-      const batch = users.slice(0, remaining);
-      for (const user of batch) byPasswordFormat[this.passwords.label(user.passwordHash)] += 1;
-      const planned = await this.planner.plan(batch, options);
-      remaining -= planned.length;
-      await this.runs.insertItems(runId, planned, 'planned');
-      sample.push(...planned.slice(0, PLAN_SAMPLE - sample.length).map(plannedUserView));
-    }
+    return this.dryRuns.plan(request.actor, options, source);
   }
 
   /**
@@ -199,8 +138,8 @@ export class MigrationService {
     try {
       const filter = legacyFilter(request, options.strategy);
       const total = user ? 1 : Math.min(await this.users.countLegacy(filter), options.limit ?? Number.POSITIVE_INFINITY);
-      // A night with nobody left is not a run: `runs` would fill with empty sweeps, one per tick.
-      if (total === 0 && kind === 'sweep') throw new MigrationError(409, MigrationErrorCode.NothingToSweep, 'Nobody is left to migrate');
+      // Nobody left is not a run: `runs` would fill with empty sweeps, one per tick, and operators' empty runs.
+      if (total === 0 && kind !== 'single') throw nobodyLeft(kind);
       // Every user left may need an account.
       const warnings = await this.developmentCap.check(total, true);
       const run = await this.createRun(request, kind, { ...options, ...(warnings.length > 0 && { warnings }) });
@@ -218,22 +157,28 @@ export class MigrationService {
     return (await this.start(request, onProgress)).finished;
   }
 
-  /** Undoes a run; see `RunRollback`. Takes the migration lock, so it never races a run. */
-  async rollback(request: RollbackRequest): Promise<RollbackReport> {
+  /**
+   * Undoes a run (see `RunRollback`) under the migration lock, so it never races a run; recorded as
+   * an operation unless it is a preview, and `finished` tells when it ends.
+   */
+  async startRollback(request: RollbackRequest, onProgress?: OperationProgressListener): Promise<StartedOperation<RollbackReport>> {
     assertConfirmed(request, "Rolling back unlinks the run's users from Clerk", ', or preview it');
-    return this.rollbacks.rollback(request, await this.acquireLock(`rollback of run ${request.runId}`));
+    return this.operations.rollback(request, await this.acquireLock(`rollback of run ${request.runId}`), onProgress);
+  }
+
+  /** Starts and waits: what the CLI wants. */
+  async rollback(request: RollbackRequest, onProgress?: OperationProgressListener): Promise<RollbackReport> {
+    return (await this.startRollback(request, onProgress)).finished;
   }
 
   /** Removing hashes takes the migration lock too: it must never race a rollback that decides on them. */
-  async cleanupPasswords(request: CleanupRequest): Promise<CleanupReport> {
+  async startCleanup(request: CleanupRequest, onProgress?: OperationProgressListener): Promise<StartedOperation<CleanupReport>> {
     assertConfirmed(request, 'Removing password hashes cannot be undone');
-    if (request.dryRun) return this.cleanup.run(request);
-    const lock = await this.acquireLock('password clean-up');
-    try {
-      return await this.cleanup.run(request, lock);
-    } finally {
-      await lock.release();
-    }
+    return this.operations.cleanup(request, request.dryRun ? undefined : await this.acquireLock('password clean-up'), onProgress);
+  }
+
+  async cleanupPasswords(request: CleanupRequest, onProgress?: OperationProgressListener): Promise<CleanupReport> {
+    return (await this.startCleanup(request, onProgress)).finished;
   }
 
   verify(): Promise<VerifyReport> {
@@ -263,13 +208,20 @@ export class MigrationService {
   async getRun(runId: string): Promise<MigrationRunEntity> {
     const run = await this.runs.findRun(runId);
     if (!run) throw new MigrationError(404, MigrationErrorCode.RunNotFound, `No migration run with id ${runId}`);
-    return this.withLiveCounts(run);
+    return (await this.forReading([run]))[0];
   }
 
-  /** A run still going keeps no counts of its own until it ends: they come from its items. */
-  private async withLiveCounts(run: MigrationRunEntity): Promise<MigrationRunEntity> {
-    if (run.status === 'running' || run.status === 'open') run.counts = { ...(await this.runs.countItems(run.id)) };
-    return run;
+  /**
+   * A run still going keeps no counts of its own until it ends: they come from its items. Whoever
+   * started it is shown by email, as of now.
+   */
+  private async forReading(runs: MigrationRunEntity[]): Promise<MigrationRunEntity[]> {
+    const emails = await this.actorEmails.of(runs.map((run) => run.startedBy));
+    for (const run of runs) {
+      if (run.status === 'running' || run.status === 'open') run.counts = { ...(await this.runs.countItems(run.id)) };
+      run.startedByEmail = emails.get(run.startedBy) ?? null;
+    }
+    return runs;
   }
 
   /** Users of a run that did not end on Clerk (failed, skipped, or left uncertain), for an operator to look at. */
@@ -329,8 +281,7 @@ export class MigrationService {
   /** Runs still going (a run, today's trickle run) are counted from their items, as `getRun` counts them. */
   async listRuns(limit = 20, offset = 0): Promise<[MigrationRunEntity[], number]> {
     const [runs, total] = await this.runs.listRuns(limit, offset);
-    for (const run of runs) await this.withLiveCounts(run);
-    return [runs, total];
+    return [await this.forReading(runs), total];
   }
 
   /** Marks runs whose process is gone `interrupted` and releases their unstarted users; needs no lock. */
@@ -446,6 +397,12 @@ export class MigrationService {
 
 function sweepKey(slot: string): string {
   return `sweep:${slot}`;
+}
+
+/** Not a failure: REST answers it 200, the CLI exits 0; the scheduler's sweep simply has nothing to do. */
+function nobodyLeft(kind: RunKind): MigrationError {
+  const code = kind === 'sweep' ? MigrationErrorCode.NothingToSweep : MigrationErrorCode.NothingToMigrate;
+  return new MigrationError(409, code, 'Nobody is left to migrate: everyone is on Clerk or already reported; no run was recorded');
 }
 
 function sweepAlreadyDone(slot: string): MigrationError {

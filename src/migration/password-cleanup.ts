@@ -34,10 +34,13 @@ export class PasswordCleanup {
     private readonly audit: AuditService,
   ) {}
 
-  /** The caller holds the migration lock (`lock`) unless this is a dry run. */
-  async run(request: CleanupRequest, lock?: HeldLock): Promise<CleanupReport> {
+  /**
+   * The caller holds the migration lock (`lock`) unless this is a dry run; `onBatch` hears after
+   * each batch how many hashes are gone so far.
+   */
+  async run(request: CleanupRequest, lock?: HeldLock, onBatch?: (removed: number) => Promise<void>): Promise<CleanupReport> {
     if (!request.dryRun && !lock) throw new Error('removing password hashes needs the migration lock');
-    const removed = request.dryRun ? await this.countRemovable() : await this.removeAll(request.actor, lock!);
+    const removed = request.dryRun ? await this.countRemovable() : await this.removeAll(request.actor, lock!, onBatch);
     const [left] = await this.dataSource.query(
       `SELECT count(*) FILTER (WHERE u.clerk_user_id IS NOT NULL)::int AS waiting,
               count(*) FILTER (WHERE u.clerk_user_id IS NULL)::int AS legacy
@@ -56,7 +59,8 @@ export class PasswordCleanup {
     return report;
   }
 
-  private async countRemovable(): Promise<number> {
+  /** Hashes a clean-up would remove now, which is what a clean-up's progress counts towards. */
+  async countRemovable(): Promise<number> {
     const [row] = await this.dataSource.query(
       `SELECT count(*)::int AS n FROM users u JOIN clerk_sign_ins s ON s.user_id = u.user_id AND s.clerk_user_id = u.clerk_user_id
         WHERE u.password_hash IS NOT NULL`,
@@ -65,7 +69,7 @@ export class PasswordCleanup {
   }
 
   /** In batches, each one transaction with its audit rows, so a large table is never locked for long. */
-  private async removeAll(actor: string, lock: HeldLock): Promise<number> {
+  private async removeAll(actor: string, lock: HeldLock, onBatch?: (removed: number) => Promise<void>): Promise<number> {
     let removed = 0;
     for (;;) {
       assertLockHeld(lock);
@@ -87,6 +91,7 @@ export class PasswordCleanup {
         return rows.length;
       });
       removed += count;
+      await onBatch?.(removed);
       if (count < BATCH) return removed;
     }
   }

@@ -67,43 +67,57 @@ export class RunRollback {
     private readonly invitations: InvitationsService,
   ) {}
 
-  async rollback(request: RollbackRequest, lock: HeldLock): Promise<RollbackReport> {
-    try {
-      const run = await this.rollbackableRun(request.runId);
-      const report: RollbackReport = {
-        runId: run.id,
-        dryRun: request.dryRun,
-        unlinked: 0,
-        deletedFromClerk: 0,
-        leftAlone: 0,
-        signedInSince: 0,
-        keptWithoutPassword: 0,
-        invitationsRevoked: 0,
-        invitationsRemovedFromQueue: 0,
-        notDeletedUnmarked: 0,
-        kept: [],
-        failed: [],
-      };
-      await this.eachPage(
-        (afterId) => (assertLockHeld(lock), this.runs.findLinkedItems(run.id, afterId, PAGE)),
-        (items) => this.subjects.linked(run, items, request.deleteClerkUsers),
-        request,
-        report,
-      );
-      await this.eachPage(
-        (afterId) => (assertLockHeld(lock), this.runs.findUnsettledCreates(run.id, afterId, PAGE)),
-        (items) => this.subjects.unsettled(run, items),
-        request,
-        report,
-      );
-      if (!request.dryRun) await this.recordEnd(request, report);
-      return report;
-    } finally {
-      await lock.release();
-    }
+  /**
+   * Undoes `run` (as `rollbackableRun` found it) page by page under `lock`, which the caller
+   * releases; `onPage` hears after each page how many of the run's items are done.
+   */
+  async rollback(
+    run: MigrationRunEntity,
+    request: RollbackRequest,
+    lock: HeldLock,
+    onPage: (done: number) => Promise<void> = async () => undefined,
+  ): Promise<RollbackReport> {
+    const report: RollbackReport = {
+      runId: run.id,
+      dryRun: request.dryRun,
+      unlinked: 0,
+      deletedFromClerk: 0,
+      leftAlone: 0,
+      signedInSince: 0,
+      keptWithoutPassword: 0,
+      invitationsRevoked: 0,
+      invitationsRemovedFromQueue: 0,
+      notDeletedUnmarked: 0,
+      kept: [],
+      failed: [],
+    };
+    let done = 0;
+    const pageDone = (items: number) => onPage((done += items));
+    await this.eachPage(
+      (afterId) => (assertLockHeld(lock), this.runs.findLinkedItems(run.id, afterId, PAGE)),
+      (items) => this.subjects.linked(run, items, request.deleteClerkUsers),
+      request,
+      report,
+      pageDone,
+    );
+    await this.eachPage(
+      (afterId) => (assertLockHeld(lock), this.runs.findUnsettledCreates(run.id, afterId, PAGE)),
+      (items) => this.subjects.unsettled(run, items),
+      request,
+      report,
+      pageDone,
+    );
+    if (!request.dryRun) await this.recordEnd(request, report);
+    return report;
   }
 
-  private async rollbackableRun(runId: string): Promise<MigrationRunEntity> {
+  /** How many items `rollback` goes through, for its progress. */
+  countItems(runId: string): Promise<number> {
+    return this.runs.countRollbackItems(runId);
+  }
+
+  /** The run to undo, or why it cannot be: checked before any work starts (and before REST answers 202). */
+  async rollbackableRun(runId: string): Promise<MigrationRunEntity> {
     const run = await this.runs.findRun(runId);
     if (!run) throw new MigrationError(404, MigrationErrorCode.RunNotFound, `No migration run with id ${runId}`);
     if (run.dryRun) {
@@ -128,11 +142,13 @@ export class RunRollback {
     weigh: (items: MigrationItemEntity[]) => Promise<PendingUndo[]>,
     request: RollbackRequest,
     report: RollbackReport,
+    pageDone: (items: number) => Promise<void>,
   ): Promise<void> {
     for (let afterId = '0'; ;) {
       const items = await page(afterId);
       if (items.length === 0) return;
       for (const subject of await weigh(items)) await this.rollbackOne(subject, request, report);
+      await pageDone(items.length);
       afterId = items[items.length - 1].id;
     }
   }

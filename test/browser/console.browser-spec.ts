@@ -120,6 +120,8 @@ describe('the operator console, in Chromium', () => {
     const runId = (await page.getByRole('heading', { name: /^Run / }).locator('code').textContent())!;
     await expect(page.getByRole('table').locator('caption').textContent()).resolves.toBe('Users 1–35 of 35');
     await expect(figure(page, 'Run counts', 'Users').textContent()).resolves.toBe('35');
+    // Who started it, as an operator knows them: by email.
+    await page.getByText(`started by ${admin.email}`).waitFor();
     // Reasons in plain words, their code beside them.
     await expect(page.getByRole('cell', { name: 'imported with their bcrypt hash (bcrypt_digest)' }).count()).resolves.toBe(35);
 

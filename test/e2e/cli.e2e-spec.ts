@@ -29,6 +29,8 @@ describe('the CLI, as a real process, through the seed’s story', () => {
   let env: Record<string, string>;
   const cli = (...args: string[]): Promise<CliResult> => runCli(args, env);
   const runIds: Record<string, string> = {};
+  /** What `migrate --json` printed for a run. */
+  const runs: Record<string, Record<string, unknown>> = {};
 
   beforeAll(async () => {
     await buildOnce();
@@ -120,6 +122,7 @@ describe('the CLI, as a real process, through the seed’s story', () => {
   it('moves the other 35, with progress on stderr and nothing but the run on stdout', async () => {
     const rest = await cli('migrate', '--json');
     expect(rest.code).toBe(0);
+    runs.all = rest.json;
     expect(rest.json).toMatchObject({ kind: 'all', status: 'completed', counts: { total: 35, created: 35 } });
     expect(rest.stderr).toContain('progress: 35/35');
     runIds.all = rest.json.id;
@@ -139,6 +142,16 @@ describe('the CLI, as a real process, through the seed’s story', () => {
     expect(nothing.code).toBe(0);
     expect(nothing.stdout).toMatch(/: 0 legacy user\(s\) planned;.*\nEveryone is on Clerk or already reported/);
     expect(nothing.stdout).not.toMatch(/^action\b/m);
+    // A real run of nobody says so too, exits 0, and records no run.
+    const runsBefore = (await world.db.pool.query('SELECT count(*)::int AS n FROM migration_runs')).rows[0].n;
+    const empty = await cli('migrate');
+    expect({ code: empty.code, stderr: empty.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(empty.stdout).toMatch(/^Nobody is left to migrate: .*no run was recorded\.\n/);
+    const emptyJson = await cli('migrate', '--json');
+    expect(emptyJson.code).toBe(0);
+    expect(emptyJson.json).toMatchObject({ id: null, runId: null, kind: 'all', status: 'nothing_to_migrate', counts: { total: 0 } });
+    expect(Object.keys(emptyJson.json)).toEqual(expect.arrayContaining(Object.keys(runs.all)));
+    expect((await world.db.pool.query('SELECT count(*)::int AS n FROM migration_runs')).rows[0].n).toBe(runsBefore);
   });
 
   it('lists the runs and shows one in detail', async () => {
@@ -150,6 +163,8 @@ describe('the CLI, as a real process, through the seed’s story', () => {
     expect(one.json).toMatchObject({ id: runIds.all, status: 'completed', counts: { created: 35 } });
     const human = await cli('runs');
     expect(human.stdout).toContain(runIds.all);
+    expect(human.stdout).toMatch(/^id +kind +status +started +started by +counts$/m);
+    expect((await cli('runs', runIds.all)).stdout).toMatch(/^started by +cli$/m);
     const missing = await cli('runs', '00000000-0000-4000-8000-000000000000');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^error: No migration run with id .* \(run_not_found\)$/m);
@@ -167,11 +182,25 @@ describe('the CLI, as a real process, through the seed’s story', () => {
   });
 
   it('rolls both runs back with --delete-clerk-users, keeping the 8 accounts that existed before', async () => {
-    for (const run of [runIds.all, runIds.single]) {
-      const rollback = await cli('rollback', '--run', run, '--delete-clerk-users', '--yes', '--json');
-      expect(rollback.code).toBe(0);
-      expect(rollback.json.failed).toEqual([]);
-    }
+    // At a terminal, a bar (as migrate draws it) until the report; with --json, or into a pipe, nothing but the report.
+    const atTerminal = await runCli(['rollback', '--run', runIds.all, '--delete-clerk-users', '--yes'], env, { atTerminal: true });
+    expect(atTerminal.code).toBe(0);
+    expect(atTerminal.stdout).toContain(`\r\x1b[2K[${'#'.repeat(24)}] 35/35  100%`);
+    expect(atTerminal.stdout).toMatch(/Rolled back run [0-9a-f-]{36}\r\n/);
+    const rollback = await cli('rollback', '--run', runIds.single, '--delete-clerk-users', '--yes', '--json');
+    expect(rollback.code).toBe(0);
+    expect(rollback.json.failed).toEqual([]);
+    expect(rollback.stderr).toBe('');
+    // Recorded as operations, for REST and the console to see.
+    const operations = await world.db.pool.query(
+      `SELECT run_id, kind, status, started_by, done, total, report->>'deletedFromClerk' AS deleted
+         FROM migration_operations WHERE run_id = ANY($1) ORDER BY started_at`,
+      [[runIds.all, runIds.single]],
+    );
+    expect(operations.rows).toEqual([
+      { run_id: runIds.all, kind: 'rollback', status: 'completed', started_by: 'cli', done: 35, total: 35, deleted: '35' },
+      { run_id: runIds.single, kind: 'rollback', status: 'completed', started_by: 'cli', done: 1, total: 1, deleted: '1' },
+    ]);
     expect((await cli('stats', '--json')).json).toMatchObject({ total: 44, withClerk: 8, withoutClerk: 36 });
     const preExisting = world.users.filter((u) => u.clerkUserId !== null).map((u) => u.clerkUserId);
     expect(

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
 import { signedInUser } from '../utils/auth.js';
+import { eventually } from '../utils/eventually.js';
 import { seedWorld, type SeedWorld } from '../utils/seed-world.js';
 
 describe('the migration over REST', () => {
@@ -29,6 +30,15 @@ describe('the migration over REST', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     throw new Error(`run ${runId} did not finish`);
+  }
+
+  async function operationEnded(statusUrl: string): Promise<Record<string, any>> {
+    const operation = await eventually(
+      async () => (await http().get(statusUrl).set(admin).expect(200)).body,
+      (body) => body.status !== 'running',
+    );
+    expect(operation.status).toBe('completed');
+    return operation;
   }
 
   it('is for admins only', async () => {
@@ -75,9 +85,10 @@ describe('the migration over REST', () => {
     const rollback = () => http().post(`/migration/runs/${run.id}/rollback`).set(admin);
     const unconfirmed = await rollback().send({ deleteClerkUsers: true }).expect(400);
     expect(unconfirmed.body).toMatchObject({ code: 'confirmation_required', message: expect.stringMatching(/confirm/) });
-    const undone = await rollback().send({ deleteClerkUsers: true, confirm: true }).expect(200);
-    expect(undone.body).toMatchObject({ unlinked: 4, deletedFromClerk: 4 });
-    expect(undone.body).toMatchObject({ signedInSince: 0, keptWithoutPassword: 0, invitationsRevoked: 0 });
+    const started = await rollback().send({ deleteClerkUsers: true, confirm: true }).expect(202);
+    const undone = await operationEnded(started.body.statusUrl);
+    expect(undone.report).toMatchObject({ unlinked: 4, deletedFromClerk: 4 });
+    expect(undone.report).toMatchObject({ signedInSince: 0, keptWithoutPassword: 0, invitationsRevoked: 0 });
     expect((await http().get('/migration/stats').set(admin).expect(200)).body).toMatchObject({ withClerk: 11, withoutClerk: 4 });
 
     const cleanupUnconfirmed = await http().post('/migration/cleanup-passwords').set(admin).send({ confirm: false }).expect(400);

@@ -55,6 +55,8 @@ export interface StartOptions {
 export interface CliOptions extends StartOptions {
   /** As `npm run -s cli <args>` (the args given to npm as they are, no `--`), rather than `node dist/src/cli.js`. */
   throughNpm?: boolean;
+  /** With a terminal for stdout and stderr (`script` gives it a pty); what it wrote there, as one stream, is in `stdout`. */
+  atTerminal?: boolean;
 }
 
 /** Starts `node <script> <args>` from the repository root with only `env` (plus PATH and HOME), its output piped. */
@@ -69,6 +71,7 @@ export function startNode(
 
 /** Starts `node dist/src/cli.js <args>` as a real process; for tests that signal or kill it mid-run. */
 export function startCli(args: string[], env: Record<string, string | undefined> = {}, options: CliOptions = {}): ChildProcess {
+  if (options.atTerminal) return spawnPiped('script', ['-qec', [process.execPath, CLI_PATH, ...args].join(' '), '/dev/null'], env, options);
   return options.throughNpm ? spawnPiped('npm', ['run', '-s', 'cli', ...args], env, options) : startNode(CLI_PATH, args, env, options);
 }
 

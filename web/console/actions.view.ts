@@ -1,6 +1,7 @@
 // What an operator does, with the CLI's rules: plan first, one user, everyone, clean-up with its preview.
 import { api, errorText } from './api.js';
 import { field, figures, h, num, replace, status, table } from './dom.js';
+import { startAndFollow } from './operation.js';
 import { reasonInWords } from './reasons.js';
 import type { CleanupReport, DryRunReport } from './types.js';
 
@@ -111,9 +112,11 @@ function cleanupCard(): HTMLElement {
 
 function confirmCleanup(out: HTMLElement): HTMLElement {
   const typed = h('input', { type: 'text', autocomplete: 'off' });
-  return actionForm('Confirm the clean-up', 'Remove the hashes', [field('Type remove to confirm', typed)], async () => {
+  return actionForm('Confirm the clean-up', 'Remove the hashes', [field('Type remove to confirm', typed)], async (progress) => {
     if (typed.value.trim() !== 'remove') return replace(out, status('Type remove to confirm.', 'error'));
-    replace(out, cleanupFigures(await api<CleanupReport>('POST', '/migration/cleanup-passwords', { confirm: true })));
+    const report = await startAndFollow<CleanupReport>('/migration/cleanup-passwords', { confirm: true }, progress, 'Removing the hashes');
+    replace(progress);
+    replace(out, cleanupFigures(report));
   });
 }
 

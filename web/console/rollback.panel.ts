@@ -1,6 +1,7 @@
 // A run's rollback, as the CLI does it: the preview's counts first, then the operator types the run id.
 import { api, errorText } from './api.js';
 import { field, figures, h, num, replace, status } from './dom.js';
+import { startAndFollow } from './operation.js';
 import type { RollbackReport, Run } from './types.js';
 
 export function rollbackPanel(run: Run, done: () => void): HTMLElement {
@@ -56,7 +57,7 @@ function previewAndConfirm(run: Run, report: RollbackReport, deleteClerkUsers: b
     if (typed.value.trim() !== run.id) return;
     confirm.disabled = true;
     replace(result, status('Rolling back…'));
-    api<RollbackReport>('POST', `/migration/runs/${run.id}/rollback`, { confirm: true, deleteClerkUsers })
+    startAndFollow<RollbackReport>(`/migration/runs/${run.id}/rollback`, { confirm: true, deleteClerkUsers }, result, 'Rolling back')
       .then((answer) => {
         const failures =
           answer.failed.length > 0

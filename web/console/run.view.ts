@@ -68,7 +68,12 @@ function runSummary(run: Run): HTMLElement {
     'section',
     { 'aria-labelledby': 'summary-h' },
     h('h2', { id: 'summary-h' }, 'Summary'),
-    h('p', {}, runStatus(run), ` ${run.dryRun ? 'dry run' : run.kind} · strategy ${run.strategy} · started by ${run.startedBy}`),
+    h(
+      'p',
+      {},
+      runStatus(run),
+      ` ${run.dryRun ? 'dry run' : run.kind} · strategy ${run.strategy} · started by ${run.startedByEmail ?? run.startedBy}`,
+    ),
     figures(
       [
         ['Users', num(run.counts.total ?? 0)],

@@ -25,7 +25,7 @@ export function runsView(root: HTMLElement): void {
             num(run.counts.total ?? 0),
             num((run.counts.created ?? 0) + (run.counts.linked ?? 0)),
             num(run.counts.failed ?? 0),
-            run.startedBy,
+            run.startedByEmail ?? run.startedBy,
             when(run.startedAt),
             when(run.finishedAt),
           ]),

@@ -18,6 +18,8 @@ export interface Run {
   strategy: string;
   dryRun: boolean;
   startedBy: string;
+  /** The email of the admin startedBy names; null for the CLI, the scheduler, machines. */
+  startedByEmail?: string | null;
   status: string;
   counts: Record<string, number | undefined>;
   options: Record<string, unknown>;
@@ -78,6 +80,25 @@ export interface CleanupReport {
   removed: number;
   waitingForClerkSignIn: number;
   notOnClerk: number;
+}
+
+/** What an acting rollback or clean-up answers (202). */
+export interface StartedOperation {
+  operationId: string;
+  kind: string;
+  status: string;
+  statusUrl: string;
+}
+
+export interface Operation<Report> {
+  id: string;
+  kind: string;
+  status: 'running' | 'completed' | 'failed' | 'interrupted';
+  done: number;
+  total: number;
+  report: Report | null;
+  errorCode: string | null;
+  errorMessage: string | null;
 }
 
 export const LIVE_STATUSES = ['open', 'running'];
