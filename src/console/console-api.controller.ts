@@ -10,6 +10,7 @@ import { ApiAdmin, ApiErrors } from '../common/api-errors.js';
 import { Roles } from '../common/auth.decorators.js';
 import { ADMIN_ROLE } from '../common/principal.js';
 import { ConsoleActivityService } from './console-activity.service.js';
+import { ConsoleFiguresRepository } from './console-figures.repository.js';
 import { ActivityDto, LockHoldersDto, UserCountsDto } from './console-activity.dto.js';
 
 export class ActivityQueryDto {
@@ -40,16 +41,22 @@ export class ConsoleApiController {
   constructor(
     private readonly activity: ConsoleActivityService,
     private readonly migration: MigrationService,
+    private readonly figures: ConsoleFiguresRepository,
   ) {}
 
   @Get('counts')
   @ApiOperation({
     summary:
-      'The users’ counts of GET /migration/stats without the count by password format (a pattern match per legacy user): for a page that asks every few seconds',
+      'The users’ counts of GET /migration/stats without the count by password format, with those invited and not yet signed in and the invalid by reason: for a page that asks every few seconds',
   })
   @ApiOkResponse({ type: UserCountsDto })
-  getCounts() {
-    return this.migration.userCounts();
+  async getCounts(): Promise<UserCountsDto> {
+    const [counts, invitedNotSignedIn, invalidByReason] = await Promise.all([
+      this.migration.userCounts(),
+      this.figures.invitedNotSignedIn(),
+      this.figures.invalidByReason(),
+    ]);
+    return { ...counts, invitedNotSignedIn, invalidByReason };
   }
 
   @Get('lock')

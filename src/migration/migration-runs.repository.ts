@@ -1,3 +1,4 @@
+import type { ClerkUsage } from '../clerk/clerk-request.attribution.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -51,6 +52,13 @@ export const TRICKLE_ITEM_STALE_AFTER_MS = 15 * 60_000;
 const ITEM_IS_LIVE = `EXISTS (SELECT 1 FROM migration_runs r WHERE r.id = i.run_id AND (
     ${RUN_IS_LIVE}
     OR (r.kind = 'login' AND i.updated_at > now() - ${TRICKLE_ITEM_STALE_AFTER_MS} * interval '1 millisecond')))`;
+
+const CLERK_USAGE_SET =
+  'clerk_requests = $2, clerk_rate_limited = $3, clerk_retries = $4, clerk_budget_per_second = $5, clerk_counted_at = now()';
+
+function clerkUsageParameters(usage: ClerkUsage): number[] {
+  return [usage.requests, usage.rateLimited, usage.retries, usage.budgetPerSecond];
+}
 
 /** The migration's own tables: runs and their per-user items. */
 @Injectable()
@@ -106,12 +114,18 @@ export class MigrationRunsRepository {
    * Says the run is alive. False when it is no longer `running`: another process found it silent and
    * declared it dead (a stalled process, a clock far behind), so it must stop, as if its lock were gone.
    */
-  async touchHeartbeat(runId: string): Promise<boolean> {
+  async touchHeartbeat(runId: string, usage?: ClerkUsage): Promise<boolean> {
     const [, affected]: [unknown, number] = await this.dataSource.query(
-      `UPDATE migration_runs SET heartbeat_at = now(), heartbeat_pid = pg_backend_pid() WHERE id = $1 AND status = 'running'`,
-      [runId],
+      `UPDATE migration_runs SET heartbeat_at = now(), heartbeat_pid = pg_backend_pid()${usage ? `, ${CLERK_USAGE_SET}` : ''}
+        WHERE id = $1 AND status = 'running'`,
+      usage ? [runId, ...clerkUsageParameters(usage)] : [runId],
     );
     return affected === 1;
+  }
+
+  /** The run's Clerk requests as its process counted them, whatever its status (its last count, as it ends). */
+  async recordClerkUsage(runId: string, usage: ClerkUsage): Promise<void> {
+    await this.dataSource.query(`UPDATE migration_runs SET ${CLERK_USAGE_SET} WHERE id = $1`, [runId, ...clerkUsageParameters(usage)]);
   }
 
   /** Runs other than `exceptRunId` that are `running` and whose process is still alive. */

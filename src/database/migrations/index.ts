@@ -10,6 +10,7 @@ import { PauseClerkBudget1764000000009 } from './1764000000009-pause-clerk-budge
 import { CreateClerkSync1764000000010 } from './1764000000010-create-clerk-sync.js';
 import { ClerkRequestClasses1764000000012 } from './1764000000012-clerk-request-classes.js';
 import { CreateInvitationOutbox1764000000013 } from './1764000000013-create-invitation-outbox.js';
+import { RunClerkUsage1764000000015 } from './1764000000015-run-clerk-usage.js';
 
 /** Every schema migration, in order. Listed explicitly: no file globbing at run time. */
 export const schemaMigrations = [
@@ -25,4 +26,5 @@ export const schemaMigrations = [
   CreateClerkSync1764000000010,
   ClerkRequestClasses1764000000012,
   CreateInvitationOutbox1764000000013,
+  RunClerkUsage1764000000015,
 ];
