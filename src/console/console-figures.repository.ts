@@ -32,7 +32,8 @@ export class ConsoleFiguresRepository {
    */
   async invalidByReason(): Promise<Record<string, number>> {
     const rows: { reason: string; n: number }[] = await this.dataSource.query(
-      `SELECT coalesce(i.reason, 'unknown') AS reason, count(DISTINCT i.user_id)::int AS n
+      // Each person once: of their invalid reports, only the latest real item has no later one.
+      `SELECT coalesce(i.reason, 'unknown') AS reason, count(*)::int AS n
          FROM migration_items i
          JOIN users u ON u.user_id = i.user_id AND u.clerk_user_id IS NULL
         WHERE i.action = 'invalid' AND i.status = 'failed'
