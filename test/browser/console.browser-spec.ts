@@ -93,7 +93,10 @@ describe('the operator console, in Chromium', () => {
     await page.getByText('No legacy user has been reported invalid.').waitFor();
     await page.getByText('No run is in progress.').waitFor();
     await page.getByText('The migration lock is free.').waitFor();
-    await page.getByRole('table', { name: /Legacy users by the format of their password hash/ }).getByRole('cell', { name: 'bcrypt' }).waitFor();
+    await page
+      .getByRole('table', { name: /Legacy users by the format of their password hash/ })
+      .getByRole('cell', { name: 'bcrypt' })
+      .waitFor();
     await shot(page, 'sign-in-overview');
 
     // A dry run plans everyone left and writes nothing.

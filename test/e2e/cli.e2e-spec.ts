@@ -152,7 +152,9 @@ describe('the CLI, as a real process, through the seed’s story', () => {
     expect(one.json.clerk).toMatchObject({ requests: 37, rateLimited: 0, retries: 0, budgetPerSecond: expect.any(Number) });
     const human = await cli('runs');
     expect(human.stdout).toContain(runIds.all);
-    expect((await cli('runs', runIds.all)).stdout).toMatch(/^clerk requests +37 \([\d.]+\/s of the shared [\d.]+\/s\), 0 answered 429, 0 retries$/m);
+    expect((await cli('runs', runIds.all)).stdout).toMatch(
+      /^clerk requests +37 \([\d.]+\/s of the shared [\d.]+\/s\), 0 answered 429, 0 retries$/m,
+    );
     const missing = await cli('runs', '00000000-0000-4000-8000-000000000000');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^error: No migration run with id .* \(run_not_found\)$/m);

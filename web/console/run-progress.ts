@@ -39,7 +39,12 @@ export function clerkUsage(run: Run): HTMLElement | null {
   return h(
     'p',
     { class: 'clerk-usage' },
-    h('meter', { min: 0, max: clerk.budgetPerSecond, value: Math.min(rate, clerk.budgetPerSecond), 'aria-label': `${share}% of the Clerk budget` }),
+    h('meter', {
+      min: 0,
+      max: clerk.budgetPerSecond,
+      value: Math.min(rate, clerk.budgetPerSecond),
+      'aria-label': `${share}% of the Clerk budget`,
+    }),
     ` Clerk: ${num(clerk.requests)} requests · ${rate.toFixed(1)}/s of the shared ${num(clerk.budgetPerSecond)}/s (${share}%)`,
     ` · ${num(clerk.rateLimited)} answered 429 · ${num(clerk.retries)} retries`,
   );
