@@ -25,6 +25,9 @@ export class UserCountsDto {
   @ApiProperty({ example: 0, description: 'Linked users who have signed in through Clerk since' }) signedInThroughClerk: number;
   @ApiProperty({ example: 0, description: 'People whose Clerk account was deleted at Clerk: kept, never migrated again' })
   deletedAtClerk: number;
+}
+
+export class MoveFiguresDto {
   @ApiProperty({ example: 3, description: 'People whose invitation was sent and who have not signed in through Clerk yet' })
   invitedNotSignedIn: number;
   @ApiProperty({

@@ -83,9 +83,9 @@ describe('GET /console over HTTP', () => {
       withPassword: rows[0].n,
       signedInThroughClerk: 0,
       deletedAtClerk: 0,
-      invitedNotSignedIn: 0,
-      invalidByReason: {},
     });
+    const figures = await request(server).get('/console/api/figures').set(auth).expect(200);
+    expect(figures.body).toEqual({ invitedNotSignedIn: 0, invalidByReason: {} });
 
     await expect(request(server).get('/console/api/lock').set(auth).expect(200)).resolves.toMatchObject({ body: { holders: [] } });
 

@@ -10,7 +10,8 @@ import { LIVE_STATUSES, type Page, type Run, type Stats } from './types.js';
 
 /**
  * `/migration/stats` classifies every legacy user's hash (a second or two on a million): read every
- * half minute, in a section of its own, never holding the figures read every 3 s.
+ * half minute, in a section of its own, never holding the figures read every 3 s. With it, the
+ * figures that move only as runs end and people sign in (invited, invalid by reason).
  */
 const FULL_STATS_EVERY_MS = 30_000;
 const CHART_EVERY_MS = 30_000;
@@ -25,7 +26,11 @@ export function overviewView(root: HTMLElement): () => void {
   const stopFull = poll(async () => {
     replace(formats, h('h2', { id: 'formats-h' }, 'Legacy users by password format'), status('Counting legacy users by password format…'));
     try {
-      full = await api<Stats>('GET', '/migration/stats');
+      const [stats, figures] = await Promise.all([
+        api<Stats>('GET', '/migration/stats'),
+        api<Pick<Stats, 'invitedNotSignedIn' | 'invalidByReason'>>('GET', '/console/api/figures'),
+      ]);
+      full = { ...stats, ...figures };
       replace(formats, h('h2', { id: 'formats-h' }, 'Legacy users by password format'), ...formatSection(full));
     } catch (error) {
       replace(formats, status(`The count by password format could not be read: ${errorText(error)}`, 'error'));
@@ -63,7 +68,7 @@ export function overviewView(root: HTMLElement): () => void {
   };
 }
 
-/** The counts are fresh; what only `/migration/stats` carries (deleted at Clerk, invitations) is at most a minute old. */
+/** The counts are fresh; what only `/migration/stats` and `/console/api/figures` carry (invitations, invited, invalid) is at most half a minute old. */
 function usersSection(stats: Stats): HTMLElement {
   const entries: [string, string][] = [
     ['Users', num(stats.total)],

@@ -10,9 +10,9 @@ export interface Stats {
   deletedAtClerk?: number;
   /** Present once the invitation outbox has landed. */
   invitations?: { queued: number; sent: number; failed: number; revoked: number };
-  /** From `/console/api/counts`: invitations sent whose person has not signed in through Clerk yet. */
+  /** From `/console/api/figures`: invitations sent whose person has not signed in through Clerk yet. */
   invitedNotSignedIn?: number;
-  /** From `/console/api/counts`: legacy users a run reported invalid, by the reason it recorded. */
+  /** From `/console/api/figures`: legacy users a run reported invalid, by the reason it recorded. */
   invalidByReason?: Record<string, number>;
 }
 
