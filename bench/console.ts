@@ -1,3 +1,4 @@
+import { cpus, loadavg } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { DEFAULT_LIVE_SECRET_KEY, startClerkEmulator } from '../tools/clerk-emulator/index.js';
 import { startAppProcess } from './lib/app-process.js';
@@ -9,10 +10,17 @@ import { publish, round } from './lib/results.js';
 const ADMIN_EMAIL = 'bench.admin@example.com';
 const PASSWORD = 'bench-password';
 const PAGE_BUDGET_BYTES = 200 * 1024;
-/** What the overview asks for, at once, every 3 seconds. */
+/** What the overview asks for, at once, when it opens: the figures, the chart, the runs, the lock. */
 const OVERVIEW = ['/console/api/counts', '/migration/runs?limit=5', '/console/api/activity?days=3', '/console/api/lock'];
-/** What it asks for once a minute, in a section of its own: the count by password format. */
+/** What it asks again every 3 seconds (the chart of hours every half minute, on its own). */
+const REFRESH = ['/console/api/counts', '/migration/runs?limit=5', '/console/api/lock'];
+/** What it asks for every half minute, in a section of its own: the count by password format. */
 const SLOW = '/migration/stats';
+/** With it, the figures that move only as runs end and people sign in: invited, invalid by reason. */
+const FIGURES = '/console/api/figures';
+/** Legacy users a run reported invalid, and invitations sent (half of them signed in since). */
+const INVALID = 20_000;
+const INVITED = 100_000;
 
 /**
  * The operator console: the first load's weight (gzip, as a compressing proxy would send it), and
@@ -54,6 +62,7 @@ async function seed(url: string, users: number): Promise<void> {
       `INSERT INTO users (user_id, email, password_hash, name, role, created_at) VALUES (gen_random_uuid(), $1, $2, 'Bench Admin', 'admin', now())`,
       [ADMIN_EMAIL, benchPasswordHash(PASSWORD)],
     );
+    await seedMoveState(client);
     const actions = ['auth.login.succeeded', 'auth.login.failed', 'migration.user.created', 'auth.clerk.first_sign_in'];
     await client.query(
       `INSERT INTO audit_logs (user_id, actor, action, details, created_at)
@@ -65,6 +74,42 @@ async function seed(url: string, users: number): Promise<void> {
     await client.query('VACUUM ANALYZE users');
     await client.query('VACUUM ANALYZE audit_logs');
   });
+}
+
+/**
+ * What the overview's new figures read, at scale: a finished run with an item per linked user and
+ * `INVALID` legacy users reported invalid, `INVITED` invitations sent (half signed in since), and 1%
+ * of legacy hashes of other shapes (md5, unsupported) so the count by format takes more than one branch.
+ */
+async function seedMoveState(client: Awaited<Parameters<Parameters<typeof withClient>[1]>[0]>): Promise<void> {
+  await client.query(`UPDATE users SET password_hash = md5(user_id::text) WHERE clerk_user_id IS NULL AND random() < 0.01`);
+  await client.query(`UPDATE users SET password_hash = 'sha1$' || md5(user_id::text) WHERE clerk_user_id IS NULL AND random() < 0.01`);
+  const [{ id }] = (
+    await client.query(
+      `INSERT INTO migration_runs (kind, strategy, dry_run, started_by, status, options, counts, started_at, finished_at)
+       VALUES ('all', 'password', false, 'bench', 'completed_with_errors', '{}'::jsonb, '{}'::jsonb, now() - interval '1 day', now()) RETURNING id`,
+    )
+  ).rows;
+  await client.query(
+    `INSERT INTO migration_items (run_id, user_id, email, action, reason, status, clerk_user_id, created_in_clerk)
+     SELECT $1, user_id, email, 'create', 'bcrypt_digest', 'created', clerk_user_id, true FROM users WHERE clerk_user_id IS NOT NULL`,
+    [id],
+  );
+  await client.query(
+    `INSERT INTO migration_items (run_id, user_id, email, action, reason, status, error_code)
+     SELECT $1, user_id, email, 'invalid', 'unsupported_hash', 'failed', 'unsupported_hash' FROM users WHERE clerk_user_id IS NULL LIMIT $2`,
+    [id, INVALID],
+  );
+  await client.query(
+    `INSERT INTO invitation_outbox (user_id, run_id, email, status, sent_at)
+     SELECT user_id, $1, email, 'sent', now() FROM users WHERE clerk_user_id IS NOT NULL LIMIT $2`,
+    [id, INVITED],
+  );
+  await client.query(
+    `INSERT INTO clerk_sign_ins (user_id, clerk_user_id)
+     SELECT o.user_id, u.clerk_user_id FROM invitation_outbox o JOIN users u USING (user_id) WHERE o.id % 2 = 0`,
+  );
+  for (const table of ['migration_items', 'invitation_outbox', 'clerk_sign_ins']) await client.query(`VACUUM ANALYZE ${table}`);
 }
 
 async function pageWeight(appUrl: string): Promise<{ raw: number; gzip: number; files: Record<string, number> }> {
@@ -101,21 +146,30 @@ async function overviewTimings(appUrl: string, token: string, rounds: number): P
     await response.arrayBuffer();
     return performance.now() - started;
   };
-  const timings: Timings = Object.fromEntries([...OVERVIEW, SLOW, 'overview'].map((name) => [name, []]));
+  const timings: Timings = Object.fromEntries([...OVERVIEW, SLOW, FIGURES, 'overview', 'refresh'].map((name) => [name, []]));
+  const together = async (paths: string[]) => {
+    const started = performance.now();
+    await Promise.all(paths.map(get));
+    return performance.now() - started;
+  };
   for (let round = -1; round < rounds; round++) {
-    for (const path of [...OVERVIEW, SLOW]) {
+    for (const path of [...OVERVIEW, SLOW, FIGURES]) {
       const ms = await get(path);
       if (round >= 0) timings[path].push(ms);
     }
-    const started = performance.now();
-    await Promise.all(OVERVIEW.map(get));
-    if (round >= 0) timings.overview.push(performance.now() - started);
+    const overview = await together(OVERVIEW);
+    const refresh = await together(REFRESH);
+    if (round >= 0) {
+      timings.overview.push(overview);
+      timings.refresh.push(refresh);
+    }
   }
   return timings;
 }
 
 async function report(users: number, rounds: number, weight: Awaited<ReturnType<typeof pageWeight>>, timings: Timings): Promise<void> {
-  const overviewP50 = percentile(timings.overview, 50);
+  const overviewP95 = percentile(timings.overview, 95);
+  const load = loadavg()[0];
   await publish({
     name: 'console',
     title: 'Operator console: page weight and the overview at scale',
@@ -134,14 +188,22 @@ async function report(users: number, rounds: number, weight: Awaited<ReturnType<
         unit: 'ms',
       })),
       {
-        name: `overview (its four requests at once) p50, ${users.toLocaleString('en')} users`,
-        value: overviewP50,
+        name: `overview on opening (its four requests at once) p50, ${users.toLocaleString('en')} users`,
+        value: percentile(timings.overview, 50),
+        unit: 'ms',
+      },
+      { name: 'overview on opening p95', value: overviewP95, unit: 'ms', target: '< 1000 ms', met: overviewP95 < 1000 },
+      { name: 'overview every 3 s (counts, runs, lock at once) p50', value: percentile(timings.refresh, 50), unit: 'ms' },
+      {
+        name: 'overview every 3 s p95',
+        value: percentile(timings.refresh, 95),
         unit: 'ms',
         target: '< 1000 ms',
-        met: overviewP50 < 1000,
+        met: percentile(timings.refresh, 95) < 1000,
       },
-      { name: 'overview p95', value: percentile(timings.overview, 95), unit: 'ms' },
-      { name: `${SLOW} p50 (once a minute, by password format)`, value: percentile(timings[SLOW], 50), unit: 'ms' },
+      { name: `${SLOW} p50 (every half minute, by password format)`, value: percentile(timings[SLOW], 50), unit: 'ms' },
+      { name: `${SLOW} p95`, value: percentile(timings[SLOW], 95), unit: 'ms' },
+      { name: `${FIGURES} p50 (every half minute: invited, invalid by reason)`, value: percentile(timings[FIGURES], 50), unit: 'ms' },
     ],
     notes: [
       `${users.toLocaleString('en')} users (40% linked to Clerk) and as many audit rows over the last 3 days; ${rounds} rounds after one warm-up, the app in its own process (NODE_ENV=production), timed from this process over loopback.`,
@@ -150,8 +212,11 @@ async function report(users: number, rounds: number, weight: Awaited<ReturnType<
           .map(([path, bytes]) => `${path} ${bytes} B`)
           .join(', ') +
         '.',
-      'Every figure is an aggregate in SQL, no row is loaded: the counts are one scan of users (with its join to clerk_sign_ins); the activity is one index-only range scan of audit_logs (action, created_at) per action, grouped by date_bin.',
-      `${SLOW} adds the legacy users by password format, a regular-expression match per legacy user (src/passwords' shapes): it is what makes that endpoint slow on a million, so the overview reads it once a minute in a section of its own (with its own loading line) and never waits for it.`,
+      `Besides: a finished run with an item per linked user, ${INVALID.toLocaleString('en')} legacy users reported invalid, ${INVITED.toLocaleString('en')} invitations sent (half signed in since), and about 1% each of md5 and unsupported legacy hashes.`,
+      'Every figure is an aggregate in SQL, no row is loaded: the counts are one scan of users (with its joins to clerk_sign_ins and clerk_deleted_users), with those invited and not signed in (the outbox against clerk_sign_ins) and the invalid by reason (a partial index of invalid reports); the activity is one index-only range scan of audit_logs (action, created_at) per action, grouped by date_bin.',
+      `${SLOW} is one grouped pass over users: the same counts and the legacy users by password format, each hash tested behind its shape's literal prefix, bcrypt and hex digests by byte length and a pattern without bounded repetition (src/passwords' sqlShape), which PostgreSQL would otherwise expand state by state. The overview reads it every half minute, in a section of its own, and never waits for it.`,
+      `Load average when the figures were written: ${load.toFixed(2)} on ${cpus().length} cores${load > cpus().length ? ' — the machine was busy (other work ran beside the bench), so these figures are slower than a quiet machine gives' : ''}.`,
+      'Results before 2026-12-07 17:00 UTC seeded no Clerk sign-in, invitation or run item: their /console/api/counts (317 ms) had an empty join to clerk_sign_ins, which this seed fills with 50,000 rows.',
     ],
     details: { users, rounds, weight, timings },
   });

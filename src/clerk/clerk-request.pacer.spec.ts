@@ -137,16 +137,16 @@ describe('ClerkRequestPacer', () => {
     });
   });
 
-  it('tells its observer how every attempt ended, by operation', async () => {
+  it('tells its observer how every attempt ended, by operation, and which attempt of its call it was', async () => {
     const outcomes: unknown[] = [];
     const p = pacer(fakeClock(), { observe: (outcome) => outcomes.push(outcome) });
     await p.run(flaky(apiError(429, 'too_many_requests', 1), apiError(503, 'unavailable')).call, { operation: 'users.create' });
     await expect(p.run(flaky(apiError(422, 'form_param_invalid')).call)).rejects.toMatchObject({ status: 422 });
     expect(outcomes).toEqual([
-      { operation: 'users.create', status: '429', seconds: 0 },
-      { operation: 'users.create', status: '503', seconds: 0 },
-      { operation: 'users.create', status: 'ok', seconds: 0 },
-      { operation: 'other', status: '422', seconds: 0 },
+      { operation: 'users.create', status: '429', seconds: 0, attempt: 1, requests: 1 },
+      { operation: 'users.create', status: '503', seconds: 0, attempt: 2, requests: 1 },
+      { operation: 'users.create', status: 'ok', seconds: 0, attempt: 3, requests: 1 },
+      { operation: 'other', status: '422', seconds: 0, attempt: 1, requests: 1 },
     ]);
   });
 

@@ -13,6 +13,10 @@ export interface ClerkRequestOutcome {
   status: string;
   /** How long the attempt took, pacing and pauses aside. */
   seconds: number;
+  /** 1 for a call's first attempt; more for a retry (after a 429 or a transient failure). */
+  attempt: number;
+  /** HTTP requests the attempt made (`RunOptions.cost`: the SDK's user list also asks for the count). */
+  requests: number;
 }
 
 /** Told of every request's outcome, each attempt counted; for metrics, without tying this folder to them. */
@@ -91,6 +95,7 @@ export class ClerkRequestPacer {
     const maxRateLimitWaits = runOptions.maxRateLimitWaits ?? this.options.maxRateLimitWaits ?? 10;
     let attempt = 0;
     let rateLimitWaits = 0;
+    let sent = 0;
     const requestClass = classOfOperation(runOptions.operation);
     for (;;) {
       await this.waitForPause(runOptions.maxWaitMs);
@@ -99,13 +104,14 @@ export class ClerkRequestPacer {
       await this.budget.take(runOptions.cost ?? 1);
       await this.waitForPause();
       const started = this.clock.now();
+      sent += 1;
       try {
         const result = await this.withTimeout(call);
-        this.observe(runOptions, 'ok', started);
+        this.observe(runOptions, 'ok', started, sent);
         return result;
       } catch (raw) {
         const error = classifyClerkError(raw);
-        this.observe(runOptions, error.status !== undefined ? String(error.status) : (error.clerkCode ?? error.kind), started);
+        this.observe(runOptions, error.status !== undefined ? String(error.status) : (error.clerkCode ?? error.kind), started, sent);
         if (error.kind === ClerkErrorKind.RateLimited) {
           // Clerk's word holds for everyone of the class, whether or not this caller waits it out.
           const seconds = error.retryAfterSeconds ?? this.options.defaultRetryAfterSeconds ?? 1;
@@ -136,8 +142,9 @@ export class ClerkRequestPacer {
     return new ClerkGatewayError({ ...error, kind: error.kind, message: `${error.message} (${this.options.target})` });
   }
 
-  private observe(runOptions: RunOptions, status: string, started: number): void {
-    this.options.observe?.({ operation: runOptions.operation ?? 'other', status, seconds: (this.clock.now() - started) / 1000 });
+  private observe(runOptions: RunOptions, status: string, started: number, attempt: number): void {
+    const seconds = (this.clock.now() - started) / 1000;
+    this.options.observe?.({ operation: runOptions.operation ?? 'other', status, seconds, attempt, requests: runOptions.cost ?? 1 });
   }
 
   private pause(seconds: number): void {

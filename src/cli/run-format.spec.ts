@@ -18,11 +18,18 @@ function run(overrides: Partial<MigrationRunView>): MigrationRunView {
     errorMessage: null,
     startedAt: '2026-12-01T10:00:00.000Z',
     finishedAt: '2026-12-01T10:00:05.000Z',
+    clerk: { requests: 0, rateLimited: 0, retries: 0, requestsPerSecond: null, budgetPerSecond: null },
     ...overrides,
   };
 }
 
 describe('renderRun', () => {
+  it('says what the run asked of Clerk, against the shared budget, and leaves the line out for a run that counted nothing', () => {
+    const clerk = { requests: 1234, rateLimited: 3, retries: 4, requestsPerSecond: 7.9, budgetPerSecond: 8 };
+    expect(renderRun(run({ clerk }))).toMatch(/clerk requests +1234 \(7\.9\/s of the shared 8\/s\), 3 answered 429, 4 retries/);
+    expect(renderRun(run({}))).not.toContain('clerk requests');
+  });
+
   it('says that an interrupted run’s failures include the users it never reached, and who takes them', () => {
     const text = renderRun(
       run({ status: 'interrupted', counts: { total: 35, created: 25, failed: 10 }, errorCode: 'interrupted', errorMessage: 'stopped' }),

@@ -1,4 +1,4 @@
-import type { MigrationRunView } from '../migration/migration-run.view.js';
+import type { MigrationRunView, RunClerkUsage } from '../migration/migration-run.view.js';
 import { renderPairs, renderTable } from './text-table.js';
 
 /** `total 36, created 35, failed 1`: a run's item counts on one line (dependent rows left out). */
@@ -25,6 +25,7 @@ export function renderRun(run: MigrationRunView): string {
       ['started', run.startedAt],
       ['finished', run.finishedAt],
       ['counts', countsLine(run.counts)],
+      ...(run.clerk?.budgetPerSecond != null ? ([['clerk requests', clerkLine(run.clerk)]] as [string, string][]) : []),
       ...(run.errorCode ? ([['error', `${run.errorMessage} (${run.errorCode})`]] as [string, string][]) : []),
       ...(run.status === 'interrupted' && Number(run.counts.failed ?? 0) > 0 ? ([['note', INTERRUPTED_NOTE]] as [string, string][]) : []),
     ]),
@@ -33,6 +34,12 @@ export function renderRun(run: MigrationRunView): string {
   if (dependents) sections.push(dependents);
   if (run.warnings.length > 0) sections.push(renderWarnings(run.warnings));
   return sections.join('\n\n');
+}
+
+/** `1234 (7.9/s of the shared 8/s), 3 answered 429, 4 retries` */
+function clerkLine(clerk: RunClerkUsage): string {
+  const rate = clerk.requestsPerSecond === null ? '' : ` (${clerk.requestsPerSecond}/s of the shared ${clerk.budgetPerSecond}/s)`;
+  return `${clerk.requests}${rate}, ${clerk.rateLimited} answered 429, ${clerk.retries} retries`;
 }
 
 /** `warning: …`, one line each, for a plan or a run an operator should look at again. */

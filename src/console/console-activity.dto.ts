@@ -23,6 +23,20 @@ export class UserCountsDto {
   @ApiProperty({ example: 36, description: 'Legacy users, not yet on Clerk' }) withoutClerk: number;
   @ApiProperty({ example: 36, description: 'Users who still have a password hash' }) withPassword: number;
   @ApiProperty({ example: 0, description: 'Linked users who have signed in through Clerk since' }) signedInThroughClerk: number;
+  @ApiProperty({ example: 0, description: 'People whose Clerk account was deleted at Clerk: kept, never migrated again' })
+  deletedAtClerk: number;
+}
+
+export class MoveFiguresDto {
+  @ApiProperty({ example: 3, description: 'People whose invitation was sent and who have not signed in through Clerk yet' })
+  invitedNotSignedIn: number;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    example: { unsupported_hash: 2, invalid_email: 1 },
+    description: 'Legacy users a run reported invalid (its latest word on them), by the reason it recorded',
+  })
+  invalidByReason: Record<string, number>;
 }
 
 export class LockHoldersDto {

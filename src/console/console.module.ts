@@ -8,17 +8,19 @@ import { MigrationModule } from '../migration/migration.module.js';
 import { ConsoleActivityService } from './console-activity.service.js';
 import { ConsoleApiController } from './console-api.controller.js';
 import { ConsoleAssets } from './console-assets.js';
+import { ConsoleFiguresRepository } from './console-figures.repository.js';
 import { ConsoleController } from './console.controller.js';
 
 /**
  * The page reads and acts through the REST API (`/migration/*`, `/audit`, `/health/ready`,
  * `/metrics`) with the caller's own credentials; what no endpoint gives (activity per hour, a run's
- * items as a file) comes from `console/api`, through the audit and migration modules' services.
+ * items as a file, those invited and not signed in, the invalid by reason) comes from `console/api`,
+ * through the audit and migration modules' services and a read-only repository of aggregates.
  */
 @Module({
   imports: [AuditModule, MigrationModule],
   controllers: [ConsoleController, ConsoleApiController],
-  providers: [{ provide: ConsoleAssets, useFactory: () => new ConsoleAssets() }, ConsoleActivityService],
+  providers: [{ provide: ConsoleAssets, useFactory: () => new ConsoleAssets() }, ConsoleActivityService, ConsoleFiguresRepository],
 })
 export class ConsoleModule implements NestModule {
   constructor(@Inject(appConfig.KEY) private readonly config: AppConfig) {}

@@ -62,6 +62,23 @@ export class MigrationRunEntity {
 
   /** Not a column: the email of the admin `startedBy` names, looked up when runs are read for people. */
   startedByEmail?: string | null;
+  /** Clerk requests the run made (each attempt), 429s among them, and retries; written with its heartbeat. */
+  @Column({ name: 'clerk_requests', type: 'int', default: 0 })
+  clerkRequests: number;
+
+  @Column({ name: 'clerk_rate_limited', type: 'int', default: 0 })
+  clerkRateLimited: number;
+
+  @Column({ name: 'clerk_retries', type: 'int', default: 0 })
+  clerkRetries: number;
+
+  /** `CLERK_RATE_LIMIT` of the process that ran it; null for runs that counted nothing (older ones). */
+  @Column({ name: 'clerk_budget_per_second', type: 'real', nullable: true })
+  clerkBudgetPerSecond: number | null;
+
+  /** When those counts were written. */
+  @Column({ name: 'clerk_counted_at', type: 'timestamptz', nullable: true })
+  clerkCountedAt: Date | null;
 
   /** Names a run that must exist once in the fleet: `login:<day>`, `sweep:<slot>`. */
   @Column({ name: 'standing_key', type: 'varchar', nullable: true })

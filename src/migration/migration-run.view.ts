@@ -22,6 +22,29 @@ export interface MigrationRunView {
   errorMessage: string | null;
   startedAt: string;
   finishedAt: string | null;
+  /** What the run asked of Clerk, against the budget all processes share. */
+  clerk: RunClerkUsage;
+}
+
+export interface RunClerkUsage {
+  requests: number;
+  rateLimited: number;
+  retries: number;
+  /** Requests per second from the start to the last count; null before the first count. */
+  requestsPerSecond: number | null;
+  /** `CLERK_RATE_LIMIT` the run's process ran under; null for a run that counted nothing. */
+  budgetPerSecond: number | null;
+}
+
+function clerkUsage(run: MigrationRunEntity): RunClerkUsage {
+  const seconds = run.clerkCountedAt ? (run.clerkCountedAt.getTime() - run.startedAt.getTime()) / 1000 : 0;
+  return {
+    requests: run.clerkRequests ?? 0,
+    rateLimited: run.clerkRateLimited ?? 0,
+    retries: run.clerkRetries ?? 0,
+    requestsPerSecond: seconds > 0 ? Math.round(((run.clerkRequests ?? 0) / seconds) * 100) / 100 : null,
+    budgetPerSecond: run.clerkBudgetPerSecond ?? null,
+  };
 }
 
 export function migrationRunView(run: MigrationRunEntity): MigrationRunView {
@@ -40,5 +63,6 @@ export function migrationRunView(run: MigrationRunEntity): MigrationRunView {
     errorMessage: run.errorMessage,
     startedAt: run.startedAt.toISOString(),
     finishedAt: run.finishedAt?.toISOString() ?? null,
+    clerk: clerkUsage(run),
   };
 }

@@ -2,6 +2,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nes
 import { AuditAction } from '../audit/audit-action.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ClerkGateway } from '../clerk/clerk.gateway.js';
+import { ClerkRequestAttribution } from '../clerk/clerk-request.attribution.js';
 import { ClerkErrorKind, ClerkGatewayError } from '../clerk/clerk-gateway.error.js';
 import { migrationConfig, type MigrationConfig, type MigrationStrategy, type OnExistingPolicy } from '../config/migration.config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -53,6 +54,7 @@ export class MigrationRunner implements BeforeApplicationShutdown {
     private readonly dependents: DependentRows,
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
+    private readonly attribution: ClerkRequestAttribution,
     @Inject(migrationConfig.KEY) private readonly config: MigrationConfig,
   ) {}
 
@@ -70,16 +72,19 @@ export class MigrationRunner implements BeforeApplicationShutdown {
     // Fenced: a run another process has declared dead (its heartbeat found silent) stops as one
     // that lost its lock does, since its users may already be someone else's.
     const fenced = new AbortController();
+    // The heartbeat carries the run's Clerk requests so far: every instance reading the run sees them.
     const beat = () =>
-      void this.runs.touchHeartbeat(run.id).then(
+      void this.runs.touchHeartbeat(run.id, this.attribution.usageOf(run.id)).then(
         (alive) => alive || fenced.abort(),
         () => undefined,
       );
     beat();
     const heartbeat = setInterval(beat, HEARTBEAT_INTERVAL_MS);
     heartbeat.unref();
-    const done = this.executeHeld(run, AbortSignal.any([lock.lost, fenced.signal]), source, total, onProgress).finally(() => {
+    const work = () => this.executeHeld(run, AbortSignal.any([lock.lost, fenced.signal]), source, total, onProgress);
+    const done = this.attribution.attribute(run.id, work).finally(() => {
       clearInterval(heartbeat);
+      this.attribution.forget(run.id);
       return lock.release();
     });
     this.active.add(done);
@@ -245,6 +250,7 @@ export class MigrationRunner implements BeforeApplicationShutdown {
     error: { code: string; message: string } | undefined,
     dependentRows: object,
   ): Promise<MigrationRunEntity> {
+    await this.runs.recordClerkUsage(run.id, this.attribution.usageOf(run.id));
     const itemCounts = await this.runs.countItems(run.id);
     if (status === 'completed' && ((itemCounts.failed ?? 0) > 0 || (itemCounts.creating ?? 0) > 0)) status = 'completed_with_errors';
     const finished = await this.runs.finishRun(run.id, status, error);

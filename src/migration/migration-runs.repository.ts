@@ -1,3 +1,4 @@
+import type { ClerkUsage } from '../clerk/clerk-request.attribution.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -56,6 +57,12 @@ const ITEM_IS_LIVE = `EXISTS (SELECT 1 FROM migration_runs r WHERE r.id = i.run_
 const LINKED_ITEM = `i.status IN ('created', 'linked')`;
 /** Item `i`'s create was sent but it did not end linked (an answer lost): its account may exist all the same. */
 const UNSETTLED_CREATE = `i.action IN ('create', 'invite') AND i.status IN ('failed', 'skipped') AND i.attempts > 0 AND i.clerk_deleted_at IS NULL`;
+const CLERK_USAGE_SET =
+  'clerk_requests = $2, clerk_rate_limited = $3, clerk_retries = $4, clerk_budget_per_second = $5, clerk_counted_at = now()';
+
+function clerkUsageParameters(usage: ClerkUsage): number[] {
+  return [usage.requests, usage.rateLimited, usage.retries, usage.budgetPerSecond];
+}
 
 /** The migration's own tables: runs and their per-user items. */
 @Injectable()
@@ -111,12 +118,18 @@ export class MigrationRunsRepository {
    * Says the run is alive. False when it is no longer `running`: another process found it silent and
    * declared it dead (a stalled process, a clock far behind), so it must stop, as if its lock were gone.
    */
-  async touchHeartbeat(runId: string): Promise<boolean> {
+  async touchHeartbeat(runId: string, usage?: ClerkUsage): Promise<boolean> {
     const [, affected]: [unknown, number] = await this.dataSource.query(
-      `UPDATE migration_runs SET heartbeat_at = now(), heartbeat_pid = pg_backend_pid() WHERE id = $1 AND status = 'running'`,
-      [runId],
+      `UPDATE migration_runs SET heartbeat_at = now(), heartbeat_pid = pg_backend_pid()${usage ? `, ${CLERK_USAGE_SET}` : ''}
+        WHERE id = $1 AND status = 'running'`,
+      usage ? [runId, ...clerkUsageParameters(usage)] : [runId],
     );
     return affected === 1;
+  }
+
+  /** The run's Clerk requests as its process counted them, whatever its status (its last count, as it ends). */
+  async recordClerkUsage(runId: string, usage: ClerkUsage): Promise<void> {
+    await this.dataSource.query(`UPDATE migration_runs SET ${CLERK_USAGE_SET} WHERE id = $1`, [runId, ...clerkUsageParameters(usage)]);
   }
 
   /** Runs other than `exceptRunId` that are `running` and whose process is still alive. */

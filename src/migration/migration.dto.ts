@@ -5,7 +5,7 @@ import { MIGRATION_STRATEGIES, type MigrationStrategy } from '../config/migratio
 import { PageQuery } from '../common/page-query.dto.js';
 import type { MigrationWarning } from './development-instance-cap.js';
 import { RUN_KINDS, RUN_STATUSES, type MigrationRunEntity, type RunKind, type RunStatus } from './migration-run.entity.js';
-import { migrationRunView, type MigrationRunView } from './migration-run.view.js';
+import { migrationRunView, type MigrationRunView, type RunClerkUsage } from './migration-run.view.js';
 
 export class MigrateRequestDto {
   @ApiPropertyOptional({ enum: MIGRATION_STRATEGIES, description: 'Defaults to MIGRATION_STRATEGY' })
@@ -82,6 +82,22 @@ export class ItemsPageQueryDto extends PageQuery({ defaultLimit: 100, maxLimit: 
   reason?: string;
 }
 
+export class RunClerkUsageDto implements RunClerkUsage {
+  @ApiProperty({ example: 1250, description: 'Requests to Clerk the run made, each attempt counted (written every second while it runs)' })
+  requests: number;
+  @ApiProperty({ example: 3, description: 'Of those, how many Clerk answered 429' }) rateLimited: number;
+  @ApiProperty({ example: 4, description: 'Attempts that repeated a call, after a 429 or a transient failure' }) retries: number;
+  @ApiProperty({ nullable: true, type: Number, example: 7.9, description: 'Requests per second from the start to the last count' })
+  requestsPerSecond: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    example: 8,
+    description: 'CLERK_RATE_LIMIT of the process that ran it: the budget every process on the database shares; null for older runs',
+  })
+  budgetPerSecond: number | null;
+}
+
 export class MigrationRunDto implements MigrationRunView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: RUN_KINDS }) kind: RunKind;
@@ -108,6 +124,8 @@ export class MigrationRunDto implements MigrationRunView {
   @ApiProperty({ nullable: true, type: String }) errorMessage: string | null;
   @ApiProperty() startedAt: string;
   @ApiProperty({ nullable: true, type: String }) finishedAt: string | null;
+  @ApiProperty({ type: RunClerkUsageDto, description: 'What the run asked of Clerk, and its rate against the shared budget' })
+  clerk: RunClerkUsageDto;
 
   static from(run: MigrationRunEntity): MigrationRunDto {
     return Object.assign(new MigrationRunDto(), migrationRunView(run));

@@ -103,12 +103,11 @@ export class MigrationService {
   }
 
   async stats(): Promise<MigrationStats> {
-    const [stats, byFormat, queue] = await Promise.all([
-      this.users.stats(),
-      this.users.countLegacyByPasswordFormat((column) => this.passwords.sql(column)),
+    const [{ stats, legacyByFormat }, queue] = await Promise.all([
+      this.users.statsByPasswordFormat((column) => this.passwords.sql(column)),
       this.invitations.stats(),
     ]);
-    return { ...stats, byPasswordFormat: this.passwords.counts(byFormat), ...queue };
+    return { ...stats, byPasswordFormat: this.passwords.counts(legacyByFormat), ...queue };
   }
 
   /** Plans every legacy user (or one) with batched Clerk look-ups; writes nothing to Clerk or `users`. */

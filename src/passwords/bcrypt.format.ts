@@ -7,6 +7,9 @@ import { falseOnError, type PasswordFormat } from './password-format.js';
  * and is refused, like anything truncated.
  */
 export const BCRYPT_SHAPE = '\\$2[aby]\\$(?:0[4-9]|[12][0-9]|3[01])\\$[./A-Za-z0-9]{53}';
+/** `BCRYPT_SHAPE` for SQL: any number of salt and hash characters, the length checked apart (see `PasswordFormat.sqlShape`). */
+export const BCRYPT_SQL_SHAPE = '\\$2[aby]\\$(?:0[4-9]|[12][0-9]|3[01])\\$[./A-Za-z0-9]*';
+export const BCRYPT_LENGTH = 60;
 
 /** `$2b$12$`: the variant and the cost. */
 export function bcryptCostClass(hash: string): string {
@@ -18,6 +21,7 @@ export const bcryptFormat: PasswordFormat = {
   name: 'bcrypt',
   hasher: 'bcrypt',
   shape: new RegExp(`^${BCRYPT_SHAPE}$`),
+  sqlShape: { octetLength: BCRYPT_LENGTH, pattern: new RegExp(`^${BCRYPT_SQL_SHAPE}$`) },
   toClerkDigest: (hash) => hash,
   costClass: bcryptCostClass,
   verify: (password, hash) => falseOnError(() => bcryptVerify(password, hash)),

@@ -1,7 +1,7 @@
 import { verify as bcryptVerify } from '@node-rs/bcrypt';
 import { createHash, pbkdf2 } from 'node:crypto';
 import { promisify } from 'node:util';
-import { BCRYPT_SHAPE, bcryptCostClass } from './bcrypt.format.js';
+import { BCRYPT_LENGTH, BCRYPT_SHAPE, BCRYPT_SQL_SHAPE, bcryptCostClass } from './bcrypt.format.js';
 import { equalInConstantTime, falseOnError, type PasswordFormat } from './password-format.js';
 
 const pbkdf2Async = promisify(pbkdf2);
@@ -51,6 +51,7 @@ export const djangoBcryptSha256Format: PasswordFormat = {
   name: 'bcrypt_sha256_django',
   hasher: 'bcrypt_sha256_django',
   shape: new RegExp(`^bcrypt_sha256\\$${BCRYPT_SHAPE}$`),
+  sqlShape: { octetLength: BCRYPT_SHA256_PREFIX.length + BCRYPT_LENGTH, pattern: new RegExp(`^bcrypt_sha256\\$${BCRYPT_SQL_SHAPE}$`) },
   toClerkDigest: (hash) => hash,
   costClass: (hash) => BCRYPT_SHA256_PREFIX + bcryptCostClass(hash.slice(BCRYPT_SHA256_PREFIX.length)),
   verify: (password, hash) => falseOnError(() => bcryptVerify(sha256Hex(password), hash.slice(BCRYPT_SHA256_PREFIX.length))),

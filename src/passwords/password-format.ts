@@ -61,6 +61,13 @@ export interface PasswordFormat {
    * PostgreSQL regular expressions read alike, because `stats` runs it in SQL (`~`) to count users.
    */
   readonly shape: RegExp;
+  /**
+   * For counting in SQL, where PostgreSQL expands a bounded repetition such as `{53}` into as many
+   * states (microseconds a row, seconds a million): the hash's length in bytes and `shape` with `*`
+   * in place of that repetition. Every character the pattern accepts is ASCII, so the two together
+   * accept exactly what `shape` does (a test holds them to it). Unset: `shape` itself.
+   */
+  readonly sqlShape?: { octetLength: number; pattern: RegExp };
   /** The hash as Clerk's `password_digest` for `hasher`, in the form Clerk documents. */
   toClerkDigest(hash: string): string;
   /**

@@ -7,7 +7,7 @@ import {
   UNSUPPORTED_HASHES,
   VECTOR_SETTINGS,
 } from '../../test/factories/password-vectors.js';
-import { PasswordFormats } from './password-formats.js';
+import { literalPrefix, PasswordFormats } from './password-formats.js';
 import { phpassCrypt } from './phpass.format.js';
 
 /** Unconfigured: no pepper, no Firebase parameters, as a service without them would run. */
@@ -194,12 +194,32 @@ describe('the cost class of a hash', () => {
 });
 
 describe('the SQL that counts users per format', () => {
-  it('uses every shape as it is, which must carry no flags', () => {
+  it('passes each format’s pattern, which must carry no flags, behind the literal its shape starts with', () => {
     const { expression, parameters } = formats.sql('u.password_hash', 3);
-    expect(parameters).toEqual(PASSWORD_FORMATS.map((f) => f.shape.source));
-    for (const format of PASSWORD_FORMATS) expect(format.shape.flags).toBe('');
-    expect(expression).toContain(`WHEN u.password_hash ~ $3 THEN '${PASSWORD_FORMATS[0].name}'`);
+    expect(parameters).toEqual(PASSWORD_FORMATS.map((f) => (f.sqlShape?.pattern ?? f.shape).source));
+    for (const format of PASSWORD_FORMATS) expect([format.shape.flags, format.sqlShape?.pattern.flags ?? '']).toEqual(['', '']);
+    expect(expression).toContain(
+      "WHEN starts_with(u.password_hash, '$2') AND octet_length(u.password_hash) = 60 AND u.password_hash ~ $3 THEN 'bcrypt'",
+    );
+    expect(expression).toContain("WHEN octet_length(u.password_hash) = 32 AND u.password_hash ~ $9 THEN 'md5'");
     expect(expression).toContain("ELSE 'unsupported' END");
+  });
+
+  it('reads the literal each shape starts with, which every vector of it starts with', () => {
+    const prefixes = Object.fromEntries(PASSWORD_FORMATS.map((f) => [f.name, literalPrefix(f.shape)]));
+    expect(prefixes).toMatchObject({
+      bcrypt: '$2',
+      argon2id: '$argon2id$v=19$m=',
+      pbkdf2_sha256_django: 'pbkdf2_sha256$',
+      phpass: '$',
+      md5: '',
+      pbkdf2_sha256_werkzeug: 'pbkdf2:sha256:',
+      pbkdf2_sha1_passlib: '$pbkdf2$',
+      ldap_ssha: '{SSHA}',
+    });
+    for (const { format, hash } of [...PASSWORD_VECTORS, ...MORE_VECTORS]) expect(hash.startsWith(prefixes[format])).toBe(true);
+    expect(literalPrefix(/^ab?c/)).toBe('a');
+    expect(literalPrefix(/ab/)).toBe('');
   });
 });
 

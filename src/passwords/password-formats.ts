@@ -117,14 +117,23 @@ export class PasswordFormats {
   }
 
   /**
-   * A SQL expression that names the format of `column`, with the same shapes, for counting a million
-   * users in one aggregate. The shapes go in as parameters from `firstParameter` on (`$n`), in order.
+   * A SQL expression that names the format of `column`, for counting a million users in one aggregate,
+   * cheaply: each format's test is gated by the literal its shape starts with (`starts_with`, no
+   * pattern), and its pattern (`sqlShape` with a length where one is given, else `shape`) runs only on
+   * hashes that pass the gate. Formats are tried in `detect`'s order, so both name a hash alike. The
+   * patterns go in as parameters from `firstParameter` on (`$n`), in order.
    */
   sql(column: string, firstParameter = 1): { expression: string; parameters: string[] } {
-    const cases = this.all.map((format, i) => `WHEN ${column} ~ $${firstParameter + i} THEN '${format.name}'`);
+    const cases = this.all.map((format, i) => {
+      const tests = [`${column} ~ $${firstParameter + i}`];
+      if (format.sqlShape) tests.unshift(`octet_length(${column}) = ${format.sqlShape.octetLength}`);
+      const prefix = literalPrefix(format.shape);
+      if (prefix) tests.unshift(`starts_with(${column}, '${prefix.replaceAll("'", "''")}')`);
+      return `WHEN ${tests.join(' AND ')} THEN '${format.name}'`;
+    });
     return {
       expression: `CASE WHEN ${column} IS NULL THEN '${NO_PASSWORD}' ${cases.join(' ')} ELSE '${UNSUPPORTED_FORMAT}' END`,
-      parameters: this.all.map((format) => format.shape.source),
+      parameters: this.all.map((format) => (format.sqlShape?.pattern ?? format.shape).source),
     };
   }
 
@@ -132,4 +141,27 @@ export class PasswordFormats {
   costClass(hash: string): string | undefined {
     return this.usable(hash)?.costClass(hash);
   }
+}
+
+/**
+ * The characters every match of an anchored `shape` starts with (`$2` for bcrypt, `pbkdf2:sha256:`
+ * for Werkzeug's), read off its source up to the first character class, group or quantifier; empty
+ * when it starts with one (a bare hex digest).
+ */
+export function literalPrefix(shape: RegExp): string {
+  const source = shape.source;
+  let prefix = '';
+  let i = source.startsWith('^') ? 1 : 0;
+  while (i < source.length) {
+    let char: string;
+    let width: number;
+    if (source[i] === '\\' && i + 1 < source.length && !/[A-Za-z0-9]/.test(source[i + 1])) [char, width] = [source[i + 1], 2];
+    else if (!'.[](){}*+?|^$\\'.includes(source[i])) [char, width] = [source[i], 1];
+    else break;
+    // A quantifier after it makes this character optional or repeated: the prefix ends before it.
+    if ('*+?{'.includes(source[i + width] ?? '')) break;
+    prefix += char;
+    i += width;
+  }
+  return shape.source.startsWith('^') ? prefix : '';
 }

@@ -50,6 +50,7 @@ export const phpassFormat: PasswordFormat = {
   name: 'phpass',
   hasher: 'phpass',
   shape: /^\$[PH]\$[5-9A-S][./0-9A-Za-z]{30}$/,
+  sqlShape: { octetLength: 34, pattern: /^\$[PH]\$[5-9A-S][./0-9A-Za-z]*$/ },
   toClerkDigest: (hash) => `$P$${hash.slice(3)}`,
   // `$P$B`: the prefix and the character that counts the rounds.
   costClass: (hash) => hash.slice(0, 4),

@@ -13,6 +13,7 @@ function unsaltedDigestFormat(name: 'md5' | 'sha256', hexLength: number): Passwo
     name,
     hasher: name,
     shape: new RegExp(`^[0-9a-fA-F]{${hexLength}}$`),
+    sqlShape: { octetLength: hexLength, pattern: /^[0-9a-fA-F]*$/ },
     // Clerk documents the digests in lower case.
     toClerkDigest: (hash) => hash.toLowerCase(),
     costClass: () => name,

@@ -71,6 +71,17 @@ function latestRealItem(userIdColumn: string, columns: string[]): string {
             WHERE i.user_id = ${userIdColumn} AND i.status <> 'planned' ORDER BY i.id DESC LIMIT 1)`;
 }
 
+const STATS_COLUMNS = `count(*)::int AS total,
+  count(u.clerk_user_id)::int AS "withClerk",
+  (count(*) - count(u.clerk_user_id))::int AS "withoutClerk",
+  count(u.password_hash)::int AS "withPassword",
+  count(s.user_id)::int AS "signedInThroughClerk",
+  -- A person linked again since (a new account with their verified email) is no longer gone.
+  (count(d.user_id) FILTER (WHERE u.clerk_user_id IS NULL))::int AS "deletedAtClerk"`;
+const STATS_FROM = `FROM users u
+  LEFT JOIN clerk_sign_ins s ON s.user_id = u.user_id AND s.clerk_user_id = u.clerk_user_id
+  LEFT JOIN clerk_deleted_users d ON d.user_id = u.user_id`;
+
 export type SignInLink = 'linked' | 'rolled_back' | 'taken';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -234,33 +245,30 @@ export class UsersRepository {
   }
 
   async stats(): Promise<UserStats> {
-    const [row] = await this.dataSource.query(`
-      SELECT count(*)::int AS total,
-             count(u.clerk_user_id)::int AS "withClerk",
-             (count(*) - count(u.clerk_user_id))::int AS "withoutClerk",
-             count(u.password_hash)::int AS "withPassword",
-             count(s.user_id)::int AS "signedInThroughClerk",
-             -- A person linked again since (a new account with their verified email) is no longer gone.
-             (count(d.user_id) FILTER (WHERE u.clerk_user_id IS NULL))::int AS "deletedAtClerk"
-        FROM users u
-        LEFT JOIN clerk_sign_ins s ON s.user_id = u.user_id AND s.clerk_user_id = u.clerk_user_id
-        LEFT JOIN clerk_deleted_users d ON d.user_id = u.user_id`);
+    const [row] = await this.dataSource.query(`SELECT ${STATS_COLUMNS} ${STATS_FROM}`);
     return row as UserStats;
   }
 
   /**
-   * Users not yet on Clerk by the format of their password hash (`none`, `bcrypt`, …, `unsupported`):
-   * one aggregate over the table, each row's hash matched against the formats' own shapes.
+   * `stats` and the users not yet on Clerk by the format of their password hash (`none`, `bcrypt`, …,
+   * `unsupported`) in the same one pass over the table: grouped by format (null for linked users),
+   * each group's counts summed here.
    */
-  async countLegacyByPasswordFormat(
+  async statsByPasswordFormat(
     formatOf: (column: string) => { expression: string; parameters: string[] },
-  ): Promise<Map<string, number>> {
-    const { expression, parameters } = formatOf('password_hash');
-    const rows: { format: string; count: number }[] = await this.dataSource.query(
-      `SELECT ${expression} AS format, count(*)::int AS count FROM users WHERE clerk_user_id IS NULL GROUP BY 1`,
+  ): Promise<{ stats: UserStats; legacyByFormat: Map<string, number> }> {
+    const { expression, parameters } = formatOf('u.password_hash');
+    const rows: (UserStats & { format: string | null })[] = await this.dataSource.query(
+      `SELECT CASE WHEN u.clerk_user_id IS NULL THEN ${expression} END AS format, ${STATS_COLUMNS} ${STATS_FROM} GROUP BY 1`,
       parameters,
     );
-    return new Map(rows.map((row) => [row.format, row.count]));
+    const stats: UserStats = { total: 0, withClerk: 0, withoutClerk: 0, withPassword: 0, signedInThroughClerk: 0, deletedAtClerk: 0 };
+    const legacyByFormat = new Map<string, number>();
+    for (const { format, ...counts } of rows) {
+      for (const key of Object.keys(stats) as (keyof UserStats)[]) stats[key] += counts[key];
+      if (format !== null) legacyByFormat.set(format, counts.withoutClerk);
+    }
+    return { stats, legacyByFormat };
   }
 
   /**

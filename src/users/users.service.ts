@@ -127,8 +127,9 @@ export class UsersService {
     return this.users.countLegacy(filter);
   }
 
-  countLegacyByPasswordFormat(...args: Parameters<UsersRepository['countLegacyByPasswordFormat']>) {
-    return this.users.countLegacyByPasswordFormat(...args);
+  /** `stats` and the legacy users by password format, in one grouped pass. */
+  statsByPasswordFormat(...args: Parameters<UsersRepository['statsByPasswordFormat']>) {
+    return this.users.statsByPasswordFormat(...args);
   }
 
   countByLowerEmail(emails: string[]): Promise<Map<string, number>> {

@@ -89,8 +89,14 @@ describe('the operator console, in Chromium', () => {
     await expect(figure(page, 'Users', 'Users').textContent()).resolves.toBe('44');
     await expect(figure(page, 'Users', 'On Clerk').textContent()).resolves.toBe('8');
     await expect(figure(page, 'Users', 'Legacy \\(not yet on Clerk\\)').textContent()).resolves.toBe('36');
+    await expect(figure(page, 'Users', 'Invited, not yet signed in').textContent()).resolves.toBe('0');
+    await page.getByText('No legacy user has been reported invalid.').waitFor();
     await page.getByText('No run is in progress.').waitFor();
     await page.getByText('The migration lock is free.').waitFor();
+    await page
+      .getByRole('table', { name: /Legacy users by the format of their password hash/ })
+      .getByRole('cell', { name: 'bcrypt' })
+      .waitFor();
     await shot(page, 'sign-in-overview');
 
     // A dry run plans everyone left and writes nothing.
@@ -108,15 +114,19 @@ describe('the operator console, in Chromium', () => {
     await page.getByRole('cell', { name: 'test@example.com' }).waitFor();
     await expect(page.getByRole('cell', { name: 'created', exact: true }).count()).resolves.toBe(1);
 
-    // Everyone left, slowly enough (Clerk answers in 150 ms) to be watched while it runs.
+    // Everyone left, slowly enough (Clerk answers in 150 ms) to be watched while it runs; Clerk refuses one create with a 429.
     clerk.setFaults({ latencyMs: 150 });
+    clerk.injectFault('rate_limit', 1, 'POST /v1/users', 1);
     await page.getByRole('link', { name: 'Actions' }).click();
     await page.getByRole('button', { name: 'Start the run' }).click();
     await page.locator('.badge.running').first().waitFor();
     await page.locator('progress[aria-label$="users done"]').waitFor();
+    await page.locator('.clerk-usage', { hasText: /Clerk: [1-9][\d,]* requests · [\d.]+\/s of the shared [\d,]+\/s/ }).waitFor();
     await shot(page, 'run-live');
     await page.locator('.badge.completed').first().waitFor({ timeout: 30_000 });
     clerk.setFaults({ latencyMs: 0 });
+    // The run's own requests, as its heartbeat wrote them: the 429 and the retry it took.
+    await page.locator('.clerk-usage', { hasText: '1 answered 429 · 1 retries' }).waitFor();
     const runId = (await page.getByRole('heading', { name: /^Run / }).locator('code').textContent())!;
     await expect(page.getByRole('table').locator('caption').textContent()).resolves.toBe('Users 1–35 of 35');
     await expect(figure(page, 'Run counts', 'Users').textContent()).resolves.toBe('35');
@@ -177,7 +187,8 @@ describe('the operator console, in Chromium', () => {
     await shot(page, 'sign-ins');
     await page.getByRole('link', { name: 'Health' }).click();
     await page.getByText('Ready: the database answers and every schema migration is applied.').waitFor();
-    await expect(figure(page, 'Clerk requests', 'Refused with 429').textContent()).resolves.toBe('0');
+    // The one 429 the run met, in the process's own counts too.
+    await expect(figure(page, 'Clerk requests', 'Refused with 429').textContent()).resolves.toBe('1');
     expect(Number((await figure(page, 'Clerk requests', 'Requests to Clerk').textContent())!.replace(/\D/g, ''))).toBeGreaterThan(36);
     await shot(page, 'health');
     await page.getByRole('link', { name: 'Audit' }).click();

@@ -161,10 +161,15 @@ describe('the CLI, as a real process, through the seed’s story', () => {
     expect(kinds).toMatchObject({ [runIds.dryRun]: 'dry_run', [runIds.single]: 'single', [runIds.all]: 'all' });
     const one = await cli('runs', runIds.all, '--json');
     expect(one.json).toMatchObject({ id: runIds.all, status: 'completed', counts: { created: 35 } });
+    // What the run asked of Clerk: a look-up (a list and its count) and 35 creates, nothing refused.
+    expect(one.json.clerk).toMatchObject({ requests: 37, rateLimited: 0, retries: 0, budgetPerSecond: expect.any(Number) });
     const human = await cli('runs');
     expect(human.stdout).toContain(runIds.all);
     expect(human.stdout).toMatch(/^id +kind +status +started +started by +counts$/m);
     expect((await cli('runs', runIds.all)).stdout).toMatch(/^started by +cli$/m);
+    expect((await cli('runs', runIds.all)).stdout).toMatch(
+      /^clerk requests +37 \([\d.]+\/s of the shared [\d.]+\/s\), 0 answered 429, 0 retries$/m,
+    );
     const missing = await cli('runs', '00000000-0000-4000-8000-000000000000');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^error: No migration run with id .* \(run_not_found\)$/m);

@@ -84,6 +84,8 @@ describe('GET /console over HTTP', () => {
       signedInThroughClerk: 0,
       deletedAtClerk: 0,
     });
+    const figures = await request(server).get('/console/api/figures').set(auth).expect(200);
+    expect(figures.body).toEqual({ invitedNotSignedIn: 0, invalidByReason: {} });
 
     await expect(request(server).get('/console/api/lock').set(auth).expect(200)).resolves.toMatchObject({ body: { holders: [] } });
 

@@ -1,4 +1,4 @@
-// A live run's progress: done of total, rate, ETA, from the run's own counts.
+// A live run's progress: done of total, rate, ETA, from the run's own counts; its Clerk requests against the shared budget.
 import { h, num, when } from './dom.js';
 import type { Run } from './types.js';
 
@@ -26,6 +26,27 @@ export function runProgress(run: Run): HTMLElement {
       `${label} · ${rate.toFixed(1)} users/s · started ${when(run.startedAt)}`,
       eta !== undefined ? ` · about ${formatDuration(eta)} left` : '',
     ),
+    clerkUsage(run),
+  );
+}
+
+/** The run's requests to Clerk against the budget every process shares, and what Clerk pushed back. */
+export function clerkUsage(run: Run): HTMLElement | null {
+  const clerk = run.clerk;
+  if (!clerk || clerk.budgetPerSecond === null) return null;
+  const rate = clerk.requestsPerSecond ?? 0;
+  const share = Math.round((rate / clerk.budgetPerSecond) * 100);
+  return h(
+    'p',
+    { class: 'clerk-usage' },
+    h('meter', {
+      min: 0,
+      max: clerk.budgetPerSecond,
+      value: Math.min(rate, clerk.budgetPerSecond),
+      'aria-label': `${share}% of the Clerk budget`,
+    }),
+    ` Clerk: ${num(clerk.requests)} requests · ${rate.toFixed(1)}/s of the shared ${num(clerk.budgetPerSecond)}/s (${share}%)`,
+    ` · ${num(clerk.rateLimited)} answered 429 · ${num(clerk.retries)} retries`,
   );
 }
 

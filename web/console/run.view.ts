@@ -3,7 +3,7 @@ import { api, download, errorText } from './api.js';
 import { field, figures, h, num, replace, status, table, when } from './dom.js';
 import { poll } from './live.js';
 import { rollbackPanel } from './rollback.panel.js';
-import { runDone, runProgress, runStatus } from './run-progress.js';
+import { clerkUsage, runDone, runProgress, runStatus } from './run-progress.js';
 import { reasonInWords } from './reasons.js';
 import { pager } from './runs.view.js';
 import { LIVE_STATUSES, type Page, type Run, type RunItem } from './types.js';
@@ -83,7 +83,7 @@ function runSummary(run: Run): HTMLElement {
       ],
       'Run counts',
     ),
-    LIVE_STATUSES.includes(run.status) ? runProgress(run) : null,
+    LIVE_STATUSES.includes(run.status) ? runProgress(run) : clerkUsage(run),
     run.errorMessage ? status(`The run stopped: ${run.errorMessage} (${run.errorCode})`, 'error') : null,
     ...run.warnings.map((warning) => status(`Warning: ${warning.message ?? warning.code}`)),
   );

@@ -10,6 +10,10 @@ export interface Stats {
   deletedAtClerk?: number;
   /** Present once the invitation outbox has landed. */
   invitations?: { queued: number; sent: number; failed: number; revoked: number };
+  /** From `/console/api/figures`: invitations sent whose person has not signed in through Clerk yet. */
+  invitedNotSignedIn?: number;
+  /** From `/console/api/figures`: legacy users a run reported invalid, by the reason it recorded. */
+  invalidByReason?: Record<string, number>;
 }
 
 export interface Run {
@@ -28,6 +32,14 @@ export interface Run {
   errorMessage: string | null;
   startedAt: string;
   finishedAt: string | null;
+  /** What the run asked of Clerk; absent from a server older than the count. */
+  clerk?: {
+    requests: number;
+    rateLimited: number;
+    retries: number;
+    requestsPerSecond: number | null;
+    budgetPerSecond: number | null;
+  };
 }
 
 export interface Page<T> {

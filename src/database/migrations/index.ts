@@ -11,6 +11,7 @@ import { CreateClerkSync1764000000010 } from './1764000000010-create-clerk-sync.
 import { ClerkRequestClasses1764000000012 } from './1764000000012-clerk-request-classes.js';
 import { CreateInvitationOutbox1764000000013 } from './1764000000013-create-invitation-outbox.js';
 import { CreateMigrationOperations1764000000014 } from './1764000000014-create-migration-operations.js';
+import { RunClerkUsage1764000000015 } from './1764000000015-run-clerk-usage.js';
 
 /** Every schema migration, in order. Listed explicitly: no file globbing at run time. */
 export const schemaMigrations = [
@@ -27,4 +28,5 @@ export const schemaMigrations = [
   ClerkRequestClasses1764000000012,
   CreateInvitationOutbox1764000000013,
   CreateMigrationOperations1764000000014,
+  RunClerkUsage1764000000015,
 ];
