@@ -175,6 +175,7 @@ function nothingToMigrate(request: { actor: string; strategy?: MigrationStrategy
     startedByEmail: null,
     status: 'nothing_to_migrate',
     counts: { total: 0 },
+    clerk: { requests: 0, rateLimited: 0, retries: 0, requestsPerSecond: null, budgetPerSecond: null },
     options: { ...(request.limit && { limit: request.limit }) },
     warnings: [],
     errorCode: null,
