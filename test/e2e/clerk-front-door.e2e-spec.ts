@@ -43,7 +43,7 @@ describe('Clerk as the front door, through the emulator’s real webhooks', () =
     await eventually(
       async () => (await query(`SELECT count(*)::int AS n FROM clerk_webhook_events WHERE applied_at IS NULL${due}`))[0].n,
       (pending) => pending === 0,
-      10_000,
+      { timeoutMs: 10_000, what: events === 'due' ? 'every due webhook event to be applied' : 'every stored webhook event to be applied' },
     );
   }
 
