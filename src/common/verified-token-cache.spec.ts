@@ -50,9 +50,10 @@ describe('VerifiedTokenCache', () => {
 
   it('forgets an entry on the real clock', async () => {
     const cache = new VerifiedTokenCache<Session>(10);
-    cache.set('token-a', session('user_a'), Date.now() + 20);
+    // Half a second, not a few ms: a process descheduled on a busy machine must not see it expire before the first read.
+    cache.set('token-a', session('user_a'), Date.now() + 500);
     expect(cache.get('token-a')).toEqual(session('user_a'));
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    await new Promise((resolve) => setTimeout(resolve, 600));
     expect(cache.get('token-a')).toBeUndefined();
   });
 

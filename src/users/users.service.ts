@@ -14,9 +14,10 @@ export type { AccountOwner, LegacyFilter, NewClerkUserRow, ProfileChanges, SignI
 
 /**
  * What other modules may read from and write to the people this module owns (`users` and
- * `clerk_sign_ins`). Its repositories stay inside the module, so every query on those tables is
- * written here, once, whichever module needs it. Methods that take an `EntityManager` run inside
- * the caller's transaction when given one.
+ * `clerk_sign_ins`). Its repositories stay inside the module: other modules call these methods,
+ * never a repository. Not yet every query on those tables: some set-based SQL elsewhere still
+ * names them (joins in audit, sync, invitations and run items; the password clean-up's UPDATE).
+ * Methods that take an `EntityManager` run inside the caller's transaction when given one.
  */
 @Injectable()
 export class UsersService {

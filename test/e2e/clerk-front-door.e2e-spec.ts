@@ -43,7 +43,7 @@ describe('Clerk as the front door, through the emulator’s real webhooks', () =
     await eventually(
       async () => (await query(`SELECT count(*)::int AS n FROM clerk_webhook_events WHERE applied_at IS NULL${due}`))[0].n,
       (pending) => pending === 0,
-      10_000,
+      { timeoutMs: 10_000, what: events === 'due' ? 'every due webhook event to be applied' : 'every stored webhook event to be applied' },
     );
   }
 
@@ -83,10 +83,11 @@ describe('Clerk as the front door, through the emulator’s real webhooks', () =
     await settled('due');
     const row = await rowOf(signUp.userId);
     expect(row).toMatchObject({ email, name: 'Katherine Johnson', role: 'editor', password_hash: null });
-    await eventually(
+    const externalId = await eventually(
       async () => world.clerk.users().find((user) => user.id === signUp.userId)?.external_id,
       (value) => value === row.user_id,
     );
+    expect(externalId).toBe(row.user_id);
     await settled('due');
     const me = await world.http().get('/users/me').set('Authorization', `Bearer ${signUp.token}`).expect(200);
     expect(me.body).toMatchObject({ userId: row.user_id, clerkUserId: signUp.userId, email });

@@ -78,10 +78,11 @@ describe('POST /webhooks/clerk', () => {
     const account = world.clerk.seedUser({ email: newEmail() });
     await send('user.created', userData(world.clerk, account.id));
     const row = await rowOf(account.id);
-    await eventually(
+    const externalId = await eventually(
       async () => world.clerk.users().find((user) => user.id === account.id)?.external_id,
       (value) => value === row.user_id,
     );
+    expect(externalId).toBe(row.user_id);
     const patches = world.clerk.requestCounts()['PATCH /v1/users/{user_id}']?.['200'] ?? 0;
     const id = await send('user.updated', userData(world.clerk, account.id));
     expect(await applied(id)).toEqual({ outcome: 'unchanged' });

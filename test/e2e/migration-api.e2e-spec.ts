@@ -23,13 +23,12 @@ describe('the migration over REST', () => {
     await clerk.stop();
   });
 
-  async function finished(runId: string): Promise<Record<string, any>> {
-    for (let attempt = 0; attempt < 200; attempt += 1) {
-      const run = await http().get(`/migration/runs/${runId}`).set(admin).expect(200);
-      if (run.body.status !== 'running') return run.body;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`run ${runId} did not finish`);
+  function finished(runId: string): Promise<Record<string, any>> {
+    return eventually(
+      async () => (await http().get(`/migration/runs/${runId}`).set(admin).expect(200)).body,
+      (body) => body.status !== 'running',
+      { timeoutMs: 10_000, intervalMs: 50, what: `run ${runId} to finish` },
+    );
   }
 
   async function operationEnded(statusUrl: string): Promise<Record<string, any>> {

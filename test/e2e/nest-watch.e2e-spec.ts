@@ -62,7 +62,7 @@ describe('npm run start:dev (nest start --watch)', () => {
         () => false,
       );
 
-    expect(await eventually(live, Boolean, 120_000)).toBe(true);
+    expect(await eventually(live, Boolean, { timeoutMs: 120_000, intervalMs: 250 })).toBe(true);
 
     // Something the running code can only print once the change has been compiled and loaded.
     const marker = `reloaded-${Date.now()}`;
@@ -70,6 +70,6 @@ describe('npm run start:dev (nest start --watch)', () => {
 
     const seen = await eventually(async () => output.includes(marker), Boolean, 120_000);
     expect({ seen, output: seen ? '' : output.slice(-2_000) }).toEqual({ seen: true, output: '' });
-    expect(await eventually(live, Boolean, 60_000)).toBe(true);
+    expect(await eventually(live, Boolean, { timeoutMs: 60_000, intervalMs: 250 })).toBe(true);
   }, 300_000);
 });
