@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditAction } from '../audit/audit-action.js';
 import { AuditService } from '../audit/audit.service.js';
+import { UsersService } from '../users/users.service.js';
 import { assertLockHeld, type HeldLock } from './migration-lock.js';
 
 export interface CleanupRequest {
@@ -31,6 +32,7 @@ const BATCH = 1000;
 export class PasswordCleanup {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UsersService,
     private readonly audit: AuditService,
   ) {}
 
@@ -41,13 +43,7 @@ export class PasswordCleanup {
   async run(request: CleanupRequest, lock?: HeldLock, onBatch?: (removed: number) => Promise<void>): Promise<CleanupReport> {
     if (!request.dryRun && !lock) throw new Error('removing password hashes needs the migration lock');
     const removed = request.dryRun ? await this.countRemovable() : await this.removeAll(request.actor, lock!, onBatch);
-    const [left] = await this.dataSource.query(
-      `SELECT count(*) FILTER (WHERE u.clerk_user_id IS NOT NULL)::int AS waiting,
-              count(*) FILTER (WHERE u.clerk_user_id IS NULL)::int AS legacy
-         FROM users u
-        WHERE u.password_hash IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM clerk_sign_ins s WHERE s.user_id = u.user_id AND s.clerk_user_id = u.clerk_user_id)`,
-    );
+    const left = await this.users.countPasswordHashes();
     const report = { dryRun: request.dryRun, removed, waitingForClerkSignIn: left.waiting, notOnClerk: left.legacy };
     if (!request.dryRun) {
       await this.audit.record({
@@ -61,11 +57,7 @@ export class PasswordCleanup {
 
   /** Hashes a clean-up would remove now, which is what a clean-up's progress counts towards. */
   async countRemovable(): Promise<number> {
-    const [row] = await this.dataSource.query(
-      `SELECT count(*)::int AS n FROM users u JOIN clerk_sign_ins s ON s.user_id = u.user_id AND s.clerk_user_id = u.clerk_user_id
-        WHERE u.password_hash IS NOT NULL`,
-    );
-    return row.n;
+    return (await this.users.countPasswordHashes()).removable;
   }
 
   /** In batches, each one transaction with its audit rows, so a large table is never locked for long. */
@@ -74,21 +66,12 @@ export class PasswordCleanup {
     for (;;) {
       assertLockHeld(lock);
       const count = await this.dataSource.transaction(async (manager) => {
-        const rows: { user_id: string }[] = await manager.query(
-          `WITH removed AS (
-             UPDATE users SET password_hash = NULL
-              WHERE user_id IN (
-                SELECT u.user_id FROM users u JOIN clerk_sign_ins s ON s.user_id = u.user_id AND s.clerk_user_id = u.clerk_user_id
-                 WHERE u.password_hash IS NOT NULL LIMIT $1 FOR UPDATE OF u SKIP LOCKED)
-              RETURNING user_id)
-           SELECT user_id FROM removed`,
-          [BATCH],
-        );
+        const userIds = await this.users.removeHashesOfClerkSignedIn(BATCH, manager);
         await this.audit.recordMany(
-          rows.map((row) => ({ userId: row.user_id, actor, action: AuditAction.PasswordRemoved })),
+          userIds.map((userId) => ({ userId, actor, action: AuditAction.PasswordRemoved })),
           manager,
         );
-        return rows.length;
+        return userIds.length;
       });
       removed += count;
       await onBatch?.(removed);

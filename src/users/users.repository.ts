@@ -338,6 +338,40 @@ export class UsersRepository {
    * enough pages for about four times `limit` rows, and never fewer than `MIN_SAMPLED_PAGES`, so that
    * the draw is almost never empty. Should it draw no page with a hash, the first rows found.
    */
+  /**
+   * Password hashes by whether a clean-up may remove them: `removable` (linked, and signed in through
+   * Clerk with that account since), `waiting` (linked, no such sign-in yet), `legacy` (not on Clerk).
+   */
+  async countPasswordHashes(): Promise<{ removable: number; waiting: number; legacy: number }> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(*) FILTER (WHERE s.user_id IS NOT NULL)::int AS removable,
+              count(*) FILTER (WHERE s.user_id IS NULL AND u.clerk_user_id IS NOT NULL)::int AS waiting,
+              count(*) FILTER (WHERE u.clerk_user_id IS NULL)::int AS legacy
+         FROM users u LEFT JOIN clerk_sign_ins s ON s.user_id = u.user_id AND s.clerk_user_id = u.clerk_user_id
+        WHERE u.password_hash IS NOT NULL`,
+    );
+    return row;
+  }
+
+  /**
+   * Removes up to `limit` hashes of people who signed in through Clerk with their linked account
+   * (rows another transaction holds are skipped); returns whose.
+   */
+  async removeHashesOfClerkSignedIn(limit: number, manager: EntityManager): Promise<string[]> {
+    // Read through a CTE: TypeORM hands back a bare UPDATE's RETURNING as [rows, count], not rows.
+    const rows: { user_id: string }[] = await manager.query(
+      `WITH removed AS (
+         UPDATE users SET password_hash = NULL
+          WHERE user_id IN (
+            SELECT u.user_id FROM users u JOIN clerk_sign_ins s ON s.user_id = u.user_id AND s.clerk_user_id = u.clerk_user_id
+             WHERE u.password_hash IS NOT NULL LIMIT $1 FOR UPDATE OF u SKIP LOCKED)
+          RETURNING user_id)
+       SELECT user_id FROM removed`,
+      [limit],
+    );
+    return rows.map((row) => row.user_id);
+  }
+
   async samplePasswordHashes(limit: number): Promise<string[]> {
     const [{ estimate, pages }]: { estimate: number; pages: number }[] = await this.dataSource.query(
       `SELECT coalesce(c.reltuples, -1)::float8 AS estimate, coalesce(c.relpages, 0)::float8 AS pages

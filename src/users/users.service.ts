@@ -15,8 +15,8 @@ export type { AccountOwner, LegacyFilter, NewClerkUserRow, ProfileChanges, SignI
 /**
  * What other modules may read from and write to the people this module owns (`users` and
  * `clerk_sign_ins`). Its repositories stay inside the module: other modules call these methods,
- * never a repository. Not yet every query on those tables: some set-based SQL elsewhere still
- * names them (joins in audit, sync, invitations and run items; the password clean-up's UPDATE).
+ * never a repository. Every write to them is here; other modules' read-only SQL may still join them
+ * (the audit log's search by email, sync's and the outbox's reports, the runs' item views).
  * Methods that take an `EntityManager` run inside the caller's transaction when given one.
  */
 @Injectable()
@@ -157,6 +157,14 @@ export class UsersService {
 
   countByState(): Promise<{ onClerk: number; legacy: number }> {
     return this.users.countByState();
+  }
+
+  countPasswordHashes(): Promise<{ removable: number; waiting: number; legacy: number }> {
+    return this.users.countPasswordHashes();
+  }
+
+  removeHashesOfClerkSignedIn(limit: number, manager: EntityManager): Promise<string[]> {
+    return this.users.removeHashesOfClerkSignedIn(limit, manager);
   }
 
   samplePasswordHashes(limit: number): Promise<string[]> {
