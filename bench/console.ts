@@ -10,10 +10,12 @@ import { publish, round } from './lib/results.js';
 const ADMIN_EMAIL = 'bench.admin@example.com';
 const PASSWORD = 'bench-password';
 const PAGE_BUDGET_BYTES = 200 * 1024;
-/** What the overview asks for, at once, when it opens: the figures, the chart, the runs, the lock. */
+/** Each request of the overview's first view, timed alone: the figures, the runs, the chart, the lock. */
 const OVERVIEW = ['/console/api/counts', '/migration/runs?limit=5', '/console/api/activity?days=3', '/console/api/lock'];
 /** What it asks again every 3 seconds (the chart of hours every half minute, on its own). */
 const REFRESH = ['/console/api/counts', '/migration/runs?limit=5', '/console/api/lock'];
+/** The chart, read once the figures are shown. */
+const CHART = '/console/api/activity?days=3';
 /** What it asks for every half minute, in a section of its own: the count by password format. */
 const SLOW = '/migration/stats';
 /** With it, the figures that move only as runs end and people sign in: invited, invalid by reason. */
@@ -146,7 +148,9 @@ async function overviewTimings(appUrl: string, token: string, rounds: number): P
     await response.arrayBuffer();
     return performance.now() - started;
   };
-  const timings: Timings = Object.fromEntries([...OVERVIEW, SLOW, FIGURES, 'overview', 'refresh'].map((name) => [name, []]));
+  const timings: Timings = Object.fromEntries(
+    [...OVERVIEW, SLOW, FIGURES, 'figuresShown', 'chartShown', 'everything', 'allAtOnce', 'refresh'].map((name) => [name, []]),
+  );
   const together = async (paths: string[]) => {
     const started = performance.now();
     await Promise.all(paths.map(get));
@@ -157,18 +161,22 @@ async function overviewTimings(appUrl: string, token: string, rounds: number): P
       const ms = await get(path);
       if (round >= 0) timings[path].push(ms);
     }
-    const overview = await together(OVERVIEW);
+    // As the page opens: the figures (the 3-second round), then the chart, then the half-minute section.
+    const figuresShown = await together(REFRESH);
+    const chartShown = figuresShown + (await get(CHART));
+    const everything = chartShown + (await together([SLOW, FIGURES]));
+    // The page before it sequenced them: everything at once, for comparison.
+    const allAtOnce = await together([...OVERVIEW, SLOW, FIGURES]);
     const refresh = await together(REFRESH);
     if (round >= 0) {
-      timings.overview.push(overview);
-      timings.refresh.push(refresh);
+      Object.entries({ figuresShown, chartShown, everything, allAtOnce, refresh }).forEach(([name, ms]) => timings[name].push(ms));
     }
   }
   return timings;
 }
 
 async function report(users: number, rounds: number, weight: Awaited<ReturnType<typeof pageWeight>>, timings: Timings): Promise<void> {
-  const overviewP95 = percentile(timings.overview, 95);
+  const overviewP95 = percentile(timings.figuresShown, 95);
   const load = loadavg()[0];
   await publish({
     name: 'console',
@@ -188,11 +196,16 @@ async function report(users: number, rounds: number, weight: Awaited<ReturnType<
         unit: 'ms',
       })),
       {
-        name: `overview on opening (its four requests at once) p50, ${users.toLocaleString('en')} users`,
-        value: percentile(timings.overview, 50),
+        name: `overview on opening, its figures shown (counts, runs, lock at once) p50, ${users.toLocaleString('en')} users`,
+        value: percentile(timings.figuresShown, 50),
         unit: 'ms',
       },
-      { name: 'overview on opening p95', value: overviewP95, unit: 'ms', target: '< 1000 ms', met: overviewP95 < 1000 },
+      { name: 'overview on opening, its figures shown p95', value: overviewP95, unit: 'ms', target: '< 1000 ms', met: overviewP95 < 1000 },
+      { name: 'overview on opening, the chart shown after them p50', value: percentile(timings.chartShown, 50), unit: 'ms' },
+      { name: 'overview on opening, the chart shown p95', value: percentile(timings.chartShown, 95), unit: 'ms' },
+      { name: 'overview on opening, everything (the password formats last) p50', value: percentile(timings.everything, 50), unit: 'ms' },
+      { name: 'every request at once (how the page opened before) p50', value: percentile(timings.allAtOnce, 50), unit: 'ms' },
+      { name: 'every request at once p95', value: percentile(timings.allAtOnce, 95), unit: 'ms' },
       { name: 'overview every 3 s (counts, runs, lock at once) p50', value: percentile(timings.refresh, 50), unit: 'ms' },
       {
         name: 'overview every 3 s p95',
@@ -214,8 +227,8 @@ async function report(users: number, rounds: number, weight: Awaited<ReturnType<
         '.',
       `Besides: a finished run with an item per linked user, ${INVALID.toLocaleString('en')} legacy users reported invalid, ${INVITED.toLocaleString('en')} invitations sent (half signed in since), and about 1% each of md5 and unsupported legacy hashes.`,
       'Every figure is an aggregate in SQL, no row is loaded: the counts are one scan of users (with its joins to clerk_sign_ins and clerk_deleted_users), with those invited and not signed in (the outbox against clerk_sign_ins) and the invalid by reason (a partial index of invalid reports); the activity is one index-only range scan of audit_logs (action, created_at) per action, grouped by date_bin.',
-      `${SLOW} is one grouped pass over users: the same counts and the legacy users by password format, each hash tested behind its shape's literal prefix, bcrypt and hex digests by byte length and a pattern without bounded repetition (src/passwords' sqlShape), which PostgreSQL would otherwise expand state by state. The overview reads it every half minute, in a section of its own, and never waits for it.`,
-      `Load average when the figures were written: ${load.toFixed(2)} on ${cpus().length} cores${load > cpus().length ? ' — the machine was busy (other work ran beside the bench), so these figures are slower than a quiet machine gives' : ''}.`,
+      `${SLOW} is one grouped pass over users: the same counts and the legacy users by password format, each hash tested behind its shape's literal prefix, bcrypt and hex digests by byte length and a pattern without bounded repetition (src/passwords' sqlShape), which PostgreSQL would otherwise expand state by state. The overview reads it every half minute, in a section of its own, after the figures and the chart are shown, and never holds them.`,
+      `Load average when the figures were written: ${load.toFixed(2)} on ${cpus().length} cores, the bench's own app, PostgreSQL and client included${load > cpus().length ? ': the database was never idle, so a lone request on a quiet machine is quicker' : ''}.`,
       'Results before 2026-12-07 17:00 UTC seeded no Clerk sign-in, invitation or run item: their /console/api/counts (317 ms) had an empty join to clerk_sign_ins, which this seed fills with 50,000 rows.',
     ],
     details: { users, rounds, weight, timings },
