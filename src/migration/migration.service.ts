@@ -286,6 +286,8 @@ export class MigrationService {
   /** Marks runs whose process is gone `interrupted` and releases their unstarted users; needs no lock. */
   async settleAbandonedRuns(): Promise<string[]> {
     const settled = await this.runs.interruptAbandonedRuns();
+    // A rollback or clean-up whose instance died reads `interrupted` at once; recorded so here too, for whoever lists them.
+    await this.operations.settleAbandoned();
     await this.runs.closeStandingRuns(TRICKLE_RUN_PREFIX, trickleRunKey());
     // Uncertain creates nobody is working on any more (a trickle whose process died, say) are settled
     // against Clerk, under the lock so that no run's recovery does the same at once; if it is taken,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { MIGRATION_LOCK_KEY } from '../../src/migration/migration-lock.js';
+import { MigrationService } from '../../src/migration/migration.service.js';
 import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
 import { buildOnce, startCli } from '../utils/cli.js';
 import { eventually } from '../utils/eventually.js';
@@ -211,6 +212,20 @@ describe('rollback and clean-up over REST: 202, then an operation to poll', () =
       (body) => body.status !== 'running',
     );
     expect(read).toMatchObject({ status: 'interrupted', errorCode: 'interrupted', finishedAt: expect.any(String), report: null });
+  });
+
+  it('records an abandoned operation interrupted in the periodic settling too, without anyone reading it', async () => {
+    const gone = await world.db.pool.query(
+      `INSERT INTO migration_lock_leases (activity, acquired_at, heartbeat_at, heartbeat_pid)
+       VALUES ('rollback of run long gone', now() - interval '1 hour', now() - interval '1 hour', 0) RETURNING holder`,
+    );
+    const row = await world.db.pool.query(
+      `INSERT INTO migration_operations (kind, status, total, started_by, lease_holder) VALUES ('rollback', 'running', 7, 'cli', $1) RETURNING id`,
+      [gone.rows[0].holder],
+    );
+    await world.app.get(MigrationService).settleAbandonedRuns();
+    const { rows } = await world.db.pool.query('SELECT status, error_code FROM migration_operations WHERE id = $1', [row.rows[0].id]);
+    expect(rows[0]).toEqual({ status: 'interrupted', error_code: 'interrupted' });
   });
 
   it('shows a rollback the CLI started, and reads it interrupted once that process is killed', async () => {

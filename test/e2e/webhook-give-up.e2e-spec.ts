@@ -13,7 +13,7 @@ describe('a webhook event that keeps failing', () => {
   beforeAll(async () => {
     world = await startAuthWorld((clerk) => ({ CLERK_JWT_KEY: clerk.publicKeyPem, CLERK_WEBHOOK_SIGNING_SECRET: newWebhookSecret() }));
   });
-  afterAll(() => world.close());
+  afterAll(() => world?.close());
 
   async function storeBroken(svixId: string, attempts: number): Promise<void> {
     await world.db.pool.query(
