@@ -38,6 +38,8 @@ export interface Applied {
 const SIGN_IN_WAIT_MS = 60_000;
 /** How long a `user.deleted` waits for a running rollback to record that the deletion was its own. */
 const ROLLBACK_WAIT_MS = 5_000;
+/** How often a deletion waiting for an operator to finish an interrupted rollback looks again. */
+const UNFINISHED_ROLLBACK_WAIT_MS = 60_000;
 
 /**
  * Applies what Clerk says about one account to `users`: the webhook worker and `sync` both come
@@ -126,10 +128,15 @@ export class ClerkUserSync {
     const row = await this.users.findByClerkUserId(clerkUserId, manager);
     if (!row) return { outcome: 'unchanged', reason: 'unknown_account' };
     if (await this.state.deletedByRollback(clerkUserId, manager)) return { outcome: 'own_deletion' };
-    if (await this.state.rollbackMayOwnDeletion(clerkUserId, manager)) {
-      // A webhook waits for the rollback to record its own deletion; a sync pass leaves the person for its next turn.
-      if (source === 'webhook') throw new PostponeEvent(ROLLBACK_WAIT_MS, 'a rollback in progress may have made this deletion');
-      return { outcome: 'unchanged', reason: 'rollback_in_progress' };
+    const rollback = await this.state.rollbackThatMayOwnDeletion(clerkUserId, manager);
+    if (rollback) {
+      // A webhook waits for the rollback to record its own deletion (an unfinished one: for an operator to run it
+      // again); a sync pass leaves the person for its next turn. Marked meanwhile, they would lose legacy login too.
+      if (source === 'webhook' && rollback === 'running')
+        throw new PostponeEvent(ROLLBACK_WAIT_MS, 'a rollback in progress may have made this deletion');
+      if (source === 'webhook')
+        throw new PostponeEvent(UNFINISHED_ROLLBACK_WAIT_MS, 'an unfinished rollback may have made this deletion: run it again');
+      return { outcome: 'unchanged', reason: rollback === 'running' ? 'rollback_in_progress' : 'rollback_unfinished' };
     }
     if (!(await this.users.unlinkClerkUser(row.userId, clerkUserId, manager))) return { outcome: 'unchanged' };
     await this.state.markDeletedAtClerk(row.userId, clerkUserId, new Date(atMs), source, manager);
@@ -145,7 +152,10 @@ export class ClerkUserSync {
   async planDeletion(clerkUserId: string): Promise<Applied> {
     const row = await this.users.findByClerkUserId(clerkUserId);
     if (!row) return { outcome: 'unchanged', reason: 'unknown_account' };
-    return (await this.state.deletedByRollback(clerkUserId)) ? { outcome: 'own_deletion' } : { outcome: 'deleted_at_clerk' };
+    if (await this.state.deletedByRollback(clerkUserId)) return { outcome: 'own_deletion' };
+    const rollback = await this.state.rollbackThatMayOwnDeletion(clerkUserId);
+    if (rollback) return { outcome: 'unchanged', reason: rollback === 'running' ? 'rollback_in_progress' : 'rollback_unfinished' };
+    return { outcome: 'deleted_at_clerk' };
   }
 
   /** A Clerk sign-in: the record `cleanup-passwords` trusts, as a sign-in through this API makes it. */

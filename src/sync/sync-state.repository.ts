@@ -73,18 +73,25 @@ export class SyncStateRepository {
   }
 
   /**
-   * Whether a rollback is running that may be deleting this account right now: it deletes first and
-   * records the deletion a moment later, so a `user.deleted` arriving in between waits for the record.
+   * Whether a rollback may have deleted this account without having recorded it yet: it deletes first
+   * and records a moment later. `running`: a rollback is at work now. `unfinished`: the last rollback
+   * of the run that holds the account ended without finishing (its process died, or it failed), so it
+   * may have stopped in that very moment; running it again finds the account gone and records the
+   * deletion as its own. Null: no rollback can have made this deletion.
    */
-  async rollbackMayOwnDeletion(clerkUserId: string, manager?: EntityManager): Promise<boolean> {
-    const rows: unknown[] = await this.db(manager).query(
-      `SELECT 1 FROM migration_lock_leases l
-        WHERE l.activity LIKE 'rollback of run %' AND l.heartbeat_at > now() - ${LIVE_LEASE}
-          AND EXISTS (SELECT 1 FROM migration_items i WHERE i.clerk_user_id = $1 AND i.status <> 'rolled_back')
-        LIMIT 1`,
+  async rollbackThatMayOwnDeletion(clerkUserId: string, manager?: EntityManager): Promise<'running' | 'unfinished' | null> {
+    const rows: { running: boolean; unfinished: boolean }[] = await this.db(manager).query(
+      `SELECT EXISTS (SELECT 1 FROM migration_lock_leases l
+                       WHERE l.activity LIKE 'rollback of run %' AND l.heartbeat_at > now() - ${LIVE_LEASE}) AS running,
+              coalesce((SELECT o.status FROM migration_operations o
+                         WHERE o.kind = 'rollback' AND o.run_id = i.run_id ORDER BY o.started_at DESC LIMIT 1) IN ('interrupted', 'failed'),
+                       false) AS unfinished
+         FROM migration_items i
+        WHERE i.clerk_user_id = $1 AND i.status <> 'rolled_back'`,
       [clerkUserId],
     );
-    return rows.length > 0;
+    if (rows.some((row) => row.running)) return 'running';
+    return rows.some((row) => row.unfinished) ? 'unfinished' : null;
   }
 
   /** People deleted at Clerk, newest first, with what the product needs to apply its retention policy. */

@@ -203,6 +203,47 @@ describe('sync: what webhooks missed', () => {
       await world.db.pool.query('DELETE FROM migration_lock_leases WHERE holder = $1', [lease.rows[0].holder]);
     }
   });
+
+  it('a user.deleted after a rollback that died between its delete and its record waits for the rollback to be run again', async () => {
+    const legacy = await insertUser(world.db.pool);
+    const migration = world.app.get(MigrationService);
+    const run = await migration.migrate({ actor: 'test', email: legacy.email });
+    const clerkId = (await world.db.pool.query('SELECT clerk_user_id FROM users WHERE user_id = $1', [legacy.userId])).rows[0]
+      .clerk_user_id as string;
+    // The rollback deleted the account at Clerk, then its process died before it recorded the deletion.
+    world.clerk.deleteUser(clerkId);
+    await world.db.pool.query(
+      `INSERT INTO migration_operations (kind, run_id, status, total, started_by, error_code, finished_at)
+       VALUES ('rollback', $1, 'interrupted', 1, 'cli', 'interrupted', now())`,
+      [run.id],
+    );
+    const { headers, body, id } = signedDelivery(secret, { type: 'user.deleted', data: { id: clerkId, object: 'user', deleted: true } });
+    await world.http().post('/webhooks/clerk').set(headers).send(body).expect(200);
+    const event = async () =>
+      (
+        await world.db.pool.query(
+          'SELECT applied_at, outcome, available_at > now() AS later FROM clerk_webhook_events WHERE svix_id = $1',
+          [id],
+        )
+      ).rows[0];
+    expect(await eventually(event, (row) => row.later === true)).toMatchObject({ applied_at: null, later: true });
+    // Meanwhile the person keeps their link and is not marked deleted at Clerk (which would refuse their legacy login).
+    expect((await world.db.pool.query('SELECT clerk_user_id FROM users WHERE user_id = $1', [legacy.userId])).rows[0].clerk_user_id).toBe(
+      clerkId,
+    );
+    expect((await sync.run({ actor: 'test', dryRun: true })).deletedAtClerk).toBe(0);
+
+    // The operator runs the rollback again: it unlinks the person, whose account is already gone at Clerk.
+    const report = await migration.rollback({ runId: run.id, actor: 'test', deleteClerkUsers: true, dryRun: false, confirm: true });
+    expect(report).toMatchObject({ unlinked: 1, failed: [] });
+    await world.db.pool.query('UPDATE clerk_webhook_events SET available_at = now() WHERE svix_id = $1', [id]);
+    expect(
+      (await world.db.pool.query('SELECT clerk_user_id FROM users WHERE user_id = $1', [legacy.userId])).rows[0].clerk_user_id,
+    ).toBeNull();
+    // The event now finds the account linked to nobody here (the rollback unlinked it): nothing to mark.
+    expect(await eventually(event, (row) => row.applied_at !== null)).toMatchObject({ outcome: 'unchanged:unknown_account' });
+    expect((await world.db.pool.query('SELECT 1 FROM clerk_deleted_users WHERE user_id = $1', [legacy.userId])).rows).toEqual([]);
+  });
 });
 
 describe('clerk-migrate sync', () => {
