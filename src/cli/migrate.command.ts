@@ -183,7 +183,8 @@ function nothingToMigrate(request: { actor: string; strategy?: MigrationStrategy
     startedAt: null,
     finishedAt: null,
     message,
-  };
+    // Every key a run's JSON has: a key added to the run view and forgotten here fails to compile.
+  } satisfies Record<keyof MigrationRunView, unknown> & { runId: null; message: string };
   return {
     json,
     text: `${message}.\n\`runs\` lists what earlier runs did; \`migrate --retry-invalid\` plans again those reported invalid.`,
