@@ -47,6 +47,19 @@ describe('Clerk as the front door, through the emulator’s real webhooks', () =
     );
   }
 
+  /**
+   * Every owed `external_id` update sent to Clerk, and the `user.updated` it echoes applied. A fault
+   * injected before then would hit that echo rather than the change a test makes.
+   */
+  async function externalIdsSettled(): Promise<void> {
+    await eventually(
+      async () => (await query('SELECT count(*)::int AS n FROM clerk_external_id_updates'))[0].n,
+      (owed) => owed === 0,
+      { timeoutMs: 10_000, what: 'every owed external_id update to reach Clerk' },
+    );
+    await settled('due');
+  }
+
   /** A person who signs up at Clerk (never a legacy user), provisioned by `user.created` alone. */
   async function signedUpPerson(firstName = 'Front', lastName = 'Door') {
     const email = newEmail();
@@ -164,7 +177,7 @@ describe('Clerk as the front door, through the emulator’s real webhooks', () =
 
   it('a delivery the emulator sent twice (one svix-id) is stored and applied once', async () => {
     const { session, row } = await signedUpPerson('Twice', 'Sent');
-    await settled();
+    await externalIdsSettled();
     world.clerk.injectWebhookFault('duplicate');
     world.clerk.editUser(session.userId, { firstName: 'Once', lastName: 'Applied' });
     await settled();
@@ -180,7 +193,7 @@ describe('Clerk as the front door, through the emulator’s real webhooks', () =
 
   it('duplicated and reordered deliveries are applied once and in order', async () => {
     const signUp = world.clerk.signUp({ email: newEmail() });
-    await settled('due');
+    await externalIdsSettled();
     const { user_id: userId } = await rowOf(signUp.userId);
     world.clerk.injectWebhookFault('duplicate', 1);
     world.clerk.editUser(signUp.userId, { firstName: 'First', lastName: 'Edit' });
@@ -209,7 +222,7 @@ describe('Clerk as the front door, through the emulator’s real webhooks', () =
 
   it('a user.updated the emulator dropped for good is repaired by POST /sync', async () => {
     const { session, row } = await signedUpPerson('Lost', 'Update');
-    await settled();
+    await externalIdsSettled();
     world.clerk.injectWebhookFault('drop');
     world.clerk.editUser(session.userId, { firstName: 'Found', lastName: 'Again' });
     await settled();
@@ -225,12 +238,13 @@ describe('Clerk as the front door, through the emulator’s real webhooks', () =
 
   // Last: the sign-in of the person whose user.created was dropped waits, on purpose, for a minute.
   it('sync repairs what dropped deliveries lost: a created, an updated and a deleted', async () => {
+    await externalIdsSettled();
     world.clerk.injectWebhookFault('drop', 1);
     const created = world.clerk.signUp({ email: newEmail() });
     await settled('due');
     const edited = world.clerk.signUp({ email: newEmail() });
     const gone = world.clerk.signUp({ email: newEmail() });
-    await settled('due');
+    await externalIdsSettled();
     world.clerk.injectWebhookFault('drop', 1);
     world.clerk.editUser(edited.userId, { firstName: 'Dropped', lastName: 'Update' });
     await settled('due');
