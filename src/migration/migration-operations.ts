@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { HeldLock } from './migration-lock.js';
+import type { HeldLock } from '../locks/migration-lock.js';
 import { describeFailure } from './migration-runner.js';
 import { MigrationError, MigrationErrorCode } from './migration.error.js';
 import { PasswordCleanup, type CleanupReport, type CleanupRequest } from './password-cleanup.js';

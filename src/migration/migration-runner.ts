@@ -9,7 +9,7 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { DependentRows } from './dependent-rows.js';
 import type { ItemStatus } from './migration-item.entity.js';
-import type { HeldLock } from './migration-lock.js';
+import type { HeldLock } from '../locks/migration-lock.js';
 import { MigrationPlanner } from './migration-planner.js';
 import type { MigrationRunEntity, RunStatus } from './migration-run.entity.js';
 import { MigrationRunsRepository } from './migration-runs.repository.js';
@@ -18,7 +18,7 @@ import { readAhead } from './read-ahead.js';
 import { runPool } from './run-pool.js';
 import { profileOf, UserMigrator, type RunContext, type WorkItem } from './user-migrator.js';
 
-/** How often a working run says it is alive; see `RUN_STALE_AFTER_MS` for when silence means dead. */
+/** How often a working run says it is alive; see `STALE_AFTER_MS` in locks/lease-liveness.ts for when silence means dead. */
 const HEARTBEAT_INTERVAL_MS = 1_000;
 
 export interface RunOptions {

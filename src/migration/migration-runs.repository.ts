@@ -7,6 +7,7 @@ import type { PlannedUser } from './migration-plan.js';
 import { MigrationItemEntity, type ItemStatus } from './migration-item.entity.js';
 import { MigrationRunEntity, type RunKind, type RunStatus } from './migration-run.entity.js';
 import { ROW_FINGERPRINT } from '../users/row-fingerprint.js';
+import { beatIsLive } from '../locks/lease-liveness.js';
 
 export type RunCounts = Partial<Record<ItemStatus, number>> & { total: number };
 
@@ -20,27 +21,8 @@ export interface NewRun {
   standingKey?: string;
 }
 
-/** A live run touches its heartbeat every second; one silent for this long is dead. */
-export const RUN_STALE_AFTER_MS = 15_000;
-/**
- * Sooner than that, a run is dead once the session that sent its last heartbeat is gone too: a
- * killed process takes all its sessions with it, while a live one whose sessions were cut
- * reconnects and beats again within a second or two.
- */
-export const RUN_RECONNECT_GRACE_MS = 3_000;
-
-/**
- * SQL that is true while the process that beat last at `beatAt`, from session `beatPid`, is alive.
- * Runs and the migration lock's holders (`migration_lock_leases`) share it.
- */
-export function heartbeatIsLive(beatAt: string, beatPid: string): string {
-  return `(${beatAt} > now() - ${RUN_STALE_AFTER_MS} * interval '1 millisecond'
-    AND (${beatAt} > now() - ${RUN_RECONNECT_GRACE_MS} * interval '1 millisecond'
-         OR EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = ${beatPid})))`;
-}
-
 /** SQL that is true when run `r` is `running` and its process alive. */
-const RUN_IS_LIVE = `(r.status = 'running' AND NOT r.dry_run AND ${heartbeatIsLive('coalesce(r.heartbeat_at, r.started_at)', 'r.heartbeat_pid')})`;
+const RUN_IS_LIVE = `(r.status = 'running' AND NOT r.dry_run AND ${beatIsLive('coalesce(r.heartbeat_at, r.started_at)', 'r.heartbeat_pid')})`;
 /**
  * A trickle item is in flight for one Clerk create, with its retries, backoff and Retry-After waits
  * (minutes at worst); one left live this long was abandoned by its process. Generous, since

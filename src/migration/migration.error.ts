@@ -1,3 +1,4 @@
+import type { HeldLock } from '../locks/migration-lock.js';
 import { AppError } from '../common/app-error.js';
 
 export enum MigrationErrorCode {
@@ -30,4 +31,15 @@ export function assertConfirmed(request: { dryRun?: boolean; confirm?: boolean }
 /** `start` found nobody left: no run was recorded, and that is not a failure. */
 export function isNothingToMigrate(error: unknown): boolean {
   return error instanceof MigrationError && error.code === MigrationErrorCode.NothingToMigrate;
+}
+
+/** Work done page by page under the lock calls this between pages: a lost lock ends it there. */
+export function assertLockHeld(lock: HeldLock): void {
+  if (lock.lost.aborted) {
+    throw new MigrationError(
+      409,
+      MigrationErrorCode.LockLost,
+      'The migration lock was lost (its database session ended); stopped, run it again to finish',
+    );
+  }
 }

@@ -3,13 +3,13 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module.js';
 import { ClerkModule } from '../clerk/clerk.module.js';
 import { InvitationsModule } from '../invitations/invitations.module.js';
+import { LocksModule } from '../locks/locks.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { PasswordsModule } from '../passwords/passwords.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { DependentRows } from './dependent-rows.js';
 import { DevelopmentInstanceCap } from './development-instance-cap.js';
 import { MigrationItemEntity } from './migration-item.entity.js';
-import { MigrationLock } from './migration-lock.js';
 import { MigrationPlanner } from './migration-planner.js';
 import { MigrationRunEntity } from './migration-run.entity.js';
 import { MigrationRunner } from './migration-runner.js';
@@ -23,7 +23,6 @@ import { RunReportsRepository } from './run-reports.repository.js';
 import { RunRollback } from './run-rollback.js';
 import { UserMigrator } from './user-migrator.js';
 import { LoginMigration } from './login-migration.js';
-import { LockLeasesRepository } from './lock-leases.repository.js';
 import { ActorEmails } from './actor-emails.js';
 import { MigrationDryRun } from './migration-dry-run.js';
 import { MigrationOperations } from './migration-operations.js';
@@ -39,14 +38,13 @@ import { MigrationOperationsRepository } from './migration-operations.repository
     MetricsModule,
     PasswordsModule,
     InvitationsModule,
+    LocksModule,
   ],
   providers: [
     MigrationService,
     MigrationRunsRepository,
     MigrationPlanner,
     MigrationRunner,
-    MigrationLock,
-    LockLeasesRepository,
     UserMigrator,
     RunRollback,
     RollbackSubjects,

@@ -11,7 +11,7 @@ import { InvitationsService, type InvitationQueue, type InvitationStats, type Re
 import { ActorEmails } from './actor-emails.js';
 import { DevelopmentInstanceCap } from './development-instance-cap.js';
 import { TRICKLE_RUN_PREFIX, trickleRunKey } from './login-migration.js';
-import { MigrationLock, type HeldLock } from './migration-lock.js';
+import { MigrationLock, type HeldLock } from '../locks/migration-lock.js';
 import { MigrationDryRun, type DryRunReport } from './migration-dry-run.js';
 import type { ItemStatus } from './migration-item.entity.js';
 import type { MigrationRunEntity, RunKind } from './migration-run.entity.js';

@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { AuditAction } from '../audit/audit-action.js';
 import { AuditService } from '../audit/audit.service.js';
 import { UsersService } from '../users/users.service.js';
-import { assertLockHeld, type HeldLock } from './migration-lock.js';
+import type { HeldLock } from '../locks/migration-lock.js';
+import { assertLockHeld } from './migration.error.js';
 
 export interface CleanupRequest {
   actor: string;

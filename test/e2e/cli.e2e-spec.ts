@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { findFreePort } from '../../src/database/embedded-postgres.js';
-import { MIGRATION_LOCK_KEY } from '../../src/migration/migration-lock.js';
+import { MIGRATION_LOCK_KEY } from '../../src/locks/migration-lock.js';
 import { SERVER_URL_ENV } from '../setup/test-server.js';
 import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
 import { buildOnce, runCli, type CliResult } from '../utils/cli.js';

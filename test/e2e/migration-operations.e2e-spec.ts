@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { MIGRATION_LOCK_KEY } from '../../src/migration/migration-lock.js';
+import { MIGRATION_LOCK_KEY } from '../../src/locks/migration-lock.js';
 import { MigrationService } from '../../src/migration/migration.service.js';
 import { startClerkEmulator, type ClerkEmulator } from '../../tools/clerk-emulator/index.js';
 import { buildOnce, startCli } from '../utils/cli.js';

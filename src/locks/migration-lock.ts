@@ -2,7 +2,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { LockLeasesRepository } from './lock-leases.repository.js';
-import { MigrationError, MigrationErrorCode } from './migration.error.js';
 
 /** Shared by every instance on the database; the value only has to be agreed on. */
 export const MIGRATION_LOCK_KEY = 7_310_452_002;
@@ -130,17 +129,6 @@ export class MigrationLock {
         await this.letGo(runner, holder);
       },
     };
-  }
-}
-
-/** Work done page by page under the lock calls this between pages: a lost lock ends it there. */
-export function assertLockHeld(lock: HeldLock): void {
-  if (lock.lost.aborted) {
-    throw new MigrationError(
-      409,
-      MigrationErrorCode.LockLost,
-      'The migration lock was lost (its database session ended); stopped, run it again to finish',
-    );
   }
 }
 

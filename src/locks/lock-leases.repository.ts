@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { heartbeatIsLive } from './migration-runs.repository.js';
-
-/** SQL that is true when lease `l`'s holder is alive, by the same rule as a run's (an operation's work is judged by it too). */
-export const LEASE_IS_LIVE = heartbeatIsLive('l.heartbeat_at', 'l.heartbeat_pid');
+import { LEASE_IS_LIVE } from './lease-liveness.js';
 
 /**
  * One row per holder of the migration lock (a run, a rollback, a clean-up, a resend), from the
