@@ -52,7 +52,10 @@ export class MigrationRunEntity {
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
   finishedAt: Date | null;
 
-  /** Touched every few seconds while the run works: a `running` run with an old heartbeat is dead. */
+  /**
+   * Touched every second while the run works. This version judges a run by the lease that names it
+   * (`migration_lock_leases.run_id`); the previous one, by this heartbeat: kept while both may run.
+   */
   @Column({ name: 'heartbeat_at', type: 'timestamptz', nullable: true })
   heartbeatAt: Date | null;
 

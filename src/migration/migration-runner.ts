@@ -60,7 +60,8 @@ export class MigrationRunner implements BeforeApplicationShutdown {
 
   /**
    * Runs to the end and releases the lock, whatever happens; never rejects. While it works, the
-   * run's heartbeat tells other processes it is alive; if the lock is lost, it stops taking users.
+   * lock's lease (which names the run) tells other processes it is alive; if the lock is lost, it
+   * stops taking users.
    */
   execute(
     run: MigrationRunEntity,
@@ -69,8 +70,8 @@ export class MigrationRunner implements BeforeApplicationShutdown {
     total: number,
     onProgress?: ProgressListener,
   ): Promise<MigrationRunEntity> {
-    // Fenced: a run another process has declared dead (its heartbeat found silent) stops as one
-    // that lost its lock does, since its users may already be someone else's.
+    // Fenced: a run another process has declared dead (found silent) stops as one that lost its
+    // lock does, since its users may already be someone else's.
     const fenced = new AbortController();
     // The heartbeat carries the run's Clerk requests so far: every instance reading the run sees them.
     const beat = () =>

@@ -7,7 +7,7 @@ import type { PlannedUser } from './migration-plan.js';
 import { MigrationItemEntity, type ItemStatus } from './migration-item.entity.js';
 import { MigrationRunEntity, type RunKind, type RunStatus } from './migration-run.entity.js';
 import { ROW_FINGERPRINT } from '../users/row-fingerprint.js';
-import { beatIsLive } from '../locks/lease-liveness.js';
+import { beatIsLive, LEASE_IS_LIVE } from '../locks/lease-liveness.js';
 
 export type RunCounts = Partial<Record<ItemStatus, number>> & { total: number };
 
@@ -21,8 +21,16 @@ export interface NewRun {
   standingKey?: string;
 }
 
-/** SQL that is true when run `r` is `running` and its process alive. */
-const RUN_IS_LIVE = `(r.status = 'running' AND NOT r.dry_run AND ${beatIsLive('coalesce(r.heartbeat_at, r.started_at)', 'r.heartbeat_pid')})`;
+/**
+ * SQL that is true when run `r` is `running` and its process alive: judged by the lease of its hold
+ * on the migration lock, as every holder is. A run no lease names was started by the previous
+ * version, which beats the run's own heartbeat only; this version beats both (until that fallback
+ * and the run's heartbeat columns go, once no instance of the previous version is left).
+ */
+const RUN_IS_LIVE = `(r.status = 'running' AND NOT r.dry_run AND (
+    EXISTS (SELECT 1 FROM migration_lock_leases l WHERE l.run_id = r.id AND ${LEASE_IS_LIVE})
+    OR (NOT EXISTS (SELECT 1 FROM migration_lock_leases l WHERE l.run_id = r.id)
+        AND ${beatIsLive('coalesce(r.heartbeat_at, r.started_at)', 'r.heartbeat_pid')})))`;
 /**
  * A trickle item is in flight for one Clerk create, with its retries, backoff and Retry-After waits
  * (minutes at worst); one left live this long was abandoned by its process. Generous, since
@@ -97,8 +105,9 @@ export class MigrationRunsRepository {
   }
 
   /**
-   * Says the run is alive. False when it is no longer `running`: another process found it silent and
-   * declared it dead (a stalled process, a clock far behind), so it must stop, as if its lock were gone.
+   * Writes the run's Clerk usage so far, and its own heartbeat for instances of the previous version
+   * (this one judges a run by its lease). False when it is no longer `running`: another process found
+   * it silent and declared it dead (a stalled process), so it must stop, as if its lock were gone.
    */
   async touchHeartbeat(runId: string, usage?: ClerkUsage): Promise<boolean> {
     const [, affected]: [unknown, number] = await this.dataSource.query(

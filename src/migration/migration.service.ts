@@ -142,6 +142,7 @@ export class MigrationService {
       // Every user left may need an account.
       const warnings = await this.developmentCap.check(total, true);
       const run = await this.createRun(request, kind, { ...options, ...(warnings.length > 0 && { warnings }) });
+      await lock.nameRun(run.id);
       await this.audit.record({ actor: request.actor, action: AuditAction.RunStarted, details: { runId: run.id, kind, ...options } });
       const source = user ? this.single(user) : this.users.legacyUsersInBatches(this.config.batchSize, filter);
       return { run, finished: this.runner.execute(run, lock, source, total, onProgress) };
@@ -307,7 +308,7 @@ export class MigrationService {
     return settled;
   }
 
-  /** Who else is still working under the lock: runs by their heartbeat (one from an older version has no lease), and every lease. */
+  /** Who else is still working under the lock: live runs (one from the previous version has no lease naming it), and every lease. */
   private async liveHoldersBesides(lock: HeldLock): Promise<string[]> {
     const runs = await this.runs.liveRuns();
     return [...runs.map((id) => `run ${id}`), ...(await this.lock.otherLiveHolders(lock))];
