@@ -8,10 +8,10 @@ import { describeListenAddress } from './listen-address.js';
 import { StderrLogger } from './logging/stderr-logger.js';
 
 /**
- * The service's HTTP app, configured as it runs, for `main.ts` and `npm run dev` alike. Until the
- * JSON logger takes over, a failed start is one plain message from the caller, with no Nest log lines
- * or stacks around it; abortOnError off, so that a bad configuration is thrown to the caller instead
- * of ending the process.
+ * The service's HTTP app, configured as it runs, for `main.ts`, `npm run dev`, the demo and the
+ * benchmarks alike. Until the JSON logger takes over, a failed start is one plain message from the
+ * caller, with no Nest log lines or stacks around it; abortOnError off, so that a bad configuration is
+ * thrown to the caller instead of ending the process.
  */
 export async function createHttpApp(): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {

@@ -16,6 +16,8 @@ const BASE_ENV = {
   MIGRATION_SCHEDULE_ENABLED: 'false',
   LEGACY_JWT_SECRET: BENCH_LEGACY_SECRET,
   NODE_ENV: 'production',
+  // Production's default is every interface; the benchmarks' app stays on loopback, as it always has.
+  HOST: '127.0.0.1',
   // Required in production: the emulator's session tokens are minted for this origin unless told otherwise.
   CLERK_AUTHORIZED_PARTIES: 'http://localhost:3000',
 };
@@ -35,7 +37,7 @@ export function startAppProcess(env: Record<string, string>): Promise<AppProcess
   return new Promise<AppProcess>((resolve, reject) => {
     child.once('message', (message) => {
       const { url } = message as { url: string };
-      resolve({ url: url.replace('[::1]', '127.0.0.1'), stop: () => (child.kill('SIGTERM'), exited) });
+      resolve({ url, stop: () => (child.kill('SIGTERM'), exited) });
     });
     child.once('exit', (code) => reject(new Error(`app exited with ${code} before listening`)));
   });

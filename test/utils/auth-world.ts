@@ -40,7 +40,8 @@ export async function startAuthWorld(env: Env | ((clerk: ClerkEmulator) => Env) 
     http: () => request(app.getHttpServer()),
     linkedClerkUser: async (overrides = {}) => {
       const local = await insertUser(db.pool, overrides);
-      const account = clerk.seedUser({ email: local.email, externalId: local.userId, passwordDigest: local.passwordHash ?? undefined });
+      const passwordImport = local.passwordHash ? { digest: local.passwordHash, hasher: 'bcrypt' as const } : undefined;
+      const account = clerk.seedUser({ email: local.email, externalId: local.userId, passwordImport });
       await db.pool.query('UPDATE users SET clerk_user_id = $1 WHERE user_id = $2', [account.id, local.userId]);
       return { local, clerkId: account.id, token: clerk.mintSessionToken({ sub: account.id, azp: ORIGIN }) };
     },

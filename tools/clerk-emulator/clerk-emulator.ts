@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ClerkPasswordImport } from '../../src/passwords/password-formats.js';
 import { backendApiRoutes, type ApiRoute } from './emulator-api.routes.js';
 import { inspectUser, mintToken, seedUser, signIn, type EmulatorInternals, type SignInResult } from './emulator-admin.routes.js';
 import { clerkErrors, EmulatorHttpError } from './emulator-errors.js';
@@ -102,7 +103,7 @@ export class ClerkEmulator extends ClerkEmulatorWebhookControls {
     return this.internals.store.allInvitations();
   }
 
-  /** `passwordDigest` is taken as bcrypt unless `passwordHasher` names another of Clerk's hashers. */
+  /** `password` is a plain one; `passwordImport` a digest with its hasher, as the service imports it. */
   seedUser(input: {
     email: string;
     verified?: boolean;
@@ -110,8 +111,7 @@ export class ClerkEmulator extends ClerkEmulatorWebhookControls {
     firstName?: string;
     lastName?: string;
     password?: string;
-    passwordDigest?: string;
-    passwordHasher?: string;
+    passwordImport?: ClerkPasswordImport;
   }) {
     const body = {
       email_address: [input.email],
@@ -121,8 +121,8 @@ export class ClerkEmulator extends ClerkEmulatorWebhookControls {
       last_name: input.lastName,
       password: input.password,
     };
-    const digest = input.passwordDigest && { password_digest: input.passwordDigest, password_hasher: input.passwordHasher ?? 'bcrypt' };
-    return inspectUser(seedUser(this.internals, { ...body, ...digest }));
+    const imported = input.passwordImport && { password_digest: input.passwordImport.digest, password_hasher: input.passwordImport.hasher };
+    return inspectUser(seedUser(this.internals, { ...body, ...imported }));
   }
 
   /** Throws `EmulatorHttpError` (422 `form_password_incorrect` / `form_identifier_not_found`) on failure. */

@@ -1,11 +1,7 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { AppModule } from '../../src/app.module.js';
-import { configureApp } from '../../src/configure-app.js';
-import { describeListenAddress } from '../../src/listen-address.js';
+import { createHttpApp, listenHttpApp } from '../../src/http-app.js';
 import { runCli, stopCli } from './demo-cli.js';
 import { exitOnFailure, onStopSignal, signalExitCode } from './demo-process.js';
 import { newPersonArrives } from './demo-front-door.js';
@@ -34,6 +30,8 @@ async function main(): Promise<void> {
     CLERK_WEBHOOK_SIGNING_SECRET: world.clerk.webhookSecret,
     LEGACY_JWT_SECRET: randomBytes(32).toString('hex'),
     MIGRATION_SCHEDULE_ENABLED: 'false',
+    // The API of steps 6 and 7 listens on loopback only, whatever HOST the caller's shell has.
+    HOST: '127.0.0.1',
     // Quiet by default so the report stays readable; LOG_LEVEL=info shows every process's logs on stderr.
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     CLI_LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
@@ -97,10 +95,8 @@ async function walkTheGuide(world: DemoWorld, env: Record<string, string>, repor
  */
 async function withApi(world: DemoWorld, env: Record<string, string>, work: (apiUrl: string) => Promise<void>): Promise<void> {
   Object.assign(process.env, env);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, logger: false });
-  configureApp(app);
-  await app.listen(0, '127.0.0.1');
-  const apiUrl = describeListenAddress(app.getHttpServer()).url;
+  const app = await createHttpApp();
+  const { url: apiUrl } = await listenHttpApp(app, 0);
   world.clerk.configureWebhooks({ url: `${apiUrl}/webhooks/clerk` });
   try {
     await work(apiUrl);
