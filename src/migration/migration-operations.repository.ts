@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { actorUserId } from './actor-emails.js';
+import { actorUserId } from '../audit/actor-emails.js';
 import { LEASE_IS_LIVE } from '../locks/lease-liveness.js';
 import type { MigrationOperation, OperationKind } from './migration-operation.js';
 

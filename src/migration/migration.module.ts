@@ -23,7 +23,6 @@ import { RunReportsRepository } from './run-reports.repository.js';
 import { RunRollback } from './run-rollback.js';
 import { UserMigrator } from './user-migrator.js';
 import { LoginMigration } from './login-migration.js';
-import { ActorEmails } from './actor-emails.js';
 import { MigrationDryRun } from './migration-dry-run.js';
 import { MigrationOperations } from './migration-operations.js';
 import { MigrationOperationsRepository } from './migration-operations.repository.js';
@@ -57,7 +56,6 @@ import { MigrationOperationsRepository } from './migration-operations.repository
     DevelopmentInstanceCap,
     MigrationOperations,
     MigrationOperationsRepository,
-    ActorEmails,
     MigrationDryRun,
   ],
   exports: [MigrationService, MigrationOperations, LoginMigration],

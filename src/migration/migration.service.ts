@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditAction } from '../audit/audit-action.js';
+import { ActorEmails } from '../audit/actor-emails.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ClerkGateway } from '../clerk/clerk.gateway.js';
 import { ClerkGatewayError } from '../clerk/clerk-gateway.error.js';
@@ -8,7 +9,6 @@ import { PasswordFormats, type PasswordFormatLabel } from '../passwords/password
 import type { UserEntity } from '../users/user.entity.js';
 import type { MoveState } from '../metrics/metrics.service.js';
 import { InvitationsService, type InvitationQueue, type InvitationStats, type ResendReport } from '../invitations/invitations.service.js';
-import { ActorEmails } from './actor-emails.js';
 import { DevelopmentInstanceCap } from './development-instance-cap.js';
 import { TRICKLE_RUN_PREFIX, trickleRunKey } from './login-migration.js';
 import { MigrationLock, type HeldLock } from '../locks/migration-lock.js';
