@@ -21,6 +21,7 @@ import { assertConfirmed, MigrationError, MigrationErrorCode } from './migration
 import { MigrationVerifier, type VerifyReport } from './migration-verifier.js';
 import type { CleanupReport, CleanupRequest } from './password-cleanup.js';
 import { MigrationOperations, type OperationProgressListener, type StartedOperation } from './migration-operations.js';
+import { OperationsService } from '../operations/operations.service.js';
 import { RunReports, type RunItemView, type RunItemsPage } from './run-reports.js';
 import type { RollbackReport, RollbackRequest } from './run-rollback.js';
 import { UsersService, type LegacyFilter, type UserStats } from '../users/users.service.js';
@@ -82,6 +83,7 @@ export class MigrationService {
     private readonly lock: MigrationLock,
     private readonly audit: AuditService,
     private readonly operations: MigrationOperations,
+    private readonly operationRecords: OperationsService,
     private readonly actorEmails: ActorEmails,
     private readonly verifier: MigrationVerifier,
     private readonly invitations: InvitationsService,
@@ -287,7 +289,7 @@ export class MigrationService {
   async settleAbandonedRuns(): Promise<string[]> {
     const settled = await this.runs.interruptAbandonedRuns();
     // A rollback or clean-up whose instance died reads `interrupted` at once; recorded so here too, for whoever lists them.
-    await this.operations.settleAbandoned();
+    await this.operationRecords.settleAbandoned();
     await this.runs.closeStandingRuns(TRICKLE_RUN_PREFIX, trickleRunKey());
     // Uncertain creates nobody is working on any more (a trickle whose process died, say) are settled
     // against Clerk, under the lock so that no run's recovery does the same at once; if it is taken,
