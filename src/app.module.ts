@@ -13,6 +13,7 @@ import { MetricsHttpModule } from './metrics/metrics-http.module.js';
 import { LoginMigration } from './migration/login-migration.js';
 import { MigrationHttpModule } from './migration/migration-http.module.js';
 import { MigrationModule } from './migration/migration.module.js';
+import { OperationsHttpModule } from './operations/operations-http.module.js';
 import { SweepFollowUp } from './migration/sweep-follow-up.port.js';
 import { ClerkAccountsService } from './sync/clerk-accounts.service.js';
 import { SyncHttpModule } from './sync/sync-http.module.js';
@@ -59,6 +60,7 @@ class SyncBinding {}
     AuditHttpModule,
     HealthModule,
     MigrationHttpModule,
+    OperationsHttpModule,
     MetricsHttpModule,
     InvitationSenderModule,
     ConsoleModule,

@@ -18,6 +18,16 @@ function foreignRepositoryImports(file: string): string[] {
   return [...text.matchAll(/from '(\.\.\/[^']*\.repository\.js)'/g)].map((match) => `${file} imports ${match[1]}`);
 }
 
+/** Imports from `src/<module>/` in the files of `src/<folder>/`. */
+function importsOf(folder: string, module: string): string[] {
+  return sourceFiles()
+    .filter((file) => file.startsWith(`${folder}/`))
+    .flatMap((file) => {
+      const text = readFileSync(join(SRC, file), 'utf8');
+      return [...text.matchAll(new RegExp(`from '(\\.\\./${module}/[^']*)'`, 'g'))].map((match) => `${file} imports ${match[1]}`);
+    });
+}
+
 describe('module boundaries', () => {
   it('finds the source files it checks', () => {
     expect(sourceFiles()).toEqual(expect.arrayContaining(['users/users.service.ts', 'migration/migration.service.ts']));
@@ -25,5 +35,10 @@ describe('module boundaries', () => {
 
   it("lets no module import another module's repository (they talk through services and ports)", () => {
     expect(sourceFiles().flatMap(foreignRepositoryImports)).toEqual([]);
+  });
+
+  it('keeps the operation record apart from the migration engine, which writes it through OperationsService', () => {
+    expect(importsOf('migration', 'operations')).not.toEqual([]);
+    expect(importsOf('operations', 'migration')).toEqual([]);
   });
 });

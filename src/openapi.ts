@@ -5,6 +5,7 @@ import { BEARER_SCHEMES, ERROR_CODE_SCHEMA } from './common/api-errors.js';
 import { CommonErrorCode } from './common/app-error.js';
 import { CLERK_FAILURE_CODES } from './common/error-body.js';
 import { MigrationErrorCode } from './migration/migration.error.js';
+import { OperationErrorCode } from './operations/operation.error.js';
 import { packageVersion } from './cli/package-version.js';
 import { SyncErrorCode } from './sync/sync.error.js';
 
@@ -14,6 +15,7 @@ const ERROR_CODES: string[] = [
     ...Object.values(CommonErrorCode),
     ...Object.values(AuthErrorCode),
     ...Object.values(MigrationErrorCode),
+    ...Object.values(OperationErrorCode),
     ...Object.values(SyncErrorCode),
     ...CLERK_FAILURE_CODES,
   ]),

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiAdmin, ApiErrors, ApiJsonBody } from '../common/api-errors.js';
@@ -7,26 +7,24 @@ import { actorOf, ADMIN_ROLE, MIGRATION_WRITE_SCOPE, type Principal } from '../c
 import { CleanupReportDto, RollbackReportDto } from './migration-response.dto.js';
 import { CleanupRequestDto, RollbackRequestDto } from './migration.dto.js';
 import { MigrationService } from './migration.service.js';
-import { startedOperationView } from './migration-operation.js';
-import { MigrationOperationDto, StartedOperationDto } from './migration-operation.dto.js';
-import { MigrationOperations, type StartedOperation } from './migration-operations.js';
+import { startedOperationView } from '../operations/operation.js';
+import { StartedOperationDto } from '../operations/operation.dto.js';
+import type { StartedOperation } from './migration-operations.js';
 
 const STARTED =
   'Started: the work goes on in the background; poll statusUrl (GET /migration/operations/{id}) for done/total and the report';
 
 /**
  * Rollback and clean-up: a preview answers 200 with its report; the real thing answers 202 once its
- * checks pass, and is followed through its operation, which any instance can read.
+ * checks pass, and is followed through its operation (`GET /migration/operations/:id`, the
+ * operations module's), which any instance can read.
  */
 @ApiTags('migration')
 @ApiAdmin()
 @Roles(ADMIN_ROLE)
 @Controller('migration')
 export class MigrationOperationsController {
-  constructor(
-    private readonly migration: MigrationService,
-    private readonly operations: MigrationOperations,
-  ) {}
+  constructor(private readonly migration: MigrationService) {}
 
   @Post('runs/:id/rollback')
   @RequireScopes(MIGRATION_WRITE_SCOPE)
@@ -69,15 +67,6 @@ export class MigrationOperationsController {
     @Res({ passthrough: true }) response: Response,
   ) {
     return answer(await this.migration.startCleanup({ actor: actorOf(admin), confirm: body.confirm, dryRun: body.dryRun }), response);
-  }
-
-  @Get('operations/:id')
-  @ApiOperation({ summary: 'A rollback or clean-up: running (done of total), completed with its report, failed, or interrupted' })
-  @ApiOkResponse({ type: MigrationOperationDto })
-  @ApiParam({ name: 'id', format: 'uuid', description: 'The operationId a rollback or clean-up answered' })
-  @ApiErrors([400, 'The id is not a UUID (validation_failed)'], [404, 'No rollback or clean-up with this id (operation_not_found)'])
-  getOperation(@Param('id', new ParseUUIDPipe()) id: string): Promise<MigrationOperationDto> {
-    return this.operations.get(id);
   }
 }
 

@@ -1,11 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { HeldLock } from '../locks/migration-lock.js';
 import { describeFailure } from './migration-runner.js';
-import { MigrationError, MigrationErrorCode } from './migration.error.js';
 import { PasswordCleanup, type CleanupReport, type CleanupRequest } from './password-cleanup.js';
 import { RunRollback, type RollbackReport, type RollbackRequest } from './run-rollback.js';
-import type { MigrationOperation } from './migration-operation.js';
-import { MigrationOperationsRepository, type NewOperation } from './migration-operations.repository.js';
+import type { MigrationOperation, NewOperation } from '../operations/operation.js';
+import { OperationsService } from '../operations/operations.service.js';
 
 export interface OperationProgress {
   done: number;
@@ -36,7 +35,7 @@ export class MigrationOperations {
   constructor(
     private readonly rollbacks: RunRollback,
     private readonly passwords: PasswordCleanup,
-    private readonly operations: MigrationOperationsRepository,
+    private readonly operations: OperationsService,
   ) {}
 
   /** Checks the run first (404, 409 not_rollbackable): a refusal comes before any work, the lock released. */
@@ -65,19 +64,6 @@ export class MigrationOperations {
     const total = await beforeWork(lock, () => this.passwords.countRemovable());
     const operation = { kind: 'cleanup_passwords', runId: null, options: {}, total, startedBy: request.actor } as const;
     return this.begin(operation, request.dryRun, lock, onProgress, (pageDone) => this.passwords.run(request, lock, pageDone));
-  }
-
-  /** An operation as it stands now; one whose process has gone (its lease with it) reads `interrupted`. */
-  async get(id: string): Promise<MigrationOperation> {
-    await this.settleAbandoned();
-    const operation = await this.operations.find(id);
-    if (!operation) throw new MigrationError(404, MigrationErrorCode.OperationNotFound, `No rollback or clean-up with id ${id}`);
-    return operation;
-  }
-
-  /** Marks operations whose process is gone `interrupted`; returns their ids. */
-  settleAbandoned(): Promise<string[]> {
-    return this.operations.interruptAbandoned();
   }
 
   private async begin<Report extends object>(

@@ -16,7 +16,6 @@ export enum MigrationErrorCode {
   SweepAlreadyDone = 'sweep_already_done',
   NothingToSweep = 'nothing_to_sweep',
   NothingToMigrate = 'nothing_to_migrate',
-  OperationNotFound = 'operation_not_found',
 }
 
 export class MigrationError extends AppError {}

@@ -5,6 +5,7 @@ import { ClerkModule } from '../clerk/clerk.module.js';
 import { InvitationsModule } from '../invitations/invitations.module.js';
 import { LocksModule } from '../locks/locks.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
+import { OperationsModule } from '../operations/operations.module.js';
 import { PasswordsModule } from '../passwords/passwords.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { DependentRows } from './dependent-rows.js';
@@ -23,10 +24,8 @@ import { RunReportsRepository } from './run-reports.repository.js';
 import { RunRollback } from './run-rollback.js';
 import { UserMigrator } from './user-migrator.js';
 import { LoginMigration } from './login-migration.js';
-import { ActorEmails } from './actor-emails.js';
 import { MigrationDryRun } from './migration-dry-run.js';
 import { MigrationOperations } from './migration-operations.js';
-import { MigrationOperationsRepository } from './migration-operations.repository.js';
 
 /** The migration's core, without HTTP or scheduling: what the CLI, REST and cron share. */
 @Module({
@@ -39,6 +38,7 @@ import { MigrationOperationsRepository } from './migration-operations.repository
     PasswordsModule,
     InvitationsModule,
     LocksModule,
+    OperationsModule,
   ],
   providers: [
     MigrationService,
@@ -56,10 +56,8 @@ import { MigrationOperationsRepository } from './migration-operations.repository
     RunReportsRepository,
     DevelopmentInstanceCap,
     MigrationOperations,
-    MigrationOperationsRepository,
-    ActorEmails,
     MigrationDryRun,
   ],
-  exports: [MigrationService, MigrationOperations, LoginMigration],
+  exports: [MigrationService, LoginMigration],
 })
 export class MigrationModule {}

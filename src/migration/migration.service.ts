@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditAction } from '../audit/audit-action.js';
+import { ActorEmails } from '../audit/actor-emails.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ClerkGateway } from '../clerk/clerk.gateway.js';
 import { ClerkGatewayError } from '../clerk/clerk-gateway.error.js';
@@ -8,7 +9,6 @@ import { PasswordFormats, type PasswordFormatLabel } from '../passwords/password
 import type { UserEntity } from '../users/user.entity.js';
 import type { MoveState } from '../metrics/metrics.service.js';
 import { InvitationsService, type InvitationQueue, type InvitationStats, type ResendReport } from '../invitations/invitations.service.js';
-import { ActorEmails } from './actor-emails.js';
 import { DevelopmentInstanceCap } from './development-instance-cap.js';
 import { TRICKLE_RUN_PREFIX, trickleRunKey } from './login-migration.js';
 import { MigrationLock, type HeldLock } from '../locks/migration-lock.js';
@@ -21,6 +21,7 @@ import { assertConfirmed, MigrationError, MigrationErrorCode } from './migration
 import { MigrationVerifier, type VerifyReport } from './migration-verifier.js';
 import type { CleanupReport, CleanupRequest } from './password-cleanup.js';
 import { MigrationOperations, type OperationProgressListener, type StartedOperation } from './migration-operations.js';
+import { OperationsService } from '../operations/operations.service.js';
 import { RunReports, type RunItemView, type RunItemsPage } from './run-reports.js';
 import type { RollbackReport, RollbackRequest } from './run-rollback.js';
 import { UsersService, type LegacyFilter, type UserStats } from '../users/users.service.js';
@@ -82,6 +83,7 @@ export class MigrationService {
     private readonly lock: MigrationLock,
     private readonly audit: AuditService,
     private readonly operations: MigrationOperations,
+    private readonly operationRecords: OperationsService,
     private readonly actorEmails: ActorEmails,
     private readonly verifier: MigrationVerifier,
     private readonly invitations: InvitationsService,
@@ -288,7 +290,7 @@ export class MigrationService {
   async settleAbandonedRuns(): Promise<string[]> {
     const settled = await this.runs.interruptAbandonedRuns();
     // A rollback or clean-up whose instance died reads `interrupted` at once; recorded so here too, for whoever lists them.
-    await this.operations.settleAbandoned();
+    await this.operationRecords.settleAbandoned();
     await this.runs.closeStandingRuns(TRICKLE_RUN_PREFIX, trickleRunKey());
     // Uncertain creates nobody is working on any more (a trickle whose process died, say) are settled
     // against Clerk, under the lock so that no run's recovery does the same at once; if it is taken,

@@ -127,7 +127,13 @@ describe('rollback and clean-up over REST: 202, then an operation to poll', () =
       holder.release();
     }
     expect(await count('migration_operations')).toBe(operations);
-    await http().get(`/migration/operations/${randomUUID()}`).set(admin).expect(404);
+    const unknown = randomUUID();
+    expect((await http().get(`/migration/operations/${unknown}`).set(admin).expect(404)).body).toEqual({
+      statusCode: 404,
+      error: 'Not Found',
+      message: `No rollback or clean-up with id ${unknown}`,
+      code: 'operation_not_found',
+    });
     await http().get('/migration/operations/not-a-uuid').set(admin).expect(400);
   });
 

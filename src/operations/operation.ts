@@ -29,6 +29,17 @@ export interface MigrationOperation {
   finishedAt: string | null;
 }
 
+/** What the work records when it starts. */
+export interface NewOperation {
+  kind: OperationKind;
+  runId: string | null;
+  options: Record<string, unknown>;
+  total: number;
+  startedBy: string;
+  /** The lease of the work's hold on the migration lock: while it lives, the work does. */
+  leaseHolder: string;
+}
+
 /** What an acting rollback or clean-up answers at once (202): where to follow it. */
 export interface StartedOperationView {
   operationId: string;

@@ -1,19 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { actorUserId } from './actor-emails.js';
+import { actorUserId } from '../audit/actor-emails.js';
 import { LEASE_IS_LIVE } from '../locks/lease-liveness.js';
-import type { MigrationOperation, OperationKind } from './migration-operation.js';
-
-export interface NewOperation {
-  kind: OperationKind;
-  runId: string | null;
-  options: Record<string, unknown>;
-  total: number;
-  startedBy: string;
-  /** The lease of the work's hold on the migration lock: while it lives, the work does. */
-  leaseHolder: string;
-}
+import type { MigrationOperation, NewOperation, OperationKind } from './operation.js';
 
 interface OperationRow {
   id: string;
@@ -37,7 +27,7 @@ const ABANDONED = `o.status = 'running' AND NOT EXISTS (SELECT 1 FROM migration_
 
 /** Rollbacks and clean-ups that act, with their progress and final report (`migration_operations`). */
 @Injectable()
-export class MigrationOperationsRepository {
+export class OperationsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async create(operation: NewOperation): Promise<MigrationOperation> {

@@ -6,7 +6,7 @@ import {
   type OperationKind,
   type OperationStatus,
   type StartedOperationView,
-} from './migration-operation.js';
+} from './operation.js';
 
 export class StartedOperationDto implements StartedOperationView {
   @ApiProperty({ format: 'uuid' }) operationId: string;
