@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
+import { PasswordFormats } from '../../../src/passwords/password-formats.js';
 import { UsersRepository } from '../../../src/users/users.repository.js';
 import { UserResponseDto } from '../../../src/common/user-response.dto.js';
 import { insertUser, insertUsers, makeUser } from '../../factories/user.factory.js';
@@ -99,6 +100,36 @@ describe('UsersRepository on PostgreSQL', () => {
         signedInThroughClerk: 0,
         deletedAtClerk: 0,
       });
+    } finally {
+      await local.close();
+      await isolated.drop();
+    }
+  });
+
+  it('counts legacy users by password format across both halves of the user_id space, as stats counts them', async () => {
+    const isolated = await createTestDatabase();
+    const local = await createTestApp(isolated.url);
+    try {
+      // Ids at both ends: the count reads the table in two halves split by user_id (USER_ID_HALVES).
+      const low = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+      const high = (n: number) => `ffffffff-0000-4000-8000-${String(n).padStart(12, '0')}`;
+      const md5 = '5f4dcc3b5aa765d61d8327deb882cf99';
+      await insertUsers(isolated.pool, [
+        makeUser({ userId: low(1) }),
+        makeUser({ userId: low(2) }),
+        makeUser({ userId: high(1) }),
+        makeUser({ userId: low(3), passwordHash: md5 }),
+        makeUser({ userId: high(2), passwordHash: md5 }),
+        makeUser({ userId: high(3), passwordHash: null }),
+        makeUser({ userId: high(4), passwordHash: 'sha1$salt$0123' }),
+        makeUser({ userId: low(4), clerkUserId: 'user_linked_low' }),
+        makeUser({ userId: high(5), clerkUserId: 'user_linked_high' }),
+      ]);
+      const repository = local.get(UsersRepository);
+      const { stats, legacyByFormat } = await repository.statsByPasswordFormat((column) => new PasswordFormats().sql(column));
+      expect(stats).toEqual(await repository.stats());
+      expect(stats).toMatchObject({ total: 9, withClerk: 2, withoutClerk: 7, withPassword: 8 });
+      expect(Object.fromEntries(legacyByFormat)).toEqual({ bcrypt: 3, md5: 2, none: 1, unsupported: 1 });
     } finally {
       await local.close();
       await isolated.drop();
