@@ -81,7 +81,7 @@ async function main(): Promise<void> {
         'Webhooks are not configured: the first request alone provisions (token verified against the cached JWKS, the account read from Clerk, the row inserted, the answer); Clerk’s external_id is set after the answer through the shared budget, and counted here once the run is over.',
         'The second request is what every later request of that person costs: token and principal cached by the app (see bench/results/auth.md).',
         'The app runs in a child process; the emulator and the load run in this one, so the Clerk look-up shares a core with the load.',
-        `The machine is shared: other sessions were running their tests. uptime's load averages (1, 5, 15 min) ${fmtLoad(loadAtStart)} at the start and ${fmtLoad(loadAtEnd)} at the end, on ${os.cpus().length} cores.`,
+        `uptime's load averages (1, 5, 15 min) ${fmtLoad(loadAtStart)} at the start and ${fmtLoad(loadAtEnd)} at the end, on ${os.cpus().length} cores.`,
       ],
       details: {
         people,
