@@ -33,11 +33,6 @@ export class LockLeasesRepository {
     return affected === 1;
   }
 
-  /** The lease names the run its holder works on: while the lease lives, so does the run. */
-  async nameRun(holder: string, runId: string): Promise<void> {
-    await this.dataSource.query('UPDATE migration_lock_leases SET run_id = $2 WHERE holder = $1', [holder, runId]);
-  }
-
   async end(holder: string): Promise<void> {
     await this.dataSource.query('DELETE FROM migration_lock_leases WHERE holder = $1', [holder]);
   }

@@ -24,8 +24,6 @@ export interface HeldLock {
    * another process found this holder silent and cleared its lease.
    */
   readonly lost: AbortSignal;
-  /** Names the run this hold is for on its lease: other processes judge the run alive by it. */
-  nameRun(runId: string): Promise<void>;
   /** Ends the hold: only then does the holder stop counting as live for the fleet. */
   release(): Promise<void>;
 }
@@ -125,7 +123,6 @@ export class MigrationLock {
     return {
       holder,
       lost: lost.signal,
-      nameRun: (runId) => this.leases.nameRun(holder, runId),
       release: async () => {
         released = true;
         clearInterval(timer);

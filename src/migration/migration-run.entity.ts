@@ -53,8 +53,8 @@ export class MigrationRunEntity {
   finishedAt: Date | null;
 
   /**
-   * Touched every second while the run works. This version judges a run by the lease that names it
-   * (`migration_lock_leases.run_id`); the previous one, by this heartbeat: kept while both may run.
+   * Touched every second while the run works. This version judges a run by the lease it names
+   * (`lease_holder`); the previous one, by this heartbeat: kept while both may run.
    */
   @Column({ name: 'heartbeat_at', type: 'timestamptz', nullable: true })
   heartbeatAt: Date | null;

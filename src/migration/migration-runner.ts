@@ -60,8 +60,8 @@ export class MigrationRunner implements BeforeApplicationShutdown {
 
   /**
    * Runs to the end and releases the lock, whatever happens; never rejects. While it works, the
-   * lock's lease (which names the run) tells other processes it is alive; if the lock is lost, it
-   * stops taking users.
+   * lease of its lock, which the run names, tells other processes it is alive; if the lock is lost,
+   * it stops taking users.
    */
   execute(
     run: MigrationRunEntity,

@@ -19,18 +19,19 @@ export interface NewRun {
   options: Record<string, unknown>;
   /** Only one run with this key ever exists: a sweep slot, the day's trickle run. */
   standingKey?: string;
+  /** The lease of the run's hold on the migration lock (`HeldLock.holder`): while it lives, so does the run. */
+  leaseHolder?: string;
 }
 
 /**
  * SQL that is true when run `r` is `running` and its process alive: judged by the lease of its hold
- * on the migration lock, as every holder is. A run no lease names was started by the previous
- * version, which beats the run's own heartbeat only; this version beats both (until that fallback
- * and the run's heartbeat columns go, once no instance of the previous version is left).
+ * on the migration lock, which it names, as every holder is. A run that names none was started by
+ * the previous version, which beats the run's own heartbeat only; this version beats both (until
+ * that fallback and the run's heartbeat columns go, once no instance of the previous version is left).
  */
-const RUN_IS_LIVE = `(r.status = 'running' AND NOT r.dry_run AND (
-    EXISTS (SELECT 1 FROM migration_lock_leases l WHERE l.run_id = r.id AND ${LEASE_IS_LIVE})
-    OR (NOT EXISTS (SELECT 1 FROM migration_lock_leases l WHERE l.run_id = r.id)
-        AND ${beatIsLive('coalesce(r.heartbeat_at, r.started_at)', 'r.heartbeat_pid')})))`;
+const RUN_IS_LIVE = `(r.status = 'running' AND NOT r.dry_run AND CASE
+    WHEN r.lease_holder IS NOT NULL THEN EXISTS (SELECT 1 FROM migration_lock_leases l WHERE l.holder = r.lease_holder AND ${LEASE_IS_LIVE})
+    ELSE ${beatIsLive('coalesce(r.heartbeat_at, r.started_at)', 'r.heartbeat_pid')} END)`;
 /**
  * A trickle item is in flight for one Clerk create, with its retries, backoff and Retry-After waits
  * (minutes at worst); one left live this long was abandoned by its process. Generous, since
@@ -69,10 +70,10 @@ export class MigrationRunsRepository {
    */
   async createRun(run: NewRun): Promise<MigrationRunEntity> {
     const rows: { id: string }[] = await this.dataSource.query(
-      `INSERT INTO migration_runs (kind, strategy, dry_run, started_by, status, options, counts, standing_key, started_at, heartbeat_at, heartbeat_pid)
-       VALUES ($1, $2, $3, $4, 'running', $5, '{}'::jsonb, $6, now(), now(), pg_backend_pid())
+      `INSERT INTO migration_runs (kind, strategy, dry_run, started_by, status, options, counts, standing_key, lease_holder, started_at, heartbeat_at, heartbeat_pid)
+       VALUES ($1, $2, $3, $4, 'running', $5, '{}'::jsonb, $6, $7, now(), now(), pg_backend_pid())
        RETURNING id`,
-      [run.kind, run.strategy, run.dryRun, run.startedBy, JSON.stringify(run.options), run.standingKey ?? null],
+      [run.kind, run.strategy, run.dryRun, run.startedBy, JSON.stringify(run.options), run.standingKey ?? null, run.leaseHolder ?? null],
     );
     return (await this.findRun(rows[0].id))!;
   }

@@ -143,8 +143,7 @@ export class MigrationService {
       if (total === 0 && kind !== 'single') throw nobodyLeft(kind);
       // Every user left may need an account.
       const warnings = await this.developmentCap.check(total, true);
-      const run = await this.createRun(request, kind, { ...options, ...(warnings.length > 0 && { warnings }) });
-      await lock.nameRun(run.id);
+      const run = await this.createRun(request, kind, lock, { ...options, ...(warnings.length > 0 && { warnings }) });
       await this.audit.record({ actor: request.actor, action: AuditAction.RunStarted, details: { runId: run.id, kind, ...options } });
       const source = user ? this.single(user) : this.users.legacyUsersInBatches(this.config.batchSize, filter);
       return { run, finished: this.runner.execute(run, lock, source, total, onProgress) };
@@ -359,7 +358,7 @@ export class MigrationService {
   }
 
   /** A sweep's run carries its slot as standing key: a second instance sweeping the same slot is refused here. */
-  private async createRun(request: MigrateRequest, kind: RunKind, options: RunOptions): Promise<MigrationRunEntity> {
+  private async createRun(request: MigrateRequest, kind: RunKind, lock: HeldLock, options: RunOptions): Promise<MigrationRunEntity> {
     const standingKey = kind === 'sweep' && request.sweepSlot ? sweepKey(request.sweepSlot) : undefined;
     const run = {
       kind,
@@ -368,6 +367,7 @@ export class MigrationService {
       startedBy: request.actor,
       options: { ...options, email: request.email },
       standingKey,
+      leaseHolder: lock.holder,
     };
     return this.runs.createRun(run).catch((error: { code?: string }) => {
       if (standingKey && error.code === '23505') {

@@ -280,7 +280,10 @@ export class UsersRepository {
     // rather than sorting a million rows by an expression it cannot estimate.
     const halves: (UserStats & { format: string | null })[][] = await Promise.all(
       USER_ID_HALVES.map((half) =>
-        this.dataSource.query(`SELECT format, ${STATS_COLUMNS} FROM (${statsRows(expression, half)} OFFSET 0) r GROUP BY format`, parameters),
+        this.dataSource.query(
+          `SELECT format, ${STATS_COLUMNS} FROM (${statsRows(expression, half)} OFFSET 0) r GROUP BY format`,
+          parameters,
+        ),
       ),
     );
     const rows = halves.flat();

@@ -12,7 +12,7 @@ import { ClerkRequestClasses1764000000012 } from './1764000000012-clerk-request-
 import { CreateInvitationOutbox1764000000013 } from './1764000000013-create-invitation-outbox.js';
 import { CreateMigrationOperations1764000000014 } from './1764000000014-create-migration-operations.js';
 import { RunClerkUsage1764000000015 } from './1764000000015-run-clerk-usage.js';
-import { LeaseNamesRun1764000000016 } from './1764000000016-lease-names-run.js';
+import { RunNamesLease1764000000016 } from './1764000000016-run-names-lease.js';
 
 /** Every schema migration, in order. Listed explicitly: no file globbing at run time. */
 export const schemaMigrations = [
@@ -30,5 +30,5 @@ export const schemaMigrations = [
   CreateInvitationOutbox1764000000013,
   CreateMigrationOperations1764000000014,
   RunClerkUsage1764000000015,
-  LeaseNamesRun1764000000016,
+  RunNamesLease1764000000016,
 ];

@@ -178,7 +178,10 @@ describe('several instances on one database', () => {
     clerk.setFaults({ latencyMs: 100 });
     try {
       const { run, finished } = await service().start({ actor: 'test' });
-      const named = await db.pool.query('SELECT activity FROM migration_lock_leases WHERE run_id = $1', [run.id]);
+      const named = await db.pool.query(
+        'SELECT l.activity FROM migration_runs r JOIN migration_lock_leases l ON l.holder = r.lease_holder WHERE r.id = $1',
+        [run.id],
+      );
       expect(named.rows).toEqual([{ activity: 'migration run (all)' }]);
       await new Promise((resolve) => setTimeout(resolve, 300));
       await db.pool.query(`UPDATE migration_runs SET status = 'interrupted' WHERE id = $1`, [run.id]);
@@ -300,31 +303,39 @@ describe('several instances on one database', () => {
     await db.pool.query(`UPDATE migration_runs SET status = 'interrupted' WHERE id = $1`, [rows[1].id]);
   });
 
-  it('judges a run by the lease that names it, and a run no lease names (the previous version’s) by its own heartbeat', async () => {
+  it('judges a run by the lease it names, even once that lease is cleared, and a run that names none (the previous version’s) by its own heartbeat', async () => {
     const beat = (age: string) => `now() - interval '${age}'`;
-    const runWith = async (runBeat: string, leaseBeat?: string) => {
-      const { rows } = await db.pool.query(
-        `INSERT INTO migration_runs (kind, strategy, started_by, status, heartbeat_at, heartbeat_pid, started_at)
-         VALUES ('all', 'password', 'cli', 'running', ${runBeat}, pg_backend_pid(), now() - interval '2 minutes') RETURNING id`,
-      );
-      if (leaseBeat) {
-        await db.pool.query(
-          `INSERT INTO migration_lock_leases (activity, acquired_at, heartbeat_at, heartbeat_pid, run_id)
-           VALUES ('migration run (all)', now() - interval '2 minutes', ${leaseBeat}, pg_backend_pid(), $1)`,
-          [rows[0].id],
+    /** A running run beaten at `runBeat`, naming a lease beaten at `leaseBeat` (`null`: a lease since cleared; absent: none). */
+    const runWith = async (runBeat: string, leaseBeat?: string | null) => {
+      let holder: string | null = null;
+      if (leaseBeat === null) holder = '00000000-0000-4000-8000-000000000000';
+      else if (leaseBeat) {
+        const lease = await db.pool.query(
+          `INSERT INTO migration_lock_leases (activity, acquired_at, heartbeat_at, heartbeat_pid)
+           VALUES ('migration run (all)', now() - interval '2 minutes', ${leaseBeat}, pg_backend_pid()) RETURNING holder`,
         );
+        holder = lease.rows[0].holder;
       }
+      const { rows } = await db.pool.query(
+        `INSERT INTO migration_runs (kind, strategy, started_by, status, heartbeat_at, heartbeat_pid, lease_holder, started_at)
+         VALUES ('all', 'password', 'cli', 'running', ${runBeat}, pg_backend_pid(), $1, now() - interval '2 minutes') RETURNING id`,
+        [holder],
+      );
       return rows[0].id as string;
     };
     const liveLeaseStaleRun = await runWith(beat('1 minute'), 'now()');
     const deadLeaseFreshRun = await runWith('now()', beat('1 minute'));
+    const clearedLeaseFreshRun = await runWith('now()', null);
     const noLeaseFreshRun = await runWith('now()');
     const noLeaseStaleRun = await runWith(beat('1 minute'));
+    const ids = [liveLeaseStaleRun, deadLeaseFreshRun, clearedLeaseFreshRun, noLeaseFreshRun, noLeaseStaleRun];
     try {
-      expect((await service(1).settleAbandonedRuns()).sort()).toEqual([deadLeaseFreshRun, noLeaseStaleRun].sort());
+      expect((await service(1).settleAbandonedRuns()).sort()).toEqual([deadLeaseFreshRun, clearedLeaseFreshRun, noLeaseStaleRun].sort());
     } finally {
-      const ids = [liveLeaseStaleRun, deadLeaseFreshRun, noLeaseFreshRun, noLeaseStaleRun];
-      await db.pool.query('DELETE FROM migration_lock_leases WHERE run_id = ANY($1)', [ids]);
+      await db.pool.query(
+        'DELETE FROM migration_lock_leases WHERE holder IN (SELECT lease_holder FROM migration_runs WHERE id = ANY($1))',
+        [ids],
+      );
       await db.pool.query(`UPDATE migration_runs SET status = 'interrupted' WHERE id = ANY($1)`, [ids]);
     }
   });
