@@ -1,9 +1,9 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { ClerkWebhookEventsRepository } from './clerk-webhook-events.repository.js';
-import { ClerkUserSync, type Applied } from './clerk-user-sync.js';
+import { ClerkWebhookEventsRepository, type StoredEvent } from './clerk-webhook-events.repository.js';
+import { ClerkUserSync } from './clerk-user-sync.js';
 import { ExternalIdUpdates } from './external-id-updates.js';
 import { PostponeEvent } from './sync.error.js';
 
@@ -91,42 +91,43 @@ export class ClerkEventsWorker implements OnModuleInit, OnApplicationShutdown {
 
   /** One event, in one transaction; false when none was due. */
   private async applyNext(): Promise<boolean> {
-    // Set inside the transaction, read after it: what was taken, so that a failure is put back on that event.
-    const taken: { id?: string; type?: string } = {};
-    let result: Applied | null;
-    try {
-      result = await this.dataSource.transaction(async (manager) => {
-        const stored = await this.events.claimNext(manager);
-        if (!stored) return null;
-        Object.assign(taken, { id: stored.id, type: stored.event.type });
+    const outcome = await this.dataSource.transaction(async (manager) => {
+      const stored = await this.events.claimNext(manager);
+      if (!stored) return null;
+      // A failure is undone back to here and recorded while this transaction still holds the event:
+      // released first, another worker could take it and fail it again before either had counted.
+      await manager.query('SAVEPOINT apply_event');
+      try {
         const applied = await this.sync.applyEvent(stored.event, manager, stored.receivedAt);
         await this.events.markApplied(stored.id, applied.reason ? `${applied.outcome}:${applied.reason}` : applied.outcome, manager);
-        return applied;
-      });
-    } catch (error) {
-      if (!taken.id) throw error;
-      await this.failed({ id: taken.id, type: taken.type ?? 'unknown' }, error);
-      return true;
+        return { type: stored.event.type, applied };
+      } catch (error) {
+        await manager.query('ROLLBACK TO SAVEPOINT apply_event');
+        await this.failed(stored, error, manager);
+        return { type: stored.event.type, applied: null };
+      }
+    });
+    if (!outcome) return false;
+    if (outcome.applied) {
+      this.metrics.webhookEvent('applied', outcome.type, outcome.applied.outcome);
+      if (outcome.applied.provisionedUserId) this.externalIds.startSoon(outcome.applied.provisionedUserId);
     }
-    if (!result) return false;
-    this.metrics.webhookEvent('applied', taken.type ?? 'unknown', result.outcome);
-    if (result.provisionedUserId) this.externalIds.startSoon(result.provisionedUserId);
     return true;
   }
 
-  private async failed(taken: { id: string; type: string }, error: unknown): Promise<void> {
-    if (error instanceof PostponeEvent) return this.events.retryLater(taken.id, error.delayMs, null);
-    const attempts = await this.events.attemptsOf(taken.id);
+  private async failed(stored: StoredEvent, error: unknown, manager: EntityManager): Promise<void> {
+    const { id, event } = stored;
+    if (error instanceof PostponeEvent) return this.events.retryLater(id, error.delayMs, null, manager);
     const message = error instanceof Error ? error.message.slice(0, 500) : String(error);
-    if (attempts + 1 >= MAX_EVENT_ATTEMPTS) {
+    if (stored.attempts + 1 >= MAX_EVENT_ATTEMPTS) {
       this.logger.error(
-        `webhook event ${taken.id} (${taken.type}) failed ${attempts + 1} times, given up (sync repairs the account): ${message}`,
+        `webhook event ${id} (${event.type}) failed ${stored.attempts + 1} times, given up (sync repairs the account): ${message}`,
       );
-      this.metrics.webhookEvent('applied', taken.type, 'gave_up');
-      return this.events.giveUp(taken.id, message);
+      this.metrics.webhookEvent('applied', event.type, 'gave_up');
+      return this.events.giveUp(id, message, manager);
     }
-    const delay = Math.min(MAX_RETRY_DELAY_MS, 1000 * 2 ** Math.min(attempts, 16));
-    this.logger.warn(`webhook event ${taken.id} (${taken.type}) failed, retried in ${delay} ms: ${message}`);
-    await this.events.retryLater(taken.id, delay, message);
+    const delay = Math.min(MAX_RETRY_DELAY_MS, 1000 * 2 ** Math.min(stored.attempts, 16));
+    this.logger.warn(`webhook event ${id} (${event.type}) failed, retried in ${delay} ms: ${message}`);
+    await this.events.retryLater(id, delay, message, manager);
   }
 }

@@ -8,6 +8,8 @@ export interface StoredEvent {
   svixId: string;
   event: ClerkWebhookEvent;
   receivedAt: Date;
+  /** Failed attempts so far. */
+  attempts: number;
 }
 
 /** Verified deliveries, stored before they are applied: unique on `svix-id`, so a repeated delivery is applied once. */
@@ -30,13 +32,13 @@ export class ClerkWebhookEventsRepository {
    * every instance's worker takes its own.
    */
   async claimNext(manager: EntityManager): Promise<StoredEvent | null> {
-    const rows: { id: string; svix_id: string; event: ClerkWebhookEvent; received_at: Date }[] = await manager.query(
-      `SELECT id, svix_id, event, received_at FROM clerk_webhook_events
+    const rows: { id: string; svix_id: string; event: ClerkWebhookEvent; received_at: Date; attempts: number }[] = await manager.query(
+      `SELECT id, svix_id, event, received_at, attempts FROM clerk_webhook_events
         WHERE applied_at IS NULL AND available_at <= now() ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`,
     );
     if (rows.length === 0) return null;
     const [row] = rows;
-    return { id: String(row.id), svixId: row.svix_id, event: row.event, receivedAt: row.received_at };
+    return { id: String(row.id), svixId: row.svix_id, event: row.event, receivedAt: row.received_at, attempts: row.attempts };
   }
 
   async markApplied(id: string, outcome: string, manager: EntityManager): Promise<void> {
@@ -46,9 +48,13 @@ export class ClerkWebhookEventsRepository {
     ]);
   }
 
-  /** Tried again after `delayMs`; `error` is kept for the operator (a postponement is not counted as a failure). */
-  async retryLater(id: string, delayMs: number, error: string | null): Promise<void> {
-    await this.dataSource.query(
+  /**
+   * Tried again after `delayMs`; `error` is kept for the operator (a postponement is not counted as a
+   * failure). Written in the transaction that claimed the event, so that no other worker takes it
+   * before its failure is recorded.
+   */
+  async retryLater(id: string, delayMs: number, error: string | null, manager: EntityManager): Promise<void> {
+    await manager.query(
       `UPDATE clerk_webhook_events SET available_at = now() + make_interval(secs => $2::float8 / 1000),
               attempts = attempts + (CASE WHEN $3::text IS NULL THEN 0 ELSE 1 END), last_error = coalesce($3, last_error)
         WHERE id = $1`,
@@ -57,8 +63,8 @@ export class ClerkWebhookEventsRepository {
   }
 
   /** Stops retrying an event that keeps failing: settled as `gave_up`, its last error kept (and pruned like any settled event). */
-  async giveUp(id: string, error: string): Promise<void> {
-    await this.dataSource.query(
+  async giveUp(id: string, error: string, manager: EntityManager): Promise<void> {
+    await manager.query(
       `UPDATE clerk_webhook_events SET applied_at = now(), outcome = 'gave_up', attempts = attempts + 1, last_error = $2 WHERE id = $1`,
       [id, error],
     );
@@ -74,10 +80,5 @@ export class ClerkWebhookEventsRepository {
          SELECT id FROM clerk_webhook_events WHERE applied_at < now() - make_interval(days => $1) ORDER BY id LIMIT $2)`,
       [days, limit],
     );
-  }
-
-  async attemptsOf(id: string): Promise<number> {
-    const rows: { attempts: number }[] = await this.dataSource.query('SELECT attempts FROM clerk_webhook_events WHERE id = $1', [id]);
-    return rows[0]?.attempts ?? 0;
   }
 }

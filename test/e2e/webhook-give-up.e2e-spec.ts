@@ -48,4 +48,17 @@ describe('a webhook event that keeps failing', () => {
     expect(early).toMatchObject({ settled: false, outcome: null, has_error: true });
     expect(early.attempts).toBeLessThan(MAX_EVENT_ATTEMPTS);
   }, 60_000);
+
+  it('counts each failure once, however many workers are at it: a failure is recorded before the event is let go', async () => {
+    // The instance's two loops drain back to back; a failed event released before its failure was
+    // written would be taken by the other loop and fail, and be counted, a second time.
+    const ids = Array.from({ length: 30 }, (_, i) => `msg_broken_crowd_${i}`);
+    for (const id of ids) await storeBroken(id, MAX_EVENT_ATTEMPTS - 1);
+    const rows = await eventually(
+      () => Promise.all(ids.map(rowOf)),
+      (all) => all.every((row) => row.settled),
+      20_000,
+    );
+    expect(new Set(rows.map((row) => row.attempts))).toEqual(new Set([MAX_EVENT_ATTEMPTS]));
+  }, 60_000);
 });
