@@ -17,9 +17,14 @@ export function beatIsLive(beatAt: string, beatPid: string): string {
          OR EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = ${beatPid})))`;
 }
 
-/**
- * SQL that is true when lease `l` (a row of `migration_lock_leases`) belongs to a live holder.
- * Exported for read-only SQL of other modules that judge work by its holder's lease (an
- * operation, a rollback a webhook waits for); only this module writes leases.
- */
+/** SQL that is true when lease `l` (a row of `migration_lock_leases`) belongs to a live holder. */
 export const LEASE_IS_LIVE = beatIsLive('l.heartbeat_at', 'l.heartbeat_pid');
+
+/**
+ * SQL that is true while the holder whose lease is named by `holderColumn` is alive: for other
+ * modules' queries that judge work by the lease it names (a run, an operation), so that only this
+ * module knows how leases are kept.
+ */
+export function leaseIsLive(holderColumn: string): string {
+  return `EXISTS (SELECT 1 FROM migration_lock_leases l WHERE l.holder = ${holderColumn} AND ${LEASE_IS_LIVE})`;
+}

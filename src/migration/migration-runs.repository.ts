@@ -7,7 +7,7 @@ import type { PlannedUser } from './migration-plan.js';
 import { MigrationItemEntity, type ItemStatus } from './migration-item.entity.js';
 import { MigrationRunEntity, type RunKind, type RunStatus } from './migration-run.entity.js';
 import { ROW_FINGERPRINT } from '../users/row-fingerprint.js';
-import { beatIsLive, LEASE_IS_LIVE } from '../locks/lease-liveness.js';
+import { beatIsLive, leaseIsLive } from '../locks/lease-liveness.js';
 
 export type RunCounts = Partial<Record<ItemStatus, number>> & { total: number };
 
@@ -30,7 +30,7 @@ export interface NewRun {
  * that fallback and the run's heartbeat columns go, once no instance of the previous version is left).
  */
 const RUN_IS_LIVE = `(r.status = 'running' AND NOT r.dry_run AND CASE
-    WHEN r.lease_holder IS NOT NULL THEN EXISTS (SELECT 1 FROM migration_lock_leases l WHERE l.holder = r.lease_holder AND ${LEASE_IS_LIVE})
+    WHEN r.lease_holder IS NOT NULL THEN ${leaseIsLive('r.lease_holder')}
     ELSE ${beatIsLive('coalesce(r.heartbeat_at, r.started_at)', 'r.heartbeat_pid')} END)`;
 /**
  * A trickle item is in flight for one Clerk create, with its retries, backoff and Retry-After waits
@@ -124,11 +124,13 @@ export class MigrationRunsRepository {
     await this.dataSource.query(`UPDATE migration_runs SET ${CLERK_USAGE_SET} WHERE id = $1`, [runId, ...clerkUsageParameters(usage)]);
   }
 
-  /** Runs other than `exceptRunId` that are `running` and whose process is still alive. */
-  async liveRuns(exceptRunId?: string): Promise<string[]> {
+  /**
+   * Live runs that name no lease: the previous version's, whose lease (if it has one) does not say
+   * which run it is. This version's runs are found by their leases.
+   */
+  async liveRunsNamingNoLease(): Promise<string[]> {
     const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT r.id FROM migration_runs r WHERE r.id IS DISTINCT FROM $1 AND ${RUN_IS_LIVE}`,
-      [exceptRunId ?? null],
+      `SELECT r.id FROM migration_runs r WHERE r.lease_holder IS NULL AND ${RUN_IS_LIVE}`,
     );
     return rows.map((row) => row.id);
   }

@@ -24,6 +24,7 @@ import { RunReportsRepository } from './run-reports.repository.js';
 import { RunRollback } from './run-rollback.js';
 import { UserMigrator } from './user-migrator.js';
 import { LoginMigration } from './login-migration.js';
+import { LockTurns } from './lock-turns.js';
 import { MigrationDryRun } from './migration-dry-run.js';
 import { MigrationOperations } from './migration-operations.js';
 
@@ -52,6 +53,7 @@ import { MigrationOperations } from './migration-operations.js';
     MigrationVerifier,
     DependentRows,
     LoginMigration,
+    LockTurns,
     RunReports,
     RunReportsRepository,
     DevelopmentInstanceCap,

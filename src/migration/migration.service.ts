@@ -11,7 +11,8 @@ import type { MoveState } from '../metrics/metrics.service.js';
 import { InvitationsService, type InvitationQueue, type InvitationStats, type ResendReport } from '../invitations/invitations.service.js';
 import { DevelopmentInstanceCap } from './development-instance-cap.js';
 import { TRICKLE_RUN_PREFIX, trickleRunKey } from './login-migration.js';
-import { MigrationLock, type HeldLock } from '../locks/migration-lock.js';
+import type { HeldLock } from '../locks/migration-lock.js';
+import { LockTurns } from './lock-turns.js';
 import { MigrationDryRun, type DryRunReport } from './migration-dry-run.js';
 import type { ItemStatus } from './migration-item.entity.js';
 import type { MigrationRunEntity, RunKind } from './migration-run.entity.js';
@@ -69,9 +70,6 @@ export interface RunWithProblems {
 /** `stats`: the users' counts, and those not yet on Clerk by the format of their password hash. */
 export type MigrationStats = UserStats & { byPasswordFormat: Record<PasswordFormatLabel, number> } & InvitationStats;
 
-/** How long a new holder of the lock waits for one that lost it to notice and stop, before answering 409. */
-const WAIT_FOR_STOPPING_HOLDER_MS = 30_000;
-
 /** The one entry point to the migration for the CLI, REST and the scheduler. */
 @Injectable()
 export class MigrationService {
@@ -80,7 +78,7 @@ export class MigrationService {
     private readonly runs: MigrationRunsRepository,
     private readonly dryRuns: MigrationDryRun,
     private readonly runner: MigrationRunner,
-    private readonly lock: MigrationLock,
+    private readonly turns: LockTurns,
     private readonly audit: AuditService,
     private readonly operations: MigrationOperations,
     private readonly operationRecords: OperationsService,
@@ -135,7 +133,7 @@ export class MigrationService {
       throw sweepAlreadyDone(request.sweepSlot);
     }
     const kind = request.kind ?? (user ? 'single' : 'all');
-    const lock = await this.acquireLock(`migration run (${kind})`);
+    const lock = await this.turns.acquire(`migration run (${kind})`);
     try {
       const filter = legacyFilter(request, options.strategy);
       const total = user ? 1 : Math.min(await this.users.countLegacy(filter), options.limit ?? Number.POSITIVE_INFINITY);
@@ -164,7 +162,7 @@ export class MigrationService {
    */
   async startRollback(request: RollbackRequest, onProgress?: OperationProgressListener): Promise<StartedOperation<RollbackReport>> {
     assertConfirmed(request, "Rolling back unlinks the run's users from Clerk", ', or preview it');
-    return this.operations.rollback(request, await this.acquireLock(`rollback of run ${request.runId}`), onProgress);
+    return this.operations.rollback(request, await this.turns.acquire(`rollback of run ${request.runId}`), onProgress);
   }
 
   /** Starts and waits: what the CLI wants. */
@@ -175,7 +173,7 @@ export class MigrationService {
   /** Removing hashes takes the migration lock too: it must never race a rollback that decides on them. */
   async startCleanup(request: CleanupRequest, onProgress?: OperationProgressListener): Promise<StartedOperation<CleanupReport>> {
     assertConfirmed(request, 'Removing password hashes cannot be undone');
-    return this.operations.cleanup(request, request.dryRun ? undefined : await this.acquireLock('password clean-up'), onProgress);
+    return this.operations.cleanup(request, request.dryRun ? undefined : await this.turns.acquire('password clean-up'), onProgress);
   }
 
   async cleanupPasswords(request: CleanupRequest, onProgress?: OperationProgressListener): Promise<CleanupReport> {
@@ -266,7 +264,7 @@ export class MigrationService {
 
   /** Who holds the migration lock now, each as `<activity>, since <UTC time>`; none when it is free. */
   lockHolders(): Promise<string[]> {
-    return this.lock.liveHolders();
+    return this.turns.holders();
   }
 
   /** Where the move stands, for the gauges. */
@@ -295,66 +293,18 @@ export class MigrationService {
     // against Clerk, under the lock so that no run's recovery does the same at once; if it is taken,
     // that run does it.
     if (!(await this.runs.hasAbandonedUncertainItems())) return settled;
-    const lock = await this.lock.tryAcquire('reconciliation of abandoned creates');
+    const lock = await this.turns.tryAcquire('reconciliation of abandoned creates');
     if (lock) {
       try {
         // A holder that lost the lock may still be finishing a page on these very items (a rollback
         // unlinking them): rather than wait for it, this check leaves them to its next turn.
-        const busy = await this.liveHoldersBesides(lock);
+        const busy = await this.turns.othersStillWorking(lock);
         if (busy.length === 0) await this.runner.reconcileUncertain({ runId: '', actor: 'reconciliation' });
       } finally {
         await lock.release();
       }
     }
     return settled;
-  }
-
-  /** Who else is still working under the lock: live runs (one from the previous version has no lease naming it), and every lease. */
-  private async liveHoldersBesides(lock: HeldLock): Promise<string[]> {
-    const runs = await this.runs.liveRuns();
-    return [...runs.map((id) => `run ${id}`), ...(await this.lock.otherLiveHolders(lock))];
-  }
-
-  /**
-   * The one-at-a-time lock, held for `activity`. A holder that lost the lock (a run, a rollback, a
-   * clean-up, a resend) may still be finishing its page while this process takes it: wait (briefly)
-   * until its lease says it has stopped, so two holders never work side by side and a run's
-   * recovery never settles another's items.
-   */
-  async acquireLock(activity: string): Promise<HeldLock> {
-    const lock = await this.lock.tryAcquire(activity);
-    if (!lock) {
-      const holders = await this.lock.liveHolders().catch(() => []);
-      const what = holders.length > 0 ? ` (${holders.join('; ')})` : '';
-      throw new MigrationError(
-        409,
-        MigrationErrorCode.RunInProgress,
-        `Another migration run, rollback or clean-up holds the migration lock${what}; wait for it to finish`,
-      );
-    }
-    try {
-      await this.waitForStoppingHolders(lock);
-      return lock;
-    } catch (error) {
-      await lock.release();
-      throw error;
-    }
-  }
-
-  private async waitForStoppingHolders(lock: HeldLock): Promise<void> {
-    const deadline = Date.now() + WAIT_FOR_STOPPING_HOLDER_MS;
-    for (;;) {
-      const live = await this.liveHoldersBesides(lock);
-      if (live.length === 0) return;
-      if (Date.now() > deadline) {
-        throw new MigrationError(
-          409,
-          MigrationErrorCode.RunInProgress,
-          `Still stopping after losing the migration lock: ${live.join(', ')}; try again shortly`,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
   }
 
   /** A sweep's run carries its slot as standing key: a second instance sweeping the same slot is refused here. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { actorUserId } from '../audit/actor-emails.js';
-import { LEASE_IS_LIVE } from '../locks/lease-liveness.js';
+import { leaseIsLive } from '../locks/lease-liveness.js';
 import type { MigrationOperation, NewOperation, OperationKind } from './operation.js';
 
 interface OperationRow {
@@ -23,7 +23,7 @@ interface OperationRow {
 }
 
 /** SQL that is true when operation `o` is `running` but the lease of the process doing it is gone. */
-const ABANDONED = `o.status = 'running' AND NOT EXISTS (SELECT 1 FROM migration_lock_leases l WHERE l.holder = o.lease_holder AND ${LEASE_IS_LIVE})`;
+const ABANDONED = `o.status = 'running' AND NOT ${leaseIsLive('o.lease_holder')}`;
 
 /** Rollbacks and clean-ups that act, with their progress and final report (`migration_operations`). */
 @Injectable()

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { LockTurns } from '../../../src/migration/lock-turns.js';
 import { LoginMigration, trickleRunKey } from '../../../src/migration/login-migration.js';
 import { MigrationScheduler } from '../../../src/migration/migration.scheduler.js';
 import { MigrationService } from '../../../src/migration/migration.service.js';
@@ -204,7 +205,7 @@ describe('several instances on one database', () => {
        VALUES ('rollback of a crashed process', now() - interval '1 minute', now() - interval '5 seconds', -1)`,
     );
     const startedAt = Date.now();
-    const lock = await service().acquireLock('test');
+    const lock = await apps[0].get(LockTurns).acquire('test');
     try {
       expect(Date.now() - startedAt).toBeLessThan(1_000);
       const leases = await db.pool.query('SELECT holder, activity FROM migration_lock_leases');
