@@ -43,9 +43,11 @@ export class PasswordCleanup {
    */
   async run(request: CleanupRequest, lock?: HeldLock, onBatch?: (removed: number) => Promise<void>): Promise<CleanupReport> {
     if (!request.dryRun && !lock) throw new Error('removing password hashes needs the migration lock');
-    const removed = request.dryRun ? await this.countRemovable() : await this.removeAll(request.actor, lock!, onBatch);
-    const left = await this.users.countPasswordHashes();
-    const report = { dryRun: request.dryRun, removed, waitingForClerkSignIn: left.waiting, notOnClerk: left.legacy };
+    const removedNow = request.dryRun ? undefined : await this.removeAll(request.actor, lock!, onBatch);
+    // Counted after the removal: what is left. A dry run's count says what it would remove, in the same query.
+    const hashes = await this.users.countPasswordHashes();
+    const removed = removedNow ?? hashes.removable;
+    const report = { dryRun: request.dryRun, removed, waitingForClerkSignIn: hashes.waiting, notOnClerk: hashes.legacy };
     if (!request.dryRun) {
       await this.audit.record({
         actor: request.actor,

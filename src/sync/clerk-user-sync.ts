@@ -132,11 +132,9 @@ export class ClerkUserSync {
     if (rollback) {
       // A webhook waits for the rollback to record its own deletion (an unfinished one: for an operator to run it
       // again); a sync pass leaves the person for its next turn. Marked meanwhile, they would lose legacy login too.
-      if (source === 'webhook' && rollback === 'running')
-        throw new PostponeEvent(ROLLBACK_WAIT_MS, 'a rollback in progress may have made this deletion');
-      if (source === 'webhook')
-        throw new PostponeEvent(UNFINISHED_ROLLBACK_WAIT_MS, 'an unfinished rollback may have made this deletion: run it again');
-      return { outcome: 'unchanged', reason: rollback === 'running' ? 'rollback_in_progress' : 'rollback_unfinished' };
+      if (source !== 'webhook') return leftForRollback(rollback);
+      if (rollback === 'running') throw new PostponeEvent(ROLLBACK_WAIT_MS, 'a rollback in progress may have made this deletion');
+      throw new PostponeEvent(UNFINISHED_ROLLBACK_WAIT_MS, 'an unfinished rollback may have made this deletion: run it again');
     }
     if (!(await this.users.unlinkClerkUser(row.userId, clerkUserId, manager))) return { outcome: 'unchanged' };
     await this.state.markDeletedAtClerk(row.userId, clerkUserId, new Date(atMs), source, manager);
@@ -154,8 +152,7 @@ export class ClerkUserSync {
     if (!row) return { outcome: 'unchanged', reason: 'unknown_account' };
     if (await this.state.deletedByRollback(clerkUserId)) return { outcome: 'own_deletion' };
     const rollback = await this.state.rollbackThatMayOwnDeletion(clerkUserId);
-    if (rollback) return { outcome: 'unchanged', reason: rollback === 'running' ? 'rollback_in_progress' : 'rollback_unfinished' };
-    return { outcome: 'deleted_at_clerk' };
+    return rollback ? leftForRollback(rollback) : { outcome: 'deleted_at_clerk' };
   }
 
   /** A Clerk sign-in: the record `cleanup-passwords` trusts, as a sign-in through this API makes it. */
@@ -184,6 +181,11 @@ export class ClerkUserSync {
   applyDeletionNow(clerkUserId: string, atMs: number, source: string): Promise<Applied> {
     return this.dataSource.transaction((manager) => this.applyDeletion(clerkUserId, atMs, source, manager));
   }
+}
+
+/** A deletion a rollback may have made, left to it (a sync pass's answer; a webhook waits instead). */
+function leftForRollback(rollback: 'running' | 'unfinished'): Applied {
+  return { outcome: 'unchanged', reason: rollback === 'running' ? 'rollback_in_progress' : 'rollback_unfinished' };
 }
 
 function outcomeOf(changed: boolean, conflict: boolean): SyncOutcome {

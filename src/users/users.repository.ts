@@ -358,12 +358,6 @@ export class UsersRepository {
   }
 
   /**
-   * Up to `limit` stored password hashes, to learn what the product's hashes look like. On a large
-   * table a random sample of its pages (`TABLESAMPLE SYSTEM`), so the read stays small at any size:
-   * enough pages for about four times `limit` rows, and never fewer than `MIN_SAMPLED_PAGES`, so that
-   * the draw is almost never empty. Should it draw no page with a hash, the first rows found.
-   */
-  /**
    * Password hashes by whether a clean-up may remove them: `removable` (linked, and signed in through
    * Clerk with that account since), `waiting` (linked, no such sign-in yet), `legacy` (not on Clerk).
    */
@@ -397,6 +391,12 @@ export class UsersRepository {
     return rows.map((row) => row.user_id);
   }
 
+  /**
+   * Up to `limit` stored password hashes, to learn what the product's hashes look like. On a large
+   * table a random sample of its pages (`TABLESAMPLE SYSTEM`), so the read stays small at any size:
+   * enough pages for about four times `limit` rows, and never fewer than `MIN_SAMPLED_PAGES`, so that
+   * the draw is almost never empty. Should it draw no page with a hash, the first rows found.
+   */
   async samplePasswordHashes(limit: number): Promise<string[]> {
     const [{ estimate, pages }]: { estimate: number; pages: number }[] = await this.dataSource.query(
       `SELECT coalesce(c.reltuples, -1)::float8 AS estimate, coalesce(c.relpages, 0)::float8 AS pages
